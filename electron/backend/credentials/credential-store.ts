@@ -1,0 +1,33 @@
+// Where users are found and where their passwords live. The embedded default is the local store
+// (directory_users with scrypt hashes); the LDAP / Active Directory connectors implement the same.
+
+export interface DirectoryUser {
+  id: string
+  username: string
+  displayName: string
+  email: string | null
+  mobiles: string[]
+  groups: string[]
+  department: string | null
+  title: string | null
+  protected: boolean
+  locked: boolean
+  mustChange: boolean
+  contactChangedAt: string | null
+}
+
+export interface Directory {
+  search(q: string, limit: number): Promise<DirectoryUser[]>
+  get(userId: string): Promise<DirectoryUser | null>
+}
+
+export interface ResetOptions {
+  unlock: boolean
+  mustChange: boolean
+}
+
+export interface CredentialStore {
+  /** Sets the password. Throws AppError('DIRECTORY_UNAVAILABLE') when nothing could be changed. */
+  resetPassword(userId: string, newPassword: string, options: ResetOptions): Promise<void>
+  unlock(userId: string): Promise<void>
+}

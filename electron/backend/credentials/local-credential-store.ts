@@ -1,0 +1,87 @@
+// The embedded directory and credential store: users in the store, passwords as scrypt hashes.
+import type { Kysely, Selectable } from 'kysely'
+import type { DB, DirectoryUsersTable } from '../store/schema'
+import { slowHash, slowVerify, type HashCost } from '../crypto/secrets'
+import type { CredentialStore, Directory, DirectoryUser, ResetOptions } from './credential-store'
+
+export function toDirectoryUser(row: Selectable<DirectoryUsersTable>): DirectoryUser {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    email: row.email,
+    mobiles: JSON.parse(row.mobiles) as string[],
+    groups: JSON.parse(row.groups) as string[],
+    department: row.department,
+    title: row.title,
+    protected: row.protected === 1,
+    locked: row.locked_at !== null,
+    mustChange: row.must_change === 1,
+    contactChangedAt: row.contact_changed_at,
+  }
+}
+
+export class LocalCredentialStore implements Directory, CredentialStore {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly hashCost: HashCost,
+    private readonly now: () => Date,
+  ) {}
+
+  async search(q: string, limit: number): Promise<DirectoryUser[]> {
+    const term = `%${escapeLike(q.trim().toLowerCase())}%`
+    const rows = await this.db
+      .selectFrom('directory_users')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['display_name']), 'like', term),
+          eb(eb.fn('lower', ['username']), 'like', term),
+          eb(eb.fn('lower', ['email']), 'like', term),
+        ]),
+      )
+      .orderBy('display_name')
+      .limit(limit)
+      .execute()
+    return rows.map(toDirectoryUser)
+  }
+
+  async get(userId: string): Promise<DirectoryUser | null> {
+    const row = await this.db.selectFrom('directory_users').selectAll().where('id', '=', userId).executeTakeFirst()
+    return row ? toDirectoryUser(row) : null
+  }
+
+  async resetPassword(userId: string, newPassword: string, options: ResetOptions): Promise<void> {
+    const hash = await slowHash(newPassword, this.hashCost)
+    const now = this.now().toISOString()
+    await this.db
+      .updateTable('directory_users')
+      .set({
+        password_hash: hash,
+        password_changed_at: now,
+        must_change: options.mustChange ? 1 : 0,
+        ...(options.unlock ? { locked_at: null } : {}),
+      })
+      .where('id', '=', userId)
+      .execute()
+  }
+
+  async unlock(userId: string): Promise<void> {
+    await this.db.updateTable('directory_users').set({ locked_at: null }).where('id', '=', userId).execute()
+  }
+
+  /** The user's own sign-in against this store (used by the reset-link page and by tests). */
+  async verifyPassword(username: string, password: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('directory_users')
+      .select(['password_hash', 'locked_at'])
+      .where('username', '=', username)
+      .executeTakeFirst()
+    if (!row?.password_hash || row.locked_at) return false
+    return slowVerify(password, row.password_hash)
+  }
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`)
+}

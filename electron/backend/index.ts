@@ -1,0 +1,79 @@
+// The identity backend: plain Node, never imports 'electron'. Embedded in main by default, or
+// served over HTTP for a whole desk. Everything it depends on is injected here.
+import { randomBytes } from 'node:crypto'
+import carrierList from '../../resources/carriers.json'
+import { openStore, type Store, type StoreConfig } from './store/database'
+import { deriveKeys, productionHashCost, type HashCost } from './crypto/secrets'
+import { LocalCredentialStore } from './credentials/local-credential-store'
+import type { CredentialStore, Directory } from './credentials/credential-store'
+import type { Notifier } from './notify/notifier'
+import { OutboxNotifier } from './notify/outbox-notifier'
+import type { CarrierGateway, Logger, RuleContext } from './rules/context'
+import { createOperations, type Operations } from './operations'
+import { seedDemoDesk } from './demo/seed'
+import { completeResetLink } from './rules/reset'
+
+export interface BackendConfig {
+  store: StoreConfig
+  now?: () => Date
+  /** The one secret codes and tokens are keyed with; random per start unless given (S3: from the keychain). */
+  secret?: Buffer
+  hashCost?: HashCost
+  /** Seed and run the demo desk (B6). */
+  demo?: boolean
+  flowIdleMinutes?: number
+  resetLinkBase?: string
+  log?: Logger
+  notifier?: Notifier
+  directory?: Directory
+  credentialStores?: Record<string, CredentialStore>
+  carriers?: CarrierGateway[]
+}
+
+export interface Backend {
+  ops: Operations
+  ctx: RuleContext
+  store: Store
+  local: LocalCredentialStore
+  completeResetLink(token: string, password: string): ReturnType<typeof completeResetLink>
+  close(): Promise<void>
+}
+
+/** Structured log lines; callers pass ids and reasons only, never a secret. */
+export const jsonLogger = (write: (line: string) => void): Logger => ({
+  info: (event, fields) => write(JSON.stringify({ level: 'info', at: new Date().toISOString(), event, ...fields })),
+  error: (event, fields) => write(JSON.stringify({ level: 'error', at: new Date().toISOString(), event, ...fields })),
+})
+
+export async function createBackend(config: BackendConfig): Promise<Backend> {
+  const now = config.now ?? (() => new Date())
+  const hashCost = config.hashCost ?? productionHashCost
+  const store = await openStore(config.store)
+  const keys = deriveKeys(config.secret ?? randomBytes(32))
+  const local = new LocalCredentialStore(store.db, hashCost, now)
+  const outbox = config.notifier ? null : new OutboxNotifier(store.db, keys.seal, now)
+  const demo = config.demo ?? false
+  if (demo) await seedDemoDesk(store.db, hashCost, now())
+  const ctx: RuleContext = {
+    store,
+    now,
+    keys,
+    hashCost,
+    directory: config.directory ?? local,
+    credentialStores: { local, ...config.credentialStores },
+    notifier: config.notifier ?? outbox!,
+    carriers: config.carriers ?? (carrierList as CarrierGateway[]),
+    log: config.log ?? jsonLogger((line) => process.stdout.write(`${line}\n`)),
+    flowIdleMinutes: config.flowIdleMinutes ?? 30,
+    resetLinkBase: config.resetLinkBase ?? 'http://127.0.0.1:7420/reset',
+    demo,
+  }
+  return {
+    ops: createOperations(ctx, outbox),
+    ctx,
+    store,
+    local,
+    completeResetLink: (token, password) => completeResetLink(ctx, token, password),
+    close: () => store.close(),
+  }
+}

@@ -1,0 +1,75 @@
+// The backend's operations, one per contract channel. Main's IPC router and the standalone HTTP
+// server both call these; inputs arrive already parsed by the channel's schema.
+import { AppError } from '../../shared/errors'
+import type { Channel, OutputOf, ParsedInputOf } from '../../shared/ipc/contract'
+import { listAudit, verifyAudit } from './rules/audit-log'
+import { loadAgent, requireRole } from './rules/access'
+import type { RuleContext } from './rules/context'
+import { approveFlow, exitFlow, getFlow, startFlow } from './rules/flows'
+import { getRecord, listRecords, processesForUser, searchUsers } from './rules/records'
+import { checkPolicy, runReset } from './rules/reset'
+import { signIn, signOut } from './rules/sessions'
+import { answerQuestions, checkCode, confirmPersonalData, sendCode, verifyPersonalData } from './rules/verification'
+import type { OutboxNotifier } from './notify/outbox-notifier'
+
+/** Who is calling: main keeps one per window, the HTTP server one per access token. */
+export interface Session {
+  agentId: string | null
+}
+
+export type Operations = {
+  [C in Channel]: (session: Session, input: ParsedInputOf<C>) => Promise<OutputOf<C>>
+}
+
+function agentOf(session: Session): string {
+  if (!session.agentId) throw new AppError('NOT_SIGNED_IN')
+  return session.agentId
+}
+
+export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null): Operations {
+  return {
+    'session:signIn': async (session, { username, password }) => {
+      const agent = await signIn(ctx, username, password)
+      session.agentId = agent.id
+      return agent
+    },
+    'session:current': async (session) => (session.agentId ? loadAgent(ctx, session.agentId).catch(() => null) : null),
+    'session:signOut': async (session) => {
+      if (session.agentId) await signOut(ctx, session.agentId)
+      session.agentId = null
+      return {}
+    },
+    'records:list': (s, input) => listRecords(ctx, agentOf(s), input),
+    'records:get': (s, { recordId }) => getRecord(ctx, agentOf(s), recordId),
+    'users:search': (s, input) => searchUsers(ctx, agentOf(s), input),
+    'processes:forUser': (s, { userId }) => processesForUser(ctx, agentOf(s), userId),
+    'flow:start': (s, input) => startFlow(ctx, agentOf(s), input),
+    'flow:get': (s, { flowId }) => getFlow(ctx, agentOf(s), flowId),
+    'verify:sendCode': (s, input) => sendCode(ctx, agentOf(s), input),
+    'verify:checkCode': (s, input) => checkCode(ctx, agentOf(s), input),
+    'verify:answerQuestions': (s, input) => answerQuestions(ctx, agentOf(s), input),
+    'verify:personalData': (s, input) => verifyPersonalData(ctx, agentOf(s), input),
+    'verify:confirmPersonalData': (s, input) => confirmPersonalData(ctx, agentOf(s), input),
+    'flow:approve': (s, { flowId }) => approveFlow(ctx, agentOf(s), flowId),
+    'policy:check': (s, input) => checkPolicy(ctx, agentOf(s), input),
+    'reset:run': (s, input) => runReset(ctx, agentOf(s), input),
+    'flow:close': (s, { flowId, passwordShared }) => exitFlow(ctx, agentOf(s), flowId, passwordShared),
+    'audit:list': async (s, { offset, limit }) => {
+      requireRole(await loadAgent(ctx, agentOf(s)), ['password_reset_admin', 'password_reset_supervisor'])
+      return listAudit(ctx.store.db, offset, limit)
+    },
+    'audit:verify': async (s) => {
+      requireRole(await loadAgent(ctx, agentOf(s)), ['password_reset_admin', 'password_reset_supervisor'])
+      return verifyAudit(ctx.store.db)
+    },
+    'carriers:list': async (s) => {
+      agentOf(s)
+      return ctx.carriers.map(({ id, name, country }) => ({ id, name, country }))
+    },
+    'demo:mailbox': async (s, { userId }) => {
+      await loadAgent(ctx, agentOf(s))
+      if (!ctx.demo || !outbox) throw new AppError('DEMO_ONLY')
+      return outbox.mailbox(userId)
+    },
+  }
+}

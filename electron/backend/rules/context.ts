@@ -1,0 +1,37 @@
+// What every rule needs, injected so that tests control time, randomness and connectors.
+import type { Store } from '../store/database'
+import type { BackendKeys, HashCost } from '../crypto/secrets'
+import type { CredentialStore, Directory } from '../credentials/credential-store'
+import type { Notifier } from '../notify/notifier'
+import type { Carrier } from '../../../shared/domain/types'
+
+export interface CarrierGateway extends Carrier {
+  /** Email-to-SMS domain: the message goes to <digits>@<gateway>. */
+  gateway: string
+}
+
+export interface Logger {
+  info(event: string, fields?: Record<string, unknown>): void
+  error(event: string, fields?: Record<string, unknown>): void
+}
+
+export interface RuleContext {
+  store: Store
+  now: () => Date
+  keys: BackendKeys
+  hashCost: HashCost
+  directory: Directory
+  credentialStores: Record<string, CredentialStore>
+  notifier: Notifier
+  carriers: CarrierGateway[]
+  log: Logger
+  /** Minutes of inactivity after which a flow expires (SESSION_EXPIRED). */
+  flowIdleMinutes: number
+  /** Base URL of the reset-link page (R6.1). */
+  resetLinkBase: string
+  demo: boolean
+}
+
+export const hours = (n: number) => n * 3_600_000
+export const minutes = (n: number) => n * 60_000
+export const addMs = (d: Date, ms: number) => new Date(d.getTime() + ms)

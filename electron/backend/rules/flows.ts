@@ -1,0 +1,287 @@
+// R3 and R7: a reset flow — one open per user, owned by one agent, expiring when idle — and the
+// view of it that the console shows. Every step goes through `enterFlow`, which re-checks R1.
+import { randomUUID } from 'node:crypto'
+import type { Selectable, Transaction } from 'kysely'
+import { AppError } from '../../../shared/errors'
+import { codeMethods, type Agent, type FlowView, type Process, type VerifyMethod } from '../../../shared/domain/types'
+import type { DB, FlowsTable } from '../store/schema'
+import type { DirectoryUser } from '../credentials/credential-store'
+import { appendAudit, type AuditEvent } from './audit-log'
+import { hasAnyRole, loadAgent, loadRecord, requireResetAccess } from './access'
+import { addMs, minutes, type RuleContext } from './context'
+import { attemptUsage, resetUsage } from './limits'
+import { isEligible, loadProcess } from './processes'
+import { maskEmail, maskPhone } from './masking'
+
+export interface FlowScope {
+  flow: Selectable<FlowsTable>
+  agent: Agent
+  user: DirectoryUser
+  process: Process
+}
+
+export async function loadUser(ctx: RuleContext, userId: string): Promise<DirectoryUser> {
+  const user = await ctx.directory.get(userId)
+  if (!user) throw new AppError('USER_NOT_FOUND')
+  return user
+}
+
+/** Runs `work` in a transaction and appends its audit entry there, so both land or neither. */
+export async function auditedTransaction<T>(
+  ctx: RuleContext,
+  event: AuditEvent | ((result: T) => AuditEvent),
+  work: (trx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const result = await work(trx)
+    await appendAudit(ctx.store, trx, ctx.now(), typeof event === 'function' ? event(result) : event)
+    return result
+  })
+}
+
+export function flowAudit(scope: FlowScope, action: string, outcome: string, extra: Partial<AuditEvent> = {}): AuditEvent {
+  return {
+    agentId: scope.agent.id,
+    recordId: scope.flow.record_id,
+    userId: scope.user.id,
+    processId: scope.process.id,
+    flowId: scope.flow.id,
+    action,
+    outcome,
+    ...extra,
+  }
+}
+
+export async function closeFlow(ctx: RuleContext, trx: Transaction<DB>, flowId: string, reason: string): Promise<void> {
+  const now = ctx.now().toISOString()
+  await trx
+    .updateTable('flows')
+    .set({ state: 'closed', open_user_id: null, closed_at: now, close_reason: reason })
+    .where('id', '=', flowId)
+    .execute()
+  await trx.updateTable('codes').set({ state: 'void' }).where('flow_id', '=', flowId).where('state', '=', 'active').execute()
+}
+
+function isIdle(ctx: RuleContext, flow: Selectable<FlowsTable>): boolean {
+  return addMs(new Date(flow.last_activity_at), minutes(ctx.flowIdleMinutes)) <= ctx.now()
+}
+
+async function expireFlow(ctx: RuleContext, flow: Selectable<FlowsTable>): Promise<void> {
+  await auditedTransaction(
+    ctx,
+    { agentId: flow.agent_id, recordId: flow.record_id, userId: flow.user_id, processId: flow.process_id, flowId: flow.id, action: 'flow.expire', outcome: 'expired' },
+    (trx) => closeFlow(ctx, trx, flow.id, 'expired'),
+  )
+}
+
+/** R3: start a flow for a user on a record with a process. */
+export async function startFlow(
+  ctx: RuleContext,
+  agentId: string,
+  input: { recordId: string; userId: string; processId: string },
+): Promise<FlowView> {
+  const agent = await loadAgent(ctx, agentId)
+  const record = await loadRecord(ctx, input.recordId)
+  requireResetAccess(agent, record)
+  const user = await loadUser(ctx, input.userId)
+  const process = await loadProcess(ctx.store.db, input.processId)
+  if (!isEligible(process, user)) throw new AppError('NOT_ELIGIBLE')
+  const usage = await resetUsage(ctx.store.db, user.id, process, ctx.now())
+  if (usage.left === 0) throw new AppError('RATE_LIMITED', { freesAt: usage.freesAt })
+
+  const held = await ctx.store.db.selectFrom('flows').selectAll().where('open_user_id', '=', user.id).executeTakeFirst()
+  if (held) {
+    if (held.agent_id === agent.id) {
+      // The same agent starting again (a reload, a second record) replaces their own flow.
+      await auditedTransaction(
+        ctx,
+        { agentId: agent.id, recordId: held.record_id, userId: user.id, processId: held.process_id, flowId: held.id, action: 'flow.close', outcome: 'replaced' },
+        (trx) => closeFlow(ctx, trx, held.id, 'replaced'),
+      )
+    } else if (isIdle(ctx, held)) {
+      await expireFlow(ctx, held)
+    } else {
+      throw new AppError('FLOW_HELD')
+    }
+  }
+
+  const now = ctx.now().toISOString()
+  const flowId = randomUUID()
+  try {
+    await auditedTransaction(
+      ctx,
+      { agentId: agent.id, recordId: record.id, userId: user.id, processId: process.id, flowId, action: 'flow.start', outcome: 'started' },
+      (trx) =>
+        trx
+          .insertInto('flows')
+          .values({
+            id: flowId, record_id: record.id, user_id: user.id, process_id: process.id, agent_id: agent.id,
+            state: 'verifying', open_user_id: user.id, created_at: now, last_activity_at: now,
+            closed_at: null, close_reason: null, approved_by: null, sends: 0, last_send_at: null,
+          })
+          .execute(),
+    )
+  } catch (e) {
+    // The unique open_user_id lost a race with another agent's start.
+    if (isUniqueViolation(e)) throw new AppError('FLOW_HELD')
+    throw e
+  }
+  return flowView(ctx, flowId)
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string }
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE'
+}
+
+/**
+ * Enters an open flow as its agent: the flow must be theirs, open and not idle, and R1 must still
+ * hold (role and assignment are re-read on every step). Marks the flow active.
+ */
+export async function enterFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowScope> {
+  const agent = await loadAgent(ctx, agentId)
+  const flow = await ctx.store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst()
+  if (!flow) throw new AppError('FLOW_CLOSED')
+  if (flow.agent_id !== agent.id) throw new AppError('FLOW_HELD')
+  if (flow.closed_at) throw new AppError(flow.close_reason === 'expired' ? 'SESSION_EXPIRED' : 'FLOW_CLOSED')
+  if (isIdle(ctx, flow)) {
+    await expireFlow(ctx, flow)
+    throw new AppError('SESSION_EXPIRED')
+  }
+  requireResetAccess(agent, await loadRecord(ctx, flow.record_id))
+  const user = await loadUser(ctx, flow.user_id)
+  const process = await loadProcess(ctx.store.db, flow.process_id)
+  await ctx.store.db.updateTable('flows').set({ last_activity_at: ctx.now().toISOString() }).where('id', '=', flow.id).execute()
+  return { flow, agent, user, process }
+}
+
+/** Methods passed in this flow. */
+async function passedMethods(ctx: RuleContext, flowId: string): Promise<Set<VerifyMethod>> {
+  const rows = await ctx.store.db.selectFrom('attempts').select('method').where('flow_id', '=', flowId).where('success', '=', 1).execute()
+  return new Set(rows.map((r) => r.method as VerifyMethod))
+}
+
+/** R5 and B1: enough methods passed; protected accounts need two, one of them a code. */
+export function isVerified(process: Process, passed: Set<VerifyMethod>): boolean {
+  const required = process.protectedAccounts ? Math.max(2, process.requiredPasses) : process.requiredPasses
+  const codePassed = codeMethods.some((m) => passed.has(m))
+  return passed.size >= required && (!process.protectedAccounts || codePassed)
+}
+
+export function isEnrolled(user: DirectoryUser, method: VerifyMethod, questionCount: number): boolean {
+  switch (method) {
+    case 'email_code':
+    case 'personal_data_verify':
+    case 'personal_data_confirm':
+      return user.email !== null
+    case 'sms_code':
+      return user.mobiles.length > 0
+    case 'security_questions':
+      return questionCount > 0
+  }
+}
+
+export async function flowView(ctx: RuleContext, flowId: string): Promise<FlowView> {
+  const db = ctx.store.db
+  const flow = await db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirstOrThrow()
+  const user = await loadUser(ctx, flow.user_id)
+  const process = await loadProcess(db, flow.process_id)
+  const now = ctx.now()
+  const questions = await db.selectFrom('security_answers').select(['id', 'question']).where('user_id', '=', user.id).orderBy('position').execute()
+  const passed = await passedMethods(ctx, flow.id)
+  const codes = await db
+    .selectFrom('codes')
+    .select(['method', 'expires_at'])
+    .where('flow_id', '=', flow.id)
+    .where('state', '=', 'active')
+    .where('expires_at', '>', now.toISOString())
+    .execute()
+  const resets = await db.selectFrom('resets').select(['method', 'at']).where('flow_id', '=', flow.id).where('status', '=', 'done').orderBy('at').execute()
+  const sendsLeft = Math.max(0, process.settings.maxSends - flow.sends)
+  const methods = await Promise.all(
+    process.methods.map(async (method) => {
+      const usage = await attemptUsage(db, user.id, method, process, now)
+      const isCode = (codeMethods as readonly string[]).includes(method)
+      return {
+        method,
+        enrolled: isEnrolled(user, method, questions.length),
+        passed: passed.has(method),
+        attemptsLeft: usage.left,
+        closedUntil: usage.freesAt,
+        codeExpiresAt: codes.find((c) => c.method === method)?.expires_at ?? null,
+        sendsLeft: isCode ? sendsLeft : null,
+      }
+    }),
+  )
+  const verified = isVerified(process, passed)
+  const showEmail = process.methods.includes('email_code') || process.methods.includes('personal_data_confirm')
+  const state = flow.closed_at ? 'closed' : resets.length > 0 ? 'reset' : verified ? 'verified' : 'verifying'
+  return {
+    id: flow.id,
+    recordId: flow.record_id,
+    state,
+    user: {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      email: showEmail ? user.email : maskEmail(user.email),
+      mobiles: user.mobiles.map((m, index) => ({ index, masked: maskPhone(m) })),
+      questions: questions.map((q) => ({ id: q.id, text: q.question })),
+      locked: user.locked,
+      protected: user.protected,
+    },
+    process,
+    methods,
+    passesRequired: process.protectedAccounts ? Math.max(2, process.requiredPasses) : process.requiredPasses,
+    verified,
+    approval: !process.requiresApproval ? 'not_needed' : flow.approved_by ? 'approved' : 'required',
+    resets: resets.map((r) => ({ method: r.method as 'email_link' | 'generate' | 'manual', at: r.at })),
+    smsProviderConfigured: ctx.notifier.smsProviderConfigured,
+    expiresAt: addMs(new Date(flow.last_activity_at), minutes(ctx.flowIdleMinutes)).toISOString(),
+  }
+}
+
+export async function getFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowView> {
+  await enterFlow(ctx, agentId, flowId)
+  return flowView(ctx, flowId)
+}
+
+/** R7: "Exit" records whether the password was shared, writes the work note and ends the flow. */
+export async function exitFlow(ctx: RuleContext, agentId: string, flowId: string, passwordShared: boolean): Promise<{ closed: true }> {
+  const scope = await enterFlow(ctx, agentId, flowId)
+  const resets = await ctx.store.db.selectFrom('resets').select('id').where('flow_id', '=', flowId).where('status', '=', 'done').execute()
+  await auditedTransaction(ctx, flowAudit(scope, 'flow.close', 'exit', { detail: { passwordShared, resets: resets.length } }), async (trx) => {
+    await closeFlow(ctx, trx, flowId, 'exit')
+    await addWorkNote(ctx, trx, scope.flow.record_id, scope.agent.displayName,
+      `Password reset flow for ${scope.user.displayName} (${scope.user.username}) closed. ` +
+        `Resets in this flow: ${resets.length}. Password shared with the user: ${passwordShared ? 'yes' : 'no'}.`)
+  })
+  return { closed: true }
+}
+
+/** B1: a supervisor approves the reset of a protected account from their own console. */
+export async function approveFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowView> {
+  const supervisor = await loadAgent(ctx, agentId)
+  if (!hasAnyRole(supervisor, ['password_reset_supervisor'])) throw new AppError('FORBIDDEN')
+  const flow = await ctx.store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst()
+  if (!flow || flow.closed_at) throw new AppError('FLOW_CLOSED')
+  if (flow.agent_id === supervisor.id) throw new AppError('FORBIDDEN', { reason: 'approver must be another agent' })
+  await auditedTransaction(
+    ctx,
+    { agentId: supervisor.id, recordId: flow.record_id, userId: flow.user_id, processId: flow.process_id, flowId, action: 'flow.approve', outcome: 'approved' },
+    (trx) => trx.updateTable('flows').set({ approved_by: supervisor.id }).where('id', '=', flowId).execute(),
+  )
+  return flowView(ctx, flowId)
+}
+
+export async function addWorkNote(ctx: RuleContext, trx: Transaction<DB>, recordId: string, author: string, text: string): Promise<void> {
+  await trx
+    .insertInto('record_activity')
+    .values({ id: randomUUID(), record_id: recordId, at: ctx.now().toISOString(), author, kind: 'work_note', text })
+    .execute()
+}
+
+export const assertNever = (x: never): never => {
+  throw new Error(`unexpected ${String(x)}`)
+}
+export type { Selectable }

@@ -1,0 +1,108 @@
+// R2 records and R3's identify step: lists with filters, search, sort and paging; users; processes.
+import type { Selectable } from 'kysely'
+import { AppError } from '../../../shared/errors'
+import type { OutputOf, ParsedInputOf } from '../../../shared/ipc/contract'
+import type { ProcessOption, RecordSummary, UserSummary } from '../../../shared/domain/types'
+import type { RecordsTable } from '../store/schema'
+import type { DirectoryUser } from '../credentials/credential-store'
+import { escapeLike } from '../credentials/local-credential-store'
+import { loadAgent, loadRecord, resetRefusal } from './access'
+import type { RuleContext } from './context'
+import { loadUser } from './flows'
+import { resetUsage } from './limits'
+import { maskEmail } from './masking'
+import { isEligible, loadProcesses } from './processes'
+
+const sortColumns = {
+  number: 'number',
+  openedAt: 'opened_at',
+  priority: 'priority',
+  state: 'state',
+  callerName: 'caller_name',
+} as const
+
+function toSummary(r: Selectable<RecordsTable>): RecordSummary {
+  return {
+    id: r.id,
+    kind: r.kind as RecordSummary['kind'],
+    number: r.number,
+    shortDescription: r.short_description,
+    callerId: r.caller_id,
+    callerName: r.caller_name,
+    state: r.state,
+    priority: r.priority,
+    channel: r.channel,
+    assignmentGroup: r.assignment_group,
+    assignedToId: r.assigned_to,
+    assignedToName: r.assigned_to_name,
+    openedAt: r.opened_at,
+  }
+}
+
+export async function listRecords(ctx: RuleContext, agentId: string, input: ParsedInputOf<'records:list'>): Promise<OutputOf<'records:list'>> {
+  const agent = await loadAgent(ctx, agentId)
+  const q = input.q.trim().toLowerCase()
+  let query = ctx.store.db.selectFrom('records').where('kind', '=', input.kind).where('active', '=', 1)
+  if (input.filter === 'assigned_to_me') query = query.where('assigned_to', '=', agent.id)
+  if (input.filter === 'my_groups') {
+    if (agent.groups.length === 0) return { rows: [], total: 0 }
+    query = query.where('assignment_group', 'in', agent.groups)
+  }
+  if (q) query = query.where('search_text', 'like', `%${escapeLike(q)}%`)
+  const column = sortColumns[input.sort]
+  const [rows, count] = await Promise.all([
+    query.selectAll().orderBy(column, input.dir).orderBy('id', input.dir).offset(input.offset).limit(input.limit).execute(),
+    query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { rows: rows.map(toSummary), total: Number(count.n) }
+}
+
+export async function getRecord(ctx: RuleContext, agentId: string, recordId: string): Promise<OutputOf<'records:get'>> {
+  const agent = await loadAgent(ctx, agentId)
+  const record = await loadRecord(ctx, recordId)
+  const activity = await ctx.store.db
+    .selectFrom('record_activity')
+    .selectAll()
+    .where('record_id', '=', recordId)
+    .orderBy('at', 'desc')
+    .limit(200)
+    .execute()
+  return {
+    record: { ...toSummary(record), description: record.description },
+    activity: activity.map((a) => ({ id: a.id, at: a.at, author: a.author, kind: a.kind as 'comment' | 'work_note', text: a.text })),
+    canReset: resetRefusal(agent, record) === null,
+  }
+}
+
+export function toUserSummary(u: DirectoryUser): UserSummary {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    department: u.department,
+    emailMasked: maskEmail(u.email),
+    locked: u.locked,
+    protected: u.protected,
+  }
+}
+
+export async function searchUsers(ctx: RuleContext, agentId: string, input: { q: string; limit: number }): Promise<UserSummary[]> {
+  await loadAgent(ctx, agentId)
+  const users = await ctx.directory.search(input.q, input.limit)
+  return users.map(toUserSummary)
+}
+
+/** R3 + R4: the processes that apply to the user, each with its uses left today. */
+export async function processesForUser(ctx: RuleContext, agentId: string, userId: string): Promise<ProcessOption[]> {
+  await loadAgent(ctx, agentId)
+  const user = await loadUser(ctx, userId)
+  const eligible = (await loadProcesses(ctx.store.db)).filter((p) => isEligible(p, user))
+  if (eligible.length === 0) throw new AppError('NO_PROCESS')
+  const now = ctx.now()
+  return Promise.all(
+    eligible.map(async (process) => {
+      const usage = await resetUsage(ctx.store.db, user.id, process, now)
+      return { process, usesLeft: usage.left, nextFreeAt: usage.freesAt }
+    }),
+  )
+}

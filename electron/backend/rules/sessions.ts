@@ -1,0 +1,29 @@
+// Agent sign-in against the backend's agent accounts (the directory's in a deployment).
+import { AppError } from '../../../shared/errors'
+import type { Agent } from '../../../shared/domain/types'
+import { slowVerify } from '../crypto/secrets'
+import { toAgent } from './access'
+import type { RuleContext } from './context'
+import { auditedTransaction, closeFlow } from './flows'
+
+// A real hash to compare against when the user name is unknown, so timing does not reveal it.
+const DUMMY_HASH = 'scrypt$1024$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
+
+export async function signIn(ctx: RuleContext, username: string, password: string): Promise<Agent> {
+  const row = await ctx.store.db.selectFrom('agents').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst()
+  const ok = await slowVerify(password, row?.password_hash ?? DUMMY_HASH)
+  if (!row || !ok) {
+    await auditedTransaction(ctx, { action: 'session.sign_in', outcome: 'refused', detail: { username: username.slice(0, 64) } }, async () => {})
+    throw new AppError('INVALID_CREDENTIALS')
+  }
+  await auditedTransaction(ctx, { agentId: row.id, action: 'session.sign_in', outcome: 'signed_in' }, async () => {})
+  return toAgent(row, ctx.demo)
+}
+
+/** Ends the agent's session: their open flows close so no other agent is kept waiting (R3). */
+export async function signOut(ctx: RuleContext, agentId: string): Promise<void> {
+  const open = await ctx.store.db.selectFrom('flows').select('id').where('agent_id', '=', agentId).where('closed_at', 'is', null).execute()
+  await auditedTransaction(ctx, { agentId, action: 'session.sign_out', outcome: 'signed_out', detail: { flowsClosed: open.length } }, async (trx) => {
+    for (const f of open) await closeFlow(ctx, trx, f.id, 'signed_out')
+  })
+}

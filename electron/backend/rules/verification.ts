@@ -1,0 +1,202 @@
+// R5: verifying the caller. Each method has its attempts per user in a rolling window, counted
+// under a lock across flows and agents; codes are CSPRNG digits kept only as keyed hashes.
+import { randomUUID } from 'node:crypto'
+import type { Transaction } from 'kysely'
+import type { DB } from '../store/schema'
+import { AppError } from '../../../shared/errors'
+import type { CodeMethod, FlowView, VerifyMethod } from '../../../shared/domain/types'
+import { foldAnswer, keyedEqual, keyedHash, randomCode, slowVerify } from '../crypto/secrets'
+import { addMs, minutes, type RuleContext } from './context'
+import { appendAudit } from './audit-log'
+import { enterFlow, flowAudit, flowView, isEnrolled, type FlowScope } from './flows'
+import { attemptLockKey, attemptUsage } from './limits'
+import { maskEmail, maskPhone } from './masking'
+
+async function questionCount(ctx: RuleContext, userId: string): Promise<number> {
+  const { n } = await ctx.store.db
+    .selectFrom('security_answers')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow()
+  return Number(n)
+}
+
+/** The method must be offered, enrolled and still open for this user. */
+async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod): Promise<void> {
+  if (!scope.process.methods.includes(method)) throw new AppError('METHOD_NOT_ALLOWED', { method })
+  if (!isEnrolled(scope.user, method, await questionCount(ctx, scope.user.id))) throw new AppError('NOT_ENROLLED', { method })
+  const usage = await attemptUsage(ctx.store.db, scope.user.id, method, scope.process, ctx.now())
+  if (usage.left === 0) throw new AppError('MAX_ATTEMPTS', { method, closedUntil: usage.freesAt })
+}
+
+type Judgement = { pass: true } | { pass: false; error: 'CODE_INCORRECT' | 'ANSWERS_INCORRECT' | 'PERSONAL_DATA_INCORRECT' } | { refuse: AppError }
+
+/**
+ * Records one attempt under the method's lock and audits it. `judge` runs inside the lock so a
+ * single-use code cannot be spent twice and a fourth attempt cannot slip past three.
+ */
+async function attempt(
+  ctx: RuleContext,
+  scope: FlowScope,
+  method: VerifyMethod,
+  judge: (trx: Transaction<DB>) => Promise<Judgement>,
+): Promise<FlowView> {
+  const now = ctx.now()
+  const outcome = await ctx.store.db.transaction().execute(async (trx) => {
+    await ctx.store.lock(trx, attemptLockKey(scope.user.id, method))
+    const before = await attemptUsage(trx, scope.user.id, method, scope.process, now)
+    if (before.left === 0) return { refuse: new AppError('MAX_ATTEMPTS', { method, closedUntil: before.freesAt }) }
+    const judgement = await judge(trx)
+    if ('refuse' in judgement) return judgement
+    await trx
+      .insertInto('attempts')
+      .values({ id: randomUUID(), user_id: scope.user.id, method, flow_id: scope.flow.id, agent_id: scope.agent.id, at: now.toISOString(), success: judgement.pass ? 1 : 0 })
+      .execute()
+    const after = await attemptUsage(trx, scope.user.id, method, scope.process, now)
+    if (!judgement.pass && after.left === 0) {
+      // The method closes for this user: no code of it may pass any more.
+      await trx.updateTable('codes').set({ state: 'void' }).where('user_id', '=', scope.user.id).where('method', '=', method).where('state', '=', 'active').execute()
+    }
+    await appendAudit(ctx.store, trx, now, flowAudit(scope, 'verify.check', judgement.pass ? 'passed' : after.left === 0 ? 'failed_closed' : 'failed', {
+      method,
+      detail: { attemptsLeft: after.left },
+    }))
+    return { judgement, after }
+  })
+  if ('refuse' in outcome) throw outcome.refuse
+  const { judgement, after } = outcome
+  if (!judgement.pass) {
+    if (after.left === 0) throw new AppError('MAX_ATTEMPTS', { method, closedUntil: after.freesAt })
+    throw new AppError(judgement.error, { method, attemptsLeft: after.left })
+  }
+  return flowView(ctx, scope.flow.id)
+}
+
+/** R5.1 / R5.2: send a new code, voiding the previous one. A failed delivery uses no attempt. */
+export async function sendCode(
+  ctx: RuleContext,
+  agentId: string,
+  input: { flowId: string; method: CodeMethod; carriers?: Record<string, string> },
+): Promise<{ flow: FlowView; sentTo: string[] }> {
+  const scope = await enterFlow(ctx, agentId, input.flowId)
+  const { process, user, flow } = scope
+  await requireMethodOpen(ctx, scope, input.method)
+  const now = ctx.now()
+  if (flow.sends >= process.settings.maxSends) throw new AppError('MAX_RESENDS')
+  if (flow.last_send_at) {
+    const retryAt = addMs(new Date(flow.last_send_at), process.settings.resendPauseSeconds * 1000)
+    if (retryAt > now) throw new AppError('RESEND_TOO_SOON', { retryAt: retryAt.toISOString() })
+  }
+
+  const recipients = input.method === 'email_code' ? [{ to: user.email!, shown: maskEmail(user.email)! }] : smsRecipients(ctx, scope, input.carriers)
+  const code = randomCode(process.settings.codeLength)
+  const minutesValid = process.settings.codeTtlMinutes
+  const text = `Your ResetDesk verification code is ${code}. It is valid for ${minutesValid} minutes. ` +
+    'Read it to the service desk agent only if you called them yourself.'
+  try {
+    for (const r of recipients) {
+      await ctx.notifier.deliver({
+        channel: input.method === 'email_code' ? 'email' : 'sms',
+        userId: user.id,
+        to: r.to,
+        subject: input.method === 'email_code' ? 'Your verification code' : null,
+        text,
+      })
+    }
+  } catch (e) {
+    ctx.log.error('delivery_failed', { flowId: flow.id, method: input.method, reason: (e as Error).message })
+    await ctx.store.db.transaction().execute((trx) =>
+      appendAudit(ctx.store, trx, now, flowAudit(scope, 'verify.send', 'delivery_failed', { method: input.method })),
+    )
+    throw new AppError('DELIVERY_FAILED', { method: input.method })
+  }
+
+  const sentTo = recipients.map((r) => r.shown)
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await ctx.store.lock(trx, `flow:${flow.id}`)
+    await trx.updateTable('codes').set({ state: 'void' }).where('flow_id', '=', flow.id).where('method', '=', input.method).where('state', '=', 'active').execute()
+    await trx
+      .insertInto('codes')
+      .values({
+        id: randomUUID(), flow_id: flow.id, user_id: user.id, method: input.method,
+        code_hash: keyedHash(ctx.keys.codes, code), created_at: now.toISOString(),
+        expires_at: addMs(now, minutes(minutesValid)).toISOString(), state: 'active',
+      })
+      .execute()
+    await trx.updateTable('flows').set((eb) => ({ sends: eb('sends', '+', 1), last_send_at: now.toISOString() })).where('id', '=', flow.id).execute()
+    await appendAudit(ctx.store, trx, now, flowAudit(scope, 'verify.send', 'sent', { method: input.method, detail: { sentTo } }))
+  })
+  return { flow: await flowView(ctx, flow.id), sentTo }
+}
+
+/** R5.2: every registered mobile; through its carrier's gateway when there is no SMS provider API. */
+function smsRecipients(ctx: RuleContext, scope: FlowScope, carriers: Record<string, string> = {}) {
+  return scope.user.mobiles.map((number, index) => {
+    const shown = maskPhone(number)
+    if (ctx.notifier.smsProviderConfigured) return { to: number, shown }
+    const carrier = ctx.carriers.find((c) => c.id === carriers[String(index)])
+    if (!carrier) {
+      throw new AppError('SMS_CARRIER_NEEDED', { mobiles: scope.user.mobiles.map((m, i) => ({ index: i, masked: maskPhone(m) })) })
+    }
+    return { to: `${number.replace(/\D/g, '')}@${carrier.gateway}`, shown: `${shown} (${carrier.name})` }
+  })
+}
+
+/** R5.1 / R5.2: the code the caller reads back. Expired or voided codes are refused. */
+export async function checkCode(ctx: RuleContext, agentId: string, input: { flowId: string; method: CodeMethod; code: string }): Promise<FlowView> {
+  const scope = await enterFlow(ctx, agentId, input.flowId)
+  await requireMethodOpen(ctx, scope, input.method)
+  const now = ctx.now().toISOString()
+  return attempt(ctx, scope, input.method, async (trx) => {
+    const active = await trx
+      .selectFrom('codes')
+      .selectAll()
+      .where('flow_id', '=', scope.flow.id)
+      .where('method', '=', input.method)
+      .where('state', '=', 'active')
+      .executeTakeFirst()
+    if (!active) return { refuse: new AppError('CODE_EXPIRED', { method: input.method }) }
+    if (active.expires_at <= now) {
+      await trx.updateTable('codes').set({ state: 'void' }).where('id', '=', active.id).execute()
+      return { refuse: new AppError('CODE_EXPIRED', { method: input.method }) }
+    }
+    if (!keyedEqual(ctx.keys.codes, input.code, active.code_hash)) return { pass: false, error: 'CODE_INCORRECT' }
+    await trx.updateTable('codes').set({ state: 'used' }).where('id', '=', active.id).execute()
+    return { pass: true }
+  })
+}
+
+/** R5.3: every enrolled question answered, compared after folding against slow hashes. */
+export async function answerQuestions(
+  ctx: RuleContext,
+  agentId: string,
+  input: { flowId: string; answers: { questionId: string; answer: string }[] },
+): Promise<FlowView> {
+  const scope = await enterFlow(ctx, agentId, input.flowId)
+  await requireMethodOpen(ctx, scope, 'security_questions')
+  const enrolled = await ctx.store.db.selectFrom('security_answers').select(['id', 'answer_hash']).where('user_id', '=', scope.user.id).execute()
+  // Hash every answer (even after a wrong one) so the time taken does not tell which was wrong.
+  const results = await Promise.all(
+    enrolled.map((q) => {
+      const given = input.answers.find((a) => a.questionId === q.id)?.answer ?? ''
+      return slowVerify(foldAnswer(given), q.answer_hash)
+    }),
+  )
+  const allRight = results.every(Boolean)
+  return attempt(ctx, scope, 'security_questions', async () => (allRight ? { pass: true } : { pass: false, error: 'ANSWERS_INCORRECT' }))
+}
+
+/** R5.4: the email address the caller gives must match the registered one. */
+export async function verifyPersonalData(ctx: RuleContext, agentId: string, input: { flowId: string; email: string }): Promise<FlowView> {
+  const scope = await enterFlow(ctx, agentId, input.flowId)
+  await requireMethodOpen(ctx, scope, 'personal_data_verify')
+  const matches = input.email.trim().toLowerCase() === (scope.user.email ?? '').toLowerCase()
+  return attempt(ctx, scope, 'personal_data_verify', async () => (matches ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }))
+}
+
+/** R5.5: the agent confirms the caller knows the registered address (or records that they do not). */
+export async function confirmPersonalData(ctx: RuleContext, agentId: string, input: { flowId: string; confirmed: boolean }): Promise<FlowView> {
+  const scope = await enterFlow(ctx, agentId, input.flowId)
+  await requireMethodOpen(ctx, scope, 'personal_data_confirm')
+  return attempt(ctx, scope, 'personal_data_confirm', async () => (input.confirmed ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }))
+}

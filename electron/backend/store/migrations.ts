@@ -1,0 +1,200 @@
+// One migration set for both dialects. Only portable types are used (text, integer), so the
+// same queries run on SQLite and PostgreSQL; dialect-only extras take the `dialect` argument.
+import { sql, type Kysely, type Migration } from 'kysely'
+import type { Dialect } from './database'
+
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_initial': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('agents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('username', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('roles', 'text', (c) => c.notNull())
+          .addColumn('groups', 'text', (c) => c.notNull())
+          .execute()
+
+        await db.schema
+          .createTable('directory_users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('username', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('email', 'text')
+          .addColumn('mobiles', 'text', (c) => c.notNull())
+          .addColumn('groups', 'text', (c) => c.notNull())
+          .addColumn('department', 'text')
+          .addColumn('title', 'text')
+          .addColumn('protected', 'integer', (c) => c.notNull())
+          .addColumn('locked_at', 'text')
+          .addColumn('must_change', 'integer', (c) => c.notNull())
+          .addColumn('password_hash', 'text')
+          .addColumn('password_changed_at', 'text')
+          .addColumn('contact_changed_at', 'text')
+          .execute()
+
+        await db.schema
+          .createTable('security_answers')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('directory_users.id'))
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('question', 'text', (c) => c.notNull())
+          .addColumn('answer_hash', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('security_answers_user').on('security_answers').column('user_id').execute()
+
+        await db.schema
+          .createTable('processes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('config', 'text', (c) => c.notNull())
+          .execute()
+
+        await db.schema
+          .createTable('records')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('number', 'text', (c) => c.notNull().unique())
+          .addColumn('short_description', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('caller_id', 'text')
+          .addColumn('caller_name', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('active', 'integer', (c) => c.notNull())
+          .addColumn('priority', 'integer')
+          .addColumn('channel', 'text')
+          .addColumn('assignment_group', 'text')
+          .addColumn('assigned_to', 'text')
+          .addColumn('assigned_to_name', 'text')
+          .addColumn('opened_at', 'text', (c) => c.notNull())
+          .addColumn('search_text', 'text', (c) => c.notNull())
+          .execute()
+        // The list filters of R2, each ordered by the default sort so a first page is an index scan.
+        await db.schema.createIndex('records_kind_assignee').on('records').columns(['kind', 'assigned_to', 'active', 'opened_at']).execute()
+        await db.schema.createIndex('records_kind_group').on('records').columns(['kind', 'assignment_group', 'active', 'opened_at']).execute()
+        await db.schema.createIndex('records_kind_active').on('records').columns(['kind', 'active', 'opened_at']).execute()
+        if (dialect === 'postgres') {
+          // Substring search (number, caller, text) through a trigram index.
+          await sql`create extension if not exists pg_trgm`.execute(db)
+          await sql`create index records_search_trgm on records using gin (search_text gin_trgm_ops)`.execute(db)
+        }
+
+        await db.schema
+          .createTable('record_activity')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('record_id', 'text', (c) => c.notNull().references('records.id'))
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('author', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('record_activity_record').on('record_activity').columns(['record_id', 'at']).execute()
+
+        await db.schema
+          .createTable('flows')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('record_id', 'text', (c) => c.notNull().references('records.id'))
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('process_id', 'text', (c) => c.notNull().references('processes.id'))
+          .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id'))
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('open_user_id', 'text', (c) => c.unique())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_activity_at', 'text', (c) => c.notNull())
+          .addColumn('closed_at', 'text')
+          .addColumn('close_reason', 'text')
+          .addColumn('approved_by', 'text')
+          .addColumn('sends', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_send_at', 'text')
+          .execute()
+
+        await db.schema
+          .createTable('codes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('flow_id', 'text', (c) => c.notNull().references('flows.id'))
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('method', 'text', (c) => c.notNull())
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('codes_flow').on('codes').columns(['flow_id', 'method', 'state']).execute()
+
+        await db.schema
+          .createTable('attempts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('method', 'text', (c) => c.notNull())
+          .addColumn('flow_id', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('success', 'integer', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('attempts_user_method').on('attempts').columns(['user_id', 'method', 'at']).execute()
+
+        await db.schema
+          .createTable('resets')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('process_id', 'text', (c) => c.notNull())
+          .addColumn('flow_id', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('method', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('resets_user_process').on('resets').columns(['user_id', 'process_id', 'at']).execute()
+
+        await db.schema
+          .createTable('reset_tokens')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('flow_id', 'text', (c) => c.notNull())
+          .addColumn('process_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute()
+
+        await db.schema
+          .createTable('audit')
+          .addColumn('seq', 'integer', (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text')
+          .addColumn('record_id', 'text')
+          .addColumn('user_id', 'text')
+          .addColumn('process_id', 'text')
+          .addColumn('flow_id', 'text')
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('method', 'text')
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text', (c) => c.notNull())
+          .addColumn('prev_hash', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute()
+
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text')
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text')
+          .addColumn('body_sealed', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('outbox_user').on('outbox').columns(['user_id', 'at']).execute()
+
+        await db.schema
+          .createTable('meta')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute()
+      },
+    },
+  }
+}

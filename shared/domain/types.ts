@@ -1,0 +1,200 @@
+// Domain shapes shared by backend, main and renderer. Schemas first; types are inferred.
+import { z } from 'zod'
+
+export const roles = ['password_reset_service_desk', 'password_reset_admin', 'password_reset_supervisor'] as const
+export const roleSchema = z.enum(roles)
+export type Role = z.infer<typeof roleSchema>
+/** R1: either of these may run a reset. */
+export const resetRoles: readonly Role[] = ['password_reset_service_desk', 'password_reset_admin']
+
+export const verifyMethods = [
+  'email_code',
+  'sms_code',
+  'security_questions',
+  'personal_data_verify',
+  'personal_data_confirm',
+] as const
+export const verifyMethodSchema = z.enum(verifyMethods)
+export type VerifyMethod = z.infer<typeof verifyMethodSchema>
+export const codeMethods = ['email_code', 'sms_code'] as const
+export const codeMethodSchema = z.enum(codeMethods)
+export type CodeMethod = z.infer<typeof codeMethodSchema>
+
+export const resetMethods = ['email_link', 'generate', 'manual'] as const
+export const resetMethodSchema = z.enum(resetMethods)
+export type ResetMethod = z.infer<typeof resetMethodSchema>
+
+export const isoDate = z.string().datetime({ offset: true })
+
+export const agentSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(roleSchema),
+  groups: z.array(z.string()),
+  demo: z.boolean(),
+})
+export type Agent = z.infer<typeof agentSchema>
+
+export const recordKinds = ['incident', 'interaction'] as const
+export const recordKindSchema = z.enum(recordKinds)
+export type RecordKind = z.infer<typeof recordKindSchema>
+
+export const recordSummarySchema = z.object({
+  id: z.string(),
+  kind: recordKindSchema,
+  number: z.string(),
+  shortDescription: z.string(),
+  callerId: z.string().nullable(),
+  callerName: z.string().nullable(),
+  state: z.string(),
+  priority: z.number().int().nullable(),
+  channel: z.string().nullable(),
+  assignmentGroup: z.string().nullable(),
+  assignedToId: z.string().nullable(),
+  assignedToName: z.string().nullable(),
+  openedAt: isoDate,
+})
+export type RecordSummary = z.infer<typeof recordSummarySchema>
+
+export const activitySchema = z.object({
+  id: z.string(),
+  at: isoDate,
+  author: z.string(),
+  kind: z.enum(['comment', 'work_note']),
+  text: z.string(),
+})
+export type Activity = z.infer<typeof activitySchema>
+
+export const recordDetailSchema = z.object({
+  record: recordSummarySchema.extend({ description: z.string() }),
+  activity: z.array(activitySchema),
+  /** R1 reflected for comfort; the backend enforces it on every call. */
+  canReset: z.boolean(),
+})
+
+export const mobileSchema = z.object({ index: z.number().int(), masked: z.string() })
+
+export const userSummarySchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  department: z.string().nullable(),
+  emailMasked: z.string().nullable(),
+  locked: z.boolean(),
+  protected: z.boolean(),
+})
+export type UserSummary = z.infer<typeof userSummarySchema>
+
+export const processSettingsSchema = z.object({
+  attemptsPerMethod: z.number().int().min(1).default(3),
+  attemptWindowHours: z.number().min(0.1).default(8),
+  codeLength: z.number().int().min(6).max(12).default(6),
+  codeTtlMinutes: z.number().min(1).default(10),
+  maxSends: z.number().int().min(1).default(4), // the first send plus three resends
+  resendPauseSeconds: z.number().min(0).default(30),
+  resetsPerDay: z.number().int().min(1).default(3),
+})
+export type ProcessSettings = z.infer<typeof processSettingsSchema>
+
+export const policySettingsSchema = z.object({
+  minLength: z.number().int().min(8).default(15),
+  maxLength: z.number().int().min(64).default(128),
+  adComplexity: z.boolean().default(false),
+})
+export type PolicySettings = z.infer<typeof policySettingsSchema>
+
+export const processSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  appliesToGroups: z.array(z.string()),
+  protectedAccounts: z.boolean(),
+  credentialStore: z.string(),
+  methods: z.array(verifyMethodSchema).min(1),
+  requiredPasses: z.number().int().min(1),
+  resetMethods: z.array(resetMethodSchema).min(1),
+  policy: policySettingsSchema,
+  unlock: z.boolean(),
+  requireChange: z.boolean(),
+  requiresApproval: z.boolean(),
+  settings: processSettingsSchema,
+})
+export type Process = z.infer<typeof processSchema>
+
+export const processOptionSchema = z.object({
+  process: processSchema,
+  usesLeft: z.number().int(),
+  /** R4: when the next use frees up, if none are left. */
+  nextFreeAt: isoDate.nullable(),
+})
+export type ProcessOption = z.infer<typeof processOptionSchema>
+
+export const methodStatusSchema = z.object({
+  method: verifyMethodSchema,
+  enrolled: z.boolean(),
+  passed: z.boolean(),
+  attemptsLeft: z.number().int(),
+  /** When the method opens again for this user, if its attempts are spent. */
+  closedUntil: isoDate.nullable(),
+  codeExpiresAt: isoDate.nullable(),
+  sendsLeft: z.number().int().nullable(),
+})
+export type MethodStatus = z.infer<typeof methodStatusSchema>
+
+export const flowStates = ['verifying', 'verified', 'reset', 'closed'] as const
+
+export const flowViewSchema = z.object({
+  id: z.string(),
+  recordId: z.string(),
+  state: z.enum(flowStates),
+  user: z.object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    /** The registered address, shown for R5.1 and R5.5; masked otherwise. */
+    email: z.string().nullable(),
+    mobiles: z.array(mobileSchema),
+    questions: z.array(z.object({ id: z.string(), text: z.string() })),
+    locked: z.boolean(),
+    protected: z.boolean(),
+  }),
+  process: processSchema,
+  methods: z.array(methodStatusSchema),
+  passesRequired: z.number().int(),
+  verified: z.boolean(),
+  approval: z.enum(['not_needed', 'required', 'approved']),
+  resets: z.array(z.object({ method: resetMethodSchema, at: isoDate })),
+  smsProviderConfigured: z.boolean(),
+  expiresAt: isoDate,
+})
+export type FlowView = z.infer<typeof flowViewSchema>
+
+export const carrierSchema = z.object({ id: z.string(), name: z.string(), country: z.string() })
+export type Carrier = z.infer<typeof carrierSchema>
+
+export const auditEntrySchema = z.object({
+  seq: z.number().int(),
+  at: isoDate,
+  agentId: z.string().nullable(),
+  recordId: z.string().nullable(),
+  userId: z.string().nullable(),
+  processId: z.string().nullable(),
+  flowId: z.string().nullable(),
+  action: z.string(),
+  method: z.string().nullable(),
+  outcome: z.string(),
+  detail: z.string(),
+  hash: z.string(),
+})
+export type AuditEntry = z.infer<typeof auditEntrySchema>
+
+export const outboxMessageSchema = z.object({
+  id: z.string(),
+  at: isoDate,
+  channel: z.enum(['email', 'sms']),
+  to: z.string(),
+  subject: z.string().nullable(),
+  body: z.string(),
+})
+export type OutboxMessage = z.infer<typeof outboxMessageSchema>

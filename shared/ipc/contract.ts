@@ -1,0 +1,146 @@
+// The IPC contract (S2): every operation the console may ask of main, declared once with its
+// input and output schemas. Main's router, the preload bridge, the renderer's API and the
+// standalone HTTP server are all generated from this one map.
+import { z } from 'zod'
+import {
+  agentSchema,
+  auditEntrySchema,
+  carrierSchema,
+  codeMethodSchema,
+  flowViewSchema,
+  outboxMessageSchema,
+  processOptionSchema,
+  recordDetailSchema,
+  recordKindSchema,
+  recordSummarySchema,
+  resetMethodSchema,
+  userSummarySchema,
+} from '../domain/types'
+
+const id = z.string().min(1).max(64)
+const empty = z.object({}).strict()
+const flowRef = { flowId: id }
+
+export const recordFilters = ['assigned_to_me', 'my_groups', 'all_open'] as const
+export const recordSortFields = ['number', 'openedAt', 'priority', 'state', 'callerName'] as const
+
+export const contract = {
+  'session:signIn': {
+    input: z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(256) }).strict(),
+    output: agentSchema,
+  },
+  'session:current': { input: empty, output: agentSchema.nullable() },
+  'session:signOut': { input: empty, output: z.object({}) },
+
+  'records:list': {
+    input: z
+      .object({
+        kind: recordKindSchema,
+        filter: z.enum(recordFilters).default('assigned_to_me'),
+        q: z.string().max(100).default(''),
+        sort: z.enum(recordSortFields).default('openedAt'),
+        dir: z.enum(['asc', 'desc']).default('desc'),
+        offset: z.number().int().min(0).max(1_000_000).default(0),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+    output: z.object({ rows: z.array(recordSummarySchema), total: z.number().int() }),
+  },
+  'records:get': { input: z.object({ recordId: id }).strict(), output: recordDetailSchema },
+
+  'users:search': {
+    input: z.object({ q: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
+    output: z.array(userSummarySchema),
+  },
+  'processes:forUser': {
+    input: z.object({ userId: id }).strict(),
+    output: z.array(processOptionSchema),
+  },
+
+  'flow:start': {
+    input: z.object({ recordId: id, userId: id, processId: id }).strict(),
+    output: flowViewSchema,
+  },
+  'flow:get': { input: z.object(flowRef).strict(), output: flowViewSchema },
+  'verify:sendCode': {
+    input: z
+      .object({
+        ...flowRef,
+        method: codeMethodSchema,
+        /** R5.2: the carrier of each mobile (by index) when no SMS provider API is configured. */
+        carriers: z.record(z.string().regex(/^\d{1,2}$/), z.string().min(1).max(64)).optional(),
+      })
+      .strict(),
+    output: z.object({ flow: flowViewSchema, sentTo: z.array(z.string()) }),
+  },
+  'verify:checkCode': {
+    input: z.object({ ...flowRef, method: codeMethodSchema, code: z.string().trim().regex(/^\d{6,12}$/) }).strict(),
+    output: flowViewSchema,
+  },
+  'verify:answerQuestions': {
+    input: z
+      .object({
+        ...flowRef,
+        answers: z.array(z.object({ questionId: id, answer: z.string().min(1).max(200) }).strict()).min(1).max(10),
+      })
+      .strict(),
+    output: flowViewSchema,
+  },
+  'verify:personalData': {
+    input: z.object({ ...flowRef, email: z.string().trim().min(3).max(254) }).strict(),
+    output: flowViewSchema,
+  },
+  'verify:confirmPersonalData': {
+    input: z.object({ ...flowRef, confirmed: z.boolean() }).strict(),
+    output: flowViewSchema,
+  },
+  'flow:approve': { input: z.object(flowRef).strict(), output: flowViewSchema },
+  'policy:check': {
+    input: z.object({ ...flowRef, password: z.string().max(256) }).strict(),
+    output: z.object({ ok: z.boolean(), failures: z.array(z.object({ rule: z.string(), message: z.string() })) }),
+  },
+  'reset:run': {
+    input: z
+      .object({
+        ...flowRef,
+        method: resetMethodSchema,
+        password: z.string().max(256).optional(),
+        confirm: z.string().max(256).optional(),
+      })
+      .strict(),
+    output: z.object({
+      flow: flowViewSchema,
+      /** R6.2: shown once to the agent to read out; never stored. */
+      generatedPassword: z.string().nullable(),
+      sentTo: z.array(z.string()),
+    }),
+  },
+  'flow:close': {
+    input: z.object({ ...flowRef, passwordShared: z.boolean() }).strict(),
+    output: z.object({ closed: z.literal(true) }),
+  },
+
+  'audit:list': {
+    input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    output: z.object({ rows: z.array(auditEntrySchema), total: z.number().int() }),
+  },
+  'audit:verify': {
+    input: empty,
+    output: z.object({ ok: z.boolean(), count: z.number().int(), brokenAt: z.number().int().nullable() }),
+  },
+  'carriers:list': { input: empty, output: z.array(carrierSchema) },
+  'demo:mailbox': {
+    input: z.object({ userId: id }).strict(),
+    output: z.array(outboxMessageSchema),
+  },
+} as const
+
+export type Contract = typeof contract
+export type Channel = keyof Contract
+export type InputOf<C extends Channel> = z.input<Contract[C]['input']>
+export type ParsedInputOf<C extends Channel> = z.output<Contract[C]['input']>
+export type OutputOf<C extends Channel> = z.output<Contract[C]['output']>
+export const channels = Object.keys(contract) as Channel[]
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.hasOwn(contract, name)
+}
