@@ -59,6 +59,9 @@ function openSqlite(config: { file: string; nativeBinding?: string }): Store {
 
 function openPostgres(config: { connectionString: string; poolSize?: number }): Store {
   const pool = new pg.Pool({ connectionString: config.connectionString, max: config.poolSize ?? 10 })
+  // An idle client whose server went away (restart, failover) is dropped by the pool and the
+  // next query reconnects; without a listener the event would crash the process.
+  pool.on('error', () => {})
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return {
     db,

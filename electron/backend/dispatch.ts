@@ -1,0 +1,28 @@
+// One entry for every caller (main's IPC router, the standalone HTTP server, the test host):
+// the channel must exist, the input must parse with its schema, and every failure leaves as a
+// catalogue error — unexpected ones as TECHNICAL with a correlation id that is also logged.
+import { randomUUID } from 'node:crypto'
+import { AppError, toErrorData, type Result } from '../../shared/errors'
+import { contract, isChannel } from '../../shared/ipc/contract'
+import type { Logger } from './rules/context'
+import type { Operations, Session } from './operations'
+
+export async function dispatch(ops: Operations, log: Logger, session: Session, channel: unknown, rawInput: unknown): Promise<Result<unknown>> {
+  const correlationId = randomUUID()
+  try {
+    if (!isChannel(channel)) throw new AppError('UNKNOWN_OPERATION')
+    const parsed = contract[channel].input.safeParse(rawInput ?? {})
+    if (!parsed.success) {
+      // Paths and reasons only: the rejected values may be secrets.
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+      throw new AppError('INVALID_INPUT', { issues })
+    }
+    const op = ops[channel] as (s: Session, input: unknown) => Promise<unknown>
+    return { ok: true, data: await op(session, parsed.data) }
+  } catch (e) {
+    if (!(e instanceof AppError)) {
+      log.error('technical_error', { correlationId, channel: isChannel(channel) ? channel : 'unknown', error: (e as Error)?.name ?? 'Error', message: (e as Error)?.message })
+    }
+    return { ok: false, error: toErrorData(e, correlationId) }
+  }
+}

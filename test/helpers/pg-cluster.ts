@@ -1,0 +1,60 @@
+// A throwaway PostgreSQL cluster for the test run: initdb into a temp folder, start on a free
+// loopback port, stop and delete at the end. Needs Debian's postgresql package and root (the
+// server runs as the 'postgres' system user).
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createServer } from 'node:net'
+
+export interface PgCluster {
+  url: string
+  stop(): void
+}
+
+export function findPgBin(): string | null {
+  const root = '/usr/lib/postgresql'
+  if (!existsSync(root)) return null
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a))
+  for (const v of versions) if (existsSync(join(root, v, 'bin', 'pg_ctl'))) return join(root, v, 'bin')
+  return null
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export async function startPgCluster(bin: string): Promise<PgCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'resetdesk-pg-'))
+  const port = await freePort()
+  const pgUid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim())
+  const pgGid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim())
+  chownSync(dir, pgUid, pgGid)
+  const asPostgres = (cmd: string, args: string[]) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' })
+  asPostgres('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
+  asPostgres('pg_ctl', [
+    '-D', join(dir, 'data'), '-l', join(dir, 'server.log'), '-w', '-t', '30',
+    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    'start',
+  ])
+  asPostgres('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-Atq', '-c', "create user app password 'app' createdb"])
+  return {
+    url: `postgres://app:app@127.0.0.1:${port}/postgres`,
+    stop() {
+      try {
+        asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop'])
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  }
+}
