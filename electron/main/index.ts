@@ -1,0 +1,88 @@
+// Electron main: lifecycle, the hardened window, the embedded backend and the IPC router.
+// Thin on purpose: the rules live in electron/backend, the checks in ipc/router.
+//
+// Native module note: better-sqlite3 is built for Node by `npm install` (the tests use that
+// build). Electron needs its own ABI: run `npx @electron/rebuild -f -w better-sqlite3 -o
+// <dir>` into a separate folder when packaging and point RESETDESK_SQLITE_BINDING (or the
+// packager's resources path below) at the resulting better_sqlite3.node; the store passes it to
+// better-sqlite3 as `nativeBinding`. Nothing in package.json runs a rebuild on install.
+import { app, ipcMain, net, protocol, session as electronSession, type WebContents } from 'electron'
+import { existsSync } from 'node:fs'
+import { dirname, join, normalize, sep } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { createBackend, jsonLogger, type Backend } from '../backend/index'
+import type { Session } from '../backend/operations'
+import { contract } from '../../shared/ipc/contract'
+import { createRouter } from './ipc/router'
+import { registerHandlers } from './ipc/register'
+import { appOrigin, contentSecurityPolicy, createConsoleWindow, hardenSession } from './window'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const rendererDir = join(here, '../renderer')
+const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null
+const allowDevTools = !app.isPackaged && process.env.NODE_ENV === 'development'
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }])
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  void start()
+}
+
+/** The rebuilt-for-Electron better-sqlite3 binary, when the packager put one next to the app. */
+function sqliteNativeBinding(): string | undefined {
+  const candidates = [process.env.RESETDESK_SQLITE_BINDING, join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node')]
+  return candidates.find((p): p is string => !!p && existsSync(p))
+}
+
+/** Serves out/renderer under app://resetdesk with the CSP header; nothing outside that folder. */
+function serveRenderer(): void {
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url)
+    const path = normalize(join(rendererDir, decodeURIComponent(url.pathname)))
+    if (url.host !== 'resetdesk' || !path.startsWith(rendererDir + sep)) return new Response('not found', { status: 404 })
+    const response = await net.fetch(pathToFileURL(path).toString())
+    const headers = new Headers(response.headers)
+    headers.set('Content-Security-Policy', contentSecurityPolicy)
+    headers.set('X-Content-Type-Options', 'nosniff')
+    return new Response(response.body, { status: response.status, headers })
+  })
+}
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  const log = jsonLogger((line) => process.stdout.write(`${line}\n`))
+  const backend: Backend = await createBackend({
+    store: { kind: 'sqlite', file: join(app.getPath('userData'), 'resetdesk.sqlite'), nativeBinding: sqliteNativeBinding() },
+    demo: true,
+    log,
+  })
+  const allowedOrigins = devServerUrl ? [new URL(devServerUrl).origin] : [appOrigin]
+  const handle = createRouter(contract, backend.ops, { allowedOrigins, log })
+  // One agent session per window; it ends with the window.
+  const sessions = new WeakMap<WebContents, Session>()
+  registerHandlers(ipcMain, handle, (event) => {
+    let s = sessions.get(event.sender)
+    if (!s) sessions.set(event.sender, (s = { agentId: null }))
+    return s
+  })
+  serveRenderer()
+  hardenSession(electronSession.defaultSession, devServerUrl ? new URL(devServerUrl).origin : null)
+  const open = () => createConsoleWindow({ preload: join(here, '../preload/index.cjs'), devServerUrl, allowDevTools })
+  let win = open()
+  app.on('second-instance', () => {
+    if (win.isDestroyed()) win = open()
+    if (win.isMinimized()) win.restore()
+    win.focus()
+  })
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+    contents.on('will-navigate', (event, url) => {
+      if (!url.startsWith(devServerUrl ?? appOrigin)) event.preventDefault()
+    })
+  })
+  app.on('window-all-closed', () => {
+    void backend.close().finally(() => app.quit())
+  })
+}

@@ -1,0 +1,15 @@
+// The only file in main that touches ipcMain (S2). One invoke channel carries every contract
+// call; the router decides what is allowed. Each window (webContents) has its own session.
+import type { IpcMain, IpcMainInvokeEvent } from 'electron'
+import { ipcInvokeChannel } from '../../../shared/ipc/channels'
+import type { Session } from '../../backend/operations'
+import type { Handle } from './router'
+
+export function registerHandlers(ipcMain: IpcMain, handle: Handle, sessionFor: (event: IpcMainInvokeEvent) => Session): () => void {
+  ipcMain.handle(ipcInvokeChannel, (event, channel: unknown, input: unknown) => {
+    const frame = event.senderFrame
+    const sender = { frameUrl: frame?.url ?? '', isMainFrame: frame != null && frame === event.sender.mainFrame }
+    return handle(channel, input, sender, sessionFor(event))
+  })
+  return () => ipcMain.removeHandler(ipcInvokeChannel)
+}

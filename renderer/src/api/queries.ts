@@ -1,0 +1,47 @@
+// Server state lives in react-query only. Query-option factories with hierarchical keys, so a
+// whole branch (everything about one flow, one record) can be invalidated or removed at once.
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
+import type { InputOf } from '../../../shared/ipc/contract'
+import type { RecordKind } from '../../../shared/domain/types'
+import { call } from './client'
+
+export type ListParams = Required<Pick<InputOf<'records:list'>, 'filter' | 'q' | 'sort' | 'dir'>> & { kind: RecordKind }
+export const pageSize = 100
+
+export const sessionQueries = {
+  current: () => queryOptions({ queryKey: ['session'], queryFn: () => call('session:current', {}), staleTime: Infinity }),
+}
+
+export const recordQueries = {
+  all: () => ['records'] as const,
+  list: (p: ListParams) =>
+    infiniteQueryOptions({
+      queryKey: ['records', 'list', p],
+      queryFn: ({ pageParam }) => call('records:list', { ...p, offset: pageParam, limit: pageSize }),
+      initialPageParam: 0,
+      getNextPageParam: (last, pages) => {
+        const loaded = pages.length * pageSize
+        return loaded < last.total ? loaded : undefined
+      },
+    }),
+  detail: (recordId: string) => queryOptions({ queryKey: ['records', 'detail', recordId], queryFn: () => call('records:get', { recordId }) }),
+}
+
+export const userQueries = {
+  search: (q: string) =>
+    queryOptions({ queryKey: ['users', 'search', q], queryFn: () => call('users:search', { q, limit: 10 }), staleTime: 30_000 }),
+  processes: (userId: string) =>
+    queryOptions({ queryKey: ['users', userId, 'processes'], queryFn: () => call('processes:forUser', { userId }) }),
+}
+
+export const flowQueries = {
+  all: () => ['flow'] as const,
+  detail: (flowId: string) => queryOptions({ queryKey: ['flow', flowId], queryFn: () => call('flow:get', { flowId }) }),
+  carriers: () => queryOptions({ queryKey: ['carriers'], queryFn: () => call('carriers:list', {}), staleTime: Infinity }),
+}
+
+export const demoQueries = {
+  all: () => ['demo'] as const,
+  mailbox: (userId: string) =>
+    queryOptions({ queryKey: ['demo', 'mailbox', userId], queryFn: () => call('demo:mailbox', { userId }), refetchInterval: 2_000 }),
+}

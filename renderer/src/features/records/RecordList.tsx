@@ -1,0 +1,188 @@
+// R2 lists: filter, search, sort and server-side paging, rendered through TanStack Virtual so
+// only the rows on screen exist in the DOM (10k rows scroll without long frames).
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useId, useRef, useState } from 'react'
+import { recordFilters, recordSortFields } from '../../../../shared/ipc/contract'
+import type { RecordKind } from '../../../../shared/domain/types'
+import { recordQueries, type ListParams } from '../../api/queries'
+import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
+
+const filterLabels: Record<(typeof recordFilters)[number], string> = {
+  assigned_to_me: 'Assigned to me',
+  my_groups: 'My groups',
+  all_open: 'All open',
+}
+type SortField = (typeof recordSortFields)[number]
+
+const rowHeight = 36
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value)
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms)
+    return () => clearTimeout(t)
+  }, [value, ms])
+  return v
+}
+
+export function RecordList({ kind, onOpen }: { kind: RecordKind; onOpen: (recordId: string) => void }) {
+  const [filter, setFilter] = useState<ListParams['filter']>('assigned_to_me')
+  const [q, setQ] = useState('')
+  const [sort, setSort] = useState<SortField>('openedAt')
+  const [dir, setDir] = useState<'asc' | 'desc'>('desc')
+  const query = useDebounced(q.trim(), 250)
+  const params: ListParams = { kind, filter, q: query, sort, dir }
+  const list = useInfiniteQuery({ ...recordQueries.list(params), placeholderData: keepPreviousData })
+  const rows = list.data?.pages.flatMap((p) => p.rows) ?? []
+  const total = list.data?.pages[0]?.total ?? 0
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const searchId = useId()
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 10,
+  })
+  const items = virtualizer.getVirtualItems()
+  const lastIndex = items.at(-1)?.index ?? 0
+
+  // Server-side paging: ask for the next page when the viewport nears the loaded end.
+  useEffect(() => {
+    if (lastIndex >= rows.length - 20 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage()
+  }, [lastIndex, rows.length, list])
+
+  const sortBy = (field: SortField) => {
+    if (field === sort) setDir(dir === 'asc' ? 'desc' : 'asc')
+    else {
+      setSort(field)
+      setDir(field === 'openedAt' || field === 'priority' ? 'desc' : 'asc')
+    }
+  }
+  const title = kind === 'incident' ? 'Incidents' : 'Interactions'
+  const columns: { label: string; field: SortField | null }[] =
+    kind === 'incident'
+      ? [
+          { label: 'Number', field: 'number' },
+          { label: 'Short description', field: null },
+          { label: 'Caller', field: 'callerName' },
+          { label: 'State', field: 'state' },
+          { label: 'Priority', field: 'priority' },
+          { label: 'Assignment group', field: null },
+          { label: 'Assigned to', field: null },
+          { label: 'Opened', field: 'openedAt' },
+        ]
+      : [
+          { label: 'Number', field: 'number' },
+          { label: 'Channel', field: null },
+          { label: 'Opened for', field: 'callerName' },
+          { label: 'Short description', field: null },
+          { label: 'State', field: 'state' },
+          { label: 'Assigned to', field: null },
+          { label: 'Opened', field: 'openedAt' },
+        ]
+  const padTop = items[0]?.start ?? 0
+  const padBottom = items.length ? virtualizer.getTotalSize() - items.at(-1)!.end : 0
+
+  return (
+    <section className="record-list" aria-labelledby={`${searchId}-title`}>
+      <h1 id={`${searchId}-title`}>{title}</h1>
+      <div className="toolbar">
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Show</legend>
+          {recordFilters.map((f) => (
+            <label key={f}>
+              <input type="radio" name={`filter-${kind}`} value={f} checked={filter === f} onChange={() => setFilter(f)} />
+              {filterLabels[f]}
+            </label>
+          ))}
+        </fieldset>
+        <label htmlFor={searchId}>Search</label>
+        <input
+          id={searchId}
+          type="search"
+          placeholder="Number, caller or text"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <span className="count" role="status">
+          {list.isPending ? 'Loading…' : `${total} ${total === 1 ? 'record' : 'records'}`}
+        </span>
+      </div>
+      <ErrorNotice error={list.error} />
+      <div className="table-scroll" ref={scrollRef} tabIndex={-1}>
+        <table aria-rowcount={total + 1} aria-label={title}>
+          <thead>
+            <tr aria-rowindex={1}>
+              {columns.map((c) => (
+                <th key={c.label} scope="col" aria-sort={c.field && c.field === sort ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                  {c.field ? (
+                    <button type="button" className="sort" onClick={() => sortBy(c.field!)}>
+                      {c.label}
+                      <span aria-hidden="true">{c.field === sort ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+                    </button>
+                  ) : (
+                    c.label
+                  )}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {padTop > 0 && (
+              <tr aria-hidden="true" className="spacer">
+                <td colSpan={columns.length} style={{ height: padTop }} />
+              </tr>
+            )}
+            {items.map((item) => {
+              const r = rows[item.index]
+              if (!r)
+                return (
+                  <tr key={item.key} style={{ height: rowHeight }} aria-rowindex={item.index + 2}>
+                    <td colSpan={columns.length}>Loading…</td>
+                  </tr>
+                )
+              const open = (
+                <button type="button" className="link" onClick={() => onOpen(r.id)}>
+                  {r.number}
+                </button>
+              )
+              return (
+                <tr key={r.id} style={{ height: rowHeight }} aria-rowindex={item.index + 2} data-record-id={r.id}>
+                  {kind === 'incident' ? (
+                    <>
+                      <td>{open}</td>
+                      <td>{r.shortDescription}</td>
+                      <td>{r.callerName ?? '—'}</td>
+                      <td>{r.state}</td>
+                      <td>{r.priority ?? '—'}</td>
+                      <td>{r.assignmentGroup ?? '—'}</td>
+                      <td>{r.assignedToName ?? '—'}</td>
+                      <td>{formatTime(r.openedAt)}</td>
+                    </>
+                  ) : (
+                    <>
+                      <td>{open}</td>
+                      <td>{r.channel ?? '—'}</td>
+                      <td>{r.callerName ?? '—'}</td>
+                      <td>{r.shortDescription}</td>
+                      <td>{r.state}</td>
+                      <td>{r.assignedToName ?? '—'}</td>
+                      <td>{formatTime(r.openedAt)}</td>
+                    </>
+                  )}
+                </tr>
+              )
+            })}
+            {padBottom > 0 && (
+              <tr aria-hidden="true" className="spacer">
+                <td colSpan={columns.length} style={{ height: padBottom }} />
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,53 @@
+// B6 caller simulator (demo desk only): the selected user's inbox and phone from the demo
+// outbox, so the agent can "hear" the code the caller reads back.
+import { useQuery } from '@tanstack/react-query'
+import { demoQueries, flowQueries } from '../../api/queries'
+import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
+import { flowIdOf, useFlowStore } from '../../stores/flow-store'
+
+export function CallerSimulator() {
+  const state = useFlowStore((s) => s.state)
+  const flowId = flowIdOf(state)
+  const flow = useQuery({ ...flowQueries.detail(flowId ?? ''), enabled: !!flowId })
+  const userId = state.step === 'identify' ? state.userId : (flow.data?.user.id ?? null)
+  const mailbox = useQuery({ ...demoQueries.mailbox(userId ?? ''), enabled: !!userId })
+  const emails = mailbox.data?.filter((m) => m.channel === 'email') ?? []
+  const sms = mailbox.data?.filter((m) => m.channel === 'sms') ?? []
+  return (
+    <aside className="simulator" aria-labelledby="sim-title">
+      <h2 id="sim-title">Caller simulator</h2>
+      {!userId ? (
+        <p className="muted">Start a password reset to see the caller's inbox and phone.</p>
+      ) : (
+        <>
+          <ErrorNotice error={mailbox.error} />
+          <section aria-labelledby="sim-inbox">
+            <h3 id="sim-inbox">Inbox</h3>
+            <Messages items={emails} empty="No emails." testId="sim-inbox" />
+          </section>
+          <section aria-labelledby="sim-phone">
+            <h3 id="sim-phone">Phone</h3>
+            <Messages items={sms} empty="No text messages." testId="sim-phone" />
+          </section>
+        </>
+      )}
+    </aside>
+  )
+}
+
+function Messages({ items, empty, testId }: { items: { id: string; at: string; to: string; subject: string | null; body: string }[]; empty: string; testId: string }) {
+  if (items.length === 0) return <p className="muted">{empty}</p>
+  return (
+    <ol className="messages" data-testid={testId}>
+      {items.map((m) => (
+        <li key={m.id}>
+          <p className="meta">
+            {formatTime(m.at)} · to {m.to}
+          </p>
+          {m.subject && <p className="subject">{m.subject}</p>}
+          <p className="body">{m.body}</p>
+        </li>
+      ))}
+    </ol>
+  )
+}

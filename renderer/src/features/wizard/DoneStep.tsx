@@ -1,0 +1,88 @@
+// The end of the flow: the generated password shown once with its phonetic spelling (R6.2, B3),
+// the outcome, and R7's Close → "Exit" confirmation, which writes the work note and wipes the flow.
+import { useMutation, useQuery } from '@tanstack/react-query'
+import { useEffect, useId, useRef } from 'react'
+import { spellPassword } from '../../../../shared/policy/phonetic'
+import { call } from '../../api/client'
+import { flowQueries } from '../../api/queries'
+import { ErrorNotice } from '../../components/ErrorNotice'
+import { StepFrame } from '../../components/StepFrame'
+import { useFlowStore, type WizardState } from '../../stores/flow-store'
+import { useWipeFlow } from './Wizard'
+
+type Done = Extract<WizardState, { step: 'done' }>
+
+export function DoneStep({ state }: { state: Done }) {
+  const send = useFlowStore((s) => s.send)
+  const wipe = useWipeFlow()
+  const flow = useQuery(flowQueries.detail(state.flowId))
+  const ids = useId()
+  const exit = useMutation({
+    mutationFn: () => call('flow:close', { flowId: state.flowId, passwordShared: state.method !== 'email_link' }),
+    onSuccess: () => wipe(state.recordId),
+  })
+  const f = flow.data
+  return (
+    <StepFrame title="Password reset complete">
+      {state.generatedPassword && (
+        <section className="secret" aria-labelledby={`${ids}-pw`}>
+          <h3 id={`${ids}-pw`}>Read this password to the caller</h3>
+          <p className="password" data-testid="generated-password">
+            {state.generatedPassword}
+          </p>
+          <ol className="spelling" aria-label="Phonetic spelling">
+            {spellPassword(state.generatedPassword).map((group, i) => (
+              <li key={i}>{group.join(', ')}</li>
+            ))}
+          </ol>
+          <p className="hint">It is shown only here, once. It is wiped when you exit.</p>
+        </section>
+      )}
+      {state.method === 'email_link' && <p>Instructions were sent to {state.sentTo.join(', ') || 'the registered address'}.</p>}
+      {state.method === 'manual' && <p>The password you typed is now set.</p>}
+      {f && (
+        <ul className="outcome">
+          {f.process.unlock && <li data-testid="unlocked">{f.user.locked ? 'The account is still locked.' : 'The account is unlocked.'}</li>}
+          {f.process.requireChange && state.method !== 'email_link' && <li>The user must change the password at next sign-in.</li>}
+        </ul>
+      )}
+      <div className="actions">
+        <button type="button" className="primary" onClick={() => send({ type: 'askClose' })}>
+          Close
+        </button>
+      </div>
+      {state.confirmingClose && <ExitDialog onExit={() => exit.mutate()} onBack={() => send({ type: 'cancelClose' })} pending={exit.isPending} error={exit.error} shared={state.method !== 'email_link'} />}
+    </StepFrame>
+  )
+}
+
+function ExitDialog(props: { onExit: () => void; onBack: () => void; pending: boolean; error: unknown; shared: boolean }) {
+  const ids = useId()
+  const exitRef = useRef<HTMLButtonElement>(null)
+  useEffect(() => exitRef.current?.focus(), [])
+  return (
+    <div
+      className="dialog"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby={`${ids}-t`}
+      aria-describedby={`${ids}-d`}
+      onKeyDown={(e) => e.key === 'Escape' && props.onBack()}
+    >
+      <h3 id={`${ids}-t`}>End this password reset?</h3>
+      <p id={`${ids}-d`}>
+        {props.shared ? 'Exit records that the password was shared with the user, ' : 'Exit '}
+        writes a work note on the record, ends the flow and clears it from this console.
+      </p>
+      <ErrorNotice error={props.error} />
+      <div className="actions">
+        <button ref={exitRef} type="button" className="primary" disabled={props.pending} onClick={props.onExit}>
+          Exit
+        </button>
+        <button type="button" onClick={props.onBack}>
+          Back
+        </button>
+      </div>
+    </div>
+  )
+}

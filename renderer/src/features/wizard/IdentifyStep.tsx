@@ -1,0 +1,124 @@
+// R3 Identify: the user (defaulting to the record's caller, searched as the agent types) and the
+// password reset process, with R4's uses left and, at zero, when the next use frees up.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useId, useState } from 'react'
+import { call } from '../../api/client'
+import { flowQueries, userQueries } from '../../api/queries'
+import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
+import { useFlowStore, type WizardState } from '../../stores/flow-store'
+import { StepFrame } from '../../components/StepFrame'
+
+type Identify = Extract<WizardState, { step: 'identify' }>
+
+export function IdentifyStep({ state, defaultUserName }: { state: Identify; defaultUserName: string | null }) {
+  const send = useFlowStore((s) => s.send)
+  const queryClient = useQueryClient()
+  const [userLabel, setUserLabel] = useState<string | null>(state.userId ? defaultUserName : null)
+  const [q, setQ] = useState('')
+  const [debounced, setDebounced] = useState('')
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(q.trim()), 200)
+    return () => clearTimeout(t)
+  }, [q])
+  const search = useQuery({ ...userQueries.search(debounced), enabled: debounced.length >= 2 })
+  const processes = useQuery({ ...userQueries.processes(state.userId ?? ''), enabled: !!state.userId })
+  const chosen = processes.data?.find((p) => p.process.id === state.processId)
+  const ids = useId()
+
+  const start = useMutation({
+    mutationFn: () => call('flow:start', { recordId: state.recordId, userId: state.userId!, processId: state.processId! }),
+    onSuccess: (flow) => {
+      queryClient.setQueryData(flowQueries.detail(flow.id).queryKey, flow)
+      send({ type: 'started', flowId: flow.id })
+    },
+  })
+
+  return (
+    <StepFrame title="Identify the user">
+      <div className="field-group">
+        <p id={`${ids}-user`}>
+          User: <strong data-testid="selected-user">{userLabel ?? 'none selected'}</strong>
+        </p>
+        <label htmlFor={`${ids}-search`}>Search the directory</label>
+        <input
+          id={`${ids}-search`}
+          type="search"
+          autoComplete="off"
+          placeholder="Name, user name or email"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          aria-describedby={`${ids}-user`}
+        />
+        <ErrorNotice error={search.error} />
+        {debounced.length >= 2 && search.data && (
+          <ul className="results" aria-label="Matching users">
+            {search.data.length === 0 && <li className="muted">No users match.</li>}
+            {search.data.map((u) => (
+              <li key={u.id}>
+                <button
+                  type="button"
+                  aria-pressed={u.id === state.userId}
+                  onClick={() => {
+                    setUserLabel(u.displayName)
+                    setQ('')
+                    send({ type: 'chooseUser', userId: u.id })
+                  }}
+                >
+                  {u.displayName} ({u.username}){u.department ? ` · ${u.department}` : ''}
+                  {u.locked ? ' · locked' : ''}
+                  {u.protected ? ' · protected' : ''}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+
+      {state.userId && (
+        <fieldset className="processes">
+          <legend>Password reset process</legend>
+          {processes.isPending && <p>Loading processes…</p>}
+          <ErrorNotice error={processes.error} />
+          {processes.data?.map((p) => {
+            const exhausted = p.usesLeft <= 0
+            const hint = `${ids}-${p.process.id}`
+            return (
+              <div key={p.process.id} className="process-option">
+                <label>
+                  <input
+                    type="radio"
+                    name={`${ids}-process`}
+                    value={p.process.id}
+                    checked={state.processId === p.process.id}
+                    onChange={() => send({ type: 'chooseProcess', processId: p.process.id })}
+                    aria-describedby={hint}
+                  />
+                  {p.process.name}
+                </label>
+                <p id={hint} className="hint">
+                  {p.process.description}{' '}
+                  <span data-testid={`uses-${p.process.id}`}>
+                    {exhausted
+                      ? `No resets left today with this process. The next one frees up at ${formatTime(p.nextFreeAt)}.`
+                      : `Resets left today: ${p.usesLeft} of ${p.process.settings.resetsPerDay}.`}
+                  </span>
+                </p>
+              </div>
+            )
+          })}
+        </fieldset>
+      )}
+      <ErrorNotice error={start.error} />
+      <div className="actions">
+        <button
+          type="button"
+          className="primary"
+          disabled={!chosen || chosen.usesLeft <= 0 || start.isPending}
+          onClick={() => start.mutate()}
+        >
+          Continue to verify
+        </button>
+      </div>
+    </StepFrame>
+  )
+}

@@ -1,0 +1,269 @@
+// R5 Verify: every method the process offers, each with its status (passed, attempts left,
+// closed until), its controls, and its own catalogue errors shown in place.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useId, useState, type FormEvent, type ReactNode } from 'react'
+import type { CodeMethod, FlowView, MethodStatus, VerifyMethod } from '../../../../shared/domain/types'
+import { ApiError, call } from '../../api/client'
+import { demoQueries, flowQueries } from '../../api/queries'
+import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
+import { StepFrame } from '../../components/StepFrame'
+import { useFlowStore } from '../../stores/flow-store'
+
+const methodTitles: Record<VerifyMethod, string> = {
+  email_code: 'Email code',
+  sms_code: 'SMS code',
+  security_questions: 'Security questions',
+  personal_data_verify: 'Personal data verification',
+  personal_data_confirm: 'Personal data confirmation',
+}
+
+/** A verify call: on success the flow is replaced; on a failure the flow is refetched (attempts changed). */
+function useFlowMutation<V>(flowId: string, fn: (vars: V) => Promise<FlowView>) {
+  const queryClient = useQueryClient()
+  const key = flowQueries.detail(flowId).queryKey
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: (flow) => queryClient.setQueryData(key, flow),
+    onError: (e) => {
+      if (e instanceof ApiError) void queryClient.invalidateQueries({ queryKey: key })
+    },
+  })
+}
+
+export function VerifyStep({ flowId }: { flowId: string }) {
+  const send = useFlowStore((s) => s.send)
+  const flow = useQuery({
+    ...flowQueries.detail(flowId),
+    // B1: while a supervisor's approval is pending, look for it.
+    refetchInterval: (q) => (q.state.data?.approval === 'required' && q.state.data.verified ? 3_000 : false),
+  })
+  if (flow.isPending) return <p>Loading flow…</p>
+  if (flow.isError) return <ErrorNotice error={flow.error} />
+  const f = flow.data
+  const passed = f.methods.filter((m) => m.passed).length
+  const canContinue = f.verified && f.approval !== 'required'
+  return (
+    <StepFrame title={`Verify ${f.user.displayName}`}>
+      <p className="summary" role="status" data-testid="verify-summary">
+        Passed {passed} of {f.passesRequired} required {f.passesRequired === 1 ? 'method' : 'methods'}.
+        {f.verified ? ' Verification is complete.' : ''}
+      </p>
+      {f.approval === 'required' && (
+        <p className="notice">This is a protected account: a supervisor must approve the reset from their console.</p>
+      )}
+      <div className="methods">
+        {f.process.methods.map((m) => {
+          const status = f.methods.find((s) => s.method === m)
+          return status ? <MethodCard key={m} flow={f} status={status} /> : null
+        })}
+      </div>
+      <div className="actions">
+        <button type="button" className="primary" disabled={!canContinue} onClick={() => send({ type: 'verified' })}>
+          Continue to reset
+        </button>
+      </div>
+    </StepFrame>
+  )
+}
+
+function MethodCard({ flow, status }: { flow: FlowView; status: MethodStatus }) {
+  const id = useId()
+  const closed = status.attemptsLeft <= 0 || !!status.closedUntil
+  let body: ReactNode
+  if (!status.enrolled) body = <p className="muted">The user is not enrolled for this method.</p>
+  else if (status.passed) body = <p className="ok">Passed.</p>
+  else if (closed)
+    body = (
+      <p className="closed" data-testid="method-closed">
+        This method is closed for this user{status.closedUntil ? ` until ${formatTime(status.closedUntil)}` : ''}: all attempts are used.
+      </p>
+    )
+  else
+    switch (status.method) {
+      case 'email_code':
+      case 'sms_code':
+        body = <CodeMethodForm flow={flow} status={status} method={status.method} />
+        break
+      case 'security_questions':
+        body = <QuestionsForm flow={flow} />
+        break
+      case 'personal_data_verify':
+        body = <PersonalDataVerifyForm flow={flow} />
+        break
+      case 'personal_data_confirm':
+        body = <PersonalDataConfirmForm flow={flow} />
+        break
+    }
+  return (
+    <section className={`method ${status.passed ? 'passed' : ''}`} aria-labelledby={`${id}-h`} data-method={status.method}>
+      <h3 id={`${id}-h`}>{methodTitles[status.method]}</h3>
+      {status.enrolled && !status.passed && (
+        <p className="attempts" data-testid="attempts-left">
+          Attempts left: {Math.max(0, status.attemptsLeft)}
+        </p>
+      )}
+      {body}
+    </section>
+  )
+}
+
+function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: MethodStatus; method: CodeMethod }) {
+  const id = useId()
+  const queryClient = useQueryClient()
+  const needsCarriers = method === 'sms_code' && !flow.smsProviderConfigured
+  const carriers = useQuery({ ...flowQueries.carriers(), enabled: needsCarriers })
+  const [chosen, setChosen] = useState<Record<string, string>>({})
+  const [code, setCode] = useState('')
+  const sent = !!status.codeExpiresAt
+  const sendCode = useMutation({
+    mutationFn: () =>
+      call('verify:sendCode', { flowId: flow.id, method, ...(needsCarriers ? { carriers: chosen } : {}) }),
+    onSuccess: (r) => {
+      queryClient.setQueryData(flowQueries.detail(flow.id).queryKey, r.flow)
+      // B6: the caller simulator shows the new message at once.
+      void queryClient.invalidateQueries({ queryKey: demoQueries.all() })
+    },
+  })
+  const check = useFlowMutation(flow.id, (c: string) => call('verify:checkCode', { flowId: flow.id, method, code: c }))
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    const c = code
+    setCode('') // the code is not kept once submitted
+    check.mutate(c)
+  }
+  const carriersMissing = needsCarriers && flow.user.mobiles.some((m) => !chosen[String(m.index)])
+  return (
+    <div>
+      {method === 'email_code' ? (
+        <p>
+          Registered email: <strong>{flow.user.email ?? '—'}</strong>
+        </p>
+      ) : (
+        <div>
+          <p>The code goes to every registered mobile number.</p>
+          <ul className="mobiles">
+            {flow.user.mobiles.map((m) => (
+              <li key={m.index}>
+                {needsCarriers ? (
+                  <label>
+                    Carrier for {m.masked}
+                    <select
+                      value={chosen[String(m.index)] ?? ''}
+                      onChange={(e) => setChosen({ ...chosen, [String(m.index)]: e.target.value })}
+                    >
+                      <option value="">Select a carrier…</option>
+                      {carriers.data?.map((c) => (
+                        <option key={c.id} value={c.id}>
+                          {c.name} ({c.country})
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                ) : (
+                  m.masked
+                )}
+              </li>
+            ))}
+          </ul>
+          {needsCarriers && <p className="hint">No SMS provider is configured: select each number's carrier to send through its email-to-SMS gateway.</p>}
+        </div>
+      )}
+      <div className="actions">
+        <button type="button" disabled={sendCode.isPending || carriersMissing || status.sendsLeft === 0} onClick={() => sendCode.mutate()}>
+          {sent ? 'Resend code' : 'Send verification code'}
+        </button>
+        {status.sendsLeft !== null && <span className="hint">Sends left: {status.sendsLeft}</span>}
+      </div>
+      {sendCode.isSuccess && (
+        <p className="ok" role="status">
+          Code sent to {sendCode.data.sentTo.join(', ')}.
+        </p>
+      )}
+      <ErrorNotice error={sendCode.error} />
+      <form onSubmit={submit} className="inline-form">
+        <label htmlFor={`${id}-code`}>Code the caller reads back</label>
+        <input
+          id={`${id}-code`}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="\d{6,12}"
+          value={code}
+          onChange={(e) => setCode(e.target.value.replace(/\s/g, ''))}
+        />
+        <button type="submit" disabled={!sent || code.length < 6 || check.isPending}>
+          Check code
+        </button>
+      </form>
+      <ErrorNotice error={check.error} />
+    </div>
+  )
+}
+
+function QuestionsForm({ flow }: { flow: FlowView }) {
+  const id = useId()
+  const [answers, setAnswers] = useState<Record<string, string>>({})
+  const check = useFlowMutation(flow.id, (a: { questionId: string; answer: string }[]) =>
+    call('verify:answerQuestions', { flowId: flow.id, answers: a }),
+  )
+  const complete = flow.user.questions.every((q) => (answers[q.id] ?? '').trim() !== '')
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    const a = flow.user.questions.map((q) => ({ questionId: q.id, answer: answers[q.id] ?? '' }))
+    setAnswers({})
+    check.mutate(a)
+  }
+  return (
+    <form onSubmit={submit}>
+      {flow.user.questions.map((q, i) => (
+        <div key={q.id} className="field">
+          <label htmlFor={`${id}-${i}`}>{q.text}</label>
+          <input id={`${id}-${i}`} autoComplete="off" value={answers[q.id] ?? ''} onChange={(e) => setAnswers({ ...answers, [q.id]: e.target.value })} />
+        </div>
+      ))}
+      <button type="submit" disabled={!complete || check.isPending}>
+        Check answers
+      </button>
+      <ErrorNotice error={check.error} />
+    </form>
+  )
+}
+
+function PersonalDataVerifyForm({ flow }: { flow: FlowView }) {
+  const id = useId()
+  const [email, setEmail] = useState('')
+  const check = useFlowMutation(flow.id, (v: string) => call('verify:personalData', { flowId: flow.id, email: v }))
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    check.mutate(email)
+  }
+  return (
+    <form onSubmit={submit} className="inline-form">
+      <label htmlFor={`${id}-email`}>Email address the caller gives</label>
+      <input id={`${id}-email`} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+      <button type="submit" disabled={email.trim().length < 3 || check.isPending}>
+        Verify email address
+      </button>
+      <ErrorNotice error={check.error} />
+    </form>
+  )
+}
+
+function PersonalDataConfirmForm({ flow }: { flow: FlowView }) {
+  const confirm = useFlowMutation(flow.id, (confirmed: boolean) => call('verify:confirmPersonalData', { flowId: flow.id, confirmed }))
+  return (
+    <div>
+      <p>
+        Ask the caller to confirm their registered email: <strong>{flow.user.email ?? '—'}</strong>
+      </p>
+      <div className="actions">
+        <button type="button" disabled={confirm.isPending} onClick={() => confirm.mutate(true)}>
+          Caller confirms it is correct
+        </button>
+        <button type="button" disabled={confirm.isPending} onClick={() => confirm.mutate(false)}>
+          Caller says it is not correct
+        </button>
+      </div>
+      <ErrorNotice error={confirm.error} />
+    </div>
+  )
+}

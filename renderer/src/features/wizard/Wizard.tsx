@@ -1,0 +1,73 @@
+// The reset wizard: Identify → Verify → Reset → Close (R3–R7). The step lives in the zustand
+// flow store; the flow itself (methods, attempts, approval) is server state in react-query.
+import { useQueryClient } from '@tanstack/react-query'
+import { useCallback } from 'react'
+import { call } from '../../api/client'
+import { demoQueries, flowQueries, recordQueries } from '../../api/queries'
+import { flowIdOf, useFlowStore } from '../../stores/flow-store'
+import { IdentifyStep } from './IdentifyStep'
+import { VerifyStep } from './VerifyStep'
+import { ResetStep } from './ResetStep'
+import { DoneStep } from './DoneStep'
+
+/** Removes everything the renderer knows about the flow and returns the wizard to closed. */
+export function useWipeFlow() {
+  const queryClient = useQueryClient()
+  return useCallback(
+    (recordId?: string) => {
+      useFlowStore.getState().reset()
+      queryClient.removeQueries({ queryKey: flowQueries.all() })
+      queryClient.removeQueries({ queryKey: demoQueries.all() })
+      queryClient.removeQueries({ queryKey: ['users'] })
+      if (recordId) void queryClient.invalidateQueries({ queryKey: recordQueries.detail(recordId).queryKey })
+    },
+    [queryClient],
+  )
+}
+
+/** Cancel: ends the open flow in the backend (not shared) and wipes it here. */
+export function useCancelFlow() {
+  const wipe = useWipeFlow()
+  return useCallback(async () => {
+    const state = useFlowStore.getState().state
+    const flowId = flowIdOf(state)
+    if (flowId) await call('flow:close', { flowId, passwordShared: false }).catch(() => undefined)
+    wipe(state.step === 'closed' ? undefined : state.recordId)
+  }, [wipe])
+}
+
+const steps = [
+  { id: 'identify', label: 'Identify' },
+  { id: 'verify', label: 'Verify' },
+  { id: 'reset', label: 'Reset' },
+  { id: 'done', label: 'Close' },
+] as const
+
+export function Wizard({ recordId, defaultUserName }: { recordId: string; defaultUserName: string | null }) {
+  const state = useFlowStore((s) => s.state)
+  const cancel = useCancelFlow()
+  if (state.step === 'closed' || state.recordId !== recordId) return null
+  const current = steps.findIndex((s) => s.id === state.step)
+  return (
+    <section className="wizard" aria-label="Reset password">
+      <ol className="stepper">
+        {steps.map((s, i) => (
+          <li key={s.id} aria-current={i === current ? 'step' : undefined} className={i < current ? 'past' : i === current ? 'current' : ''}>
+            {i + 1}. {s.label}
+          </li>
+        ))}
+      </ol>
+      {state.step === 'identify' && <IdentifyStep state={state} defaultUserName={defaultUserName} />}
+      {state.step === 'verify' && <VerifyStep flowId={state.flowId} />}
+      {state.step === 'reset' && <ResetStep flowId={state.flowId} />}
+      {state.step === 'done' && <DoneStep state={state} />}
+      {state.step !== 'done' && (
+        <div className="wizard-footer">
+          <button type="button" className="secondary" onClick={() => void cancel()}>
+            Cancel reset
+          </button>
+        </div>
+      )}
+    </section>
+  )
+}
