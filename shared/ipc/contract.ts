@@ -21,6 +21,8 @@ const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
 const flowRef = { flowId: id }
 
+/** Counting stops here: an exact count of 100k rows costs more than the page itself. */
+export const recordCountCap = 10_000
 export const recordFilters = ['assigned_to_me', 'my_groups', 'all_open'] as const
 export const recordSortFields = ['number', 'openedAt', 'priority', 'state', 'callerName'] as const
 
@@ -44,7 +46,12 @@ export const contract = {
         limit: z.number().int().min(1).max(200).default(50),
       })
       .strict(),
-    output: z.object({ rows: z.array(recordSummarySchema), total: z.number().int() }),
+    output: z.object({
+      rows: z.array(recordSummarySchema),
+      /** Exact up to `recordCountCap`; beyond it the list shows "10,000+" and asks to refine. */
+      total: z.number().int(),
+      totalCapped: z.boolean(),
+    }),
   },
   'records:get': { input: z.object({ recordId: id }).strict(), output: recordDetailSchema },
 

@@ -1,6 +1,7 @@
 // The embedded directory and credential store: users in the store, passwords as scrypt hashes.
 import type { Kysely, Selectable } from 'kysely'
 import type { DB, DirectoryUsersTable } from '../store/schema'
+import { containsIgnoringCase } from '../store/like'
 import { slowHash, slowVerify, type HashCost } from '../crypto/secrets'
 import type { CredentialStore, Directory, DirectoryUser, ResetOptions } from './credential-store'
 
@@ -29,15 +30,15 @@ export class LocalCredentialStore implements Directory, CredentialStore {
   ) {}
 
   async search(q: string, limit: number): Promise<DirectoryUser[]> {
-    const term = `%${escapeLike(q.trim().toLowerCase())}%`
+    const term = q.trim()
     const rows = await this.db
       .selectFrom('directory_users')
       .selectAll()
       .where((eb) =>
         eb.or([
-          eb(eb.fn('lower', ['display_name']), 'like', term),
-          eb(eb.fn('lower', ['username']), 'like', term),
-          eb(eb.fn('lower', ['email']), 'like', term),
+          containsIgnoringCase('display_name', term),
+          containsIgnoringCase('username', term),
+          containsIgnoringCase('email', term),
         ]),
       )
       .orderBy('display_name')
@@ -80,8 +81,4 @@ export class LocalCredentialStore implements Directory, CredentialStore {
     if (!row?.password_hash || row.locked_at) return false
     return slowVerify(password, row.password_hash)
   }
-}
-
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`)
 }

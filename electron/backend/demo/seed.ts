@@ -148,7 +148,7 @@ const incidentStates = ['New', 'In Progress', 'In Progress', 'On Hold', 'New', '
 const groups = ['Service Desk', 'Service Desk', 'Service Desk', 'Network', 'Desktop Support', 'Identity Team'] as const
 
 /** Records for the demo desk (and, in bulk, for the benchmark). */
-export function generateRecords(opts: { incidents: number; interactions: number; now: Date; users: { id: string; displayName: string }[]; seed?: number }): Insertable<RecordsTable>[] {
+export function generateRecords(opts: { incidents: number; interactions: number; now: Date; users: { id: string; displayName: string }[]; seed?: number; firstNumber?: number }): Insertable<RecordsTable>[] {
   const rand = seededRandom(opts.seed ?? 42)
   const assignees = [
     ...Array(8).fill(demoAgents[0]), ...Array(3).fill(demoAgents[1]), demoAgents[3], ...otherAgents, null,
@@ -182,8 +182,9 @@ export function generateRecords(opts: { incidents: number; interactions: number;
       })
     }
   }
-  for (let n = 1; n <= opts.incidents; n++) make('incident', n)
-  for (let n = 1; n <= opts.interactions; n++) make('interaction', n)
+  const first = opts.firstNumber ?? 1
+  for (let n = first; n < first + opts.incidents; n++) make('incident', n)
+  for (let n = first; n < first + opts.interactions; n++) make('interaction', n)
   return records
 }
 

@@ -1,11 +1,11 @@
 // R2 records and R3's identify step: lists with filters, search, sort and paging; users; processes.
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import { AppError } from '../../../shared/errors'
-import type { OutputOf, ParsedInputOf } from '../../../shared/ipc/contract'
+import { recordCountCap, type OutputOf, type ParsedInputOf } from '../../../shared/ipc/contract'
 import type { ProcessOption, RecordSummary, UserSummary } from '../../../shared/domain/types'
 import type { RecordsTable } from '../store/schema'
 import type { DirectoryUser } from '../credentials/credential-store'
-import { escapeLike } from '../credentials/local-credential-store'
+import { containsIgnoringCase } from '../store/like'
 import { loadAgent, loadRecord, resetRefusal } from './access'
 import type { RuleContext } from './context'
 import { loadUser } from './flows'
@@ -45,16 +45,32 @@ export async function listRecords(ctx: RuleContext, agentId: string, input: Pars
   let query = ctx.store.db.selectFrom('records').where('kind', '=', input.kind).where('active', '=', 1)
   if (input.filter === 'assigned_to_me') query = query.where('assigned_to', '=', agent.id)
   if (input.filter === 'my_groups') {
-    if (agent.groups.length === 0) return { rows: [], total: 0 }
+    if (agent.groups.length === 0) return { rows: [], total: 0, totalCapped: false }
     query = query.where('assignment_group', 'in', agent.groups)
   }
-  if (q) query = query.where('search_text', 'like', `%${escapeLike(q)}%`)
+  if (q) query = query.where(searchPredicate(ctx, q))
   const column = sortColumns[input.sort]
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy(column, input.dir).orderBy('id', input.dir).offset(input.offset).limit(input.limit).execute(),
-    query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ctx.store.db
+      .selectFrom(query.select(sql.lit(1).as('one')).limit(recordCountCap + 1).as('capped'))
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow(),
   ])
-  return { rows: rows.map(toSummary), total: Number(count.n) }
+  const n = Number(count.n)
+  return { rows: rows.map(toSummary), total: Math.min(n, recordCountCap), totalCapped: n > recordCountCap }
+}
+
+/**
+ * Substring search. SQLite: the FTS5 trigram index answers a quoted phrase as a substring match
+ * for three or more characters. PostgreSQL: LIKE uses the pg_trgm GIN index. Shorter terms scan.
+ */
+function searchPredicate(ctx: RuleContext, q: string) {
+  if (ctx.store.dialect === 'sqlite' && [...q].length >= 3) {
+    const phrase = `"${q.replaceAll('"', '""')}"`
+    return sql<boolean>`records.rowid in (select rowid from records_fts where records_fts match ${phrase})`
+  }
+  return containsIgnoringCase('search_text', q, true)
 }
 
 export async function getRecord(ctx: RuleContext, agentId: string, recordId: string): Promise<OutputOf<'records:get'>> {

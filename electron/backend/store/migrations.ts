@@ -71,14 +71,25 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('opened_at', 'text', (c) => c.notNull())
           .addColumn('search_text', 'text', (c) => c.notNull())
           .execute()
-        // The list filters of R2, each ordered by the default sort so a first page is an index scan.
-        await db.schema.createIndex('records_kind_assignee').on('records').columns(['kind', 'assigned_to', 'active', 'opened_at']).execute()
-        await db.schema.createIndex('records_kind_group').on('records').columns(['kind', 'assignment_group', 'active', 'opened_at']).execute()
-        await db.schema.createIndex('records_kind_active').on('records').columns(['kind', 'active', 'opened_at']).execute()
+        // The list filters of R2, each ending in the default sort (opened_at, id) so a first
+        // page is an index range scan with no sort; numbers have their own unique index.
+        await db.schema.createIndex('records_kind_assignee').on('records').columns(['kind', 'assigned_to', 'active', 'opened_at', 'id']).execute()
+        await db.schema.createIndex('records_kind_group').on('records').columns(['kind', 'assignment_group', 'active', 'opened_at', 'id']).execute()
+        await db.schema.createIndex('records_kind_active').on('records').columns(['kind', 'active', 'opened_at', 'id']).execute()
+        await db.schema.createIndex('records_kind_active_number').on('records').columns(['kind', 'active', 'number']).execute()
+        // Substring search over number, caller and text through a trigram index in each dialect.
         if (dialect === 'postgres') {
-          // Substring search (number, caller, text) through a trigram index.
           await sql`create extension if not exists pg_trgm`.execute(db)
           await sql`create index records_search_trgm on records using gin (search_text gin_trgm_ops)`.execute(db)
+        } else {
+          await sql`create virtual table records_fts using fts5(search_text, content='records', content_rowid='rowid', tokenize='trigram')`.execute(db)
+          await sql`create trigger records_fts_insert after insert on records begin
+            insert into records_fts(rowid, search_text) values (new.rowid, new.search_text); end`.execute(db)
+          await sql`create trigger records_fts_delete after delete on records begin
+            insert into records_fts(records_fts, rowid, search_text) values ('delete', old.rowid, old.search_text); end`.execute(db)
+          await sql`create trigger records_fts_update after update of search_text on records begin
+            insert into records_fts(records_fts, rowid, search_text) values ('delete', old.rowid, old.search_text);
+            insert into records_fts(rowid, search_text) values (new.rowid, new.search_text); end`.execute(db)
         }
 
         await db.schema
