@@ -1,36 +1,28 @@
-// Starts the real services the suite needs, once per run, and hands their addresses to the tests.
-// Where a service cannot start: under CI=true the run fails; elsewhere its tests skip, loudly.
+// Starts the real services the suite needs, once per run, and hands their addresses to the tests
+// (inject('<name>') in a test). Where a service cannot start here, its tests skip with a loud
+// reason; under CI=true a missing service fails the whole run.
 import type { TestProject } from 'vitest/node'
-import { findPgBin, startPgCluster, type PgCluster } from './pg-cluster'
+import type { ServiceStarter } from './service'
+import { postgresService } from './pg-cluster'
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgUrl: string | null
-    pgMissingReason: string | null
-  }
-}
-
-let cluster: PgCluster | null = null
+const services: ServiceStarter[] = [postgresService]
+const stops: (() => void | Promise<void>)[] = []
 
 export async function setup(project: TestProject) {
   const ci = process.env.CI === 'true'
-  let reason: string | null = null
-  const bin = findPgBin()
-  if (!bin) reason = 'PostgreSQL is not installed (apt-get install postgresql)'
-  else if (process.getuid?.() !== 0) reason = 'starting a throwaway PostgreSQL needs root (runuser -u postgres)'
-  else {
-    try {
-      cluster = await startPgCluster(bin)
-    } catch (e) {
-      reason = `PostgreSQL did not start: ${(e as Error).message}`
+  for (const service of services) {
+    const result = await service.start()
+    if ('missing' in result) {
+      if (ci) throw new Error(`CI=true and ${service.name} is missing: ${result.missing}`)
+      console.warn(`\n*** SKIPPING ${service.name} tests: ${result.missing} ***\n`)
+      project.provide(service.name as never, { url: null, missing: result.missing } as never)
+    } else {
+      stops.push(result.stop)
+      project.provide(service.name as never, { url: result.url, missing: null } as never)
     }
   }
-  if (reason && ci) throw new Error(`CI=true and ${reason}`)
-  if (reason) console.warn(`\n*** SKIPPING PostgreSQL tests: ${reason} ***\n`)
-  project.provide('pgUrl', cluster?.url ?? null)
-  project.provide('pgMissingReason', reason)
 }
 
 export async function teardown() {
-  cluster?.stop()
+  for (const stop of stops.reverse()) await stop()
 }

@@ -6,6 +6,13 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
+import type { ServiceAddress, ServiceStarter } from './service'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgres: ServiceAddress
+  }
+}
 
 export interface PgCluster {
   url: string
@@ -57,4 +64,18 @@ export async function startPgCluster(bin: string): Promise<PgCluster> {
       }
     },
   }
+}
+
+export const postgresService: ServiceStarter = {
+  name: 'postgres',
+  async start() {
+    const bin = findPgBin()
+    if (!bin) return { missing: 'PostgreSQL is not installed (apt-get install postgresql)' }
+    if (process.getuid?.() !== 0) return { missing: 'a throwaway PostgreSQL cluster needs root (it runs as the postgres user)' }
+    try {
+      return await startPgCluster(bin)
+    } catch (e) {
+      return { missing: `PostgreSQL did not start: ${(e as Error).message}` }
+    }
+  },
 }

@@ -28,9 +28,9 @@ export const storeVariants: StoreVariant[] = [
   },
   {
     name: 'postgres',
-    skip: inject('pgUrl') ? null : inject('pgMissingReason'),
+    skip: inject('postgres').missing,
     async create() {
-      const adminUrl = inject('pgUrl')!
+      const adminUrl = inject('postgres').url!
       const name = `t_${randomUUID().replaceAll('-', '')}`
       const admin = new pg.Client({ connectionString: adminUrl })
       await admin.connect()
