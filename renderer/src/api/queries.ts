@@ -1,6 +1,6 @@
 // Server state lives in react-query only. Query-option factories with hierarchical keys, so a
 // whole branch (everything about one flow, one record) can be invalidated or removed at once.
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
+import { queryOptions } from '@tanstack/react-query'
 import type { InputOf } from '../../../shared/ipc/contract'
 import type { RecordKind } from '../../../shared/domain/types'
 import { call } from './client'
@@ -14,15 +14,14 @@ export const sessionQueries = {
 
 export const recordQueries = {
   all: () => ['records'] as const,
-  list: (p: ListParams) =>
-    infiniteQueryOptions({
-      queryKey: ['records', 'list', p],
-      queryFn: ({ pageParam }) => call('records:list', { ...p, offset: pageParam, limit: pageSize }),
-      initialPageParam: 0,
-      getNextPageParam: (last, pages) => {
-        const loaded = pages.length * pageSize
-        return loaded < last.total ? loaded : undefined
-      },
+  /**
+   * One server page of a list. Pages are fetched by index for the rows in view, so a jump to the
+   * end of 10k rows asks for the last page only, not every page before it.
+   */
+  page: (p: ListParams, pageIndex: number) =>
+    queryOptions({
+      queryKey: ['records', 'list', p, pageIndex],
+      queryFn: () => call('records:list', { ...p, offset: pageIndex * pageSize, limit: pageSize }),
     }),
   detail: (recordId: string) => queryOptions({ queryKey: ['records', 'detail', recordId], queryFn: () => call('records:get', { recordId }) }),
 }

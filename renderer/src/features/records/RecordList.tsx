@@ -1,11 +1,11 @@
 // R2 lists: filter, search, sort and server-side paging, rendered through TanStack Virtual so
 // only the rows on screen exist in the DOM (10k rows scroll without long frames).
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query'
+import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useId, useRef, useState } from 'react'
 import { recordFilters, recordSortFields } from '../../../../shared/ipc/contract'
 import type { RecordKind } from '../../../../shared/domain/types'
-import { recordQueries, type ListParams } from '../../api/queries'
+import { pageSize, recordQueries, type ListParams } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 
 const filterLabels: Record<(typeof recordFilters)[number], string> = {
@@ -33,9 +33,9 @@ export function RecordList({ kind, onOpen }: { kind: RecordKind; onOpen: (record
   const [dir, setDir] = useState<'asc' | 'desc'>('desc')
   const query = useDebounced(q.trim(), 250)
   const params: ListParams = { kind, filter, q: query, sort, dir }
-  const list = useInfiniteQuery({ ...recordQueries.list(params), placeholderData: keepPreviousData })
-  const rows = list.data?.pages.flatMap((p) => p.rows) ?? []
-  const total = list.data?.pages[0]?.total ?? 0
+  // The first page gives the total; the rest are fetched as they come into view.
+  const list = useQuery({ ...recordQueries.page(params, 0), placeholderData: keepPreviousData })
+  const total = list.data?.total ?? 0
   const scrollRef = useRef<HTMLDivElement>(null)
   const searchId = useId()
 
@@ -46,12 +46,11 @@ export function RecordList({ kind, onOpen }: { kind: RecordKind; onOpen: (record
     overscan: 10,
   })
   const items = virtualizer.getVirtualItems()
-  const lastIndex = items.at(-1)?.index ?? 0
-
-  // Server-side paging: ask for the next page when the viewport nears the loaded end.
-  useEffect(() => {
-    if (lastIndex >= rows.length - 20 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage()
-  }, [lastIndex, rows.length, list])
+  // Server-side paging: the pages under the rows in view (usually one or two).
+  const pageIndexes = [...new Set(items.map((i) => Math.floor(i.index / pageSize)))]
+  const pages = useQueries({ queries: pageIndexes.map((i) => recordQueries.page(params, i)) })
+  const pageRows = new Map(pageIndexes.map((i, n) => [i, pages[n]?.data?.rows ?? (i === 0 ? list.data?.rows : undefined)]))
+  const rowAt = (index: number) => pageRows.get(Math.floor(index / pageSize))?.[index % pageSize]
 
   const sortBy = (field: SortField) => {
     if (field === sort) setDir(dir === 'asc' ? 'desc' : 'asc')
@@ -136,7 +135,7 @@ export function RecordList({ kind, onOpen }: { kind: RecordKind; onOpen: (record
               </tr>
             )}
             {items.map((item) => {
-              const r = rows[item.index]
+              const r = rowAt(item.index)
               if (!r)
                 return (
                   <tr key={item.key} style={{ height: rowHeight }} aria-rowindex={item.index + 2}>
