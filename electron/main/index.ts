@@ -6,7 +6,7 @@
 // <dir>` into a separate folder when packaging and point RESETDESK_SQLITE_BINDING (or the
 // packager's resources path below) at the resulting better_sqlite3.node; the store passes it to
 // better-sqlite3 as `nativeBinding`. Nothing in package.json runs a rebuild on install.
-import { app, ipcMain, net, protocol, session as electronSession, type WebContents } from 'electron'
+import { app, net, protocol, session as electronSession, type WebContents } from 'electron'
 import { existsSync } from 'node:fs'
 import { dirname, join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -14,7 +14,7 @@ import { createBackend, jsonLogger, type Backend } from '../backend/index'
 import type { Session } from '../backend/operations'
 import { contract } from '../../shared/ipc/contract'
 import { createRouter } from './ipc/router'
-import { registerHandlers } from './ipc/register'
+import { registerConsoleHandlers } from './ipc/register'
 import { appOrigin, contentSecurityPolicy, createConsoleWindow, hardenSession } from './window'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -62,7 +62,7 @@ async function start(): Promise<void> {
   const handle = createRouter(contract, backend.ops, { allowedOrigins, log })
   // One agent session per window; it ends with the window.
   const sessions = new WeakMap<WebContents, Session>()
-  registerHandlers(ipcMain, handle, (event) => {
+  registerConsoleHandlers(handle, (event) => {
     let s = sessions.get(event.sender)
     if (!s) sessions.set(event.sender, (s = { agentId: null }))
     return s

@@ -1,6 +1,6 @@
 // The only file in main that touches ipcMain (S2). One invoke channel carries every contract
 // call; the router decides what is allowed. Each window (webContents) has its own session.
-import type { IpcMain, IpcMainInvokeEvent } from 'electron'
+import { ipcMain as electronIpcMain, type IpcMain, type IpcMainInvokeEvent } from 'electron'
 import { ipcInvokeChannel } from '../../../shared/ipc/channels'
 import type { Session } from '../../backend/operations'
 import type { Handle } from './router'
@@ -12,4 +12,9 @@ export function registerHandlers(ipcMain: IpcMain, handle: Handle, sessionFor: (
     return handle(channel, input, sender, sessionFor(event))
   })
   return () => ipcMain.removeHandler(ipcInvokeChannel)
+}
+
+/** Registers the console's handlers on Electron's ipcMain (so no other file imports it). */
+export function registerConsoleHandlers(handle: Handle, sessionFor: (event: IpcMainInvokeEvent) => Session): () => void {
+  return registerHandlers(electronIpcMain, handle, sessionFor)
 }

@@ -1,4 +1,4 @@
-// One router for every caller of the backend from a console (Electron's ipcMain and the E2E
+// One router for every caller of the backend from a console (Electron's IPC and the E2E
 // browser host): it refuses unknown channels and untrusted senders, parses the input with the
 // channel's schema, and turns every failure into a catalogue error. It is a pure function of its
 // arguments so that it can be unit-tested without Electron.

@@ -100,3 +100,16 @@ describe('preload channel list', () => {
     expect([...channelNames].sort()).toEqual([...channels].sort())
   })
 })
+
+describe('main stays thin (S2)', () => {
+  it('only ipc/register.ts touches ipcMain', async () => {
+    const { readdir, readFile } = await import('node:fs/promises')
+    const { join } = await import('node:path')
+    const dir = join(import.meta.dirname, '../../../electron/main')
+    const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.ts'))
+    const users: string[] = []
+    for (const f of files) if ((await readFile(join(dir, f), 'utf8')).includes('ipcMain')) users.push(f.replaceAll('\\', '/'))
+    expect(files.length).toBeGreaterThan(3)
+    expect(users).toEqual(['ipc/register.ts'])
+  })
+})

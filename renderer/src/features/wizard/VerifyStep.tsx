@@ -23,6 +23,8 @@ function useFlowMutation<V>(flowId: string, fn: (vars: V) => Promise<FlowView>) 
   const key = flowQueries.detail(flowId).queryKey
   return useMutation({
     mutationFn: fn,
+    // Variables hold codes and answers: forget them as soon as the card unmounts.
+    gcTime: 0,
     onSuccess: (flow) => queryClient.setQueryData(key, flow),
     onError: (e) => {
       if (e instanceof ApiError) void queryClient.invalidateQueries({ queryKey: key })

@@ -19,6 +19,8 @@ export function useWipeFlow() {
       queryClient.removeQueries({ queryKey: flowQueries.all() })
       queryClient.removeQueries({ queryKey: demoQueries.all() })
       queryClient.removeQueries({ queryKey: ['users'] })
+      // Mutations keep their variables (codes, answers): drop them with the flow.
+      queryClient.getMutationCache().clear()
       if (recordId) void queryClient.invalidateQueries({ queryKey: recordQueries.detail(recordId).queryKey })
     },
     [queryClient],
