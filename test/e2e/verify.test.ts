@@ -119,6 +119,41 @@ describe.skipIf(missing)('R5 verification in the wizard', () => {
     expect(await seriousAxeViolations(page)).toEqual([])
   })
 
+  /** Presses Tab until the focused element has this accessible name (fails after 40 presses). */
+  async function tabTo(name: string) {
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab')
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null
+        if (!el) return ''
+        const label = el.id ? document.querySelector(`label[for="${el.id}"]`) : el.closest('label')
+        return (el.getAttribute('aria-label') ?? label?.textContent ?? el.textContent ?? '').trim()
+      })
+      if (focused === name) return
+    }
+    throw new Error(`could not reach "${name}" with Tab`)
+  }
+
+  it('B8 the Identify and Verify steps work by keyboard alone, with focus moved to each step', async () => {
+    // The step heading has focus when the step appears.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Identify the user')
+    // A radio group takes one Tab stop; arrow keys choose within it.
+    for (let i = 0; i < 40 && !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio')); i++) await page.keyboard.press('Tab')
+    const standard = page.getByRole('radio', { name: 'Standard password reset' })
+    for (let i = 0; i < 5 && !(await standard.isChecked()); i++) await page.keyboard.press('ArrowDown')
+    expect(await standard.isChecked()).toBe(true)
+    await tabTo('Continue to verify')
+    await page.keyboard.press('Enter')
+    await visible(page.getByRole('heading', { name: 'Verify Alex Morgan' }))
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Verify Alex Morgan')
+    await tabTo('Caller confirms it is correct')
+    await page.keyboard.press('Enter')
+    await visible(methodCard(page, 'Personal data confirmation').getByText('Passed.'))
+    await tabTo('Continue to reset')
+    await page.keyboard.press('Enter')
+    await visible(page.getByRole('heading', { name: 'Reset the password of Alex Morgan' }))
+  })
+
   for (const [title, where] of [['Email code', 'inbox'], ['SMS code', 'phone']] as const) {
     it(`R5 ${title}: three wrong codes close the method for the user`, async () => {
       await identify(page)
