@@ -119,6 +119,14 @@ export const errorCatalogue = {
     message: "This is a protected account: a supervisor's approval is required before the reset.",
     next: 'Ask a supervisor to approve this flow from their console, then reset.',
   },
+  BACKEND_UNREACHABLE: {
+    message: 'The ResetDesk server cannot be reached. Nothing was changed.',
+    next: 'Check the network connection; the console reconnects on its own.',
+  },
+  KEYCHAIN_UNAVAILABLE: {
+    message: "The system keychain is not available, so ResetDesk cannot keep you signed in securely.",
+    next: 'Unlock the keychain (or sign in to the desktop again), then retry.',
+  },
   DEMO_ONLY: {
     message: 'This is available only on the demo desk.',
     next: 'Use the real mailbox or phone of the user.',

@@ -11,7 +11,7 @@ export async function dispatch(ops: Operations, log: Logger, session: Session, c
   const correlationId = randomUUID()
   try {
     if (!isChannel(channel)) throw new AppError('UNKNOWN_OPERATION')
-    const parsed = contract[channel].input.safeParse(rawInput ?? {})
+    const parsed = contract[channel].input.safeParse(rawInput === undefined ? {} : rawInput)
     if (!parsed.success) {
       // Paths and reasons only: the rejected values may be secrets.
       const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))

@@ -4,8 +4,9 @@
 import type { TestProject } from 'vitest/node'
 import type { ServiceStarter } from './service'
 import { postgresService } from './pg-cluster'
+import { keyringService } from './keyring'
 
-const services: ServiceStarter[] = [postgresService]
+const services: ServiceStarter[] = [postgresService, keyringService]
 const stops: (() => void | Promise<void>)[] = []
 
 export async function setup(project: TestProject) {

@@ -207,5 +207,30 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
       },
     },
+    '0002_agent_sessions': {
+      // The standalone server's agent sessions (S3/S4): a short-lived access token and a rotating
+      // refresh token per session, stored as SHA-256 hashes; reuse of a spent refresh token
+      // revokes the whole session.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('agent_sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('revoked_at', 'text')
+          .addColumn('revoke_reason', 'text')
+          .execute()
+        await db.schema
+          .createTable('session_tokens')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('session_id', 'text', (c) => c.notNull().references('agent_sessions.id'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute()
+        await db.schema.createIndex('session_tokens_session').on('session_tokens').column('session_id').execute()
+      },
+    },
   }
 }

@@ -165,7 +165,26 @@ export interface MetaTable {
   value: string
 }
 
+export interface AgentSessionsTable {
+  id: string
+  agent_id: string
+  created_at: string
+  expires_at: string
+  revoked_at: string | null
+  revoke_reason: string | null
+}
+
+export interface SessionTokensTable {
+  token_hash: string
+  session_id: string
+  kind: string // access | refresh
+  expires_at: string
+  used_at: string | null
+}
+
 export interface DB {
+  agent_sessions: AgentSessionsTable
+  session_tokens: SessionTokensTable
   agents: AgentsTable
   directory_users: DirectoryUsersTable
   security_answers: SecurityAnswersTable

@@ -1,0 +1,94 @@
+// Agent sessions of the standalone server: an access token (10 minutes) for every call and a
+// refresh token (12 hours) that rotates on each use. Tokens are 256 random bits, stored only as
+// SHA-256 hashes. Presenting a refresh token that was already spent means it was copied: the
+// whole session is revoked (RFC 6819 §5.2.2.3 / OAuth 2.0 Security BCP refresh rotation).
+import { createHash, randomUUID } from 'node:crypto'
+import { AppError } from '../../../shared/errors'
+import type { Agent } from '../../../shared/domain/types'
+import { randomToken } from '../crypto/secrets'
+import { addMs, hours, minutes, type RuleContext } from '../rules/context'
+import { appendAudit } from '../rules/audit-log'
+import { signIn } from '../rules/sessions'
+
+export const ACCESS_TTL_MS = minutes(10)
+export const REFRESH_TTL_MS = hours(12)
+
+export interface TokenPair {
+  accessToken: string
+  refreshToken: string
+  accessExpiresAt: string
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('base64')
+
+async function issuePair(ctx: RuleContext, sessionId: string): Promise<TokenPair> {
+  const now = ctx.now()
+  const accessToken = randomToken()
+  const refreshToken = randomToken()
+  const accessExpiresAt = addMs(now, ACCESS_TTL_MS).toISOString()
+  await ctx.store.db
+    .insertInto('session_tokens')
+    .values([
+      { token_hash: hashToken(accessToken), session_id: sessionId, kind: 'access', expires_at: accessExpiresAt, used_at: null },
+      { token_hash: hashToken(refreshToken), session_id: sessionId, kind: 'refresh', expires_at: addMs(now, REFRESH_TTL_MS).toISOString(), used_at: null },
+    ])
+    .execute()
+  return { accessToken, refreshToken, accessExpiresAt }
+}
+
+export async function openAgentSession(ctx: RuleContext, username: string, password: string): Promise<{ agent: Agent } & TokenPair> {
+  const agent = await signIn(ctx, username, password)
+  const now = ctx.now()
+  const id = randomUUID()
+  await ctx.store.db
+    .insertInto('agent_sessions')
+    .values({ id, agent_id: agent.id, created_at: now.toISOString(), expires_at: addMs(now, REFRESH_TTL_MS).toISOString(), revoked_at: null, revoke_reason: null })
+    .execute()
+  return { agent, ...(await issuePair(ctx, id)) }
+}
+
+/** The agent behind an access token, or NOT_SIGNED_IN for a missing, forged, expired or revoked one. */
+export async function agentForAccessToken(ctx: RuleContext, accessToken: string | undefined): Promise<{ agentId: string; sessionId: string }> {
+  if (!accessToken) throw new AppError('NOT_SIGNED_IN')
+  const row = await ctx.store.db
+    .selectFrom('session_tokens')
+    .innerJoin('agent_sessions', 'agent_sessions.id', 'session_tokens.session_id')
+    .select(['agent_sessions.id as sessionId', 'agent_sessions.agent_id as agentId', 'agent_sessions.revoked_at', 'session_tokens.expires_at'])
+    .where('session_tokens.token_hash', '=', hashToken(accessToken))
+    .where('session_tokens.kind', '=', 'access')
+    .executeTakeFirst()
+  if (!row || row.revoked_at || row.expires_at <= ctx.now().toISOString()) throw new AppError('NOT_SIGNED_IN')
+  return { agentId: row.agentId, sessionId: row.sessionId }
+}
+
+/** Rotates the refresh token; a spent one revokes the session it belongs to. */
+export async function refreshAgentSession(ctx: RuleContext, refreshToken: string): Promise<TokenPair> {
+  const now = ctx.now().toISOString()
+  const row = await ctx.store.db
+    .selectFrom('session_tokens')
+    .innerJoin('agent_sessions', 'agent_sessions.id', 'session_tokens.session_id')
+    .select(['session_tokens.session_id as sessionId', 'session_tokens.used_at', 'session_tokens.expires_at', 'agent_sessions.revoked_at', 'agent_sessions.agent_id as agentId'])
+    .where('session_tokens.token_hash', '=', hashToken(refreshToken))
+    .where('session_tokens.kind', '=', 'refresh')
+    .executeTakeFirst()
+  if (!row || row.revoked_at || row.expires_at <= now) throw new AppError('NOT_SIGNED_IN')
+  // Claim the token atomically: of two concurrent uses only one updates the row.
+  const claimed = await ctx.store.db
+    .updateTable('session_tokens')
+    .set({ used_at: now })
+    .where('token_hash', '=', hashToken(refreshToken))
+    .where('used_at', 'is', null)
+    .executeTakeFirst()
+  if (row.used_at || Number(claimed.numUpdatedRows) !== 1) {
+    await revokeAgentSession(ctx, row.sessionId, row.agentId, 'refresh_token_reuse')
+    throw new AppError('NOT_SIGNED_IN', { reason: 'session revoked' })
+  }
+  return issuePair(ctx, row.sessionId)
+}
+
+export async function revokeAgentSession(ctx: RuleContext, sessionId: string, agentId: string, reason: string): Promise<void> {
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await trx.updateTable('agent_sessions').set({ revoked_at: ctx.now().toISOString(), revoke_reason: reason }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute()
+    await appendAudit(ctx.store, trx, ctx.now(), { agentId, action: 'session.revoke', outcome: reason })
+  })
+}

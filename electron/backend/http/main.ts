@@ -1,0 +1,54 @@
+// `npm run backend`: the standalone identity backend, configured from the environment.
+//   RESETDESK_DATABASE_URL   postgres://… (many replicas) — or RESETDESK_SQLITE_FILE (one)
+//   RESETDESK_SECRET         base64, at least 32 bytes; the same on every replica (codes, tokens)
+//   RESETDESK_HOST / _PORT   listen address (default 127.0.0.1:7420)
+//   RESETDESK_TLS_CERT / _KEY   PEM files; without them plain HTTP behind a TLS proxy
+//   RESETDESK_DEMO=1         seed the demo desk into an empty store
+import { readFileSync } from 'node:fs'
+import { createBackend, jsonLogger } from '../index'
+import { createHttpServer } from './server'
+import type { StoreConfig } from '../store/database'
+
+const env = process.env
+const log = jsonLogger((line) => process.stdout.write(`${line}\n`))
+
+function fatal(message: string): never {
+  log.error('startup_failed', { message })
+  process.exit(1)
+}
+
+const store: StoreConfig = env.RESETDESK_DATABASE_URL
+  ? { kind: 'postgres', connectionString: env.RESETDESK_DATABASE_URL, poolSize: Number(env.RESETDESK_DB_POOL ?? 10) }
+  : env.RESETDESK_SQLITE_FILE
+    ? { kind: 'sqlite', file: env.RESETDESK_SQLITE_FILE }
+    : fatal('set RESETDESK_DATABASE_URL (PostgreSQL) or RESETDESK_SQLITE_FILE')
+const secret = env.RESETDESK_SECRET ? Buffer.from(env.RESETDESK_SECRET, 'base64') : fatal('set RESETDESK_SECRET (base64, 32 bytes or more), the same on every replica')
+if (secret.length < 32) fatal('RESETDESK_SECRET must decode to at least 32 bytes')
+
+const backend = await createBackend({
+  store,
+  secret,
+  demo: env.RESETDESK_DEMO === '1',
+  log,
+  // Test runs lower the scrypt cost; production keeps the default.
+  ...(env.RESETDESK_HASH_COST_LOG2 ? { hashCost: { N: 2 ** Number(env.RESETDESK_HASH_COST_LOG2) } } : {}),
+  ...(env.RESETDESK_RESET_LINK_BASE ? { resetLinkBase: env.RESETDESK_RESET_LINK_BASE } : {}),
+})
+const tls = env.RESETDESK_TLS_CERT && env.RESETDESK_TLS_KEY ? { cert: readFileSync(env.RESETDESK_TLS_CERT), key: readFileSync(env.RESETDESK_TLS_KEY) } : undefined
+const server = createHttpServer(backend, { tls })
+const address = await server.listen({ host: env.RESETDESK_HOST ?? '127.0.0.1', port: Number(env.RESETDESK_PORT ?? 7420) })
+log.info('listening', { address, store: store.kind, tls: Boolean(tls) })
+
+// Graceful shutdown: stop accepting, let requests in flight finish, then close the store.
+let stopping = false
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    log.info('stopping', { signal })
+    void server
+      .close()
+      .then(() => backend.close())
+      .then(() => process.exit(0), () => process.exit(1))
+  })
+}

@@ -1,0 +1,48 @@
+// The OpenAPI document of the standalone server, generated from the same contract as the IPC.
+import { z } from 'zod'
+import { appErrorSchema } from '../../../shared/errors'
+import { contract, type Channel } from '../../../shared/ipc/contract'
+import { agentSchema } from '../../../shared/domain/types'
+
+const json = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' })
+const envelope = (data: object) => ({
+  oneOf: [
+    { type: 'object', required: ['ok', 'data'], properties: { ok: { const: true }, data } },
+    { type: 'object', required: ['ok', 'error'], properties: { ok: { const: false }, error: json(appErrorSchema, 'output') } },
+  ],
+})
+const jsonBody = (schema: object) => ({ required: true, content: { 'application/json': { schema } } })
+const answer = (schema: object) => ({ description: 'A result, or a catalogue error (R8)', content: { 'application/json': { schema: envelope(schema) } } })
+
+const tokenPair = z.object({ accessToken: z.string(), refreshToken: z.string(), accessExpiresAt: z.string() })
+
+export function openApiDocument(): object {
+  const paths: Record<string, object> = {
+    '/api/session/signIn': {
+      post: { summary: 'Sign in with directory credentials', security: [], requestBody: jsonBody(json(contract['session:signIn'].input, 'input')), responses: { default: answer(json(tokenPair.extend({ agent: agentSchema }), 'output')) } },
+    },
+    '/api/session/refresh': {
+      post: { summary: 'Rotate the refresh token (reuse revokes the session)', security: [], requestBody: jsonBody(json(z.object({ refreshToken: z.string() }), 'input')), responses: { default: answer(json(tokenPair, 'output')) } },
+    },
+    '/api/session/signOut': { post: { summary: 'Revoke this session and close its flows', responses: { default: answer({ type: 'object' }) } } },
+    '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },
+    '/readyz': { get: { summary: 'Readiness: the store answers', security: [], responses: { 200: { description: 'ready' }, 503: { description: 'store unavailable' } } } },
+  }
+  for (const channel of Object.keys(contract) as Channel[]) {
+    if (channel === 'session:signIn' || channel === 'session:signOut') continue
+    paths[`/api/rpc/${channel}`] = {
+      post: {
+        operationId: channel.replace(':', '_'),
+        requestBody: jsonBody(json(contract[channel].input, 'input')),
+        responses: { default: answer(json(contract[channel].output, 'output')) },
+      },
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'ResetDesk identity backend', version: '1' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths,
+  }
+}

@@ -1,0 +1,122 @@
+// The standalone identity backend over HTTP: the same operations as the IPC contract, for a whole
+// service desk. Stateless between requests — every counter, code and session lives in the store —
+// so any number of replicas can serve one PostgreSQL.
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors'
+import { contract } from '../../../shared/ipc/contract'
+import { z } from 'zod'
+import type { Backend } from '../index'
+import { dispatch } from '../dispatch'
+import { agentForAccessToken, openAgentSession, refreshAgentSession, revokeAgentSession } from './agent-sessions'
+import { openApiDocument } from './openapi'
+import { httpStatus } from './status'
+import { signOut } from '../rules/sessions'
+import { sql } from 'kysely'
+
+export interface HttpServerOptions {
+  /** TLS certificate and key (PEM); plain HTTP without them, for a TLS-terminating proxy. */
+  tls?: { cert: string | Buffer; key: string | Buffer }
+  /** Largest request body accepted, in bytes. */
+  bodyLimit?: number
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined
+}
+
+export function createHttpServer(backend: Backend, options: HttpServerOptions = {}): FastifyInstance {
+  const { ctx, ops } = backend
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    ...(options.tls ? { https: options.tls } : {}),
+  } as never) as unknown as FastifyInstance
+
+  const fail = (error: AppErrorData) => ({ status: httpStatus(error.code), body: { ok: false as const, error } })
+  const refuse = (e: unknown, correlationId: string) => fail(toErrorData(e, correlationId))
+
+  // Malformed JSON, wrong content type, oversized bodies: catalogue errors, never a stack.
+  app.setErrorHandler((error: { code?: string; statusCode?: number; name?: string }, request, reply) => {
+    const clientError = (error.statusCode ?? 500) < 500
+    if (!clientError) ctx.log.error('http_technical_error', { correlationId: request.id, route: request.routeOptions.url, error: error.name })
+    const { status, body } = clientError
+      ? fail(new AppError('INVALID_INPUT', { reason: error.code ?? 'bad request' }).toData())
+      : refuse(error, String(request.id))
+    void reply.status(clientError ? error.statusCode! : status).send(body)
+  })
+  app.setNotFoundHandler((_request, reply) => {
+    const { status, body } = fail(new AppError('UNKNOWN_OPERATION').toData())
+    void reply.status(status).send(body)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    // Route pattern, status and time only: no bodies, no headers, no tokens.
+    ctx.log.info('http_request', { method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) })
+  })
+
+  app.get('/healthz', async () => ({ ok: true }))
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(ctx.store.db)
+      return { ok: true }
+    } catch {
+      return reply.status(503).send({ ok: false })
+    }
+  })
+  app.get('/openapi.json', async () => openApiDocument())
+
+  app.post('/api/session/signIn', async (request, reply) => {
+    const parsed = contract['session:signIn'].input.safeParse(request.body)
+    try {
+      if (!parsed.success) throw new AppError('INVALID_INPUT', { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) })
+      return { ok: true, data: await openAgentSession(ctx, parsed.data.username, parsed.data.password) }
+    } catch (e) {
+      const { status, body } = refuse(e, String(request.id))
+      return reply.status(status).send(body)
+    }
+  })
+
+  const refreshInput = z.object({ refreshToken: z.string().min(20).max(200) }).strict()
+  app.post('/api/session/refresh', async (request, reply) => {
+    const parsed = refreshInput.safeParse(request.body)
+    try {
+      if (!parsed.success) throw new AppError('INVALID_INPUT')
+      return { ok: true, data: await refreshAgentSession(ctx, parsed.data.refreshToken) }
+    } catch (e) {
+      const { status, body } = refuse(e, String(request.id))
+      return reply.status(status).send(body)
+    }
+  })
+
+  app.post('/api/session/signOut', async (request, reply) => {
+    try {
+      const { agentId, sessionId } = await agentForAccessToken(ctx, bearer(request))
+      await signOut(ctx, agentId)
+      await revokeAgentSession(ctx, sessionId, agentId, 'signed_out')
+      return { ok: true, data: {} }
+    } catch (e) {
+      const { status, body } = refuse(e, String(request.id))
+      return reply.status(status).send(body)
+    }
+  })
+
+  app.post<{ Params: { channel: string } }>('/api/rpc/:channel', async (request, reply) => {
+    const { channel } = request.params
+    // Signing in and out change tokens, so they have their own routes above.
+    if (channel === 'session:signIn' || channel === 'session:signOut') {
+      const { status, body } = fail(new AppError('UNKNOWN_OPERATION').toData())
+      return reply.status(status).send(body)
+    }
+    let agentId: string
+    try {
+      agentId = (await agentForAccessToken(ctx, bearer(request))).agentId
+    } catch (e) {
+      const { status, body } = refuse(e, String(request.id))
+      return reply.status(status).send(body)
+    }
+    const result = await dispatch(ops, ctx.log, { agentId }, channel, request.body)
+    return result.ok ? result : reply.status(httpStatus(result.error.code)).send(result)
+  })
+
+  return app
+}
