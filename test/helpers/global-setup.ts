@@ -5,8 +5,9 @@ import type { TestProject } from 'vitest/node'
 import type { ServiceStarter } from './service'
 import { postgresService } from './pg-cluster'
 import { keyringService } from './keyring'
+import { slapdService } from './slapd'
 
-const services: ServiceStarter[] = [postgresService, keyringService]
+const services: ServiceStarter[] = [postgresService, slapdService, keyringService]
 const stops: (() => void | Promise<void>)[] = []
 
 export async function setup(project: TestProject) {
