@@ -78,7 +78,7 @@ describe('standalone server', () => {
   })
 
   it('refuses missing, forged and expired access tokens', async () => {
-    for (const headers of [{}, { authorization: 'Bearer forged-token-000000000000000000000000000' }, { authorization: 'Basic ZGVzazpwdw==' }]) {
+    for (const headers of [{}, { authorization: 'Bearer forged-token-000000000000000000000000000' }, { authorization: 'Basic ZGVzazpwdw==' }] as Record<string, string>[]) {
       const r = await post('/api/rpc/records:list', { kind: 'incident' }, headers)
       expect([r.status, r.body.error.code]).toEqual([401, 'NOT_SIGNED_IN'])
     }

@@ -9,7 +9,7 @@ import type { DirectoryUser } from '../credentials/credential-store'
 import { appendAudit, type AuditEvent } from './audit-log'
 import { hasAnyRole, loadAgent, loadRecord, requireResetAccess } from './access'
 import { addMs, minutes, type RuleContext } from './context'
-import { attemptUsage, resetUsage } from './limits'
+import { attemptUsages, resetUsage } from './limits'
 import { isEligible, loadProcess } from './processes'
 import { maskEmail, maskPhone } from './masking'
 
@@ -126,7 +126,7 @@ export async function startFlow(
     if (isUniqueViolation(e)) throw new AppError('FLOW_HELD')
     throw e
   }
-  return flowView(ctx, flowId)
+  return flowView(ctx, flowId, { userId: user.id, process })
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -139,8 +139,10 @@ function isUniqueViolation(e: unknown): boolean {
  * hold (role and assignment are re-read on every step). Marks the flow active.
  */
 export async function enterFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowScope> {
-  const agent = await loadAgent(ctx, agentId)
-  const flow = await ctx.store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst()
+  const [agent, flow] = await Promise.all([
+    loadAgent(ctx, agentId),
+    ctx.store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst(),
+  ])
   if (!flow) throw new AppError('FLOW_CLOSED')
   if (flow.agent_id !== agent.id) throw new AppError('FLOW_HELD')
   if (flow.closed_at) throw new AppError(flow.close_reason === 'expired' ? 'SESSION_EXPIRED' : 'FLOW_CLOSED')
@@ -148,9 +150,12 @@ export async function enterFlow(ctx: RuleContext, agentId: string, flowId: strin
     await expireFlow(ctx, flow)
     throw new AppError('SESSION_EXPIRED')
   }
-  requireResetAccess(agent, await loadRecord(ctx, flow.record_id))
-  const user = await loadUser(ctx, flow.user_id)
-  const process = await loadProcess(ctx.store.db, flow.process_id)
+  const [record, user, process] = await Promise.all([
+    loadRecord(ctx, flow.record_id),
+    loadUser(ctx, flow.user_id),
+    loadProcess(ctx.store.db, flow.process_id),
+  ])
+  requireResetAccess(agent, record)
   await ctx.store.db.updateTable('flows').set({ last_activity_at: ctx.now().toISOString() }).where('id', '=', flow.id).execute()
   return { flow, agent, user, process }
 }
@@ -181,38 +186,38 @@ export function isEnrolled(user: DirectoryUser, method: VerifyMethod, questionCo
   }
 }
 
-export async function flowView(ctx: RuleContext, flowId: string): Promise<FlowView> {
+/**
+ * What the console shows of a flow. Everything is read afresh (a reset may just have unlocked the
+ * user), in one parallel round of queries; callers that already hold the flow's scope pass it.
+ */
+export async function flowView(ctx: RuleContext, flowId: string, known?: { userId: string; process: Process }): Promise<FlowView> {
   const db = ctx.store.db
-  const flow = await db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirstOrThrow()
-  const user = await loadUser(ctx, flow.user_id)
-  const process = await loadProcess(db, flow.process_id)
   const now = ctx.now()
-  const questions = await db.selectFrom('security_answers').select(['id', 'question']).where('user_id', '=', user.id).orderBy('position').execute()
-  const passed = await passedMethods(ctx, flow.id)
-  const codes = await db
-    .selectFrom('codes')
-    .select(['method', 'expires_at'])
-    .where('flow_id', '=', flow.id)
-    .where('state', '=', 'active')
-    .where('expires_at', '>', now.toISOString())
-    .execute()
-  const resets = await db.selectFrom('resets').select(['method', 'at']).where('flow_id', '=', flow.id).where('status', '=', 'done').orderBy('at').execute()
+  const flowQuery = db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirstOrThrow()
+  const head: { userId: string; process: Process } = known ?? (await flowQuery.then(async (f) => ({ userId: f.user_id, process: await loadProcess(db, f.process_id) })))
+  const { process } = head
+  const [flow, user, questions, passed, codes, resets, usages] = await Promise.all([
+    flowQuery,
+    loadUser(ctx, head.userId),
+    db.selectFrom('security_answers').select(['id', 'question']).where('user_id', '=', head.userId).orderBy('position').execute(),
+    passedMethods(ctx, flowId),
+    db.selectFrom('codes').select(['method', 'expires_at']).where('flow_id', '=', flowId).where('state', '=', 'active').where('expires_at', '>', now.toISOString()).execute(),
+    db.selectFrom('resets').select(['method', 'at']).where('flow_id', '=', flowId).where('status', '=', 'done').orderBy('at').execute(),
+    attemptUsages(db, head.userId, process, now),
+  ])
   const sendsLeft = Math.max(0, process.settings.maxSends - flow.sends)
-  const methods = await Promise.all(
-    process.methods.map(async (method) => {
-      const usage = await attemptUsage(db, user.id, method, process, now)
-      const isCode = (codeMethods as readonly string[]).includes(method)
-      return {
-        method,
-        enrolled: isEnrolled(user, method, questions.length),
-        passed: passed.has(method),
-        attemptsLeft: usage.left,
-        closedUntil: usage.freesAt,
-        codeExpiresAt: codes.find((c) => c.method === method)?.expires_at ?? null,
-        sendsLeft: isCode ? sendsLeft : null,
-      }
-    }),
-  )
+  const methods = process.methods.map((method) => {
+    const usage = usages.get(method)!
+    return {
+      method,
+      enrolled: isEnrolled(user, method, questions.length),
+      passed: passed.has(method),
+      attemptsLeft: usage.left,
+      closedUntil: usage.freesAt,
+      codeExpiresAt: codes.find((c) => c.method === method)?.expires_at ?? null,
+      sendsLeft: (codeMethods as readonly string[]).includes(method) ? sendsLeft : null,
+    }
+  })
   const verified = isVerified(process, passed)
   const showEmail = process.methods.includes('email_code') || process.methods.includes('personal_data_confirm')
   const state = flow.closed_at ? 'closed' : resets.length > 0 ? 'reset' : verified ? 'verified' : 'verifying'
@@ -242,8 +247,8 @@ export async function flowView(ctx: RuleContext, flowId: string): Promise<FlowVi
 }
 
 export async function getFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowView> {
-  await enterFlow(ctx, agentId, flowId)
-  return flowView(ctx, flowId)
+  const scope = await enterFlow(ctx, agentId, flowId)
+  return flowView(ctx, flowId, { userId: scope.user.id, process: scope.process })
 }
 
 /** R7: "Exit" records whether the password was shared, writes the work note and ends the flow. */

@@ -56,3 +56,24 @@ export async function attemptUsage(
     .execute()
   return usage(rows.map((r) => r.at), process.settings.attemptsPerMethod, windowMs)
 }
+
+/** R5 for every method of the process at once (one query), as the flow view needs them. */
+export async function attemptUsages(
+  db: Kysely<DB> | Transaction<DB>,
+  userId: string,
+  process: Process,
+  now: Date,
+): Promise<Map<VerifyMethod, Usage>> {
+  const windowMs = hours(process.settings.attemptWindowHours)
+  const rows = await db
+    .selectFrom('attempts')
+    .select(['method', 'at'])
+    .where('user_id', '=', userId)
+    .where('success', '=', 0)
+    .where('at', '>', addMs(now, -windowMs).toISOString())
+    .orderBy('at')
+    .execute()
+  return new Map(
+    process.methods.map((m) => [m, usage(rows.filter((r) => r.method === m).map((r) => r.at), process.settings.attemptsPerMethod, windowMs)]),
+  )
+}

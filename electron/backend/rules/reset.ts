@@ -58,7 +58,7 @@ export async function runReset(
   const scope = await enterFlow(ctx, agentId, input.flowId)
   const { process, user, flow } = scope
   if (!process.resetMethods.includes(input.method)) throw new AppError('METHOD_NOT_ALLOWED', { method: input.method })
-  const view = await flowView(ctx, flow.id)
+  const view = await flowView(ctx, flow.id, { userId: user.id, process })
   if (!view.verified) throw new AppError('NOT_VERIFIED')
   if (view.approval === 'required') throw new AppError('APPROVAL_REQUIRED')
 
@@ -114,7 +114,7 @@ export async function runReset(
       `Password reset for ${user.displayName} (${user.username}) with process "${process.name}": ${effects.join('; ')}. ` +
         `Identity verified by: ${passed.join(', ')}.`)
   })
-  return { flow: await flowView(ctx, flow.id), generatedPassword: input.method === 'generate' ? password : null, sentTo }
+  return { flow: await flowView(ctx, flow.id, { userId: user.id, process }), generatedPassword: input.method === 'generate' ? password : null, sentTo }
 }
 
 /** R4: take one of the three daily uses, atomically; refuses with the time the next one frees up. */

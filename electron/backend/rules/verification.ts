@@ -69,7 +69,7 @@ async function attempt(
     if (after.left === 0) throw new AppError('MAX_ATTEMPTS', { method, closedUntil: after.freesAt })
     throw new AppError(judgement.error, { method, attemptsLeft: after.left })
   }
-  return flowView(ctx, scope.flow.id)
+  return flowView(ctx, scope.flow.id, { userId: scope.user.id, process: scope.process })
 }
 
 /** R5.1 / R5.2: send a new code, voiding the previous one. A failed delivery uses no attempt. */
@@ -126,7 +126,7 @@ export async function sendCode(
     await trx.updateTable('flows').set((eb) => ({ sends: eb('sends', '+', 1), last_send_at: now.toISOString() })).where('id', '=', flow.id).execute()
     await appendAudit(ctx.store, trx, now, flowAudit(scope, 'verify.send', 'sent', { method: input.method, detail: { sentTo } }))
   })
-  return { flow: await flowView(ctx, flow.id), sentTo }
+  return { flow: await flowView(ctx, flow.id, { userId: user.id, process }), sentTo }
 }
 
 /** R5.2: every registered mobile; through its carrier's gateway when there is no SMS provider API. */
