@@ -8,6 +8,8 @@ export interface OutboundMessage {
   to: string
   subject: string | null
   text: string
+  /** The HTML twin of `text` for email (templates.ts); SMS and the outbox use the text. */
+  html?: string
 }
 
 export interface Notifier {

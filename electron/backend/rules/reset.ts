@@ -14,6 +14,8 @@ import { addWorkNote, assertNever, auditedTransaction, enterFlow, flowAudit, flo
 import { resetLockKey, resetUsage } from './limits'
 import { maskEmail } from './masking'
 import { loadProcess } from './processes'
+import { notifyAfterReset } from './after-reset'
+import { resetLinkMessage } from '../notify/templates'
 
 const RESET_LINK_MINUTES = 30
 
@@ -114,6 +116,7 @@ export async function runReset(
       `Password reset for ${user.displayName} (${user.username}) with process "${process.name}": ${effects.join('; ')}. ` +
         `Identity verified by: ${passed.join(', ')}.`)
   })
+  if (password !== null) await notifyAfterReset(ctx, user, methodWords[input.method], flowAudit(scope, 'reset.notice', 'sent'))
   return { flow: await flowView(ctx, flow.id, { userId: user.id, process }), generatedPassword: input.method === 'generate' ? password : null, sentTo }
 }
 
@@ -150,14 +153,8 @@ async function sendResetLink(ctx: RuleContext, scope: FlowScope): Promise<string
     })
     .execute()
   const link = `${ctx.resetLinkBase}#token=${token}`
-  await ctx.notifier.deliver({
-    channel: 'email',
-    userId: scope.user.id,
-    to: scope.user.email!,
-    subject: 'Reset your password',
-    text: `Hello ${scope.user.displayName},\n\nThe service desk has sent you this link to choose a new password. ` +
-      `It works once and expires in ${RESET_LINK_MINUTES} minutes:\n\n${link}\n\nIf you did not ask for this, tell the service desk at once.`,
-  })
+  const message = resetLinkMessage({ displayName: scope.user.displayName, link, minutesValid: RESET_LINK_MINUTES })
+  await ctx.notifier.deliver({ channel: 'email', userId: scope.user.id, to: scope.user.email!, ...message })
   return [maskEmail(scope.user.email)!]
 }
 
@@ -188,6 +185,7 @@ export async function completeResetLink(ctx: RuleContext, token: string, passwor
   await ctx.store.db.transaction().execute((trx) =>
     appendAudit(ctx.store, trx, ctx.now(), { userId: user.id, processId: process.id, flowId: row.flow_id, action: 'reset.link_completed', method: 'email_link', outcome: 'done' }),
   )
+  await notifyAfterReset(ctx, user, 'new password chosen from the emailed link', { userId: user.id, processId: process.id, flowId: row.flow_id, method: 'email_link' })
   return { ok: true }
 }
 

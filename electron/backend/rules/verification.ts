@@ -11,6 +11,7 @@ import { appendAudit } from './audit-log'
 import { enterFlow, flowAudit, flowView, isEnrolled, type FlowScope } from './flows'
 import { attemptLockKey, attemptUsage } from './limits'
 import { maskEmail, maskPhone } from './masking'
+import { codeMessage } from '../notify/templates'
 
 async function questionCount(ctx: RuleContext, userId: string): Promise<number> {
   const { n } = await ctx.store.db
@@ -91,16 +92,16 @@ export async function sendCode(
   const recipients = input.method === 'email_code' ? [{ to: user.email!, shown: maskEmail(user.email)! }] : smsRecipients(ctx, scope, input.carriers)
   const code = randomCode(process.settings.codeLength)
   const minutesValid = process.settings.codeTtlMinutes
-  const text = `Your ResetDesk verification code is ${code}. It is valid for ${minutesValid} minutes. ` +
-    'Read it to the service desk agent only if you called them yourself.'
+  const message = codeMessage({ code, minutesValid })
   try {
     for (const r of recipients) {
       await ctx.notifier.deliver({
         channel: input.method === 'email_code' ? 'email' : 'sms',
         userId: user.id,
         to: r.to,
-        subject: input.method === 'email_code' ? 'Your verification code' : null,
-        text,
+        subject: input.method === 'email_code' ? message.subject : null,
+        text: message.text,
+        ...(input.method === 'email_code' ? { html: message.html } : {}),
       })
     }
   } catch (e) {

@@ -1,0 +1,37 @@
+// B11: after every reset, every registered address of the user is told. A notice that cannot be
+// delivered must not undo a reset that did happen in the directory: it is audited instead.
+import type { DirectoryUser } from '../credentials/credential-store'
+import { afterResetNotice, afterResetSms } from '../notify/templates'
+import type { AuditEvent } from './audit-log'
+import { appendAudit } from './audit-log'
+import type { RuleContext } from './context'
+
+export async function notifyAfterReset(ctx: RuleContext, user: DirectoryUser, how: string, audit: Omit<AuditEvent, 'action' | 'outcome'>): Promise<void> {
+  const at = ctx.now()
+  const notice = afterResetNotice({ displayName: user.displayName, at, how })
+  const messages = [
+    ...(user.email ? [{ channel: 'email' as const, to: user.email, subject: notice.subject, text: notice.text, html: notice.html }] : []),
+    // Without a provider API a mobile needs its carrier, which only the agent knows (R5.2).
+    ...(ctx.notifier.smsProviderConfigured ? user.mobiles.map((to) => ({ channel: 'sms' as const, to, subject: null, text: afterResetSms({ at }) })) : []),
+  ]
+  let sent = 0
+  const failed: string[] = []
+  for (const m of messages) {
+    try {
+      await ctx.notifier.deliver({ userId: user.id, ...m })
+      sent++
+    } catch (e) {
+      failed.push(m.channel)
+      ctx.log.error('reset_notice_failed', { userId: user.id, channel: m.channel, reason: (e as Error).message })
+    }
+  }
+  const skippedMobiles = ctx.notifier.smsProviderConfigured ? 0 : user.mobiles.length
+  await ctx.store.db.transaction().execute((trx) =>
+    appendAudit(ctx.store, trx, ctx.now(), {
+      ...audit,
+      action: 'reset.notice',
+      outcome: failed.length > 0 ? 'failed' : messages.length === 0 ? 'no_address' : 'sent',
+      detail: { sent, failed: failed.length, skippedMobiles },
+    }),
+  )
+}
