@@ -7,7 +7,7 @@ import { contract, isChannel } from '../../shared/ipc/contract'
 import type { Logger } from './rules/context'
 import type { Operations, Session } from './operations'
 
-export async function dispatch(ops: Operations, log: Logger, session: Session, channel: unknown, rawInput: unknown): Promise<Result<unknown>> {
+export async function dispatch(ops: Operations, log: Pick<Logger, 'error'>, session: Session, channel: unknown, rawInput: unknown): Promise<Result<unknown>> {
   const correlationId = randomUUID()
   try {
     if (!isChannel(channel)) throw new AppError('UNKNOWN_OPERATION')
@@ -21,7 +21,9 @@ export async function dispatch(ops: Operations, log: Logger, session: Session, c
     return { ok: true, data: await op(session, parsed.data) }
   } catch (e) {
     if (!(e instanceof AppError)) {
-      log.error('technical_error', { correlationId, channel: isChannel(channel) ? channel : 'unknown', error: (e as Error)?.name ?? 'Error', message: (e as Error)?.message })
+      // The error's name and code only: driver messages can quote SQL parameters (secrets).
+      const { name = 'Error', code } = (e ?? {}) as { name?: string; code?: unknown }
+      log.error('technical_error', { correlationId, channel: isChannel(channel) ? channel : 'unknown', error: name, ...(typeof code === 'string' ? { code } : {}) })
     }
     return { ok: false, error: toErrorData(e, correlationId) }
   }

@@ -12,7 +12,6 @@ import { dirname, join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createBackend, jsonLogger, type Backend } from '../backend/index'
 import type { Session } from '../backend/operations'
-import { contract } from '../../shared/ipc/contract'
 import { createRouter } from './ipc/router'
 import { registerConsoleHandlers } from './ipc/register'
 import { appOrigin, contentSecurityPolicy, createConsoleWindow, hardenSession } from './window'
@@ -59,7 +58,7 @@ async function start(): Promise<void> {
     log,
   })
   const allowedOrigins = devServerUrl ? [new URL(devServerUrl).origin] : [appOrigin]
-  const handle = createRouter(contract, backend.ops, { allowedOrigins, log })
+  const handle = createRouter(backend.ops, { allowedOrigins, log })
   // One agent session per window; it ends with the window.
   const sessions = new WeakMap<WebContents, Session>()
   registerConsoleHandlers(handle, (event) => {

@@ -125,7 +125,7 @@ export async function startHost(): Promise<BrowserHost> {
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
   const { port } = server.address() as AddressInfo
   const url = `http://127.0.0.1:${port}`
-  handle = createRouter(contract, backend.ops, { allowedOrigins: [url], log })
+  handle = createRouter(backend.ops, { allowedOrigins: [url], log })
 
   return {
     url,

@@ -15,7 +15,7 @@ const errors: Record<string, unknown>[] = []
 
 beforeAll(async () => {
   backend = await createBackend({ store: { kind: 'sqlite', file: ':memory:' }, demo: true, hashCost: { N: 1024 }, log: { info() {}, error() {} } })
-  handle = createRouter(contract, backend.ops, { allowedOrigins: [origin], log: { error: (event, fields) => void errors.push({ event, ...fields }) } })
+  handle = createRouter(backend.ops, { allowedOrigins: [origin], log: { error: (event, fields) => void errors.push({ event, ...fields }) } })
 })
 afterAll(() => backend.close())
 
@@ -70,7 +70,7 @@ describe('IPC router (S2, R8)', () => {
   })
 
   it('maps an unexpected failure to TECHNICAL with a correlation id that is logged, without the message', async () => {
-    const boom = createRouter(contract, { ...backend.ops, 'carriers:list': async () => { throw new Error('db password=swordfish') } }, {
+    const boom = createRouter({ ...backend.ops, 'carriers:list': async () => { throw new Error('db password=swordfish') } }, {
       allowedOrigins: [origin],
       log: { error: (event, fields) => void errors.push({ event, ...fields }) },
     })
