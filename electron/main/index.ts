@@ -6,11 +6,16 @@
 // <dir>` into a separate folder when packaging and point RESETDESK_SQLITE_BINDING (or the
 // packager's resources path below) at the resulting better_sqlite3.node; the store passes it to
 // better-sqlite3 as `nativeBinding`. Nothing in package.json runs a rebuild on install.
-import { app, net, protocol, session as electronSession, type WebContents } from 'electron'
+import { app, dialog, net, protocol, session as electronSession, type WebContents } from 'electron'
 import { existsSync } from 'node:fs'
 import { dirname, join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createBackend, jsonLogger, type Backend } from '../backend/index'
+import type { Operations } from '../backend/operations'
+import type { Logger } from '../backend/rules/context'
+import { createRemoteOperations } from './backend-client/remote-operations'
+import { KeytarSecretStore } from './secrets/keytar-secret-store'
+import { loadConsoleSettings, machinePolicyPath, settingsFilePath } from './settings/console-settings'
 import type { Session } from '../backend/operations'
 import { createRouter } from './ipc/router'
 import { registerConsoleHandlers } from './ipc/register'
@@ -49,14 +54,48 @@ function serveRenderer(): void {
   })
 }
 
-async function start(): Promise<void> {
-  await app.whenReady()
-  const log = jsonLogger((line) => process.stdout.write(`${line}\n`))
+/**
+ * The embedded demo desk, or — when settings or the machine policy name one — the desk's
+ * standalone server. The renderer cannot tell which: both answer the same Operations.
+ */
+async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Promise<void> } | null> {
+  let settings
+  try {
+    settings = await loadConsoleSettings(
+      { policyFile: machinePolicyPath(), settingsFile: settingsFilePath(app.getPath('userData')) },
+      (message) => log.error('settings_ignored', { message }),
+    )
+  } catch (e) {
+    dialog.showErrorBox('ResetDesk cannot start', (e as Error).message)
+    app.quit()
+    return null
+  }
+  log.info('backend_selected', { mode: settings.backend.mode, source: settings.source })
+  if (settings.backend.mode === 'remote') {
+    // Its own session: the console's session lets nothing but app:// through. Chromium's network
+    // stack brings the system proxy and trust store, so corporate TLS inspection CAs just work.
+    const network = electronSession.fromPartition('resetdesk-backend')
+    const ops = createRemoteOperations({
+      baseUrl: settings.backend.url,
+      secrets: new KeytarSecretStore(),
+      fetch: (url, init) => network.fetch(url, init),
+      onConnection: (state) => log.info('backend_connection', { state }),
+    })
+    return { ops, close: async () => {} }
+  }
   const backend: Backend = await createBackend({
     store: { kind: 'sqlite', file: join(app.getPath('userData'), 'resetdesk.sqlite'), nativeBinding: sqliteNativeBinding() },
     demo: true,
     log,
   })
+  return backend
+}
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  const log = jsonLogger((line) => process.stdout.write(`${line}\n`))
+  const backend = await openBackend(log)
+  if (!backend) return
   const allowedOrigins = devServerUrl ? [new URL(devServerUrl).origin] : [appOrigin]
   const handle = createRouter(backend.ops, { allowedOrigins, log })
   // One agent session per window; it ends with the window.

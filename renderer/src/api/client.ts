@@ -2,6 +2,7 @@
 // so react-query sees failures as errors and components show catalogue text, never raw text.
 import { errorCatalogue, type AppErrorData } from '../../../shared/errors'
 import type { Channel, InputOf, OutputOf } from '../../../shared/ipc/contract'
+import { useConnectionStore } from '../stores/connection-store'
 
 export class ApiError extends Error {
   constructor(readonly data: AppErrorData) {
@@ -22,6 +23,7 @@ export function errorData(e: unknown): AppErrorData {
 
 export async function call<C extends Channel>(channel: C, input: InputOf<C>): Promise<OutputOf<C>> {
   const result = await window.resetDesk.invoke(channel, input)
+  useConnectionStore.getState().setReachable(result.ok || result.error.code !== 'BACKEND_UNREACHABLE')
   if (!result.ok) throw new ApiError(result.error)
   return result.data
 }

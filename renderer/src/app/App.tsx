@@ -8,6 +8,7 @@ import { RecordList } from '../features/records/RecordList'
 import { RecordView } from '../features/records/RecordView'
 import { CallerSimulator } from '../features/simulator/CallerSimulator'
 import { useFlowStore } from '../stores/flow-store'
+import { ConnectionBanner } from '../components/ConnectionBanner'
 
 type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string }
 
@@ -30,6 +31,7 @@ export function App() {
 
   return (
     <div className="shell">
+      <ConnectionBanner />
       <header className="topbar">
         <span className="brand">ResetDesk</span>
         {agent.demo && <span className="badge">Demo desk</span>}
