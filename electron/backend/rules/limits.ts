@@ -36,6 +36,18 @@ export async function resetUsage(db: Kysely<DB> | Transaction<DB>, userId: strin
   return usage(rows.map((r) => r.at), process.settings.resetsPerDay, windowMs)
 }
 
+/** Failed attempts of the user inside the process's window, for one method or all of them. */
+function failedAttempts(db: Kysely<DB> | Transaction<DB>, userId: string, process: Process, now: Date, method?: VerifyMethod) {
+  let query = db
+    .selectFrom('attempts')
+    .select(['method', 'at'])
+    .where('user_id', '=', userId)
+    .where('success', '=', 0)
+    .where('at', '>', addMs(now, -hours(process.settings.attemptWindowHours)).toISOString())
+  if (method) query = query.where('method', '=', method)
+  return query.orderBy('at').execute()
+}
+
 /** R5: failed attempts of this user with this method in the process's window, across flows and agents. */
 export async function attemptUsage(
   db: Kysely<DB> | Transaction<DB>,
@@ -44,17 +56,8 @@ export async function attemptUsage(
   process: Process,
   now: Date,
 ): Promise<Usage> {
-  const windowMs = hours(process.settings.attemptWindowHours)
-  const rows = await db
-    .selectFrom('attempts')
-    .select('at')
-    .where('user_id', '=', userId)
-    .where('method', '=', method)
-    .where('success', '=', 0)
-    .where('at', '>', addMs(now, -windowMs).toISOString())
-    .orderBy('at')
-    .execute()
-  return usage(rows.map((r) => r.at), process.settings.attemptsPerMethod, windowMs)
+  const rows = await failedAttempts(db, userId, process, now, method)
+  return usage(rows.map((r) => r.at), process.settings.attemptsPerMethod, hours(process.settings.attemptWindowHours))
 }
 
 /** R5 for every method of the process at once (one query), as the flow view needs them. */
@@ -64,15 +67,8 @@ export async function attemptUsages(
   process: Process,
   now: Date,
 ): Promise<Map<VerifyMethod, Usage>> {
+  const rows = await failedAttempts(db, userId, process, now)
   const windowMs = hours(process.settings.attemptWindowHours)
-  const rows = await db
-    .selectFrom('attempts')
-    .select(['method', 'at'])
-    .where('user_id', '=', userId)
-    .where('success', '=', 0)
-    .where('at', '>', addMs(now, -windowMs).toISOString())
-    .orderBy('at')
-    .execute()
   return new Map(
     process.methods.map((m) => [m, usage(rows.filter((r) => r.method === m).map((r) => r.at), process.settings.attemptsPerMethod, windowMs)]),
   )
