@@ -1,0 +1,71 @@
+// Issue 4 / S3: one connectors file; secrets only by reference to the keychain.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { buildConnectors, loadConnectorsConfig, parseConnectorsConfig, type ConnectorsConfig } from '../../../electron/backend/config/connectors-config'
+import { MemorySecretStore } from '../../../electron/main/secrets/secret-store'
+import { LdapDirectory } from '../../../electron/backend/directory/ldap-directory'
+import { SmtpNotifier } from '../../../electron/backend/notify/smtp-notifier'
+
+const valid = {
+  version: 1,
+  directory: { dialect: 'openldap', url: 'ldap://ldap.corp.example:389', bindDn: 'cn=helpdesk,dc=corp', bindPassword: { secret: 'ldap-bind' }, userBase: 'ou=people,dc=corp', groupBase: 'ou=groups,dc=corp' },
+  email: { host: 'smtp.corp.example', port: 587, secure: false, requireTls: true, user: 'resetdesk', password: { secret: 'smtp' }, from: 'Service Desk <desk@corp.example>' },
+  sms: { url: 'https://sms.example/v1/messages', format: 'json', token: { secret: 'sms-token' } },
+  resetPage: { publicUrl: 'https://reset.corp.example/reset' },
+}
+const log = { info: () => {}, error: () => {} }
+const dirs: string[] = []
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'resetdesk-conn-'))
+  dirs.push(d)
+  return d
+}
+
+describe('connectors configuration', () => {
+  it('S3 refuses a password or token written into the file, naming the field but not the value', () => {
+    const withPassword = { ...valid, directory: { ...valid.directory, bindPassword: 'hunter2-in-a-file' } }
+    expect(() => parseConnectorsConfig(withPassword, 'connectors.json')).toThrow(/directory\.bindPassword/)
+    try {
+      parseConnectorsConfig(withPassword, 'connectors.json')
+    } catch (e) {
+      expect((e as Error).message).not.toContain('hunter2')
+    }
+    const extraKey = { ...valid, sms: { ...valid.sms, apiToken: 'abc' } }
+    expect(() => parseConnectorsConfig(extraKey, 'x')).toThrow(/sms/)
+  })
+
+  it('the machine-wide policy file wins over the data folder; neither means the embedded defaults', () => {
+    const dataDir = tempDir()
+    expect(loadConnectorsConfig({ dataDir })).toBeNull()
+    writeFileSync(join(dataDir, 'connectors.json'), JSON.stringify({ version: 1, email: valid.email }))
+    expect(loadConnectorsConfig({ dataDir })!.config.directory).toBeUndefined()
+    const policyFile = join(tempDir(), 'policy.json')
+    writeFileSync(policyFile, JSON.stringify(valid))
+    const loaded = loadConnectorsConfig({ dataDir, policyFile })!
+    expect(loaded.source).toBe(policyFile)
+    expect(loaded.config.directory!.name).toBe('ldap')
+  })
+
+  it('builds the LDAP store, SMTP notifier and SMS provider with secrets from the keychain', async () => {
+    const secrets = new MemorySecretStore()
+    await secrets.set('ldap-bind', 'b')
+    await secrets.set('smtp', 's')
+    await secrets.set('sms-token', 't')
+    const c = await buildConnectors(parseConnectorsConfig(valid, 'x') as ConnectorsConfig, secrets, log)
+    expect(c.backend.credentialStores!.ldap).toBeInstanceOf(LdapDirectory)
+    expect(c.backend.directory).toBe(c.backend.credentialStores!.ldap)
+    expect(c.backend.notifier).toBeInstanceOf(SmtpNotifier)
+    expect(c.backend.notifier!.smsProviderConfigured).toBe(true)
+    expect(c.backend.resetLinkBase).toBe('https://reset.corp.example/reset')
+    c.close()
+  })
+
+  it('a secret missing from the keychain fails the start with the entry name', async () => {
+    const secrets = new MemorySecretStore()
+    await secrets.set('smtp', 's')
+    await expect(buildConnectors(parseConnectorsConfig(valid, 'x'), secrets, log)).rejects.toThrow(/"ldap-bind"/)
+  })
+})
