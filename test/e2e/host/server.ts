@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { createBackend, type Backend } from '../../../electron/backend/index'
-import type { Session } from '../../../electron/backend/operations'
+import { createBackend, type Backend, type BackendConfig } from '../../../electron/backend/index'
+import type { Operations, Session } from '../../../electron/backend/operations'
 import { channelNames } from '../../../shared/ipc/channels'
 import { createRouter, type Handle } from '../../../electron/main/ipc/router'
 import { contentSecurityPolicy } from '../../../electron/main/csp'
@@ -55,7 +55,14 @@ async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string
   return Buffer.concat(chunks).toString('utf8')
 }
 
-export async function startHost(): Promise<BrowserHost> {
+export interface HostOptions {
+  /** Connectors and settings for the host's backend (e.g. an LDAP store, an SMTP notifier). */
+  backend?: Partial<BackendConfig>
+  /** The operations the router serves; default the embedded backend's (remote mode: a client). */
+  operations?: (backend: Backend) => Operations
+}
+
+export async function startHost(options: HostOptions = {}): Promise<BrowserHost> {
   const dir = await mkdtemp(join(tmpdir(), 'resetdesk-e2e-'))
   const clock = new HostClock()
   const logLines: string[] = []
@@ -63,7 +70,7 @@ export async function startHost(): Promise<BrowserHost> {
     info: (event: string, fields?: Record<string, unknown>) => void logLines.push(JSON.stringify({ event, ...fields })),
     error: (event: string, fields?: Record<string, unknown>) => void logLines.push(JSON.stringify({ level: 'error', event, ...fields })),
   }
-  const backend = await createBackend({ store: { kind: 'sqlite', file: join(dir, 'resetdesk.sqlite') }, demo: true, hashCost: { N: 1024 }, now: clock.now, log })
+  const backend = await createBackend({ store: { kind: 'sqlite', file: join(dir, 'resetdesk.sqlite') }, demo: true, hashCost: { N: 1024 }, now: clock.now, log, ...options.backend })
   const sessions = new Map<string, Session>()
   let handle: Handle = async () => {
     throw new Error('host not listening yet')
@@ -124,7 +131,7 @@ export async function startHost(): Promise<BrowserHost> {
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
   const { port } = server.address() as AddressInfo
   const url = `http://127.0.0.1:${port}`
-  handle = createRouter(backend.ops, { allowedOrigins: [url], log })
+  handle = createRouter(options.operations?.(backend) ?? backend.ops, { allowedOrigins: [url], log })
 
   return {
     url,

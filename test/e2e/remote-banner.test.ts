@@ -1,0 +1,53 @@
+// Remote mode in the console: the host's router serves the remote client (as main does when a
+// backend URL is set) against the standalone server. When the server goes away the console shows
+// the banner; when it is back the banner goes and the agent carries on, still signed in.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { e2eMissingReason, launchBrowser, openConsole, startHost, visible } from './host/fixture'
+import { createHttpServer } from '../../electron/backend/http/server'
+import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
+import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
+import type { Backend } from '../../electron/backend/index'
+import { freePort } from '../helpers/pg-cluster'
+
+const missing = e2eMissingReason()
+
+describe.skipIf(missing)('remote mode banner', () => {
+  let browser: Browser
+  beforeAll(async () => {
+    browser = await launchBrowser()
+  })
+  afterAll(() => browser?.close())
+
+  it('shows the banner while the backend is unreachable and recovers without signing in again', async () => {
+    const port = await freePort()
+    let server: ReturnType<typeof createHttpServer> | null = null
+    const listen = async (backend: Backend) => {
+      server = createHttpServer(backend)
+      await server.listen({ host: '127.0.0.1', port })
+    }
+    const host = await startHost({
+      operations: () => createRemoteOperations({ baseUrl: `http://127.0.0.1:${port}`, secrets: new MemorySecretStore(), fetch: (u, i) => fetch(u, i) }),
+    })
+    try {
+      await listen(host.backend)
+      const c = await openConsole(browser, host, 'desk')
+      await visible(c.page.locator('tbody tr[data-record-id]').first())
+      expect(await c.page.getByRole('alert').filter({ hasText: 'cannot be reached' }).count()).toBe(0)
+
+      await server!.close()
+      await c.page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Interactions' }).click()
+      await visible(c.page.getByRole('alert').filter({ hasText: 'Reconnecting' }))
+
+      await listen(host.backend)
+      await c.page.getByRole('alert').filter({ hasText: 'Reconnecting' }).waitFor({ state: 'detached', timeout: 10_000 })
+      await c.page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Incidents' }).click()
+      await visible(c.page.locator('tbody tr[data-record-id]').first())
+      await visible(c.page.getByText('Signed in as Dana Desk'))
+      await c.context.close()
+    } finally {
+      await server?.close()
+      await host.close()
+    }
+  })
+})
