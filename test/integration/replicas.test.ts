@@ -92,6 +92,16 @@ describe.skipIf(pgVariant.skip !== null)('two replicas on one PostgreSQL', () =>
     expect(options.find((o) => o.process.id === 'proc-standard')!.usesLeft).toBe(0)
   })
 
+  it('a replica stops gracefully on SIGTERM, and the other serves on', async () => {
+    const replica = replicas[1]!
+    replica.proc.kill('SIGTERM')
+    const code = await new Promise((resolve) => (replica.proc.exitCode !== null ? resolve(replica.proc.exitCode) : replica.proc.on('exit', resolve)))
+    expect(code).toBe(0)
+    expect(replica.output()).toContain('"event":"stopping"')
+    // The other replica serves on: nothing the desk needs lived in the stopped process.
+    expect(await a.ops['session:current'](a.session, {})).toMatchObject({ username: 'desk' })
+  })
+
   it('logs of both replicas hold no password and no code', () => {
     for (const r of replicas) {
       expect(r.output()).toContain('"event":"http_request"')
