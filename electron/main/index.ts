@@ -15,6 +15,8 @@ import type { Operations } from '../backend/operations'
 import type { Logger } from '../backend/rules/context'
 import { createRemoteOperations } from './backend-client/remote-operations'
 import { KeytarSecretStore } from './secrets/keytar-secret-store'
+import { buildConnectors, CONNECTORS_FILE, loadConnectorsConfig, type Connectors } from '../backend/config/connectors-config'
+import { startResetLinkServer } from '../backend/http/reset-link-page'
 import { loadConsoleSettings, machinePolicyPath, settingsFilePath } from './settings/console-settings'
 import type { Session } from '../backend/operations'
 import { createRouter } from './ipc/router'
@@ -83,12 +85,35 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
     })
     return { ops, close: async () => {} }
   }
+  // Issue 4: real connectors (LDAP, SMTP, SMS) from connectors.json in the data folder or next to
+  // the machine policy (which wins); their passwords and tokens come from the keychain.
+  let connectors: Connectors | null = null
+  try {
+    const found = loadConnectorsConfig({ dataDir: app.getPath('userData'), policyFile: join(dirname(machinePolicyPath()), CONNECTORS_FILE) })
+    if (found) log.info('connectors_configured', { source: found.source })
+    connectors = found ? await buildConnectors(found.config, new KeytarSecretStore(), log) : null
+  } catch (e) {
+    dialog.showErrorBox('ResetDesk cannot start', (e as Error).message)
+    app.quit()
+    return null
+  }
   const backend: Backend = await createBackend({
     store: { kind: 'sqlite', file: join(app.getPath('userData'), 'resetdesk.sqlite'), nativeBinding: sqliteNativeBinding() },
     demo: true,
     log,
+    ...connectors?.backend,
   })
-  return backend
+  const page = connectors?.resetPage
+    ? await startResetLinkServer({ complete: backend.completeResetLink, log, host: connectors.resetPage.host, port: connectors.resetPage.port, path: new URL(connectors.resetPage.publicUrl).pathname })
+    : null
+  return {
+    ops: backend.ops,
+    close: async () => {
+      await page?.close()
+      connectors?.close()
+      await backend.close()
+    },
+  }
 }
 
 async function start(): Promise<void> {

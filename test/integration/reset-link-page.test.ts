@@ -9,6 +9,7 @@ import { assignedRecord, startHarness, type Harness } from '../helpers/backend-h
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink'
 import { SmtpNotifier } from '../../electron/backend/notify/smtp-notifier'
 import { resetPageCsp, startResetLinkServer } from '../../electron/backend/http/reset-link-page'
+import { createHttpServer } from '../../electron/backend/http/server'
 import type { Session } from '../../electron/backend/operations'
 
 const sqlite = storeVariants.find((v) => v.name === 'sqlite')!
@@ -121,5 +122,19 @@ describe.skipIf(missing !== null)('reset-link page in Chromium', () => {
     await expired.p.context().close()
     expect(expired.answer).toBe(unknown.answer)
     expect(await h.backend.local.verifyPassword('alex.morgan', NEW_PASSWORD)).toBe(false)
+  })
+
+  it("R6.1 the standalone backend's HTTP side serves the same page at the link base's path", async () => {
+    const app = createHttpServer(h.backend)
+    try {
+      const get = await app.inject({ method: 'GET', url: new URL(page.url).pathname })
+      expect(get.statusCode).toBe(200)
+      expect(get.headers['content-security-policy']).toBe(resetPageCsp)
+      expect(get.body).toContain('Choose a new password')
+      const post = await app.inject({ method: 'POST', url: `${new URL(page.url).pathname}/complete`, payload: { token: 'B'.repeat(43), password: NEW_PASSWORD } })
+      expect(post.json()).toEqual({ status: 'invalid' })
+    } finally {
+      await app.close()
+    }
   })
 })

@@ -10,6 +10,7 @@ import { dispatch } from '../dispatch'
 import { agentForAccessToken, openAgentSession, refreshAgentSession, revokeAgentSession } from './agent-sessions'
 import { openApiDocument } from './openapi'
 import { httpStatus } from './status'
+import { registerResetLinkPage } from './reset-link-page'
 import { signOut } from '../rules/sessions'
 import { sql } from 'kysely'
 
@@ -117,6 +118,9 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
     const result = await dispatch(ops, ctx.log, { agentId }, channel, request.body)
     return result.ok ? result : reply.status(httpStatus(result.error.code)).send(result)
   })
+
+  // R6.1: the page users reach from the emailed link, at the path of the configured link base.
+  registerResetLinkPage(app, { complete: backend.completeResetLink, log: ctx.log, path: new URL(ctx.resetLinkBase).pathname })
 
   return app
 }
