@@ -214,6 +214,14 @@ describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
     }
   })
 
+  it('AD complexity: a password with fewer than three character classes is POLICY_VIOLATED before anything is sent', async () => {
+    ad.modifies.length = 0
+    const e = await errorOf(new LdapDirectory(config(), log).resetPassword('pat.doe', 'all lower case but very long', { unlock: true, mustChange: true }))
+    expect(e.code).toBe('POLICY_VIOLATED')
+    expect((e.details.failures as { rule: string }[]).map((f) => f.rule)).toEqual(['ad_complexity'])
+    expect(ad.modifies).toEqual([])
+  })
+
   it('the AD dialect refuses plain ldap:// (passwords only over TLS)', () => {
     expect(() => new LdapDirectory(config({ url: `ldap://127.0.0.1:${ad.port}` }), log)).toThrow(/TLS/)
   })

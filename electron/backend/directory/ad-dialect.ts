@@ -14,6 +14,7 @@ export const adDialect: LdapDialect = {
   personFilter: '(&(objectCategory=person)(objectClass=user))',
   attributes: ['sAMAccountName', 'cn', 'displayName', 'mail', 'mobile', 'otherMobile', 'department', 'title', 'memberOf', 'lockoutTime', 'pwdLastSet'],
   requiresTls: true,
+  requiresComplexity: true,
   groupsFromEntry: (entry) => values(entry, 'memberOf').map(cnOf),
   isLocked: (entry) => Number(first(entry, 'lockoutTime') ?? '0') > 0,
   mustChange: (entry) => first(entry, 'pwdLastSet') === '0',

@@ -13,6 +13,8 @@ export interface LdapDialect {
   readonly attributes: string[]
   /** The password may only travel over TLS (AD refuses unicodePwd otherwise). */
   readonly requiresTls: boolean
+  /** The directory enforces composition (AD "complexity"): checked before anything is sent. */
+  readonly requiresComplexity: boolean
   /** Groups named in the entry itself (memberOf), or null when they must be searched for. */
   groupsFromEntry(entry: Entry): string[] | null
   isLocked(entry: Entry): boolean

@@ -14,6 +14,7 @@ import {
 } from 'ldapts'
 import type { ConnectionOptions } from 'node:tls'
 import { AppError } from '../../../shared/errors'
+import { complexityClasses } from '../../../shared/policy/password-policy'
 import type { CredentialStore, Directory, DirectoryUser, ResetOptions } from '../credentials/credential-store'
 import type { Logger } from '../rules/context'
 import { first, type LdapDialect } from './ldap-dialect'
@@ -181,6 +182,11 @@ export class LdapDirectory implements Directory, CredentialStore {
   }
 
   async resetPassword(userId: string, newPassword: string, options: ResetOptions): Promise<void> {
+    // AD's complexity rule, even when the process's policy forgot it: a clear catalogue error
+    // naming the rule instead of the directory's bare constraintViolation.
+    if (this.dialect.requiresComplexity && complexityClasses(newPassword) < 3) {
+      throw new AppError('POLICY_VIOLATED', { failures: [{ rule: 'ad_complexity', message: 'Use three of: upper-case letters, lower-case letters, digits, symbols.' }] })
+    }
     await this.session('modify', async (client) => {
       const entry = await this.findEntry(client, userId)
       if (!entry) throw new AppError('USER_NOT_FOUND')

@@ -13,6 +13,7 @@ export const openLdapDialect: LdapDialect = {
   personFilter: '(objectClass=inetOrgPerson)',
   attributes: ['uid', 'cn', 'displayName', 'mail', 'mobile', 'departmentNumber', 'ou', 'title', 'memberOf', 'pwdAccountLockedTime', 'pwdReset'],
   requiresTls: false,
+  requiresComplexity: false,
   groupsFromEntry(entry) {
     // Only when the memberof overlay is loaded; otherwise groups are searched for by member.
     const memberOf = values(entry, 'memberOf')

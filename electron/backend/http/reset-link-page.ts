@@ -104,6 +104,11 @@ export function registerResetLinkPage(app: FastifyInstance, options: ResetLinkPa
       return result.ok ? { status: 'done' } : { status: 'policy', failures: result.failures.map((f) => f.message) }
     } catch (e) {
       if (e instanceof AppError && e.code === 'DIRECTORY_UNAVAILABLE') return { status: 'unavailable' }
+      // The credential store's own rules (AD complexity, history): the link stays usable.
+      if (e instanceof AppError && e.code === 'POLICY_VIOLATED') {
+        const failures = (e.details.failures as { message: string }[] | undefined) ?? []
+        return { status: 'policy', failures: failures.map((f) => f.message) }
+      }
       // Unknown, used, expired, or a user gone from the directory: one answer (S5).
       if (e instanceof AppError && (e.code === 'SESSION_EXPIRED' || e.code === 'USER_NOT_FOUND' || e.code === 'NOT_ELIGIBLE')) return { status: 'invalid' }
       options.log?.error('reset_page_error', { error: (e as Error)?.name })
