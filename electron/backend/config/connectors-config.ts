@@ -115,7 +115,7 @@ export function loadConnectorsConfig(where: { dataDir: string; policyFile?: stri
 
 async function secret(secrets: SecretReader, ref: { secret: string }): Promise<string> {
   const value = await secrets.get(ref.secret)
-  if (value === null || value === '') throw new Error(`the keychain has no entry "${ref.secret}" (set it with the ResetDesk admin tool)`)
+  if (value === null || value === '') throw new Error(`the keychain has no entry "${ref.secret}" (service "ResetDesk"; add it with the OS keychain tool, e.g. secret-tool or Credential Manager)`)
   return value
 }
 
