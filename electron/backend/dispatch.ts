@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { AppError, toErrorData, type Result } from '../../shared/errors'
 import { contract, isChannel } from '../../shared/ipc/contract'
-import type { Logger } from './rules/context'
+import { errorFacts, type Logger } from './rules/context'
 import type { Operations, Session } from './operations'
 
 export async function dispatch(ops: Operations, log: Pick<Logger, 'error'>, session: Session, channel: unknown, rawInput: unknown): Promise<Result<unknown>> {
@@ -21,9 +21,7 @@ export async function dispatch(ops: Operations, log: Pick<Logger, 'error'>, sess
     return { ok: true, data: await op(session, parsed.data) }
   } catch (e) {
     if (!(e instanceof AppError)) {
-      // The error's name and code only: driver messages can quote SQL parameters (secrets).
-      const { name = 'Error', code } = (e ?? {}) as { name?: string; code?: unknown }
-      log.error('technical_error', { correlationId, channel: isChannel(channel) ? channel : 'unknown', error: name, ...(typeof code === 'string' ? { code } : {}) })
+      log.error('technical_error', { correlationId, channel: isChannel(channel) ? channel : 'unknown', ...errorFacts(e) })
     }
     return { ok: false, error: toErrorData(e, correlationId) }
   }

@@ -21,7 +21,7 @@ describe.skipIf(missing)('remote mode banner', () => {
 
   it('shows the banner while the backend is unreachable and recovers without signing in again', async () => {
     const port = await freePort()
-    let server: ReturnType<typeof createHttpServer> | null = null
+    let server = null as ReturnType<typeof createHttpServer> | null
     const listen = async (backend: Backend) => {
       server = createHttpServer(backend)
       await server.listen({ host: '127.0.0.1', port })

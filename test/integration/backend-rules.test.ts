@@ -300,6 +300,22 @@ for (const variant of storeVariants) {
       }
     })
 
+    it('an undelivered reset link leaves no valid token and no reset counted', async () => {
+      const h = await startHarness(variant, { notifier: { smsProviderConfigured: false, deliver: async () => { throw Object.assign(new Error('550 mailbox unavailable for x@y'), { code: 'EENVELOPE' }) } } })
+      try {
+        const desk = await h.signIn('desk')
+        const recordId = await assignedRecord(h, desk)
+        const f = await h.call(desk, 'flow:start', { recordId, userId: 'user-alex', processId: 'proc-standard' })
+        await h.call(desk, 'verify:confirmPersonalData', { flowId: f.id, confirmed: true })
+        expect((await errorOf(h.call(desk, 'reset:run', { flowId: f.id, method: 'email_link' }))).code).toBe('DELIVERY_FAILED')
+        expect(await h.backend.store.db.selectFrom('reset_tokens').selectAll().execute()).toHaveLength(0)
+        expect(await h.backend.store.db.selectFrom('resets').selectAll().execute()).toHaveLength(0)
+        expect(h.logLines.join('\n')).not.toContain('x@y')
+      } finally {
+        await h.dispose()
+      }
+    })
+
     it('a credential store failure records no reset and counts nothing toward R4', async () => {
       const down: CredentialStore = {
         resetPassword: async () => {

@@ -4,7 +4,7 @@ import type { DirectoryUser } from '../credentials/credential-store'
 import { afterResetNotice, afterResetSms } from '../notify/templates'
 import type { AuditEvent } from './audit-log'
 import { appendAudit } from './audit-log'
-import type { RuleContext } from './context'
+import { errorFacts, type RuleContext } from './context'
 
 export async function notifyAfterReset(ctx: RuleContext, user: DirectoryUser, how: string, audit: Omit<AuditEvent, 'action' | 'outcome'>): Promise<void> {
   const at = ctx.now()
@@ -22,7 +22,7 @@ export async function notifyAfterReset(ctx: RuleContext, user: DirectoryUser, ho
       sent++
     } catch (e) {
       failed.push(m.channel)
-      ctx.log.error('reset_notice_failed', { userId: user.id, channel: m.channel, reason: (e as Error).message })
+      ctx.log.error('reset_notice_failed', { userId: user.id, channel: m.channel, ...errorFacts(e) })
     }
   }
   const skippedMobiles = ctx.notifier.smsProviderConfigured ? 0 : user.mobiles.length

@@ -35,3 +35,12 @@ export interface RuleContext {
 export const hours = (n: number) => n * 3_600_000
 export const minutes = (n: number) => n * 60_000
 export const addMs = (d: Date, ms: number) => new Date(d.getTime() + ms)
+
+/**
+ * What of an unexpected error may be logged: its name and code. Never its message — drivers and
+ * connectors quote SQL parameters, addresses or server replies there.
+ */
+export function errorFacts(e: unknown): { error: string; code?: string | number } {
+  const { name = 'Error', code } = (e ?? {}) as { name?: string; code?: unknown }
+  return { error: name, ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}) }
+}

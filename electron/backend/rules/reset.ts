@@ -9,7 +9,7 @@ import { isBlocklisted } from '../../../shared/policy/blocklist'
 import type { DirectoryUser } from '../credentials/credential-store'
 import { keyedHash, randomToken } from '../crypto/secrets'
 import { appendAudit } from './audit-log'
-import { addMs, minutes, type RuleContext } from './context'
+import { addMs, errorFacts, minutes, type RuleContext } from './context'
 import { addWorkNote, assertNever, auditedTransaction, enterFlow, flowAudit, flowView, type FlowScope } from './flows'
 import { resetLockKey, resetUsage } from './limits'
 import { maskEmail } from './masking'
@@ -99,7 +99,7 @@ export async function runReset(
       trx.deleteFrom('resets').where('id', '=', resetId).execute(),
     )
     if (e instanceof AppError) throw e
-    ctx.log.error('reset_failed', { flowId: flow.id, method: input.method, reason: (e as Error).message })
+    ctx.log.error('reset_failed', { flowId: flow.id, method: input.method, ...errorFacts(e) })
     throw new AppError(input.method === 'email_link' ? 'DELIVERY_FAILED' : 'DIRECTORY_UNAVAILABLE')
   }
 
@@ -145,16 +145,23 @@ async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMet
 async function sendResetLink(ctx: RuleContext, scope: FlowScope): Promise<string[]> {
   const token = randomToken()
   const now = ctx.now()
+  const id = randomUUID()
   await ctx.store.db
     .insertInto('reset_tokens')
     .values({
-      id: randomUUID(), token_hash: keyedHash(ctx.keys.codes, token), user_id: scope.user.id, flow_id: scope.flow.id,
+      id, token_hash: keyedHash(ctx.keys.codes, token), user_id: scope.user.id, flow_id: scope.flow.id,
       process_id: scope.process.id, created_at: now.toISOString(), expires_at: addMs(now, minutes(RESET_LINK_MINUTES)).toISOString(), used_at: null,
     })
     .execute()
   const link = `${ctx.resetLinkBase}#token=${token}`
   const message = resetLinkMessage({ displayName: scope.user.displayName, link, minutesValid: RESET_LINK_MINUTES })
-  await ctx.notifier.deliver({ channel: 'email', userId: scope.user.id, to: scope.user.email!, ...message })
+  try {
+    await ctx.notifier.deliver({ channel: 'email', userId: scope.user.id, to: scope.user.email!, ...message })
+  } catch (e) {
+    // A link nobody received must not stay valid in the store.
+    await ctx.store.db.deleteFrom('reset_tokens').where('id', '=', id).execute()
+    throw e
+  }
   return [maskEmail(scope.user.email)!]
 }
 

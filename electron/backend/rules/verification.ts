@@ -6,7 +6,7 @@ import type { DB } from '../store/schema'
 import { AppError } from '../../../shared/errors'
 import type { CodeMethod, FlowView, VerifyMethod } from '../../../shared/domain/types'
 import { foldAnswer, keyedEqual, keyedHash, randomCode, slowVerify } from '../crypto/secrets'
-import { addMs, minutes, type RuleContext } from './context'
+import { addMs, errorFacts, minutes, type RuleContext } from './context'
 import { appendAudit } from './audit-log'
 import { enterFlow, flowAudit, flowView, isEnrolled, type FlowScope } from './flows'
 import { attemptLockKey, attemptUsage } from './limits'
@@ -105,7 +105,7 @@ export async function sendCode(
       })
     }
   } catch (e) {
-    ctx.log.error('delivery_failed', { flowId: flow.id, method: input.method, reason: (e as Error).message })
+    ctx.log.error('delivery_failed', { flowId: flow.id, method: input.method, ...errorFacts(e) })
     await ctx.store.db.transaction().execute((trx) =>
       appendAudit(ctx.store, trx, now, flowAudit(scope, 'verify.send', 'delivery_failed', { method: input.method })),
     )
