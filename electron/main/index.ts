@@ -1,11 +1,11 @@
 // Electron main: lifecycle, the hardened window, the embedded backend and the IPC router.
 // Thin on purpose: the rules live in electron/backend, the checks in ipc/router.
 //
-// Native module note: better-sqlite3 is built for Node by `npm install` (the tests use that
-// build). Electron needs its own ABI: run `npx @electron/rebuild -f -w better-sqlite3 -o
-// <dir>` into a separate folder when packaging and point RESETDESK_SQLITE_BINDING (or the
-// packager's resources path below) at the resulting better_sqlite3.node; the store passes it to
-// better-sqlite3 as `nativeBinding`. Nothing in package.json runs a rebuild on install.
+// Native modules: better-sqlite3 is built for Node by `npm install` (the tests use that build);
+// `npm start` first builds an Electron-ABI copy into out/native (scripts/electron-native.mjs)
+// and the store loads it through better-sqlite3's `nativeBinding`. A packager may instead put
+// one at resources/native/better_sqlite3.node, or RESETDESK_SQLITE_BINDING may name one.
+// keytar is N-API: one binary serves both runtimes.
 import { app, dialog, net, protocol, session as electronSession, type WebContents } from 'electron'
 import { existsSync } from 'node:fs'
 import { dirname, join, normalize, sep } from 'node:path'
@@ -38,7 +38,12 @@ if (!app.requestSingleInstanceLock()) {
 
 /** The rebuilt-for-Electron better-sqlite3 binary, when the packager put one next to the app. */
 function sqliteNativeBinding(): string | undefined {
-  const candidates = [process.env.RESETDESK_SQLITE_BINDING, join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node')]
+  const candidates = [
+    process.env.RESETDESK_SQLITE_BINDING,
+    join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'),
+    // `npm start` builds it here (scripts/electron-native.mjs); out/main is this file's folder.
+    join(here, '../native/better-sqlite3/build/Release/better_sqlite3.node'),
+  ]
   return candidates.find((p): p is string => !!p && existsSync(p))
 }
 
