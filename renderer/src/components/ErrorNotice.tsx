@@ -2,10 +2,14 @@
 // backend attached (attempts left, when a limit frees up, the correlation id) — never raw text.
 import { errorData } from '../api/client'
 
+// One formatter for the whole console: toLocaleString(…, options) builds a new one per call,
+// which costs more than rendering the row it is in.
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+
 export function formatTime(iso: unknown): string {
   if (typeof iso !== 'string') return ''
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  return Number.isNaN(d.getTime()) ? '' : timeFormat.format(d)
 }
 
 function detailLines(details: Record<string, unknown>): string[] {

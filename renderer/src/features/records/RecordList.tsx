@@ -2,9 +2,9 @@
 // only the rows on screen exist in the DOM (10k rows scroll without long frames).
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useId, useRef, useState } from 'react'
+import { memo, useEffect, useId, useRef, useState } from 'react'
 import { recordFilters, recordSortFields } from '../../../../shared/ipc/contract'
-import type { RecordKind } from '../../../../shared/domain/types'
+import type { RecordKind, RecordSummary } from '../../../../shared/domain/types'
 import { pageSize, recordQueries, type ListParams } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 
@@ -106,7 +106,11 @@ export function RecordList({ kind, onOpen }: { kind: RecordKind; onOpen: (record
           onChange={(e) => setQ(e.target.value)}
         />
         <span className="count" role="status">
-          {list.isPending ? 'Loading…' : `${total} ${total === 1 ? 'record' : 'records'}`}
+          {list.isPending
+            ? 'Loading…'
+            : list.data?.totalCapped
+              ? `More than ${total.toLocaleString('en-US')} records: refine the search to see the rest`
+              : `${total.toLocaleString('en-US')} ${total === 1 ? 'record' : 'records'}`}
         </span>
       </div>
       <ErrorNotice error={list.error} />
@@ -142,37 +146,7 @@ export function RecordList({ kind, onOpen }: { kind: RecordKind; onOpen: (record
                     <td colSpan={columns.length}>Loading…</td>
                   </tr>
                 )
-              const open = (
-                <button type="button" className="link" onClick={() => onOpen(r.id)}>
-                  {r.number}
-                </button>
-              )
-              return (
-                <tr key={r.id} style={{ height: rowHeight }} aria-rowindex={item.index + 2} data-record-id={r.id}>
-                  {kind === 'incident' ? (
-                    <>
-                      <td>{open}</td>
-                      <td>{r.shortDescription}</td>
-                      <td>{r.callerName ?? '—'}</td>
-                      <td>{r.state}</td>
-                      <td>{r.priority ?? '—'}</td>
-                      <td>{r.assignmentGroup ?? '—'}</td>
-                      <td>{r.assignedToName ?? '—'}</td>
-                      <td>{formatTime(r.openedAt)}</td>
-                    </>
-                  ) : (
-                    <>
-                      <td>{open}</td>
-                      <td>{r.channel ?? '—'}</td>
-                      <td>{r.callerName ?? '—'}</td>
-                      <td>{r.shortDescription}</td>
-                      <td>{r.state}</td>
-                      <td>{r.assignedToName ?? '—'}</td>
-                      <td>{formatTime(r.openedAt)}</td>
-                    </>
-                  )}
-                </tr>
-              )
+              return <RecordRow key={r.id} record={r} kind={kind} index={item.index} onOpen={onOpen} />
             })}
             {padBottom > 0 && (
               <tr aria-hidden="true" className="spacer">
@@ -185,3 +159,49 @@ export function RecordList({ kind, onOpen }: { kind: RecordKind; onOpen: (record
     </section>
   )
 }
+
+interface RowProps {
+  record: RecordSummary
+  kind: RecordKind
+  index: number
+  onOpen: (recordId: string) => void
+}
+
+/** One list row; memoised so scrolling renders only the rows that enter the view. */
+const RecordRow = memo(
+  function RecordRow({ record: r, kind, index, onOpen }: RowProps) {
+    const open = (
+      <button type="button" className="link" onClick={() => onOpen(r.id)}>
+        {r.number}
+      </button>
+    )
+    return (
+      <tr style={{ height: rowHeight }} aria-rowindex={index + 2} data-record-id={r.id}>
+        {kind === 'incident' ? (
+          <>
+            <td>{open}</td>
+            <td>{r.shortDescription}</td>
+            <td>{r.callerName ?? '—'}</td>
+            <td>{r.state}</td>
+            <td>{r.priority ?? '—'}</td>
+            <td>{r.assignmentGroup ?? '—'}</td>
+            <td>{r.assignedToName ?? '—'}</td>
+            <td>{formatTime(r.openedAt)}</td>
+          </>
+        ) : (
+          <>
+            <td>{open}</td>
+            <td>{r.channel ?? '—'}</td>
+            <td>{r.callerName ?? '—'}</td>
+            <td>{r.shortDescription}</td>
+            <td>{r.state}</td>
+            <td>{r.assignedToName ?? '—'}</td>
+            <td>{formatTime(r.openedAt)}</td>
+          </>
+        )}
+      </tr>
+    )
+  },
+  // onOpen is a fresh closure on each parent render but always opens the same record.
+  (a, b) => a.record === b.record && a.index === b.index && a.kind === b.kind,
+)
