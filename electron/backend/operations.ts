@@ -5,7 +5,7 @@ import type { Channel, OutputOf, ParsedInputOf } from '../../shared/ipc/contract
 import { listAudit, verifyAudit } from './rules/audit-log'
 import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
-import { approveFlow, exitFlow, getFlow, startFlow } from './rules/flows'
+import { approveFlow, exitFlow, getFlow, pendingApprovals, startFlow } from './rules/flows'
 import { getRecord, listRecords, processesForUser, searchUsers } from './rules/records'
 import { checkPolicy, runReset } from './rules/reset'
 import { signIn, signOut } from './rules/sessions'
@@ -51,6 +51,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'verify:personalData': (s, input) => verifyPersonalData(ctx, agentOf(s), input),
     'verify:confirmPersonalData': (s, input) => confirmPersonalData(ctx, agentOf(s), input),
     'flow:approve': (s, { flowId }) => approveFlow(ctx, agentOf(s), flowId),
+    'approvals:list': (s) => pendingApprovals(ctx, agentOf(s)),
     'policy:check': (s, input) => checkPolicy(ctx, agentOf(s), input),
     'reset:run': (s, input) => runReset(ctx, agentOf(s), input),
     'flow:close': (s, { flowId, passwordShared }) => exitFlow(ctx, agentOf(s), flowId, passwordShared),

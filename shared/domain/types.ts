@@ -198,3 +198,14 @@ export const outboxMessageSchema = z.object({
   body: z.string(),
 })
 export type OutboxMessage = z.infer<typeof outboxMessageSchema>
+
+export const approvalRequestSchema = z.object({
+  flowId: z.string(),
+  recordNumber: z.string(),
+  userDisplayName: z.string(),
+  agentName: z.string(),
+  processName: z.string(),
+  verified: z.boolean(),
+  startedAt: isoDate,
+})
+export type ApprovalRequest = z.infer<typeof approvalRequestSchema>

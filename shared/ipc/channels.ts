@@ -20,6 +20,7 @@ export const channelNames = [
   'verify:personalData',
   'verify:confirmPersonalData',
   'flow:approve',
+  'approvals:list',
   'policy:check',
   'reset:run',
   'flow:close',

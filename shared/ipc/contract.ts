@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import {
   agentSchema,
+  approvalRequestSchema,
   auditEntrySchema,
   carrierSchema,
   codeMethodSchema,
@@ -102,6 +103,8 @@ export const contract = {
     output: flowViewSchema,
   },
   'flow:approve': { input: z.object(flowRef).strict(), output: flowViewSchema },
+  /** B1: protected-account flows waiting for a supervisor's approval. */
+  'approvals:list': { input: empty, output: z.array(approvalRequestSchema) },
   'policy:check': {
     input: z.object({ ...flowRef, password: z.string().max(256) }).strict(),
     output: z.object({ ok: z.boolean(), failures: z.array(z.object({ rule: z.string(), message: z.string() })) }),

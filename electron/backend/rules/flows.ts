@@ -3,14 +3,14 @@
 import { randomUUID } from 'node:crypto'
 import type { Selectable, Transaction } from 'kysely'
 import { AppError } from '../../../shared/errors'
-import { codeMethods, type Agent, type FlowView, type Process, type VerifyMethod } from '../../../shared/domain/types'
+import { codeMethods, type Agent, type ApprovalRequest, type FlowView, type Process, type VerifyMethod } from '../../../shared/domain/types'
 import type { DB, FlowsTable } from '../store/schema'
 import type { DirectoryUser } from '../credentials/credential-store'
 import { appendAudit, type AuditEvent } from './audit-log'
 import { hasAnyRole, loadAgent, loadRecord, requireResetAccess } from './access'
 import { addMs, minutes, type RuleContext } from './context'
 import { attemptUsages, resetUsage } from './limits'
-import { isEligible, loadProcess } from './processes'
+import { isEligible, loadProcess, loadProcesses } from './processes'
 import { maskEmail, maskPhone } from './masking'
 
 export interface FlowScope {
@@ -277,6 +277,42 @@ export async function approveFlow(ctx: RuleContext, agentId: string, flowId: str
     (trx) => trx.updateTable('flows').set({ approved_by: supervisor.id }).where('id', '=', flowId).execute(),
   )
   return flowView(ctx, flowId)
+}
+
+/** B1: the open protected-account flows no supervisor has approved yet, oldest first. */
+export async function pendingApprovals(ctx: RuleContext, agentId: string): Promise<ApprovalRequest[]> {
+  const supervisor = await loadAgent(ctx, agentId)
+  if (!hasAnyRole(supervisor, ['password_reset_supervisor'])) throw new AppError('FORBIDDEN')
+  const processes = (await loadProcesses(ctx.store.db)).filter((p) => p.requiresApproval)
+  if (processes.length === 0) return []
+  const rows = await ctx.store.db
+    .selectFrom('flows')
+    .innerJoin('records', 'records.id', 'flows.record_id')
+    .innerJoin('agents', 'agents.id', 'flows.agent_id')
+    .select(['flows.id', 'flows.user_id', 'flows.process_id', 'flows.created_at', 'records.number', 'agents.display_name'])
+    .where('flows.closed_at', 'is', null)
+    .where('flows.approved_by', 'is', null)
+    .where('flows.process_id', 'in', processes.map((p) => p.id))
+    // An idle flow will expire on its next touch: nothing to approve there.
+    .where('flows.last_activity_at', '>', addMs(ctx.now(), -minutes(ctx.flowIdleMinutes)).toISOString())
+    .orderBy('flows.created_at')
+    .limit(100)
+    .execute()
+  return Promise.all(
+    rows.map(async (r) => {
+      const process = processes.find((p) => p.id === r.process_id)!
+      const [user, passed] = await Promise.all([loadUser(ctx, r.user_id), passedMethods(ctx, r.id)])
+      return {
+        flowId: r.id,
+        recordNumber: r.number,
+        userDisplayName: user.displayName,
+        agentName: r.display_name,
+        processName: process.name,
+        verified: isVerified(process, passed),
+        startedAt: r.created_at,
+      }
+    }),
+  )
 }
 
 export async function addWorkNote(ctx: RuleContext, trx: Transaction<DB>, recordId: string, author: string, text: string): Promise<void> {

@@ -44,3 +44,8 @@ export const demoQueries = {
   mailbox: (userId: string) =>
     queryOptions({ queryKey: ['demo', 'mailbox', userId], queryFn: () => call('demo:mailbox', { userId }), refetchInterval: 2_000 }),
 }
+
+export const approvalQueries = {
+  /** B1: a supervisor's queue; polled, since approvals are asked for from other consoles. */
+  pending: () => queryOptions({ queryKey: ['approvals'], queryFn: () => call('approvals:list', {}), refetchInterval: 3_000 }),
+}

@@ -9,8 +9,9 @@ import { RecordView } from '../features/records/RecordView'
 import { CallerSimulator } from '../features/simulator/CallerSimulator'
 import { useFlowStore } from '../stores/flow-store'
 import { ConnectionBanner } from '../components/ConnectionBanner'
+import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
 
-type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string }
+type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string } | { name: 'approvals'; kind: RecordKind }
 
 export function App() {
   const session = useQuery(sessionQueries.current())
@@ -53,10 +54,19 @@ export function App() {
               </button>
             </li>
           ))}
+          {agent.roles.includes('password_reset_supervisor') && (
+            <li>
+              <button type="button" aria-current={view.name === 'approvals' ? 'page' : undefined} onClick={() => setView({ name: 'approvals', kind: view.kind })}>
+                Approvals
+              </button>
+            </li>
+          )}
         </ul>
       </nav>
       <main className="content">
-        {view.name === 'list' ? (
+        {view.name === 'approvals' ? (
+          <ApprovalQueue />
+        ) : view.name === 'list' ? (
           <RecordList kind={view.kind} onOpen={(recordId) => setView({ name: 'record', kind: view.kind, recordId })} />
         ) : (
           <RecordView recordId={view.recordId} onBack={() => setView({ name: 'list', kind: view.kind })} />
