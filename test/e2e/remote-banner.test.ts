@@ -8,7 +8,7 @@ import { createHttpServer } from '../../electron/backend/http/server'
 import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
 import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
 import type { Backend } from '../../electron/backend/index'
-import { freePort } from '../helpers/pg-cluster'
+import { freePort } from '../helpers/service'
 
 const missing = e2eMissingReason()
 

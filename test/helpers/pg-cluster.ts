@@ -5,8 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServer } from 'node:net'
-import type { ServiceAddress, ServiceStarter } from './service'
+import { freePort, type ServiceAddress, type ServiceStarter } from './service'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,17 +26,6 @@ export function findPgBin(): string | null {
   return null
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 export async function startPgCluster(bin: string): Promise<PgCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'resetdesk-pg-'))

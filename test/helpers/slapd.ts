@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from './pg-cluster'
+import { freePort } from './service'
 import type { ServiceAddress, ServiceStarter } from './service'
 
 declare module 'vitest' {

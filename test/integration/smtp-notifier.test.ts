@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeVariants } from '../helpers/stores'
 import { assignedRecord, errorOf, startHarness, type Harness } from '../helpers/backend-harness'
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink'
-import { freePort } from '../helpers/pg-cluster'
+import { freePort } from '../helpers/service'
 import { SmtpNotifier } from '../../electron/backend/notify/smtp-notifier'
 import type { Session } from '../../electron/backend/operations'
 
