@@ -2,7 +2,7 @@
 // server both call these; inputs arrive already parsed by the channel's schema.
 import { AppError } from '../../shared/errors'
 import type { Channel, OutputOf, ParsedInputOf } from '../../shared/ipc/contract'
-import { listAudit, verifyAudit } from './rules/audit-log'
+import { appendAudit, exportAudit, listAudit, verifyAudit } from './rules/audit-log'
 import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
 import { approveFlow, exitFlow, getFlow, pendingApprovals, startFlow } from './rules/flows'
@@ -62,6 +62,16 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'audit:verify': async (s) => {
       requireRole(await loadAgent(ctx, agentOf(s)), ['password_reset_admin', 'password_reset_supervisor'])
       return verifyAudit(ctx.store.db)
+    },
+    'audit:export': async (s, { fromSeq, limit }) => {
+      // Exporting the whole log is an administrator's act (R9), and it is itself audited.
+      const agent = await loadAgent(ctx, agentOf(s))
+      requireRole(agent, ['password_reset_admin'])
+      const slice = await exportAudit(ctx.store.db, fromSeq, limit)
+      await ctx.store.db.transaction().execute((trx) =>
+        appendAudit(ctx.store, trx, ctx.now(), { agentId: agent.id, action: 'audit.export', outcome: 'exported', detail: { fromSeq: slice.fromSeq, toSeq: slice.toSeq } }),
+      )
+      return slice
     },
     'carriers:list': async (s) => {
       agentOf(s)

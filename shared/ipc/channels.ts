@@ -26,6 +26,7 @@ export const channelNames = [
   'flow:close',
   'audit:list',
   'audit:verify',
+  'audit:export',
   'carriers:list',
   'demo:mailbox',
 ] as const satisfies readonly Channel[]

@@ -138,6 +138,11 @@ export const contract = {
     input: empty,
     output: z.object({ ok: z.boolean(), count: z.number().int(), brokenAt: z.number().int().nullable() }),
   },
+  /** R9: a contiguous slice of the chain as JSON lines, with every hash, for offline checking. */
+  'audit:export': {
+    input: z.object({ fromSeq: z.number().int().min(1).default(1), limit: z.number().int().min(1).max(100_000).default(50_000) }).strict(),
+    output: z.object({ jsonl: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), more: z.boolean() }),
+  },
   'carriers:list': { input: empty, output: z.array(carrierSchema) },
   'demo:mailbox': {
     input: z.object({ userId: id }).strict(),

@@ -5,6 +5,7 @@ import { assignedRecord, errorOf, latestCode, startHarness, type Harness } from 
 import type { Session } from '../../electron/backend/operations'
 import type { Notifier } from '../../electron/backend/notify/notifier'
 import type { CredentialStore } from '../../electron/backend/credentials/credential-store'
+import { entryHash } from '../../electron/backend/rules/audit-log'
 
 const HOUR = 3_600_000
 
@@ -85,7 +86,7 @@ for (const variant of storeVariants) {
       expect(f2.methods.find((m) => m.method === 'email_code')!.attemptsLeft).toBe(0)
       expect((await errorOf(h.call(desk, 'verify:sendCode', { flowId: f2.id, method: 'email_code' }))).code).toBe('MAX_ATTEMPTS')
       await h.call(desk, 'flow:close', { flowId: f2.id, passwordShared: false })
-      const audit = await h.backend.store.db.selectFrom('audit').select('outcome').where('user_id', '=', 'user-jamie-garcia').where('action', '=', 'verify.check').execute()
+      const audit = await h.backend.store.db.selectFrom('audit').select('outcome').where('user_id', '=', 'user-jamie-garcia').where('action', '=', 'verify.check').orderBy('seq').execute()
       expect(audit.map((a) => a.outcome)).toEqual(['failed', 'failed', 'failed_closed'])
     })
 
@@ -251,6 +252,26 @@ for (const variant of storeVariants) {
       expect([...done.generatedPassword!].length).toBeGreaterThanOrEqual(20)
       expect(done.generatedPassword).not.toMatch(/[0O1lIi5S2Z8B]/)
       await h.call(desk, 'flow:close', { flowId: f.id, passwordShared: true })
+    })
+
+    it('R9 exports the chain for offline checking, to administrators only, and audits the export', async () => {
+      const supervisor = await h.signIn('super')
+      expect((await errorOf(h.call(supervisor, 'audit:export', {}))).code).toBe('FORBIDDEN')
+      const first = await h.call(admin, 'audit:export', { limit: 5 })
+      expect([first.fromSeq, first.toSeq, first.count, first.more]).toEqual([1, 5, 5, true])
+      const all = await h.call(admin, 'audit:export', {})
+      const rows = all.jsonl.trim().split('\n').map((l) => JSON.parse(l))
+      expect(rows).toHaveLength(all.count)
+      // Offline check: each line's hash is the recipe over its fields, linked to the line before.
+      let prev = '0'.repeat(64)
+      for (const row of rows) {
+        const { hash, ...rest } = row
+        expect(row.prev_hash).toBe(prev)
+        expect(entryHash(rest)).toBe(hash)
+        prev = hash
+      }
+      const exports = await h.backend.store.db.selectFrom('audit').select('agent_id').where('action', '=', 'audit.export').execute()
+      expect(exports).toEqual([{ agent_id: 'agent-admin' }, { agent_id: 'agent-admin' }])
     })
 
     it('R9 verifies the audit chain and names the row a change breaks', async () => {

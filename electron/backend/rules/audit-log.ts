@@ -22,7 +22,7 @@ export interface AuditEvent {
 
 const GENESIS = '0'.repeat(64)
 
-function entryHash(row: Omit<Selectable<AuditTable>, 'hash'>): string {
+export function entryHash(row: Omit<Selectable<AuditTable>, 'hash'>): string {
   const fields = [
     row.seq, row.at, row.agent_id, row.record_id, row.user_id, row.process_id, row.flow_id,
     row.action, row.method, row.outcome, row.detail, row.prev_hash,
@@ -96,5 +96,21 @@ export async function verifyAudit(db: Kysely<DB>): Promise<{ ok: boolean; count:
       count++
     }
     if (page.length < pageSize) return { ok: true, count, brokenAt: null }
+  }
+}
+
+/**
+ * R9 export: the rows from `fromSeq` on, in chain order, one JSON object per line with its
+ * prev_hash and hash, so anyone can re-check the chain offline (entryHash above is the recipe).
+ */
+export async function exportAudit(db: Kysely<DB>, fromSeq: number, limit: number) {
+  const rows = await db.selectFrom('audit').selectAll().where('seq', '>=', fromSeq).orderBy('seq').limit(limit + 1).execute()
+  const slice = rows.slice(0, limit)
+  return {
+    jsonl: slice.map((r) => JSON.stringify(r)).join('\n') + (slice.length ? '\n' : ''),
+    fromSeq,
+    toSeq: slice.at(-1)?.seq ?? fromSeq - 1,
+    count: slice.length,
+    more: rows.length > limit,
   }
 }
