@@ -15,7 +15,11 @@ export function hardenSession(ses: Session, devServerOrigin: string | null): voi
   // No remote content: only our scheme (and the dev server in development) may be requested.
   ses.webRequest.onBeforeRequest((details, callback) => {
     const url = details.url
-    const ok = url.startsWith(`${appOrigin}/`) || (devServerOrigin !== null && (url.startsWith(`${devServerOrigin}/`) || url.startsWith('ws://localhost')))
+    const ok =
+      url.startsWith(`${appOrigin}/`) ||
+      // Files the console makes itself (the audit export) are offered as blob: downloads.
+      url.startsWith(`blob:${appOrigin}/`) ||
+      (devServerOrigin !== null && (url.startsWith(`${devServerOrigin}/`) || url.startsWith('ws://localhost')))
     callback({ cancel: !ok && !url.startsWith('devtools://') })
   })
 }

@@ -49,3 +49,8 @@ export const approvalQueries = {
   /** B1: a supervisor's queue; polled, since approvals are asked for from other consoles. */
   pending: () => queryOptions({ queryKey: ['approvals'], queryFn: () => call('approvals:list', {}), refetchInterval: 3_000 }),
 }
+
+export const auditQueries = {
+  all: () => ['audit'] as const,
+  page: (offset: number, limit: number) => queryOptions({ queryKey: ['audit', 'list', offset, limit], queryFn: () => call('audit:list', { offset, limit }) }),
+}

@@ -10,8 +10,9 @@ import { CallerSimulator } from '../features/simulator/CallerSimulator'
 import { useFlowStore } from '../stores/flow-store'
 import { ConnectionBanner } from '../components/ConnectionBanner'
 import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
+import { AuditLog } from '../features/audit/AuditLog'
 
-type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string } | { name: 'approvals'; kind: RecordKind }
+type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string } | { name: 'approvals'; kind: RecordKind } | { name: 'audit'; kind: RecordKind }
 
 export function App() {
   const session = useQuery(sessionQueries.current())
@@ -61,11 +62,20 @@ export function App() {
               </button>
             </li>
           )}
+          {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
+            <li>
+              <button type="button" aria-current={view.name === 'audit' ? 'page' : undefined} onClick={() => setView({ name: 'audit', kind: view.kind })}>
+                Audit log
+              </button>
+            </li>
+          )}
         </ul>
       </nav>
       <main className="content">
         {view.name === 'approvals' ? (
           <ApprovalQueue />
+        ) : view.name === 'audit' ? (
+          <AuditLog agent={agent} />
         ) : view.name === 'list' ? (
           <RecordList kind={view.kind} onOpen={(recordId) => setView({ name: 'record', kind: view.kind, recordId })} />
         ) : (

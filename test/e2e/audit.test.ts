@@ -1,0 +1,55 @@
+// R9 in the console: administrators read the audit log, verify its chain, and export it as JSON
+// lines; a supervisor can read and verify but not export; a changed row is named by the check.
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { e2eMissingReason, launchBrowser, openConsole, screenshot, seriousAxeViolations, startHost, visible } from './host/fixture'
+
+const missing = e2eMissingReason()
+
+describe.skipIf(missing)('R9 audit log view', () => {
+  let browser: Browser
+  beforeAll(async () => {
+    browser = await launchBrowser()
+  })
+  afterAll(() => browser?.close())
+
+  it('lists, verifies and exports the chain; names a tampered entry', async () => {
+    const host = await startHost()
+    try {
+      const admin = await openConsole(browser, host, 'admin')
+      const page = admin.page
+      await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Audit log' }).click()
+      await visible(page.getByRole('heading', { name: 'Audit log' }))
+      await visible(page.locator('tr[data-seq]'))
+      expect(await page.locator('tr[data-seq]').first().innerText()).toContain('session.sign_in')
+
+      await page.getByRole('button', { name: 'Verify chain' }).click()
+      await visible(page.getByText(/^Chain intact: \d+ entries verified\.$/))
+      expect(await seriousAxeViolations(page)).toEqual([])
+      await screenshot(page, 'audit-log')
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()])
+      expect(download.suggestedFilename()).toMatch(/^resetdesk-audit-\d{4}-\d{2}-\d{2}\.jsonl$/)
+      const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+      expect(lines.length).toBeGreaterThanOrEqual(1)
+      expect(lines[0]).toMatchObject({ seq: 1, prev_hash: '0'.repeat(64) })
+
+      // Someone edits a stored row: the check names it.
+      await host.backend.store.db.updateTable('audit').set({ outcome: 'forged' }).where('seq', '=', 1).execute()
+      await page.getByRole('button', { name: 'Verify chain' }).click()
+      await visible(page.getByText(/^Chain broken at entry #1:/))
+
+      const supervisor = await openConsole(browser, host, 'super')
+      await supervisor.page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Audit log' }).click()
+      await visible(supervisor.page.getByRole('button', { name: 'Verify chain' }))
+      expect(await supervisor.page.getByRole('button', { name: 'Export' }).count()).toBe(0)
+      const desk = await openConsole(browser, host, 'desk')
+      expect(await desk.page.getByRole('button', { name: 'Audit log' }).count()).toBe(0)
+      expect([...admin.pageErrors, ...supervisor.pageErrors, ...desk.pageErrors]).toEqual([])
+      for (const c of [admin, supervisor, desk]) await c.context.close()
+    } finally {
+      await host.close()
+    }
+  })
+})
