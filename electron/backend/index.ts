@@ -5,7 +5,7 @@ import carrierList from '../../resources/carriers.json'
 import { openStore, type Store, type StoreConfig } from './store/database'
 import { deriveKeys, productionHashCost, type HashCost } from './crypto/secrets'
 import { LocalCredentialStore } from './credentials/local-credential-store'
-import type { CredentialStore, Directory } from './credentials/credential-store'
+import type { AgentDirectory, CredentialStore, Directory } from './credentials/credential-store'
 import type { Notifier } from './notify/notifier'
 import { OutboxNotifier } from './notify/outbox-notifier'
 import type { CarrierGateway, Logger, RuleContext } from './rules/context'
@@ -27,6 +27,8 @@ export interface BackendConfig {
   notifier?: Notifier
   directory?: Directory
   credentialStores?: Record<string, CredentialStore>
+  /** Agents sign in against the directory instead of the local agent accounts. */
+  agentDirectory?: AgentDirectory
   carriers?: CarrierGateway[]
 }
 
@@ -60,6 +62,7 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     keys,
     hashCost,
     directory: config.directory ?? local,
+    agentDirectory: config.agentDirectory ?? null,
     credentialStores: { local, ...config.credentialStores },
     notifier: config.notifier ?? outbox!,
     carriers: config.carriers ?? (carrierList as CarrierGateway[]),

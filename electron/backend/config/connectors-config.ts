@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { BackendConfig } from '../index'
-import type { CredentialStore, Directory } from '../credentials/credential-store'
+import type { AgentDirectory, CredentialStore, Directory } from '../credentials/credential-store'
 import type { Logger } from '../rules/context'
 import { LdapDirectory } from '../directory/ldap-directory'
 import { SmtpNotifier } from '../notify/smtp-notifier'
@@ -43,6 +43,16 @@ export const connectorsConfigSchema = z.strictObject({
       userFilter: z.string().optional(),
       groupBase: z.string().optional(),
       protectedGroups: z.array(z.string()).default([]),
+      /** Agents sign in with their directory credentials; these groups grant the reset roles. */
+      agentSignIn: z
+        .strictObject({
+          roleGroups: z.strictObject({
+            password_reset_service_desk: z.array(z.string()).default([]),
+            password_reset_admin: z.array(z.string()).default([]),
+            password_reset_supervisor: z.array(z.string()).default([]),
+          }),
+        })
+        .optional(),
       tls: tlsSchema.optional(),
       timeoutMs: z.number().int().min(100).max(60_000).default(5000),
     })
@@ -123,7 +133,7 @@ const readTls = (tls: z.infer<typeof tlsSchema> | undefined) =>
   tls ? { ca: tls.caFile ? readFileSync(tls.caFile, 'utf8') : undefined, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername } : undefined
 
 export interface Connectors {
-  backend: Pick<BackendConfig, 'directory' | 'credentialStores' | 'notifier' | 'resetLinkBase'>
+  backend: Pick<BackendConfig, 'directory' | 'credentialStores' | 'notifier' | 'resetLinkBase' | 'agentDirectory'>
   resetPage: ConnectorsConfig['resetPage'] | null
   close(): void
 }
@@ -131,6 +141,7 @@ export interface Connectors {
 /** Builds the configured connectors, with their secrets from the keychain. */
 export async function buildConnectors(config: ConnectorsConfig, secrets: SecretReader, log: Logger): Promise<Connectors> {
   let directory: Directory | undefined
+  let agentDirectory: AgentDirectory | undefined
   const credentialStores: Record<string, CredentialStore> = {}
   if (config.directory) {
     const d = config.directory
@@ -143,6 +154,7 @@ export async function buildConnectors(config: ConnectorsConfig, secrets: SecretR
     )
     credentialStores[d.name] = ldap
     if (d.useAsDirectory) directory = ldap
+    if (d.agentSignIn) agentDirectory = { authenticate: (u, p) => ldap.authenticate(u, p), roleGroups: d.agentSignIn.roleGroups }
   }
   const sms = config.sms
     ? new HttpSmsProvider({ ...config.sms, token: await secret(secrets, config.sms.token) })
@@ -158,7 +170,7 @@ export async function buildConnectors(config: ConnectorsConfig, secrets: SecretR
     throw new Error('an SMS provider needs the email connector too (reset links and email codes go by SMTP)')
   }
   return {
-    backend: { directory, credentialStores, notifier, resetLinkBase: config.resetPage?.publicUrl },
+    backend: { directory, credentialStores, notifier, resetLinkBase: config.resetPage?.publicUrl, agentDirectory },
     resetPage: config.resetPage ?? null,
     close: () => notifier?.close(),
   }

@@ -31,3 +31,11 @@ export interface CredentialStore {
   resetPassword(userId: string, newPassword: string, options: ResetOptions): Promise<void>
   unlock(userId: string): Promise<void>
 }
+
+/** Agents signing in with their directory credentials (the standalone server, issue 5). */
+export interface AgentDirectory {
+  /** The agent's directory entry when the password is right; null when it is not. */
+  authenticate(username: string, password: string): Promise<DirectoryUser | null>
+  /** Directory groups that grant each reset role. */
+  roleGroups: Partial<Record<'password_reset_service_desk' | 'password_reset_admin' | 'password_reset_supervisor', string[]>>
+}

@@ -181,6 +181,35 @@ export class LdapDirectory implements Directory, CredentialStore {
     })
   }
 
+  /**
+   * An agent's own sign-in (issue 5: directory credentials): found by the delegated account, then
+   * a bind as that entry with the given password. Null when the directory says no; never a bind
+   * with an empty password, which LDAP would grant as an anonymous ("unauthenticated") bind.
+   */
+  async authenticate(username: string, password: string): Promise<DirectoryUser | null> {
+    if (password.length === 0 || username.trim().length === 0) return null
+    const found = await this.session('search', async (client) => {
+      const entry = await this.findEntry(client, username.trim())
+      return entry ? { dn: entry.dn, user: await this.toUser(client, entry) } : null
+    })
+    if (!found) return null
+    const timeout = this.config.timeoutMs ?? 5000
+    const client = new Client({ url: this.config.url, timeout, connectTimeout: timeout, tlsOptions: this.config.tls })
+    try {
+      if (this.config.startTls) await client.startTLS(this.config.tls ?? {})
+      await client.bind(found.dn, password)
+      return found.user
+    } catch (e) {
+      const err = e as { name?: string; code?: unknown }
+      // Wrong password, or locked by ppolicy (which also answers invalidCredentials).
+      if (err?.name === 'InvalidCredentialsError' || err?.code === 49) return null
+      this.log.error('ldap_failed', { op: 'authenticate', error: err?.name, code: err?.code })
+      throw ldapFailure(e, 'read')
+    } finally {
+      await client.unbind().catch(() => {})
+    }
+  }
+
   async resetPassword(userId: string, newPassword: string, options: ResetOptions): Promise<void> {
     // AD's complexity rule, even when the process's policy forgot it: a clear catalogue error
     // naming the rule instead of the directory's bare constraintViolation.

@@ -4,8 +4,12 @@
 //   RESETDESK_HOST / _PORT   listen address (default 127.0.0.1:7420)
 //   RESETDESK_TLS_CERT / _KEY   PEM files; without them plain HTTP behind a TLS proxy
 //   RESETDESK_DEMO=1         seed the demo desk into an empty store
+//   RESETDESK_CONNECTORS_FILE   connectors.json (LDAP, SMTP, SMS; agents' directory sign-in); its
+//                            { "secret": "<account>" } references come from RESETDESK_SECRET_<ACCOUNT>
+//                            (upper-case, other characters as _), as a server's secret manager sets them
 import { readFileSync } from 'node:fs'
 import { createBackend, jsonLogger } from '../index'
+import { buildConnectors, parseConnectorsConfig } from '../config/connectors-config'
 import { createHttpServer } from './server'
 import type { StoreConfig } from '../store/database'
 
@@ -25,7 +29,20 @@ const store: StoreConfig = env.RESETDESK_DATABASE_URL
 const secret = env.RESETDESK_SECRET ? Buffer.from(env.RESETDESK_SECRET, 'base64') : fatal('set RESETDESK_SECRET (base64, 32 bytes or more), the same on every replica')
 if (secret.length < 32) fatal('RESETDESK_SECRET must decode to at least 32 bytes')
 
+// A server has no desktop keychain: the secret manager (systemd credentials, Kubernetes
+// secrets, Vault agent) puts each referenced secret in the environment.
+const envSecrets = { get: async (account: string) => env[`RESETDESK_SECRET_${account.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] ?? null }
+async function loadConnectors(file: string) {
+  try {
+    return await buildConnectors(parseConnectorsConfig(JSON.parse(readFileSync(file, 'utf8')), file), envSecrets, log)
+  } catch (e) {
+    return fatal(`connectors: ${(e as Error).message}`)
+  }
+}
+const connectors = env.RESETDESK_CONNECTORS_FILE ? await loadConnectors(env.RESETDESK_CONNECTORS_FILE) : null
+
 const backend = await createBackend({
+  ...connectors?.backend,
   store,
   secret,
   demo: env.RESETDESK_DEMO === '1',
@@ -49,6 +66,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     void server
       .close()
       .then(() => backend.close())
+      .then(() => connectors?.close())
       .then(() => process.exit(0), () => process.exit(1))
   })
 }

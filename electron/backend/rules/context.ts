@@ -1,7 +1,7 @@
 // What every rule needs, injected so that tests control time, randomness and connectors.
 import type { Store } from '../store/database'
 import type { BackendKeys, HashCost } from '../crypto/secrets'
-import type { CredentialStore, Directory } from '../credentials/credential-store'
+import type { AgentDirectory, CredentialStore, Directory } from '../credentials/credential-store'
 import type { Notifier } from '../notify/notifier'
 import type { Carrier } from '../../../shared/domain/types'
 
@@ -21,6 +21,8 @@ export interface RuleContext {
   keys: BackendKeys
   hashCost: HashCost
   directory: Directory
+  /** Set when agents sign in with directory credentials; null for the local agent accounts. */
+  agentDirectory: AgentDirectory | null
   credentialStores: Record<string, CredentialStore>
   notifier: Notifier
   carriers: CarrierGateway[]
