@@ -1,7 +1,7 @@
 // The backend's operations, one per contract channel. Main's IPC router and the standalone HTTP
 // server both call these; inputs arrive already parsed by the channel's schema.
 import { AppError } from '../../shared/errors'
-import type { Channel, OutputOf, ParsedInputOf } from '../../shared/ipc/contract'
+import { ordinaryConsoleSettings, type Channel, type OutputOf, type ParsedInputOf } from '../../shared/ipc/contract'
 import { appendAudit, exportAudit, listAudit, verifyAudit } from './rules/audit-log'
 import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
@@ -82,5 +82,10 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       if (!ctx.demo || !outbox) throw new AppError('DEMO_ONLY')
       return outbox.mailbox(userId)
     },
+    // The contract is one map, so every Operations answers every channel. The backend knows
+    // nothing about the console it serves (kiosk is a machine's setting, read by main): it
+    // answers "an ordinary console", and main replaces this entry with the settings it loaded
+    // (electron/main/index.ts) before handing the operations to the router.
+    'console:settings': async () => ordinaryConsoleSettings,
   }
 }

@@ -29,6 +29,7 @@ export const channelNames = [
   'audit:export',
   'carriers:list',
   'demo:mailbox',
+  'console:settings',
 ] as const satisfies readonly Channel[]
 
 /** The one IPC channel the preload and main use; the contract channel travels as an argument. */

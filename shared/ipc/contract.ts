@@ -27,6 +27,20 @@ export const recordCountCap = 10_000
 export const recordFilters = ['assigned_to_me', 'my_groups', 'all_open'] as const
 export const recordSortFields = ['number', 'openedAt', 'priority', 'state', 'callerName'] as const
 
+/** B7: a walk-up kiosk desk. Main reads it from the policy file or settings.json (policy wins). */
+export const kioskSettingsSchema = z
+  .object({
+    enabled: z.boolean(),
+    /** Minutes without pointer or key activity before the console locks and wipes. */
+    idleMinutes: z.number().min(1).max(60).default(3),
+  })
+  .strict()
+export type KioskSettings = z.output<typeof kioskSettingsSchema>
+export const consoleSettingsSchema = z.object({ kiosk: kioskSettingsSchema })
+export type ConsoleSettingsView = z.output<typeof consoleSettingsSchema>
+/** An ordinary (not kiosk) console: what is answered where no console settings apply. */
+export const ordinaryConsoleSettings: ConsoleSettingsView = { kiosk: { enabled: false, idleMinutes: 3 } }
+
 export const contract = {
   'session:signIn': {
     input: z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(256) }).strict(),
@@ -148,6 +162,8 @@ export const contract = {
     input: z.object({ userId: id }).strict(),
     output: z.array(outboxMessageSchema),
   },
+  /** The console's own settings (B7 kiosk), answered by main, not by the identity backend. */
+  'console:settings': { input: empty, output: consoleSettingsSchema },
 } as const
 
 export type Contract = typeof contract

@@ -1,9 +1,11 @@
 // Where the console's backend is: the embedded demo desk, or a standalone server for the whole
-// desk. IT deploys a machine-wide policy file that wins over the agent's own settings file, so a
-// locked-down desktop cannot be pointed elsewhere. Plain Node (no electron import) for tests.
+// desk; and whether it is a walk-up kiosk (B7). IT deploys a machine-wide policy file that wins
+// over the agent's own settings file, key by key, so a locked-down desktop cannot be pointed
+// elsewhere or taken out of kiosk mode. Plain Node (no electron import) for tests.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { kioskSettingsSchema, ordinaryConsoleSettings, type KioskSettings } from '../../../shared/ipc/contract'
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
@@ -25,13 +27,15 @@ export const backendSettingSchema = z.discriminatedUnion('mode', [
 ])
 export type BackendSetting = z.infer<typeof backendSettingSchema>
 
-/** Other keys (connectors, kiosk) belong to other parts of the console and pass through. */
-const settingsFileSchema = z.object({ backend: backendSettingSchema.optional() }).passthrough()
+/** Other keys (connectors) belong to other parts of the console and pass through. */
+const settingsFileSchema = z.object({ backend: backendSettingSchema.optional(), kiosk: kioskSettingsSchema.optional() }).passthrough()
 
 export interface ConsoleSettings {
   backend: BackendSetting
   /** Which file decided the backend: shown in the About box and logged at start. */
   source: 'policy' | 'settings' | 'default'
+  /** B7: full screen, idle lock, wipe between visitors; decided like the backend, policy first. */
+  kiosk: KioskSettings
 }
 
 export class PolicyFileError extends Error {
@@ -70,15 +74,17 @@ export async function loadConsoleSettings(files: { policyFile: string; settingsF
     const detail = e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (e as Error).message
     throw new PolicyFileError(`The machine policy file ${files.policyFile} is invalid: ${detail}`)
   }
-  if (policy?.backend) return { backend: policy.backend, source: 'policy' }
+  let settings: z.infer<typeof settingsFileSchema> | undefined
   try {
     const raw = await readJson(files.settingsFile)
-    const settings = raw === undefined ? undefined : settingsFileSchema.parse(raw)
-    if (settings?.backend) return { backend: settings.backend, source: 'settings' }
+    settings = raw === undefined ? undefined : settingsFileSchema.parse(raw)
   } catch (e) {
     warn(`ignoring ${files.settingsFile}: ${e instanceof z.ZodError ? e.issues.map((i) => i.message).join('; ') : (e as Error).message}`)
   }
-  return { backend: { mode: 'embedded' }, source: 'default' }
+  const kiosk = policy?.kiosk ?? settings?.kiosk ?? { ...ordinaryConsoleSettings.kiosk }
+  if (policy?.backend) return { backend: policy.backend, source: 'policy', kiosk }
+  if (settings?.backend) return { backend: settings.backend, source: 'settings', kiosk }
+  return { backend: { mode: 'embedded' }, source: 'default', kiosk }
 }
 
 export function settingsFilePath(userDataDir: string): string {
