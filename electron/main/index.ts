@@ -6,12 +6,13 @@
 // and the store loads it through better-sqlite3's `nativeBinding`. A packager may instead put
 // one at resources/native/better_sqlite3.node, or RESETDESK_SQLITE_BINDING may name one.
 // keytar is N-API: one binary serves both runtimes.
-import { app, dialog, net, protocol, session as electronSession, type WebContents } from 'electron'
+import { app, dialog, Menu, net, protocol, session as electronSession, type WebContents } from 'electron'
 import { existsSync } from 'node:fs'
 import { dirname, join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createBackend, jsonLogger, type Backend } from '../backend/index'
 import type { Operations } from '../backend/operations'
+import type { KioskSettings } from '../../shared/ipc/contract'
 import type { Logger } from '../backend/rules/context'
 import { createRemoteOperations } from './backend-client/remote-operations'
 import { KeytarSecretStore } from './secrets/keytar-secret-store'
@@ -65,7 +66,7 @@ function serveRenderer(): void {
  * The embedded demo desk, or — when settings or the machine policy name one — the desk's
  * standalone server. The renderer cannot tell which: both answer the same Operations.
  */
-async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Promise<void> } | null> {
+async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Promise<void>; kiosk: KioskSettings } | null> {
   let settings
   try {
     settings = await loadConsoleSettings(
@@ -77,7 +78,7 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
     app.quit()
     return null
   }
-  log.info('backend_selected', { mode: settings.backend.mode, source: settings.source })
+  log.info('backend_selected', { mode: settings.backend.mode, source: settings.source, kiosk: settings.kiosk.enabled })
   if (settings.backend.mode === 'remote') {
     // Its own session: the console's session lets nothing but app:// through. Chromium's network
     // stack brings the system proxy and trust store, so corporate TLS inspection CAs just work.
@@ -88,7 +89,7 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
       fetch: (url, init) => network.fetch(url, init),
       onConnection: (state) => log.info('backend_connection', { state }),
     })
-    return { ops, close: async () => {} }
+    return { ops, close: async () => {}, kiosk: settings.kiosk }
   }
   // Issue 4: real connectors (LDAP, SMTP, SMS) from connectors.json in the data folder or next to
   // the machine policy (which wins); their passwords and tokens come from the keychain.
@@ -118,6 +119,7 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
       connectors?.close()
       await backend.close()
     },
+    kiosk: settings.kiosk,
   }
 }
 
@@ -127,7 +129,11 @@ async function start(): Promise<void> {
   const backend = await openBackend(log)
   if (!backend) return
   const allowedOrigins = devServerUrl ? [new URL(devServerUrl).origin] : [appOrigin]
-  const handle = createRouter(backend.ops, { allowedOrigins, log })
+  // B7: the kiosk settings are the console's, not the backend's: main answers console:settings
+  // itself, over whatever the backend (embedded or remote) would say.
+  const kiosk = backend.kiosk
+  const ops: Operations = { ...backend.ops, 'console:settings': async () => ({ kiosk }) }
+  const handle = createRouter(ops, { allowedOrigins, log })
   // One agent session per window; it ends with the window.
   const sessions = new WeakMap<WebContents, Session>()
   registerConsoleHandlers(handle, (event) => {
@@ -137,7 +143,9 @@ async function start(): Promise<void> {
   })
   serveRenderer()
   hardenSession(electronSession.defaultSession, devServerUrl ? new URL(devServerUrl).origin : null)
-  const open = () => createConsoleWindow({ preload: join(here, '../preload/index.cjs'), devServerUrl, allowDevTools })
+  // B7 kiosk: no menu (so no reload, devtools or zoom accelerators) and never devtools, even in development.
+  if (kiosk.enabled) Menu.setApplicationMenu(null)
+  const open = () => createConsoleWindow({ preload: join(here, '../preload/index.cjs'), devServerUrl, allowDevTools: allowDevTools && !kiosk.enabled, kiosk: kiosk.enabled })
   let win = open()
   app.on('second-instance', () => {
     if (win.isDestroyed()) win = open()

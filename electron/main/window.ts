@@ -24,12 +24,15 @@ export function hardenSession(ses: Session, devServerOrigin: string | null): voi
   })
 }
 
-export function createConsoleWindow(options: { preload: string; devServerUrl: string | null; allowDevTools: boolean; ses?: Session }): BrowserWindow {
+export function createConsoleWindow(options: { preload: string; devServerUrl: string | null; allowDevTools: boolean; ses?: Session; kiosk?: boolean }): BrowserWindow {
+  const kiosk = options.kiosk === true
   const win = new BrowserWindow({
     width: 1400,
     height: 900,
     show: false,
     title: 'ResetDesk',
+    // B7 walk-up desk: full screen, nothing of the desktop or the window frame to reach.
+    ...(kiosk ? { kiosk: true, fullscreen: true, autoHideMenuBar: true } : {}),
     webPreferences: {
       preload: options.preload,
       contextIsolation: true,
@@ -40,14 +43,20 @@ export function createConsoleWindow(options: { preload: string; devServerUrl: st
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
-      devTools: options.allowDevTools,
+      devTools: options.allowDevTools && !kiosk,
       session: options.ses ?? electronSession.defaultSession,
     },
   })
   const allowedOrigin = options.devServerUrl ? new URL(options.devServerUrl).origin : appOrigin
   win.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(allowedOrigin)) event.preventDefault()
+    // B7: a kiosk console never navigates, not even within its own origin.
+    if (kiosk || !url.startsWith(allowedOrigin)) event.preventDefault()
   })
+  if (kiosk) {
+    win.setMenu(null)
+    // devTools is off in webPreferences; should anything open them anyway, close them at once.
+    win.webContents.on('devtools-opened', () => win.webContents.closeDevTools())
+  }
   win.webContents.on('will-redirect', (event) => event.preventDefault())
   win.webContents.on('will-attach-webview', (event) => event.preventDefault())
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
