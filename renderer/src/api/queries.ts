@@ -12,6 +12,11 @@ export const sessionQueries = {
   current: () => queryOptions({ queryKey: ['session'], queryFn: () => call('session:current', {}), staleTime: Infinity }),
 }
 
+/** The console's own settings (B7 kiosk); they do not change while it runs, and survive a wipe. */
+export const consoleQueries = {
+  settings: () => queryOptions({ queryKey: ['console', 'settings'], queryFn: () => call('console:settings', {}), staleTime: Infinity }),
+}
+
 export const recordQueries = {
   all: () => ['records'] as const,
   /**

@@ -1,8 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { RecordKind } from '../../../shared/domain/types'
+import { ordinaryConsoleSettings } from '../../../shared/ipc/contract'
 import { call } from '../api/client'
-import { sessionQueries } from '../api/queries'
+import { consoleQueries, sessionQueries } from '../api/queries'
 import { SignIn } from '../features/signin/SignIn'
 import { RecordList } from '../features/records/RecordList'
 import { RecordView } from '../features/records/RecordView'
@@ -11,6 +12,7 @@ import { useFlowStore } from '../stores/flow-store'
 import { ConnectionBanner } from '../components/ConnectionBanner'
 import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
 import { AuditLog } from '../features/audit/AuditLog'
+import { idleLockNotice, useIdleLock, useKioskCopyGuard } from './use-idle-lock'
 
 type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string } | { name: 'approvals'; kind: RecordKind } | { name: 'audit'; kind: RecordKind }
 
@@ -18,18 +20,32 @@ export function App() {
   const session = useQuery(sessionQueries.current())
   const queryClient = useQueryClient()
   const [view, setView] = useState<View>({ name: 'list', kind: 'incident' })
-
-  if (session.isPending) return <p className="loading">Loading…</p>
+  // B7: a kiosk console (told by main); until main answers, or should it fail, an ordinary one.
+  const settings = useQuery(consoleQueries.settings())
+  const kiosk = settings.data?.kiosk ?? ordinaryConsoleSettings.kiosk
+  /** What the sign-in screen says about why it is there (an idle lock, an ended visit). */
+  const [notice, setNotice] = useState<string | null>(null)
   const agent = session.data
-  if (!agent) return <SignIn />
 
-  const signOut = async () => {
+  // Exit path (sign-out, end of visit, idle lock): nothing of this agent's work, or of the
+  // caller they served, stays in memory — flow, server state, open record.
+  const signOut = async (why: string | null = null) => {
     await call('session:signOut', {}).catch(() => undefined)
-    // Exit path: nothing of this agent's work stays in memory.
     useFlowStore.getState().reset()
     queryClient.clear()
+    queryClient.setQueryData(consoleQueries.settings().queryKey, { kiosk })
     queryClient.setQueryData(sessionQueries.current().queryKey, null)
+    setView({ name: 'list', kind: 'incident' })
+    setNotice(why)
   }
+  useIdleLock({ enabled: kiosk.enabled && !!agent, idleMinutes: kiosk.idleMinutes, onIdle: () => void signOut(idleLockNotice(kiosk.idleMinutes)) })
+  useKioskCopyGuard(kiosk.enabled)
+  useEffect(() => {
+    if (agent) setNotice(null)
+  }, [agent])
+
+  if (session.isPending || settings.isPending) return <p className="loading">Loading…</p>
+  if (!agent) return <SignIn notice={notice} />
 
   return (
     <div className="shell">
@@ -38,9 +54,15 @@ export function App() {
         <span className="brand">ResetDesk</span>
         {agent.demo && <span className="badge">Demo desk</span>}
         <span className="agent">Signed in as {agent.displayName}</span>
-        <button type="button" onClick={signOut}>
-          Sign out
-        </button>
+        {kiosk.enabled ? (
+          <button type="button" onClick={() => void signOut('Visit ended; everything about the last visitor was cleared.')}>
+            End visit
+          </button>
+        ) : (
+          <button type="button" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        )}
       </header>
       <nav className="sidenav" aria-label="Workspace">
         <ul>

@@ -4,7 +4,8 @@ import { call } from '../../api/client'
 import { sessionQueries } from '../../api/queries'
 import { ErrorNotice } from '../../components/ErrorNotice'
 
-export function SignIn() {
+/** `notice`: why the sign-in screen is showing (B7: an idle lock or an ended visit wiped the console). */
+export function SignIn({ notice = null }: { notice?: string | null }) {
   const queryClient = useQueryClient()
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
@@ -22,6 +23,11 @@ export function SignIn() {
   return (
     <main className="signin">
       <h1>ResetDesk</h1>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit} aria-label="Sign in">
         <label>
           User name
