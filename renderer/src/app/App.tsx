@@ -12,6 +12,7 @@ import { useFlowStore } from '../stores/flow-store'
 import { ConnectionBanner } from '../components/ConnectionBanner'
 import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
 import { AuditLog } from '../features/audit/AuditLog'
+import { PresenterToggle } from '../components/PresenterToggle'
 import { idleLockNotice, useIdleLock, useKioskCopyGuard } from './use-idle-lock'
 
 type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string } | { name: 'approvals'; kind: RecordKind } | { name: 'audit'; kind: RecordKind }
@@ -54,6 +55,7 @@ export function App() {
         <span className="brand">ResetDesk</span>
         {agent.demo && <span className="badge">Demo desk</span>}
         <span className="agent">Signed in as {agent.displayName}</span>
+        <PresenterToggle />
         {kiosk.enabled ? (
           <button type="button" onClick={() => void signOut('Visit ended; everything about the last visitor was cleared.')}>
             End visit

@@ -5,6 +5,7 @@ import { useId, useState } from 'react'
 import { recordQueries } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { useFlowStore } from '../../stores/flow-store'
+import { Sensitive } from '../../components/Sensitive'
 import { Wizard, useCancelFlow } from '../wizard/Wizard'
 
 export function RecordView({ recordId, onBack }: { recordId: string; onBack: () => void }) {
@@ -95,7 +96,9 @@ export function RecordView({ recordId, onBack }: { recordId: string; onBack: () 
             ))}
             <div className="wide">
               <dt>Description</dt>
-              <dd>{record.description}</dd>
+              <dd>
+                <Sensitive kind="text" value={record.description} />
+              </dd>
             </div>
           </dl>
           <section aria-labelledby={`${menuId}-activity`}>
@@ -106,7 +109,9 @@ export function RecordView({ recordId, onBack }: { recordId: string; onBack: () 
                   <p className="meta">
                     <span>{a.kind === 'work_note' ? 'Work note' : 'Comment'}</span> · <span>{a.author}</span> · <time dateTime={a.at}>{formatTime(a.at)}</time>
                   </p>
-                  <p>{a.text}</p>
+                  <p>
+                    <Sensitive kind="text" value={a.text} />
+                  </p>
                 </li>
               ))}
             </ol>

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query'
 import { demoQueries, flowQueries } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { flowIdOf, useFlowStore } from '../../stores/flow-store'
+import { Sensitive } from '../../components/Sensitive'
 
 export function CallerSimulator() {
   const state = useFlowStore((s) => s.state)
@@ -35,17 +36,20 @@ export function CallerSimulator() {
   )
 }
 
-function Messages({ items, empty, testId }: { items: { id: string; at: string; to: string; subject: string | null; body: string }[]; empty: string; testId: string }) {
+function Messages({ items, empty, testId }: { items: { id: string; at: string; channel: 'email' | 'sms'; to: string; subject: string | null; body: string }[]; empty: string; testId: string }) {
   if (items.length === 0) return <p className="muted">{empty}</p>
   return (
     <ol className="messages" data-testid={testId}>
       {items.map((m) => (
         <li key={m.id}>
           <p className="meta">
-            {formatTime(m.at)} · to {m.to}
+            {formatTime(m.at)} · to <Sensitive kind={m.channel === 'sms' && !m.to.includes('@') ? 'phone' : 'email'} value={m.to} />
           </p>
           {m.subject && <p className="subject">{m.subject}</p>}
-          <p className="body">{m.body}</p>
+          {/* B4: codes and reset links masked in place; the rest of the message stays readable. */}
+          <p className="body">
+            <Sensitive kind="text" value={m.body} />
+          </p>
         </li>
       ))}
     </ol>

@@ -7,6 +7,8 @@ import { call } from '../../api/client'
 import { flowQueries } from '../../api/queries'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { StepFrame } from '../../components/StepFrame'
+import { Sensitive } from '../../components/Sensitive'
+import { usePresenterMode } from '../../stores/presenter-store'
 import { useFlowStore, type WizardState } from '../../stores/flow-store'
 import { useWipeFlow } from './Wizard'
 
@@ -22,23 +24,31 @@ export function DoneStep({ state }: { state: Done }) {
     onSuccess: () => wipe(state.recordId),
   })
   const f = flow.data
+  // B4: on a shared screen neither the password nor its spelling is in the page.
+  const presenting = usePresenterMode()
   return (
     <StepFrame title="Password reset complete">
       {state.generatedPassword && (
         <section className="secret" aria-labelledby={`${ids}-pw`}>
           <h3 id={`${ids}-pw`}>Read this password to the caller</h3>
           <p className="password" data-testid="generated-password">
-            {state.generatedPassword}
+            <Sensitive kind="secret" value={state.generatedPassword} />
           </p>
-          <ol className="spelling" aria-label="Phonetic spelling">
-            {spellPassword(state.generatedPassword).map((group, i) => (
-              <li key={i}>{group.join(', ')}</li>
-            ))}
-          </ol>
+          {presenting ? (
+            <p className="hint" data-sensitive="secret" data-masked="true">
+              Presenter mode hides the password and its phonetic spelling; turn it off to read them out.
+            </p>
+          ) : (
+            <ol className="spelling" aria-label="Phonetic spelling">
+              {spellPassword(state.generatedPassword).map((group, i) => (
+                <li key={i}>{group.join(', ')}</li>
+              ))}
+            </ol>
+          )}
           <p className="hint">It is shown only here, once. It is wiped when you exit.</p>
         </section>
       )}
-      {state.method === 'email_link' && <p>Instructions were sent to {state.sentTo.join(', ') || 'the registered address'}.</p>}
+      {state.method === 'email_link' && <p>Instructions were sent to {state.sentTo.length ? <Sensitive kind="text" value={state.sentTo.join(', ')} /> : 'the registered address'}.</p>}
       {state.method === 'manual' && <p>The password you typed is now set.</p>}
       {f && (
         <ul className="outcome">

@@ -7,6 +7,7 @@ import { flowQueries, userQueries } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { useFlowStore, type WizardState } from '../../stores/flow-store'
 import { StepFrame } from '../../components/StepFrame'
+import { Sensitive } from '../../components/Sensitive'
 
 type Identify = Extract<WizardState, { step: 'identify' }>
 
@@ -64,7 +65,7 @@ export function IdentifyStep({ state, defaultUserName }: { state: Identify; defa
                     send({ type: 'chooseUser', userId: u.id })
                   }}
                 >
-                  {u.displayName} ({u.username}){u.department ? ` · ${u.department}` : ''}
+                  {u.displayName} (<Sensitive kind="text" value={u.username} />){u.department ? ` · ${u.department}` : ''}
                   {u.locked ? ' · locked' : ''}
                   {u.protected ? ' · protected' : ''}
                 </button>

@@ -7,6 +7,7 @@ import { call } from '../../api/client'
 import { flowQueries, userQueries } from '../../api/queries'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { StepFrame } from '../../components/StepFrame'
+import { Sensitive } from '../../components/Sensitive'
 import { useFlowStore } from '../../stores/flow-store'
 
 const methodLabels: Record<ResetMethod, { title: string; hint: string }> = {
@@ -90,7 +91,7 @@ export function ResetStep({ flowId }: { flowId: string }) {
       </fieldset>
       {method === 'email_link' && (
         <p>
-          The instructions go to <strong>{f.user.email ?? 'no registered address'}</strong>.
+          The instructions go to <strong>{f.user.email ? <Sensitive kind="email" value={f.user.email} /> : 'no registered address'}</strong>.
         </p>
       )}
       {method === 'manual' && (

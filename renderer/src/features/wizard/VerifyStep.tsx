@@ -7,6 +7,7 @@ import { ApiError, call } from '../../api/client'
 import { demoQueries, flowQueries } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { StepFrame } from '../../components/StepFrame'
+import { Sensitive, useSensitiveInputType } from '../../components/Sensitive'
 import { useFlowStore } from '../../stores/flow-store'
 
 const methodTitles: Record<VerifyMethod, string> = {
@@ -133,12 +134,13 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
     setCode('') // the code is not kept once submitted
     check.mutate(c)
   }
+  const inputType = useSensitiveInputType()
   const carriersMissing = needsCarriers && flow.user.mobiles.some((m) => !chosen[String(m.index)])
   return (
     <div>
       {method === 'email_code' ? (
         <p>
-          Registered email: <strong>{flow.user.email ?? '—'}</strong>
+          Registered email: <strong>{flow.user.email ? <Sensitive kind="email" value={flow.user.email} /> : '—'}</strong>
         </p>
       ) : (
         <div>
@@ -162,7 +164,7 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
                     </select>
                   </label>
                 ) : (
-                  m.masked
+                  <Sensitive kind="phone" value={m.masked} />
                 )}
               </li>
             ))}
@@ -178,7 +180,7 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
       </div>
       {sendCode.isSuccess && (
         <p className="ok" role="status">
-          Code sent to {sendCode.data.sentTo.join(', ')}.
+          Code sent to <Sensitive kind="text" value={sendCode.data.sentTo.join(', ')} />.
         </p>
       )}
       <ErrorNotice error={sendCode.error} />
@@ -186,6 +188,7 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
         <label htmlFor={`${id}-code`}>Code the caller reads back</label>
         <input
           id={`${id}-code`}
+          type={inputType}
           inputMode="numeric"
           autoComplete="one-time-code"
           pattern="\d{6,12}"
@@ -207,6 +210,7 @@ function QuestionsForm({ flow }: { flow: FlowView }) {
   const check = useFlowMutation(flow.id, (a: { questionId: string; answer: string }[]) =>
     call('verify:answerQuestions', { flowId: flow.id, answers: a }),
   )
+  const inputType = useSensitiveInputType()
   const complete = flow.user.questions.every((q) => (answers[q.id] ?? '').trim() !== '')
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -219,7 +223,7 @@ function QuestionsForm({ flow }: { flow: FlowView }) {
       {flow.user.questions.map((q, i) => (
         <div key={q.id} className="field">
           <label htmlFor={`${id}-${i}`}>{q.text}</label>
-          <input id={`${id}-${i}`} autoComplete="off" value={answers[q.id] ?? ''} onChange={(e) => setAnswers({ ...answers, [q.id]: e.target.value })} />
+          <input id={`${id}-${i}`} type={inputType} autoComplete="off" value={answers[q.id] ?? ''} onChange={(e) => setAnswers({ ...answers, [q.id]: e.target.value })} />
         </div>
       ))}
       <button type="submit" disabled={!complete || check.isPending}>
@@ -233,6 +237,7 @@ function QuestionsForm({ flow }: { flow: FlowView }) {
 function PersonalDataVerifyForm({ flow }: { flow: FlowView }) {
   const id = useId()
   const [email, setEmail] = useState('')
+  const inputType = useSensitiveInputType('email')
   const check = useFlowMutation(flow.id, (v: string) => call('verify:personalData', { flowId: flow.id, email: v }))
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -241,7 +246,7 @@ function PersonalDataVerifyForm({ flow }: { flow: FlowView }) {
   return (
     <form onSubmit={submit} className="inline-form">
       <label htmlFor={`${id}-email`}>Email address the caller gives</label>
-      <input id={`${id}-email`} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+      <input id={`${id}-email`} type={inputType} autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
       <button type="submit" disabled={email.trim().length < 3 || check.isPending}>
         Verify email address
       </button>
@@ -255,7 +260,7 @@ function PersonalDataConfirmForm({ flow }: { flow: FlowView }) {
   return (
     <div>
       <p>
-        Ask the caller to confirm their registered email: <strong>{flow.user.email ?? '—'}</strong>
+        Ask the caller to confirm their registered email: <strong>{flow.user.email ? <Sensitive kind="email" value={flow.user.email} /> : '—'}</strong>
       </p>
       <div className="actions">
         <button type="button" disabled={confirm.isPending} onClick={() => confirm.mutate(true)}>
