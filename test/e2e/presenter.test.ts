@@ -1,0 +1,143 @@
+// B4 presenter mode through the console: with it on, the page's text holds none of the caller's
+// email address, phone digits, the emailed code or the generated password (the DOM holds masks,
+// not blurred values); with it off, they are all back. Toggle by click, keyboard and Ctrl+Shift+P;
+// axe with presenter mode on.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import {
+  e2eMissingReason, identify, launchBrowser, methodCard, openConsole, openRecord, readCode, screenshot,
+  seriousAxeViolations, startHost, startWizard, visible, type BrowserHost, type Page,
+} from './host/fixture'
+
+const missing = e2eMissingReason()
+const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
+const alexEmail = 'alex.morgan@example.com'
+const alexPhoneDigits = '4155550101' // +1 415 555 0101, as the carrier gateway address shows it
+const notice = 'Presenter mode: personal data and secrets are hidden'
+
+describe.skipIf(missing)('B4 presenter mode', () => {
+  let browser: Browser
+  let host: BrowserHost
+  let page: Page
+  let pageErrors: string[]
+  beforeAll(async () => {
+    browser = await launchBrowser()
+  })
+  afterAll(() => browser?.close())
+  beforeEach(async () => {
+    host = await startHost()
+    const c = await openConsole(browser, host, 'desk')
+    page = c.page
+    pageErrors = c.pageErrors
+  })
+  afterEach(async () => {
+    await page?.context().close()
+    await host?.close()
+    expect(pageErrors).toEqual([])
+  })
+
+  const toggle = () => page.getByRole('button', { name: 'Presenter mode' })
+  const bodyText = () => page.evaluate(() => document.body.innerText)
+  /** Phone digits however the page might group them. */
+  const digitsOnly = (s: string) => s.replace(/[\s().+-]/g, '')
+
+  async function expectPresenter(on: boolean) {
+    expect(await toggle().getAttribute('aria-pressed')).toBe(String(on))
+    const status = await page.getByRole('status').filter({ hasText: notice }).count()
+    expect(status).toBe(on ? 1 : 0)
+  }
+
+  it('B4 hides email, phone digits, the emailed code and the generated password from the page text, and shows them again when off', async () => {
+    await expectPresenter(false)
+    await openRecord(page, alexRecord)
+    await startWizard(page)
+    await identify(page)
+
+    // Send an email code and an SMS code (through the carriers' gateways) while presenter mode is off.
+    const email = methodCard(page, 'Email code')
+    await email.getByRole('button', { name: 'Send verification code' }).click()
+    const code = await readCode(page, 'inbox')
+    const sms = methodCard(page, 'SMS code')
+    await sms.getByLabel('Carrier for •••• 0101').selectOption('att')
+    await sms.getByLabel('Carrier for •••• 0102').selectOption('verizon')
+    host.clock.advance(31_000) // R5: the flow's pause between sends
+    await sms.getByRole('button', { name: 'Send verification code' }).click()
+    await readCode(page, 'phone')
+    let text = await bodyText()
+    expect(text).toContain(alexEmail)
+    expect(digitsOnly(text)).toContain(alexPhoneDigits)
+    expect(text).toContain(code)
+
+    // On, by mouse: none of it is in the page's text any more; masks are.
+    await toggle().click()
+    await expectPresenter(true)
+    text = await bodyText()
+    expect(text).toContain(notice)
+    expect(text).not.toContain(alexEmail)
+    expect(text).not.toContain('alex.morgan@')
+    expect(digitsOnly(text)).not.toContain(alexPhoneDigits)
+    expect(text).not.toContain(code)
+    expect(text).toContain('a•••@example.com')
+    expect(await page.locator('[data-sensitive][data-masked="true"]').count()).toBeGreaterThan(3)
+    // What the agent types from the caller is masked too.
+    const codeInput = email.getByLabel('Code the caller reads back')
+    expect(await codeInput.getAttribute('type')).toBe('password')
+    expect(await methodCard(page, 'Security questions').getByLabel('In which city were you born?').getAttribute('type')).toBe('password')
+    expect(await seriousAxeViolations(page)).toEqual([])
+    await screenshot(page, 'presenter-verify')
+
+    // The agent still works: the code is typed (masked) and checked.
+    await codeInput.fill(code)
+    await email.getByRole('button', { name: 'Check code' }).click()
+    await visible(email.getByText('Passed.'))
+    await page.getByRole('button', { name: 'Continue to reset' }).click()
+    await page.getByRole('radio', { name: 'Auto-generate a password' }).check()
+    await page.getByRole('button', { name: 'Reset password' }).click()
+    await visible(page.getByRole('heading', { name: 'Password reset complete' }))
+    expect(await page.getByTestId('generated-password').innerText()).toBe('••••••••')
+    expect(await page.getByRole('list', { name: 'Phonetic spelling' }).count()).toBe(0)
+    expect(await seriousAxeViolations(page)).toEqual([])
+    await screenshot(page, 'presenter-done')
+
+    // Off by Ctrl+Shift+P: the password and its spelling are there to read out.
+    await page.keyboard.press('Control+Shift+P')
+    await expectPresenter(false)
+    const password = await page.getByTestId('generated-password').innerText()
+    expect(password.length).toBeGreaterThanOrEqual(15)
+    await visible(page.getByRole('list', { name: 'Phonetic spelling' }))
+    text = await bodyText()
+    expect(text).toContain(password)
+    expect(text).toContain(alexEmail)
+    expect(digitsOnly(text)).toContain(alexPhoneDigits)
+    expect(text).toContain(code)
+
+    // On again by keyboard on the focused toggle: nothing of it, not even in the page's markup.
+    await toggle().focus()
+    await page.keyboard.press('Enter')
+    await expectPresenter(true)
+    text = await bodyText()
+    for (const secret of [password, alexEmail, code]) expect(text).not.toContain(secret)
+    expect(digitsOnly(text)).not.toContain(alexPhoneDigits)
+    const html = await page.content()
+    for (const secret of [password, alexEmail, code]) expect(html).not.toContain(secret)
+    expect(await seriousAxeViolations(page)).toEqual([])
+
+    // And off again with Space: everything is back.
+    await page.keyboard.press('Space')
+    await expectPresenter(false)
+    text = await bodyText()
+    for (const secret of [password, alexEmail, code]) expect(text).toContain(secret)
+  })
+
+  it('B4 turned on by Ctrl+Shift+P before a flow stays on through the record and the Identify search: no email address in the page', async () => {
+    await page.keyboard.press('Control+Shift+P')
+    await expectPresenter(true)
+    await openRecord(page, alexRecord)
+    await startWizard(page)
+    await page.getByLabel('Search the directory').fill('alex')
+    await visible(page.getByRole('list', { name: 'Matching users' }).getByRole('button', { name: /Alex Morgan/ }))
+    const text = await bodyText()
+    expect(text).not.toContain(alexEmail)
+    expect(text).toContain(notice)
+  })
+})
