@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeVariants } from '../helpers/stores'
 import { startHarness, type Harness } from '../helpers/backend-harness'
 import type { Session } from '../../electron/backend/operations'
+import { insertBatches } from '../../electron/backend/demo/seed'
 
 for (const variant of storeVariants) {
   describe.skipIf(variant.skip !== null)(`R2 records on ${variant.name}`, () => {
@@ -55,6 +56,21 @@ for (const variant of storeVariants) {
         expect(r.total, `"${literal}" matched as a wildcard`).toBe(0)
       }
       expect((await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', q: 'zzzz-nothing' })).rows).toEqual([])
+    })
+
+    it('finds the same records for a common term as a plain scan would (the SQLite common-term plan)', async () => {
+      // More matches than the common-term threshold, so SQLite walks the list index instead.
+      const rows = Array.from({ length: 5_200 }, (_, n) => ({
+        id: `common-${n}`, kind: 'incident', number: `INC7${String(n).padStart(6, '0')}`, short_description: 'Printer jam on floor 3',
+        description: 'Bulk', caller_id: null, caller_name: `Caller ${n}`, state: 'New', active: n % 4 === 0 ? 0 : 1, priority: 3, channel: null,
+        assignment_group: n % 2 ? 'Service Desk' : 'Network', assigned_to: null, assigned_to_name: null,
+        opened_at: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(), search_text: `inc7${String(n).padStart(6, '0')} caller ${n} printer jam on floor 3`,
+      }))
+      await h.backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', rows, 500))
+      const found = await h.call(desk, 'records:list', { kind: 'incident', filter: 'my_groups', q: 'printer jam', sort: 'number', dir: 'asc', limit: 200 })
+      const expected = rows.filter((r) => r.active === 1 && r.assignment_group === 'Service Desk').map((r) => r.number).sort()
+      expect(found.total).toBe(expected.length)
+      expect(found.rows.map((r) => r.number)).toEqual(expected.slice(0, 200))
     })
 
     it('shows a record with its fields and activity, and says whether R1 allows a reset', async () => {
