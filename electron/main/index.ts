@@ -103,15 +103,25 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
     app.quit()
     return null
   }
+  // Without a configured reset page, the demo desk serves its own on loopback (B6), so a rehearsal
+  // can follow an emailed link to the end. The page exists before the backend that answers it.
+  let completeLink: Backend['completeResetLink'] | null = null
+  const demoPage = connectors?.resetPage
+    ? null
+    : await startResetLinkServer({ complete: (token, password) => completeLink!(token, password), log })
   const backend: Backend = await createBackend({
     store: { kind: 'sqlite', file: join(app.getPath('userData'), 'resetdesk.sqlite'), nativeBinding: sqliteNativeBinding() },
     demo: true,
     log,
     ...connectors?.backend,
+    ...(demoPage ? { resetLinkBase: demoPage.url } : {}),
   })
-  const page = connectors?.resetPage
-    ? await startResetLinkServer({ complete: backend.completeResetLink, log, host: connectors.resetPage.host, port: connectors.resetPage.port, path: new URL(connectors.resetPage.publicUrl).pathname })
-    : null
+  completeLink = backend.completeResetLink
+  const page =
+    demoPage ??
+    (connectors?.resetPage
+      ? await startResetLinkServer({ complete: backend.completeResetLink, log, host: connectors.resetPage.host, port: connectors.resetPage.port, path: new URL(connectors.resetPage.publicUrl).pathname })
+      : null)
   return {
     ops: backend.ops,
     close: async () => {
