@@ -2,11 +2,10 @@
 // email address, phone digits, the emailed code or the generated password (the DOM holds masks,
 // not blurred values); with it off, they are all back. Toggle by click, keyboard and Ctrl+Shift+P;
 // axe with presenter mode on.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { beforeEach, describe, expect, it } from 'vitest'
 import {
-  e2eMissingReason, identify, launchBrowser, methodCard, openConsole, openRecord, readCode, screenshot,
-  seriousAxeViolations, startHost, startWizard, visible, type BrowserHost, type Page,
+  consolePerTest, e2eMissingReason, identify, methodCard, openRecord, readCode, screenshot,
+  seriousAxeViolations, startWizard, visible, type BrowserHost, type Page,
 } from './host/fixture'
 
 const missing = e2eMissingReason()
@@ -16,24 +15,11 @@ const alexPhoneDigits = '4155550101' // +1 415 555 0101, as the carrier gateway 
 const notice = 'Presenter mode: personal data and secrets are hidden'
 
 describe.skipIf(missing)('B4 presenter mode', () => {
-  let browser: Browser
+  const t = consolePerTest('desk')
   let host: BrowserHost
   let page: Page
-  let pageErrors: string[]
-  beforeAll(async () => {
-    browser = await launchBrowser()
-  })
-  afterAll(() => browser?.close())
   beforeEach(async () => {
-    host = await startHost()
-    const c = await openConsole(browser, host, 'desk')
-    page = c.page
-    pageErrors = c.pageErrors
-  })
-  afterEach(async () => {
-    await page?.context().close()
-    await host?.close()
-    expect(pageErrors).toEqual([])
+    ;({ host, page } = t)
   })
 
   const toggle = () => page.getByRole('button', { name: 'Presenter mode' })

@@ -1,11 +1,10 @@
 // R6/R7/R4 through the console: each reset method completing, the locked account unlocked, the
 // work note on the record, Exit wiping the wizard, and the fourth reset of the day refused.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { Session } from '../../electron/backend/operations'
 import {
-  e2eMissingReason, identify, launchBrowser, methodCard, openConsole, openRecord, readCode, screenshot,
-  seriousAxeViolations, startHost, startWizard, visible, type BrowserHost, type Page,
+  consolePerTest, e2eMissingReason, identify, methodCard, openRecord, screenshot,
+  seriousAxeViolations, startWizard, visible, type BrowserHost, type Page,
 } from './host/fixture'
 
 const missing = e2eMissingReason()
@@ -13,24 +12,11 @@ const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 const blairRecord = 'INC0010007' // caller Blair Chen (locked, email only), assigned to desk
 
 describe.skipIf(missing)('R6 reset and R7 close in the wizard', () => {
-  let browser: Browser
+  const t = consolePerTest('desk')
   let host: BrowserHost
   let page: Page
-  let pageErrors: string[]
-  beforeAll(async () => {
-    browser = await launchBrowser()
-  })
-  afterAll(() => browser?.close())
   beforeEach(async () => {
-    host = await startHost()
-    const c = await openConsole(browser, host, 'desk')
-    page = c.page
-    pageErrors = c.pageErrors
-  })
-  afterEach(async () => {
-    await page?.context().close()
-    await host?.close()
-    expect(pageErrors).toEqual([])
+    ;({ host, page } = t)
   })
 
   /** Identify (default caller) and pass R5.5, then go on to Reset. */

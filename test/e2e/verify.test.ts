@@ -1,37 +1,22 @@
 // R5 through the console, as an agent clicks: each verification method passing, each code method
 // closing after three wrong codes; axe on the Identify and Verify steps; screenshots of both.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { beforeEach, describe, expect, it } from 'vitest'
 import {
-  e2eMissingReason, identify, launchBrowser, methodCard, openConsole, openRecord, readCode, screenshot,
-  seriousAxeViolations, startHost, startWizard, visible, type BrowserHost, type Page,
+  consolePerTest, e2eMissingReason, identify, methodCard, openRecord, readCode, screenshot,
+  seriousAxeViolations, startWizard, visible, type Page,
 } from './host/fixture'
 
 const missing = e2eMissingReason()
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 
 describe.skipIf(missing)('R5 verification in the wizard', () => {
-  let browser: Browser
-  let host: BrowserHost
+  const t = consolePerTest('desk')
   let page: Page
-  let pageErrors: string[]
-  beforeAll(async () => {
-    browser = await launchBrowser()
-  })
-  afterAll(() => browser?.close())
   beforeEach(async () => {
     // A fresh desk per test: attempts are counted per user across flows (R5).
-    host = await startHost()
-    const c = await openConsole(browser, host, 'desk')
-    page = c.page
-    pageErrors = c.pageErrors
+    page = t.page
     await openRecord(page, alexRecord)
     await startWizard(page)
-  })
-  afterEach(async () => {
-    await page?.context().close()
-    await host?.close()
-    expect(pageErrors).toEqual([])
   })
 
   const expectPassed = async (title: string) => {

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
 import { bridgeInitScript, startHost, type BrowserHost } from './server'
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -55,6 +56,31 @@ export async function openConsole(browser: Browser, host: BrowserHost, username:
   await page.getByRole('button', { name: 'Sign in' }).click()
   await visible(page.getByText(/Signed in as/))
   return { host, context, page, pageErrors }
+}
+
+/**
+ * Registers, in the calling describe block: one browser for the file, and for each test a fresh
+ * host (backend and data folder) with the agent's console open; after each test the console must
+ * have logged no page error. Read `host` and `page` from the returned object inside tests.
+ */
+export function consolePerTest(username = 'desk'): { host: BrowserHost; page: Page } {
+  const current = {} as { browser: Browser; host: BrowserHost; page: Page; pageErrors: string[] }
+  beforeAll(async () => {
+    current.browser = await launchBrowser()
+  })
+  afterAll(() => current.browser?.close())
+  beforeEach(async () => {
+    current.host = await startHost()
+    const c = await openConsole(current.browser, current.host, username)
+    current.page = c.page
+    current.pageErrors = c.pageErrors
+  })
+  afterEach(async () => {
+    await current.page?.context().close()
+    await current.host?.close()
+    expect(current.pageErrors).toEqual([])
+  })
+  return current
 }
 
 export { startHost }
