@@ -2,10 +2,10 @@
 // server both call these; inputs arrive already parsed by the channel's schema.
 import { AppError } from '../../shared/errors'
 import { ordinaryConsoleSettings, type Channel, type OutputOf, type ParsedInputOf } from '../../shared/ipc/contract'
-import { appendAudit, exportAudit, listAudit, verifyAudit } from './rules/audit-log'
+import { exportAudit, listAudit, verifyAudit } from './rules/audit-log'
 import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
-import { approveFlow, exitFlow, getFlow, pendingApprovals, startFlow } from './rules/flows'
+import { approveFlow, exitFlow, getFlow, pendingApprovals, recordAudit, startFlow } from './rules/flows'
 import { getRecord, listRecords, processesForUser, searchUsers } from './rules/records'
 import { checkPolicy, runReset } from './rules/reset'
 import { signIn, signOut } from './rules/sessions'
@@ -68,9 +68,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       const agent = await loadAgent(ctx, agentOf(s))
       requireRole(agent, ['password_reset_admin'])
       const slice = await exportAudit(ctx.store.db, fromSeq, limit)
-      await ctx.store.db.transaction().execute((trx) =>
-        appendAudit(ctx.store, trx, ctx.now(), { agentId: agent.id, action: 'audit.export', outcome: 'exported', detail: { fromSeq: slice.fromSeq, toSeq: slice.toSeq } }),
-      )
+      await recordAudit(ctx, { agentId: agent.id, action: 'audit.export', outcome: 'exported', detail: { fromSeq: slice.fromSeq, toSeq: slice.toSeq } })
       return slice
     },
     'carriers:list': async (s) => {

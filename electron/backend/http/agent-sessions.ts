@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors'
 import type { Agent } from '../../../shared/domain/types'
 import { randomToken } from '../crypto/secrets'
 import { addMs, hours, minutes, type RuleContext } from '../rules/context'
-import { appendAudit } from '../rules/audit-log'
+import { auditedTransaction } from '../rules/flows'
 import { signIn } from '../rules/sessions'
 
 export const ACCESS_TTL_MS = minutes(10)
@@ -87,8 +87,7 @@ export async function refreshAgentSession(ctx: RuleContext, refreshToken: string
 }
 
 export async function revokeAgentSession(ctx: RuleContext, sessionId: string, agentId: string, reason: string): Promise<void> {
-  await ctx.store.db.transaction().execute(async (trx) => {
-    await trx.updateTable('agent_sessions').set({ revoked_at: ctx.now().toISOString(), revoke_reason: reason }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute()
-    await appendAudit(ctx.store, trx, ctx.now(), { agentId, action: 'session.revoke', outcome: reason })
-  })
+  await auditedTransaction(ctx, { agentId, action: 'session.revoke', outcome: reason }, (trx) =>
+    trx.updateTable('agent_sessions').set({ revoked_at: ctx.now().toISOString(), revoke_reason: reason }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute(),
+  )
 }

@@ -3,7 +3,7 @@
 import type { DirectoryUser } from '../credentials/credential-store'
 import { afterResetNotice, afterResetSms } from '../notify/templates'
 import type { AuditEvent } from './audit-log'
-import { appendAudit } from './audit-log'
+import { recordAudit } from './flows'
 import { errorFacts, type RuleContext } from './context'
 
 export async function notifyAfterReset(ctx: RuleContext, user: DirectoryUser, how: string, audit: Omit<AuditEvent, 'action' | 'outcome'>): Promise<void> {
@@ -26,12 +26,10 @@ export async function notifyAfterReset(ctx: RuleContext, user: DirectoryUser, ho
     }
   }
   const skippedMobiles = ctx.notifier.smsProviderConfigured ? 0 : user.mobiles.length
-  await ctx.store.db.transaction().execute((trx) =>
-    appendAudit(ctx.store, trx, ctx.now(), {
-      ...audit,
-      action: 'reset.notice',
-      outcome: failed.length > 0 ? 'failed' : messages.length === 0 ? 'no_address' : 'sent',
-      detail: { sent, failed: failed.length, skippedMobiles },
-    }),
-  )
+  await recordAudit(ctx, {
+    ...audit,
+    action: 'reset.notice',
+    outcome: failed.length > 0 ? 'failed' : messages.length === 0 ? 'no_address' : 'sent',
+    detail: { sent, failed: failed.length, skippedMobiles },
+  })
 }

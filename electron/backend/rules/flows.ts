@@ -7,7 +7,7 @@ import { codeMethods, type Agent, type ApprovalRequest, type FlowView, type Proc
 import type { DB, FlowsTable } from '../store/schema'
 import type { DirectoryUser } from '../credentials/credential-store'
 import { appendAudit, type AuditEvent } from './audit-log'
-import { hasAnyRole, loadAgent, loadRecord, requireResetAccess } from './access'
+import { loadAgent, loadRecord, requireResetAccess, requireRole } from './access'
 import { addMs, minutes, type RuleContext } from './context'
 import { attemptUsages, resetUsage } from './limits'
 import { isEligible, loadProcess, loadProcesses } from './processes'
@@ -37,6 +37,11 @@ export async function auditedTransaction<T>(
     await appendAudit(ctx.store, trx, ctx.now(), typeof event === 'function' ? event(result) : event)
     return result
   })
+}
+
+/** An audit entry on its own, in its own transaction (a refusal, a failure, an export). */
+export function recordAudit(ctx: RuleContext, event: AuditEvent): Promise<void> {
+  return auditedTransaction(ctx, event, async () => {})
 }
 
 export function flowAudit(scope: FlowScope, action: string, outcome: string, extra: Partial<AuditEvent> = {}): AuditEvent {
@@ -267,7 +272,7 @@ export async function exitFlow(ctx: RuleContext, agentId: string, flowId: string
 /** B1: a supervisor approves the reset of a protected account from their own console. */
 export async function approveFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowView> {
   const supervisor = await loadAgent(ctx, agentId)
-  if (!hasAnyRole(supervisor, ['password_reset_supervisor'])) throw new AppError('FORBIDDEN')
+  requireRole(supervisor, ['password_reset_supervisor'])
   const flow = await ctx.store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst()
   if (!flow || flow.closed_at) throw new AppError('FLOW_CLOSED')
   if (flow.agent_id === supervisor.id) throw new AppError('FORBIDDEN', { reason: 'approver must be another agent' })
@@ -282,7 +287,7 @@ export async function approveFlow(ctx: RuleContext, agentId: string, flowId: str
 /** B1: the open protected-account flows no supervisor has approved yet, oldest first. */
 export async function pendingApprovals(ctx: RuleContext, agentId: string): Promise<ApprovalRequest[]> {
   const supervisor = await loadAgent(ctx, agentId)
-  if (!hasAnyRole(supervisor, ['password_reset_supervisor'])) throw new AppError('FORBIDDEN')
+  requireRole(supervisor, ['password_reset_supervisor'])
   const processes = (await loadProcesses(ctx.store.db)).filter((p) => p.requiresApproval)
   if (processes.length === 0) return []
   const rows = await ctx.store.db

@@ -10,7 +10,7 @@ import type { DirectoryUser } from '../credentials/credential-store'
 import { keyedHash, randomToken } from '../crypto/secrets'
 import { appendAudit } from './audit-log'
 import { addMs, errorFacts, minutes, type RuleContext } from './context'
-import { addWorkNote, assertNever, auditedTransaction, enterFlow, flowAudit, flowView, type FlowScope } from './flows'
+import { addWorkNote, assertNever, auditedTransaction, enterFlow, flowAudit, flowView, recordAudit, type FlowScope } from './flows'
 import { resetLockKey, resetUsage } from './limits'
 import { maskEmail } from './masking'
 import { loadProcess } from './processes'
@@ -189,9 +189,7 @@ export async function completeResetLink(ctx: RuleContext, token: string, passwor
     await ctx.store.db.updateTable('reset_tokens').set({ used_at: null }).where('id', '=', row.id).execute()
     throw e instanceof AppError ? e : new AppError('DIRECTORY_UNAVAILABLE')
   }
-  await ctx.store.db.transaction().execute((trx) =>
-    appendAudit(ctx.store, trx, ctx.now(), { userId: user.id, processId: process.id, flowId: row.flow_id, action: 'reset.link_completed', method: 'email_link', outcome: 'done' }),
-  )
+  await recordAudit(ctx, { userId: user.id, processId: process.id, flowId: row.flow_id, action: 'reset.link_completed', method: 'email_link', outcome: 'done' })
   await notifyAfterReset(ctx, user, 'new password chosen from the emailed link', { userId: user.id, processId: process.id, flowId: row.flow_id, method: 'email_link' })
   return { ok: true }
 }

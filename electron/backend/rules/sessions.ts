@@ -5,7 +5,7 @@ import type { AgentDirectory } from '../credentials/credential-store'
 import { slowVerify } from '../crypto/secrets'
 import { toAgent } from './access'
 import type { RuleContext } from './context'
-import { auditedTransaction, closeFlow } from './flows'
+import { auditedTransaction, closeFlow, recordAudit } from './flows'
 
 // A real hash to compare against when the user name is unknown, so timing does not reveal it.
 const DUMMY_HASH = 'scrypt$1024$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
@@ -14,12 +14,14 @@ export async function signIn(ctx: RuleContext, username: string, password: strin
   if (ctx.agentDirectory) return directorySignIn(ctx, ctx.agentDirectory, username, password)
   const row = await ctx.store.db.selectFrom('agents').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst()
   const ok = await slowVerify(password, row?.password_hash ?? DUMMY_HASH)
-  if (!row || !ok) {
-    await auditedTransaction(ctx, { action: 'session.sign_in', outcome: 'refused', detail: { username: username.slice(0, 64) } }, async () => {})
-    throw new AppError('INVALID_CREDENTIALS')
-  }
-  await auditedTransaction(ctx, { agentId: row.id, action: 'session.sign_in', outcome: 'signed_in' }, async () => {})
+  if (!row || !ok) return refuseSignIn(ctx, username)
+  await recordAudit(ctx, { agentId: row.id, action: 'session.sign_in', outcome: 'signed_in' })
   return toAgent(row, ctx.demo)
+}
+
+async function refuseSignIn(ctx: RuleContext, username: string): Promise<never> {
+  await recordAudit(ctx, { action: 'session.sign_in', outcome: 'refused', detail: { username: username.slice(0, 64) } })
+  throw new AppError('INVALID_CREDENTIALS')
 }
 
 /** Ends the agent's session: their open flows close so no other agent is kept waiting (R3). */
@@ -37,10 +39,7 @@ export async function signOut(ctx: RuleContext, agentId: string): Promise<void> 
  */
 async function directorySignIn(ctx: RuleContext, directory: AgentDirectory, username: string, password: string): Promise<Agent> {
   const user = await directory.authenticate(username, password)
-  if (!user) {
-    await auditedTransaction(ctx, { action: 'session.sign_in', outcome: 'refused', detail: { username: username.slice(0, 64) } }, async () => {})
-    throw new AppError('INVALID_CREDENTIALS')
-  }
+  if (!user) return refuseSignIn(ctx, username)
   const roles = roleNames.filter((role) => (directory.roleGroups[role] ?? []).some((g) => user.groups.includes(g)))
   const values = {
     display_name: user.displayName,
@@ -55,6 +54,6 @@ async function directorySignIn(ctx: RuleContext, directory: AgentDirectory, user
     .onConflict((oc) => oc.column('username').doUpdateSet(values))
     .execute()
   const row = await ctx.store.db.selectFrom('agents').selectAll().where('username', '=', name).executeTakeFirstOrThrow()
-  await auditedTransaction(ctx, { agentId: row.id, action: 'session.sign_in', outcome: 'signed_in', detail: { via: 'directory', roles } }, async () => {})
+  await recordAudit(ctx, { agentId: row.id, action: 'session.sign_in', outcome: 'signed_in', detail: { via: 'directory', roles } })
   return toAgent(row, ctx.demo)
 }

@@ -8,7 +8,7 @@ import type { CodeMethod, FlowView, VerifyMethod } from '../../../shared/domain/
 import { foldAnswer, keyedEqual, keyedHash, randomCode, slowVerify } from '../crypto/secrets'
 import { addMs, errorFacts, minutes, type RuleContext } from './context'
 import { appendAudit } from './audit-log'
-import { enterFlow, flowAudit, flowView, isEnrolled, type FlowScope } from './flows'
+import { enterFlow, flowAudit, flowView, isEnrolled, recordAudit, type FlowScope } from './flows'
 import { attemptLockKey, attemptUsage } from './limits'
 import { maskEmail, maskPhone } from './masking'
 import { codeMessage } from '../notify/templates'
@@ -106,9 +106,7 @@ export async function sendCode(
     }
   } catch (e) {
     ctx.log.error('delivery_failed', { flowId: flow.id, method: input.method, ...errorFacts(e) })
-    await ctx.store.db.transaction().execute((trx) =>
-      appendAudit(ctx.store, trx, now, flowAudit(scope, 'verify.send', 'delivery_failed', { method: input.method })),
-    )
+    await recordAudit(ctx, flowAudit(scope, 'verify.send', 'delivery_failed', { method: input.method }))
     throw new AppError('DELIVERY_FAILED', { method: input.method })
   }
 
