@@ -62,6 +62,13 @@ function serveRenderer(): void {
   })
 }
 
+/** A broken policy or connectors file stops the console with its reason (fail closed). */
+function cannotStart(e: unknown): null {
+  dialog.showErrorBox('ResetDesk cannot start', (e as Error).message)
+  app.quit()
+  return null
+}
+
 /**
  * The embedded demo desk, or — when settings or the machine policy name one — the desk's
  * standalone server. The renderer cannot tell which: both answer the same Operations.
@@ -74,9 +81,7 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
       (message) => log.error('settings_ignored', { message }),
     )
   } catch (e) {
-    dialog.showErrorBox('ResetDesk cannot start', (e as Error).message)
-    app.quit()
-    return null
+    return cannotStart(e)
   }
   log.info('backend_selected', { mode: settings.backend.mode, source: settings.source, kiosk: settings.kiosk.enabled })
   if (settings.backend.mode === 'remote') {
@@ -99,33 +104,30 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
     if (found) log.info('connectors_configured', { source: found.source })
     connectors = found ? await buildConnectors(found.config, new KeytarSecretStore(), log) : null
   } catch (e) {
-    dialog.showErrorBox('ResetDesk cannot start', (e as Error).message)
-    app.quit()
-    return null
+    return cannotStart(e)
   }
-  // Without a configured reset page, the demo desk serves its own on loopback (B6), so a rehearsal
-  // can follow an emailed link to the end. The page exists before the backend that answers it.
+  // The reset-link page: where connectors.json puts it, or else on loopback for the demo desk (B6),
+  // so a rehearsal can follow an emailed link to the end. It starts before the backend that
+  // answers it, because the backend needs its address for the links.
   let completeLink: Backend['completeResetLink'] | null = null
-  const demoPage = connectors?.resetPage
-    ? null
-    : await startResetLinkServer({ complete: (token, password) => completeLink!(token, password), log })
+  const resetPage = connectors?.resetPage
+  const page = await startResetLinkServer({
+    complete: (token, password) => completeLink!(token, password),
+    log,
+    ...(resetPage ? { host: resetPage.host, port: resetPage.port, path: new URL(resetPage.publicUrl).pathname } : {}),
+  })
   const backend: Backend = await createBackend({
     store: { kind: 'sqlite', file: join(app.getPath('userData'), 'resetdesk.sqlite'), nativeBinding: sqliteNativeBinding() },
     demo: true,
     log,
     ...connectors?.backend,
-    ...(demoPage ? { resetLinkBase: demoPage.url } : {}),
+    ...(resetPage ? {} : { resetLinkBase: page.url }),
   })
   completeLink = backend.completeResetLink
-  const page =
-    demoPage ??
-    (connectors?.resetPage
-      ? await startResetLinkServer({ complete: backend.completeResetLink, log, host: connectors.resetPage.host, port: connectors.resetPage.port, path: new URL(connectors.resetPage.publicUrl).pathname })
-      : null)
   return {
     ops: backend.ops,
     close: async () => {
-      await page?.close()
+      await page.close()
       connectors?.close()
       await backend.close()
     },
