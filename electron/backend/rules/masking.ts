@@ -5,7 +5,4 @@ export function maskEmail(email: string | null): string | null {
   return `${local.slice(0, 1)}${'•'.repeat(Math.max(2, Math.min(local.length - 1, 6)))}@${domain}`
 }
 
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '')
-  return `•••• ${digits.slice(-4)}`
-}
+export { maskPhone } from '../../../shared/domain/masking'

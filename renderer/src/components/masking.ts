@@ -2,21 +2,20 @@
 // what a screen share can show is unit-tested. Masks have a fixed length: they give away neither
 // the value nor its length.
 
+import { maskPhone } from '../../../shared/domain/masking'
+
 export type SensitiveKind = 'email' | 'phone' | 'secret' | 'text'
 
 export const secretMask = '••••••••'
+
+/** The same phone mask as the backend's: the last four digits. */
+export { maskPhone }
 
 /** `alex.morgan@example.com` → `a•••@example.com`; not an address at all → fully masked. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@')
   if (at <= 0 || at === email.length - 1) return secretMask
   return `${email.slice(0, 1)}•••@${email.slice(at + 1)}`
-}
-
-/** `+1 415 555 0101` → `•••• 0101` (the last four, as the backend already masks mobiles). */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '')
-  return digits.length >= 4 ? `•••• ${digits.slice(-4)}` : '••••'
 }
 
 /** Passwords, codes, answers, links: nothing of them, not even the length. */
