@@ -1,0 +1,22 @@
+// The desk's settings (G7), one JSON row in `meta`. Never cached: every replica reads the row,
+// so an admin's change is in force everywhere on the next request.
+import type { Kysely, Transaction } from 'kysely'
+import { deskSettingsSchema, type DeskSettings } from '../../../shared/domain/desk-settings'
+import type { DB } from '../store/schema'
+
+const KEY = 'desk_settings'
+
+export async function loadDeskSettings(db: Kysely<DB> | Transaction<DB>): Promise<DeskSettings> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', KEY).executeTakeFirst()
+  // A row written by an older version may lack newer fields: the schema fills their defaults.
+  return deskSettingsSchema.parse(row ? JSON.parse(row.value) : {})
+}
+
+export async function saveDeskSettings(db: Kysely<DB> | Transaction<DB>, settings: DeskSettings): Promise<void> {
+  const value = JSON.stringify(deskSettingsSchema.parse(settings))
+  await db
+    .insertInto('meta')
+    .values({ key: KEY, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute()
+}
