@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { DB, DirectoryUsersTable } from '../store/schema'
 import { containsIgnoringCase } from '../store/like'
-import { slowHash, slowVerify, type HashCost } from '../crypto/secrets'
+import { dummyHash, slowHash, slowVerify, type HashCost } from '../crypto/secrets'
 import type { CredentialStore, Directory, DirectoryUser, ResetOptions } from './credential-store'
 
 export function toDirectoryUser(row: Selectable<DirectoryUsersTable>): DirectoryUser {
@@ -50,6 +50,30 @@ export class LocalCredentialStore implements Directory, CredentialStore {
   async get(userId: string): Promise<DirectoryUser | null> {
     const row = await this.db.selectFrom('directory_users').selectAll().where('id', '=', userId).executeTakeFirst()
     return row ? toDirectoryUser(row) : null
+  }
+
+  async findByLoginOrEmail(term: string): Promise<DirectoryUser | null> {
+    const value = term.trim()
+    if (value === '') return null
+    // Emails compare case-insensitively (their domain part always does, and desks treat them so).
+    const rows = await this.db
+      .selectFrom('directory_users')
+      .selectAll()
+      .where((eb) => eb.or([eb('username', '=', value), eb(eb.fn('lower', ['email']), '=', value.toLowerCase())]))
+      .limit(2)
+      .execute()
+    return rows.length === 1 ? toDirectoryUser(rows[0]!) : null
+  }
+
+  /**
+   * A caller's own sign-in. An unknown name, a locked account and a wrong password all run one
+   * scrypt with the store's parameters, so the answer's timing tells them apart for nobody (G3).
+   */
+  async authenticate(login: string, password: string): Promise<DirectoryUser | null> {
+    if (password.length === 0) return null
+    const row = await this.db.selectFrom('directory_users').selectAll().where('username', '=', login.trim()).executeTakeFirst()
+    const ok = await slowVerify(password, row?.password_hash ?? (await dummyHash(this.hashCost)))
+    return row && ok && !row.locked_at ? toDirectoryUser(row) : null
   }
 
   async resetPassword(userId: string, newPassword: string, options: ResetOptions): Promise<void> {

@@ -70,7 +70,7 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
     const parsed = contract['session:signIn'].input.safeParse(request.body)
     try {
       if (!parsed.success) throw new AppError('INVALID_INPUT', { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) })
-      return { ok: true, data: await openAgentSession(ctx, parsed.data.username, parsed.data.password) }
+      return { ok: true, data: await openAgentSession(ctx, parsed.data.username, parsed.data.password, request.ip) }
     } catch (e) {
       const { status, body } = refuse(e, String(request.id))
       return reply.status(status).send(body)

@@ -182,6 +182,14 @@ export interface SessionTokensTable {
   used_at: string | null
 }
 
+/** G3: one sign-in try (reserved before the password is checked; removed again on success). */
+export interface SignInAttemptsTable {
+  id: string
+  /** Keyed hash of "name:<user name>" or "address:<client address>". */
+  key: string
+  at: string
+}
+
 export interface DB {
   agent_sessions: AgentSessionsTable
   session_tokens: SessionTokensTable
@@ -199,4 +207,5 @@ export interface DB {
   audit: AuditTable
   outbox: OutboxTable
   meta: MetaTable
+  sign_in_attempts: SignInAttemptsTable
 }

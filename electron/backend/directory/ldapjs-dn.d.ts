@@ -1,0 +1,19 @@
+// @ldapjs/dn ships no type declarations; this declares the part ResetDesk uses.
+declare module '@ldapjs/dn' {
+  export class RDN {
+    constructor(attributes?: Record<string, string>)
+    get size(): number
+    keys(): IterableIterator<string>
+    getValue(name: string): unknown
+    toString(options?: { unescaped?: boolean }): string
+  }
+  export class DN {
+    constructor(options?: { rdns?: RDN[] | Record<string, string>[] })
+    get length(): number
+    rdnAt(index: number): RDN | undefined
+    childOf(dn: DN | string): boolean
+    unshift(rdn: RDN): number
+    toString(): string
+    static fromString(dn: string): DN
+  }
+}
