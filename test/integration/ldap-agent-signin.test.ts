@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addPerson, ldapConfig, slapd, userBind, type LdapPerson } from '../helpers/ldap-fixtures'
+import { addPerson, ldapConfig, slapd, uidLayout, userBind, type LdapPerson } from '../helpers/ldap-fixtures'
 import { ldapHelpdesk } from '../helpers/slapd'
 import { freePort } from '../helpers/service'
 import { errorOf } from '../helpers/backend-harness'
@@ -35,8 +35,8 @@ describe.skipIf(slapd().missing !== null)('agents sign in with directory credent
       version: 1,
       directory: {
         name: 'ldap', useAsDirectory: false, dialect: 'openldap', url: config.url, bindDn: config.bindDn,
-        bindPassword: { secret: 'ldap-helpdesk' }, userBase: config.userBase, groupBase: config.groupBase,
-        agentSignIn: { roleGroups: { password_reset_service_desk: ['RD Service Desk'], password_reset_admin: ['RD Admins'] } },
+        bindPassword: { secret: 'ldap-helpdesk' }, ...uidLayout,
+        agentSignIn: { groups: ['Service Desk'], roleGroups: { password_reset_service_desk: ['RD Service Desk'], password_reset_admin: ['RD Admins'] } },
       },
     }))
     const port = await freePort()
@@ -90,11 +90,19 @@ describe.skipIf(slapd().missing !== null)('agents sign in with directory credent
     expect((await errorOf(c.ops['session:signIn'](c.session, { username: 'desk', password: 'desk-demo-2026' }))).code).toBe('INVALID_CREDENTIALS')
   })
 
-  it('a directory user outside the role groups signs in without a reset role', async () => {
+  it('G3 an agent-group member in no role group is refused, naming the missing role groups', async () => {
     const c = connect()
-    expect((await c.ops['session:signIn'](c.session, { username: outsider.uid, password: outsider.password })).roles).toEqual([])
-    const recordId = (await c.ops['records:list'](c.session, { kind: 'incident', filter: 'all_open', limit: 1 } as never)).rows[0]!.id
-    expect((await errorOf(c.ops['flow:start'](c.session, { recordId, userId: 'user-alex', processId: 'proc-standard' }))).code).toBe('ROLE_MISSING')
+    const e = await errorOf(c.ops['session:signIn'](c.session, { username: outsider.uid, password: outsider.password }))
+    expect([e.code, e.details.missing]).toEqual(['NO_DESK_ROLE', 'role'])
+    expect(e.details.roleGroups).toMatchObject({ password_reset_service_desk: ['RD Service Desk'] })
+    expect(c.session.agentId).toBeNull()
+  })
+
+  it('G3 a directory user outside the agent groups is refused, even with a role group', async () => {
+    const stranger = await addPerson({ prefix: 'stranger', groups: ['RD Service Desk'] })
+    const c = connect()
+    const e = await errorOf(c.ops['session:signIn'](c.session, { username: stranger.uid, password: stranger.password }))
+    expect([e.code, e.details.missing, e.details.groups]).toEqual(['NOT_AN_AGENT', 'agent_group', ['Service Desk']])
   })
 
   it('never binds with an empty password (LDAP would treat it as anonymous)', async () => {

@@ -1,12 +1,14 @@
 // Distinguished names per RFC 4514, parsed and escaped by @ldapjs/dn (never by hand), and the one
 // rule for "is this user in that group" when a group is configured as a DN or as a plain name.
-import { DN, RDN } from '@ldapjs/dn'
+import ldapDn, { type DN, type RDN } from '@ldapjs/dn'
+
+const { DN: Dn } = ldapDn
 
 /** The parsed DN, or null when the text is not a DN (a plain group name such as "Domain Admins"). */
 export function parseDn(text: string): DN | null {
   if (!text.includes('=')) return null // a name, not a DN: no attribute=value pair at all
   try {
-    const dn = DN.fromString(text)
+    const dn = Dn.fromString(text)
     return dn.length > 0 ? dn : null
   } catch {
     return null

@@ -14,7 +14,7 @@ import {
   type Entry,
   type Filter,
 } from 'ldapts'
-import { DN, RDN } from '@ldapjs/dn'
+import ldapDn from '@ldapjs/dn'
 import type { ConnectionOptions } from 'node:tls'
 import { AppError } from '../../../shared/errors'
 import { complexityClasses } from '../../../shared/policy/password-policy'
@@ -295,8 +295,8 @@ export class LdapDirectory implements Directory, CredentialStore {
     const name = login.trim()
     if (password.length === 0 || name.length === 0) return null
     const found = await this.session('search', (client) => this.one(client, kind, new EqualityFilter({ attribute: this.config.loginAttribute, value: name })))
-    const nobody = DN.fromString(this.entries[kind].base)
-    nobody.unshift(new RDN({ cn: `resetdesk-no-such-entry-${randomUUID()}` }))
+    const nobody = ldapDn.DN.fromString(this.entries[kind].base)
+    nobody.unshift(new ldapDn.RDN({ cn: `resetdesk-no-such-entry-${randomUUID()}` }))
     const bound = await this.userBind(found?.dn ?? formatDn(nobody), password)
     if (!bound || !found) return null
     return this.session('search', (client) => this.toUser(client, found))

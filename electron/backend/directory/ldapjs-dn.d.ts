@@ -1,4 +1,5 @@
-// @ldapjs/dn ships no type declarations; this declares the part ResetDesk uses.
+// @ldapjs/dn ships no type declarations; this declares the part ResetDesk uses. It is CommonJS
+// whose named exports Node's ESM loader cannot detect: import the default and destructure.
 declare module '@ldapjs/dn' {
   export class RDN {
     constructor(attributes?: Record<string, string>)
@@ -16,4 +17,6 @@ declare module '@ldapjs/dn' {
     toString(): string
     static fromString(dn: string): DN
   }
+  const ldapDn: { DN: typeof DN; RDN: typeof RDN }
+  export default ldapDn
 }
