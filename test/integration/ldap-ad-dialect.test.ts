@@ -13,54 +13,7 @@ import { LdapDirectory, type LdapDirectoryConfig } from '../../electron/backend/
 import { errorOf } from '../helpers/backend-harness'
 import { directoryLayoutSchema } from '../../electron/backend/directory/directory-layout'
 
-// --- a minimal BER reader/writer (definite lengths only, as LDAP uses) ---
-interface Tlv { tag: number; value: Buffer; end: number }
-function readTlv(buf: Buffer, at: number): Tlv {
-  const tag = buf[at]!
-  let len = buf[at + 1]!
-  let start = at + 2
-  if (len & 0x80) {
-    const n = len & 0x7f
-    len = 0
-    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i]!
-    start += n
-  }
-  return { tag, value: buf.subarray(start, start + len), end: start + len }
-}
-function children(buf: Buffer): Tlv[] {
-  const out: Tlv[] = []
-  for (let at = 0; at < buf.length; ) {
-    const t = readTlv(buf, at)
-    out.push(t)
-    at = t.end
-  }
-  return out
-}
-function tlv(tag: number, content: Buffer): Buffer {
-  const len = content.length
-  const head = len < 128 ? Buffer.from([tag, len]) : len < 256 ? Buffer.from([tag, 0x81, len]) : Buffer.from([tag, 0x82, len >> 8, len & 0xff])
-  return Buffer.concat([head, content])
-}
-const int = (n: number) => tlv(0x02, Buffer.from([n]))
-const str = (s: string) => tlv(0x04, Buffer.from(s, 'utf8'))
-const seq = (...parts: Buffer[]) => tlv(0x30, Buffer.concat(parts))
-const result = (msgId: number, op: number, code = 0) => seq(int(msgId), tlv(op, Buffer.concat([tlv(0x0a, Buffer.from([code])), str(''), str('')])))
-
-interface DecodedChange { operation: number; type: string; values: Buffer[] }
-interface DecodedModify { dn: string; changes: DecodedChange[] }
-
-function decodeModify(op: Buffer): DecodedModify {
-  const [dn, changeSeq] = children(op)
-  return {
-    dn: dn!.value.toString('utf8'),
-    changes: children(changeSeq!.value).map((c) => {
-      const [operation, modification] = children(c.value)
-      const [type, vals] = children(modification!.value)
-      expect(vals!.tag).toBe(0x31) // SET OF values
-      return { operation: operation!.value[0]!, type: type!.value.toString('utf8'), values: children(vals!.value).map((v) => v.value) }
-    }),
-  }
-}
+import { children, decodeModify, readTlv, result, seq, str, tlv, int, type DecodedModify, type Tlv } from '../helpers/ber'
 
 const PAT_DN = 'CN=Pat Doe,OU=Staff,DC=corp,DC=example'
 const BIND_DN = 'CN=svc-helpdesk,OU=Service Accounts,DC=corp,DC=example'
