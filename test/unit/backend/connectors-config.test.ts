@@ -1,5 +1,5 @@
 // Issue 4 / S3: one connectors file; secrets only by reference to the keychain.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -76,15 +76,14 @@ describe('connectors configuration', () => {
     expect(bad({ loginAttribute: 'employeeNumber' })).toThrow(/directory\.loginAttribute/)
     expect(bad({ agentSignIn: { groups: ['Service Desk'], roleGroups: {} } })).toThrow(/directory\.agents/)
     expect(bad({ agents: { base: 'ou=agents,dc=corp' }, agentSignIn: { groups: [], roleGroups: {} } })).toThrow(/directory\.agentSignIn\.groups/)
-    // The README's Active Directory example parses.
-    const ad = parseConnectorsConfig({ version: 1, directory: {
-      dialect: 'ad', url: 'ldaps://dc1.corp.example:636', bindDn: 'CN=svc-resetdesk,OU=Service Accounts,DC=corp,DC=example', bindPassword: { secret: 'ad-bind' },
-      callers: { base: 'OU=Staff,DC=corp,DC=example' }, agents: { base: 'OU=IT,DC=corp,DC=example' }, loginAttribute: 'sAMAccountName',
-      groups: { membership: 'memberOf', base: 'DC=corp,DC=example', nested: 'inChain' },
-      protectedGroups: ['CN=Domain Admins,CN=Users,DC=corp,DC=example'],
-      agentSignIn: { groups: ['CN=ResetDesk Agents,OU=Groups,DC=corp,DC=example'], roleGroups: { password_reset_service_desk: ['CN=Service Desk,OU=Groups,DC=corp,DC=example'] } },
-    } }, 'x')
-    expect(ad.directory!.groups).toMatchObject({ membership: 'memberOf', nested: 'inChain', nameAttribute: 'cn', maxDepth: 5 })
+  })
+
+  it("G2 the README's connectors examples (OpenLDAP and Active Directory) are valid as written", () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## Connect to your desk'), readme.indexOf('\n## ', readme.indexOf('## Connect to your desk') + 5))
+    const examples = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => parseConnectorsConfig(JSON.parse(m[1]!), 'README'))
+    expect(examples.map((c) => c.directory!.dialect)).toEqual(['openldap', 'ad'])
+    expect(examples[1]!.directory!.groups).toMatchObject({ membership: 'memberOf', nested: 'inChain', nameAttribute: 'cn', maxDepth: 5 })
   })
 
   it('a secret missing from the keychain fails the start with the entry name', async () => {
