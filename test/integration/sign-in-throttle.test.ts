@@ -26,7 +26,7 @@ for (const variant of storeVariants) {
       for (let i = 0; i < limit; i++) expect((await errorOf(wrong(`someone${i}`))).code).toBe('INVALID_CREDENTIALS')
       const e = await errorOf(fromConsole())
       expect(e.code).toBe('SIGN_IN_THROTTLED')
-      expect(e.details.retryAt).toBe(new Date(h.clock.now().getTime() + windowMs).toISOString())
+      expect(e.details.freesAt).toBe(new Date(h.clock.now().getTime() + windowMs).toISOString())
       const audit = await h.backend.store.db.selectFrom('audit').select(['outcome']).where('action', '=', 'session.sign_in').execute()
       expect(audit.filter((a) => a.outcome === 'throttled')).toHaveLength(1)
       h.clock.advance(windowMs + 1000)
@@ -80,7 +80,7 @@ describe.skipIf(pgVariant.skip !== null)('G3 sign-in throttle across two replica
 
   const post = async (url: string, username: string, password: string) => {
     const response = await fetch(`${url}/api/session/signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
-    return { status: response.status, body: (await response.json()) as { ok: boolean; error?: { code: string; details: { retryAt?: string } } } }
+    return { status: response.status, body: (await response.json()) as { ok: boolean; error?: { code: string; details: { freesAt?: string } } } }
   }
 
   it(`tries spread over both replicas add up: the ${limit + 1}th from one address is refused by either`, async () => {
@@ -91,7 +91,7 @@ describe.skipIf(pgVariant.skip !== null)('G3 sign-in throttle across two replica
     for (const replica of replicas) {
       const r = await post(replica.url, 'desk', 'desk-demo-2026')
       expect([r.status, r.body.error?.code]).toEqual([429, 'SIGN_IN_THROTTLED'])
-      expect(Date.parse(r.body.error!.details.retryAt!)).toBeGreaterThan(Date.now())
+      expect(Date.parse(r.body.error!.details.freesAt!)).toBeGreaterThan(Date.now())
     }
     for (const replica of replicas) expect(replica.output()).not.toContain('nobody')
   })

@@ -41,14 +41,14 @@ export async function reserveSignInTry(ctx: RuleContext, keys: SignInKeys): Prom
     for (const key of [...both].sort()) await ctx.store.lock(trx, `sign-in:${key}`)
     await trx.deleteFrom('sign_in_attempts').where('key', 'in', both).where('at', '<=', since).execute()
     const rows = await trx.selectFrom('sign_in_attempts').select(['key', 'at']).where('key', 'in', both).orderBy('at').execute()
-    let retryAt: string | null = null
+    let freesAt: string | null = null
     for (const key of both) {
       const at = rows.filter((r) => r.key === key).map((r) => r.at)
       if (at.length < limit) continue
       const frees = addMs(new Date(at[at.length - limit]!), windowMs).toISOString()
-      if (!retryAt || frees > retryAt) retryAt = frees
+      if (!freesAt || frees > freesAt) freesAt = frees
     }
-    if (retryAt) throw new AppError('SIGN_IN_THROTTLED', { retryAt })
+    if (freesAt) throw new AppError('SIGN_IN_THROTTLED', { freesAt })
     await trx.insertInto('sign_in_attempts').values(both.map((key, i) => ({ id: ids[i]!, key, at: now.toISOString() }))).execute()
   })
   return {
