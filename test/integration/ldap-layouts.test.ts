@@ -11,8 +11,8 @@ import { Attribute, Change, Client } from 'ldapts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeVariants } from '../helpers/stores'
 import { errorOf, latestCode, startHarness, type Harness } from '../helpers/backend-harness'
-import { slapd } from '../helpers/ldap-fixtures'
-import { slapdAccounts, startSlapd } from '../helpers/slapd'
+import { addPerson, asRoot, ldapConfig, slapd, uidLayout } from '../helpers/ldap-fixtures'
+import { ldapGroups, slapdAccounts, startSlapd } from '../helpers/slapd'
 import { startFakeAd, type AdEntry, type FakeAd, type WireFilter } from '../helpers/fake-ad'
 import { LdapDirectory, type LdapDirectoryConfig } from '../../electron/backend/directory/ldap-directory'
 import { directoryLayoutSchema, type DirectoryLayoutInput } from '../../electron/backend/directory/directory-layout'
@@ -38,6 +38,8 @@ interface Layout {
   stranger: Person
   /** The caller's group as a process names it. */
   staffGroup: string
+  /** Every group the agent is in, at any depth (their assignment groups). */
+  agentGroups: string[]
   /** The caller is locked in the directory now. */
   isLocked(): Promise<boolean>
   /** The caller can sign in with this password. */
@@ -64,6 +66,7 @@ function scenario(name: string, build: () => Promise<Layout & { dispose(): Promi
       agent = { agentId: null }
       const signedIn = await h.call(agent, 'session:signIn', { username: layout.agent.login, password: layout.agent.password })
       expect(signedIn.roles).toEqual(['password_reset_service_desk'])
+      expect([...signedIn.groups].sort()).toEqual([...layout.agentGroups].sort())
       const noRole = await errorOf(h.call({ agentId: null }, 'session:signIn', { username: layout.noRole.login, password: layout.noRole.password }))
       expect([noRole.code, noRole.details.missing]).toEqual(['NO_DESK_ROLE', 'role'])
       const stranger = await errorOf(h.call({ agentId: null }, 'session:signIn', { username: layout.stranger.login, password: layout.stranger.password }))
@@ -134,6 +137,8 @@ const corp = {
   tier1: `cn=Tier 1,ou=Directory Groups,${suffix}`,
   serviceDesk: `cn=Service Desk\\, Dublin,ou=Directory Groups,${suffix}`,
   staff: `cn=Staff,ou=Directory Groups,${suffix}`,
+  loopA: `cn=Loop A,ou=Directory Groups,${suffix}`,
+  loopB: `cn=Loop B,ou=Directory Groups,${suffix}`,
 }
 
 async function buildCorpSlapd() {
@@ -176,6 +181,10 @@ async function buildCorpSlapd() {
     await group(corp.tier1, 'Tier 1', [corp.agent, corp.stranger])
     await group(corp.serviceDesk, 'Service Desk, Dublin', [corp.tier1])
     await group(corp.staff, 'Staff', [corp.caller])
+    // A cycle above the agent's groups: the recursive search must end, each group once.
+    await group(corp.loopA, 'Loop A', [corp.serviceDesk])
+    await group(corp.loopB, 'Loop B', [corp.loopA])
+    await c.modify(corp.loopA, new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [corp.loopB] }) }))
   })
   // ppolicy: three bad binds lock the caller.
   for (let i = 0; i < 3; i++) await bind(corp.caller, 'wrong-password')
@@ -197,6 +206,7 @@ async function buildCorpSlapd() {
     noRole: { login: 'Nora Norole', password: people.noRole },
     stranger: { login: 'Sam Stranger', password: people.stranger },
     staffGroup: `CN=Staff,OU=Directory Groups,O=Example Corp`,
+    agentGroups: ['Desk Agents', 'Tier 1', 'Service Desk, Dublin', 'Loop A', 'Loop B'],
     isLocked: () => asRoot(async (c) => {
       const { searchEntries } = await c.search(corp.caller, { scope: 'base', attributes: ['pwdAccountLockedTime'] })
       const v = searchEntries[0]!.pwdAccountLockedTime
@@ -263,6 +273,7 @@ async function buildFakeAd() {
     noRole: { login: 'nora.norole@corp.example', password: people.noRole },
     stranger: { login: 'sam.stranger@corp.example', password: people.stranger },
     staffGroup: 'Staff',
+    agentGroups: ['ResetDesk Agents', 'Tier 1', 'Service Desk'],
     isLocked: async () => Number(String(callerEntry.attrs.lockoutTime![0])) > 0,
     canBind: async (password: string) => callerEntry.password === password,
     dispose: () => server.close(),
@@ -291,5 +302,17 @@ describe('G2 an Active Directory layout (loopback LDAPS stand-in)', () => {
     expect(reset.changes[0]!.values[0]!.toString('utf16le')).toBe(`"${NEW_PASSWORD}"`)
     // No bind ever went out with an empty password.
     expect(server.binds.length).toBeGreaterThan(0)
+  })
+})
+
+describe.skipIf(slapd().missing !== null)('G2 posixGroup membership by name (memberUid) on the uid layout', () => {
+  it('reads groups whose memberUid holds the person\'s uid, and a protected group named by DN', async () => {
+    const person = await addPerson({ prefix: 'posix' })
+    const gdn = `cn=posix-${person.uid},${ldapGroups}`
+    await asRoot((c) => c.add(gdn, { objectClass: ['posixGroup'], cn: `posix-${person.uid}`, gidNumber: '5000', memberUid: person.uid }))
+    const ldap = new LdapDirectory(ldapConfig({}, { ...uidLayout, groups: { membership: 'memberUid', base: ldapGroups, filter: '(objectClass=posixGroup)' }, protectedGroups: [gdn.toUpperCase()] }), silent)
+    const user = await ldap.get(person.id)
+    expect(user).toMatchObject({ groups: [`posix-${person.uid}`], protected: true })
+    expect(user!.groupDns!.map((d) => d.toLowerCase())).toEqual([gdn.toLowerCase()])
   })
 })
