@@ -131,6 +131,18 @@ export const errorCatalogue = {
     message: 'This is available only on the demo desk.',
     next: 'Use the real mailbox or phone of the user.',
   },
+  DESK_ALREADY_SET: {
+    message: 'This console is already set up for a desk.',
+    next: 'To change it, edit settings.json or connectors.json in the data folder, then restart ResetDesk.',
+  },
+  SETTINGS_UNWRITABLE: {
+    message: 'ResetDesk could not save its settings.',
+    next: 'Check that settings.json in the data folder is valid JSON and writable, then try again.',
+  },
+  DESK_SECRET_INVALID: {
+    message: "The desk's keying secret in the system keychain is damaged.",
+    next: 'Delete the keychain entry "backend-keying-secret" (service ResetDesk) and restart; codes and links sent before then stop working.',
+  },
   INVALID_INPUT: {
     message: 'Some of the information entered is not valid.',
     next: 'Correct the highlighted fields and try again.',

@@ -11,6 +11,7 @@ import { checkPolicy, runReset } from './rules/reset'
 import { signIn, signOut } from './rules/sessions'
 import { answerQuestions, checkCode, confirmPersonalData, sendCode, verifyPersonalData } from './rules/verification'
 import type { OutboxNotifier } from './notify/outbox-notifier'
+import { demoAccountHints } from './demo/seed'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -84,6 +85,10 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     // nothing about the console it serves (kiosk is a machine's setting, read by main): it
     // answers "an ordinary console", and main replaces this entry with the settings it loaded
     // (electron/main/index.ts) before handing the operations to the router.
-    'console:settings': async () => ordinaryConsoleSettings,
+    'console:settings': async () => ({ ...ordinaryConsoleSettings, desk: ctx.demo ? { mode: 'demo', accounts: demoAccountHints } : { mode: 'real' } }),
+    // G1: the desk is chosen by the console that embeds a backend (main), never through a backend.
+    'console:chooseDesk': async () => {
+      throw new AppError('DESK_ALREADY_SET')
+    },
   }
 }

@@ -30,6 +30,7 @@ export const channelNames = [
   'carriers:list',
   'demo:mailbox',
   'console:settings',
+  'console:chooseDesk',
 ] as const satisfies readonly Channel[]
 
 /** The one IPC channel the preload and main use; the contract channel travels as an argument. */

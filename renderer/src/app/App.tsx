@@ -5,6 +5,8 @@ import { ordinaryConsoleSettings } from '../../../shared/ipc/contract'
 import { call } from '../api/client'
 import { consoleQueries, sessionQueries } from '../api/queries'
 import { SignIn } from '../features/signin/SignIn'
+import { FirstRun } from '../features/first-run/FirstRun'
+import { DemoAccounts } from '../features/first-run/DemoAccounts'
 import { RecordList } from '../features/records/RecordList'
 import { RecordView } from '../features/records/RecordView'
 import { CallerSimulator } from '../features/simulator/CallerSimulator'
@@ -34,7 +36,7 @@ export function App() {
     await call('session:signOut', {}).catch(() => undefined)
     useFlowStore.getState().reset()
     queryClient.clear()
-    queryClient.setQueryData(consoleQueries.settings().queryKey, { kiosk })
+    queryClient.setQueryData(consoleQueries.settings().queryKey, { kiosk, desk: settings.data?.desk })
     queryClient.setQueryData(sessionQueries.current().queryKey, null)
     setView({ name: 'list', kind: 'incident' })
     setNotice(why)
@@ -46,7 +48,10 @@ export function App() {
   }, [agent])
 
   if (session.isPending || settings.isPending) return <p className="loading">Loading…</p>
-  if (!agent) return <SignIn notice={notice} />
+  // G1: a first run chooses its desk before anyone can sign in; the demo desk hints its accounts.
+  const desk = settings.data?.desk
+  if (!agent && desk?.mode === 'first-run') return <FirstRun desk={desk} />
+  if (!agent) return <SignIn notice={notice}>{desk?.mode === 'demo' && <DemoAccounts accounts={desk.accounts} />}</SignIn>
 
   return (
     <div className="shell">
