@@ -11,7 +11,7 @@ import { ErrorNotice } from '../../components/ErrorNotice'
 
 type FirstRunView = Extract<DeskView, { mode: 'first-run' }>
 
-const remoteExample = '{ "backend": { "mode": "remote", "url": "https://resetdesk.corp.example" } }'
+const remoteExample = JSON.stringify({ backend: { mode: 'remote', url: 'https://resetdesk.corp.example' } }, null, 2)
 
 export function FirstRun({ desk }: { desk: FirstRunView }) {
   const queryClient = useQueryClient()
