@@ -141,7 +141,7 @@ export const errorCatalogue = {
   },
   DESK_SECRET_INVALID: {
     message: "The desk's keying secret in the system keychain is damaged.",
-    next: 'Delete the keychain entry "backend-keying-secret" (service ResetDesk) and restart; codes and links sent before then stop working.',
+    next: 'Delete the keychain entry "backend-secret" (service ResetDesk) and restart; codes and links sent before then stop working.',
   },
   INVALID_INPUT: {
     message: 'Some of the information entered is not valid.',

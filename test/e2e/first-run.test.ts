@@ -36,7 +36,12 @@ describe.skipIf(missing)('G1 first run: demo or real', () => {
     await page.goto(h.url)
     return page
   }
-  const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')
+  /** Waits until the focused element is this tag with this text (or label); fails the test on timeout. */
+  const expectFocus = async (page: Page, tag: string, name: string) => {
+    const focused = () => page.evaluate(() => `${document.activeElement?.tagName}: ${document.activeElement?.textContent?.trim() || document.activeElement?.getAttribute('autocomplete')}`)
+    await page.waitForFunction(([t, n]) => document.activeElement?.tagName === t && (document.activeElement?.textContent?.trim() || document.activeElement?.getAttribute('autocomplete')) === n, [tag, name], { timeout: 5_000 }).catch(() => undefined)
+    expect(await focused()).toBe(`${tag}: ${name}`)
+  }
   const agents = () => host!.backend.store.db.selectFrom('agents').select('username').execute()
 
   it('shows the first-run screen, explains connecting, then by keyboard seeds the demo desk where `desk` signs in', async () => {
@@ -46,15 +51,15 @@ describe.skipIf(missing)('G1 first run: demo or real', () => {
     expect(await page.getByLabel('User name').count()).toBe(0)
     expect(await agents()).toEqual([])
     expect(await seriousAxeViolations(page)).toEqual([])
-    expect(await focusedText(page)).toBe('Try the demo desk')
+    await expectFocus(page, 'BUTTON', 'Try the demo desk')
     await screenshot(page, 'first-run-choice')
 
     // "Connect to your desk": where connectors.json and the remote setting go on this machine.
     await page.keyboard.press('Tab')
-    expect(await focusedText(page)).toBe('Connect to your desk')
+    await expectFocus(page, 'BUTTON', 'Connect to your desk')
     await page.keyboard.press('Enter')
     await visible(page.getByRole('heading', { level: 1, name: 'Connect to your desk' }))
-    expect(await focusedText(page)).toBe('Connect to your desk')
+    await expectFocus(page, 'H1', 'Connect to your desk')
     expect(await page.getByTestId('connectors-file').innerText()).toBe(join(host.dataDir, 'connectors.json'))
     await visible(page.getByText(join(host.dataDir, 'settings.json')))
     await visible(page.getByText('"mode": "remote"'))
@@ -62,15 +67,15 @@ describe.skipIf(missing)('G1 first run: demo or real', () => {
     expect(await seriousAxeViolations(page)).toEqual([])
     await screenshot(page, 'first-run-connect')
     await page.keyboard.press('Tab')
-    expect(await focusedText(page)).toBe('Back to the choice')
+    await expectFocus(page, 'BUTTON', 'Back to the choice')
     await page.keyboard.press('Enter')
     await visible(page.getByRole('heading', { level: 1, name: 'Welcome to ResetDesk' }))
-    expect(await focusedText(page)).toBe('Connect to your desk')
+    await expectFocus(page, 'BUTTON', 'Connect to your desk')
     expect(await agents()).toEqual([])
 
     // "Try the demo desk": seeded into the running backend, the choice recorded, sign-in hinted.
     await page.keyboard.press('Shift+Tab')
-    expect(await focusedText(page)).toBe('Try the demo desk')
+    await expectFocus(page, 'BUTTON', 'Try the demo desk')
     await page.keyboard.press('Enter')
     await visible(page.getByLabel('User name'))
     const hints = page.getByRole('region', { name: 'Demo desk accounts' })
@@ -81,6 +86,7 @@ describe.skipIf(missing)('G1 first run: demo or real', () => {
     await screenshot(page, 'first-run-demo-signin')
 
     // Sign in as `desk` by keyboard: the user name field has focus.
+    await expectFocus(page, 'INPUT', 'username')
     await page.keyboard.type('desk')
     await page.keyboard.press('Tab')
     await page.keyboard.type('desk-demo-2026')

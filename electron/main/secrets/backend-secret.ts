@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/errors'
 import type { SecretStore } from './secret-store'
 
 /** The keychain account (service "ResetDesk"); named in DESK_SECRET_INVALID's advice. */
-export const backendSecretAccount = 'backend-keying-secret'
+export const backendSecretAccount = 'backend-secret'
 const secretBytes = 32
 
 /**
