@@ -2,7 +2,7 @@
 // shows the first-run screen, not sign-in; "Connect to your desk" says where the files go on
 // this machine; "Try the demo desk" seeds the demo desk, records the choice and shows sign-in
 // with the demo accounts; then `desk` signs in on the demo desk. All by keyboard, axe clean (B8).
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext } from 'playwright-core'
@@ -96,6 +96,27 @@ describe.skipIf(missing)('G1 first run: demo or real', () => {
     // Signed out, the console still knows it is the demo desk.
     await page.getByRole('button', { name: 'Sign out' }).click()
     await visible(page.getByRole('region', { name: 'Demo desk accounts' }))
+  })
+
+  it('a choice that cannot be saved is a catalogue error, seeds nothing, keeps focus, and can be retried', async () => {
+    host = await startHost({ firstRun: true })
+    // The agent's own settings.json, broken: main must not overwrite it.
+    writeFileSync(join(host.dataDir, 'settings.json'), '{ "kiosk": ')
+    const page = await open(host)
+    await expectFocus(page, 'BUTTON', 'Try the demo desk')
+    await page.keyboard.press('Enter')
+    const alert = page.getByRole('alert')
+    await visible(alert.getByText('ResetDesk could not save its settings.'))
+    expect(await alert.getAttribute('data-code')).toBe('SETTINGS_UNWRITABLE')
+    expect(await agents()).toEqual([])
+    expect(readFileSync(join(host.dataDir, 'settings.json'), 'utf8')).toBe('{ "kiosk": ')
+    await expectFocus(page, 'BUTTON', 'Try the demo desk')
+    expect(await seriousAxeViolations(page)).toEqual([])
+
+    rmSync(join(host.dataDir, 'settings.json'))
+    await page.keyboard.press('Enter')
+    await visible(page.getByRole('region', { name: 'Demo desk accounts' }))
+    expect((await agents()).length).toBeGreaterThan(0)
   })
 
   it('a real desk shows sign-in with no demo accounts and no first-run choice', async () => {

@@ -84,7 +84,8 @@ export function FirstRun({ desk }: { desk: FirstRunView }) {
       <p>This console has no desk yet. Choose how to start.</p>
       <ul className="first-run-choices">
         <li>
-          <button type="button" className="primary" autoFocus aria-describedby="demo-choice" disabled={choose.isPending} onClick={() => choose.mutate()}>
+          {/* aria-disabled, not disabled, while seeding: the button keeps focus, so a failure leaves the keyboard where it was. */}
+          <button type="button" className="primary" autoFocus aria-describedby="demo-choice" aria-disabled={choose.isPending} onClick={() => choose.isPending || choose.mutate()}>
             Try the demo desk
           </button>
           <p id="demo-choice" className="muted">
@@ -92,7 +93,7 @@ export function FirstRun({ desk }: { desk: FirstRunView }) {
           </p>
         </li>
         <li>
-          <button type="button" ref={connectButton} aria-describedby="connect-choice" disabled={choose.isPending} onClick={() => setPage('connect')}>
+          <button type="button" ref={connectButton} aria-describedby="connect-choice" aria-disabled={choose.isPending} onClick={() => choose.isPending || setPage('connect')}>
             Connect to your desk
           </button>
           <p id="connect-choice" className="muted">
