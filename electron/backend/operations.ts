@@ -84,7 +84,8 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     },
     // The contract is one map, so every Operations answers every channel. The backend knows
     // nothing about the console it serves (kiosk is a machine's setting, read by main): it
-    // answers "an ordinary console", and main replaces this entry with the settings it loaded
+    // answers "an ordinary console" on the desk its store holds (G1: demo or real), and main
+    // replaces this entry with the settings it loaded
     // (electron/main/index.ts) before handing the operations to the router.
     'console:settings': async () => ({ ...ordinaryConsoleSettings, desk: ctx.demo ? { mode: 'demo', accounts: demoAccountHints } : { mode: 'real' } }),
     // G1: the desk is chosen by the console that embeds a backend (main), never through a backend.
