@@ -10,6 +10,8 @@ export const channelNames = [
   'session:signOut',
   'records:list',
   'records:get',
+  'records:createInteraction',
+  'records:assignToMe',
   'users:search',
   'processes:forUser',
   'flow:start',
