@@ -3,29 +3,15 @@
 // it may not, the view says why and offers "Assign to me" (G5) when the record is in one's groups.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useId, useRef, useState } from 'react'
-import { resetRoles, type CallerRef, type RecordDetail } from '../../../../shared/domain/types'
+import { resetRoles, type RecordDetail } from '../../../../shared/domain/types'
 import { errorCatalogue } from '../../../../shared/errors'
 import { call } from '../../api/client'
 import { recordQueries } from '../../api/queries'
+import { callerLabel } from './caller-label'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { useFlowStore } from '../../stores/flow-store'
 import { Sensitive } from '../../components/Sensitive'
 import { Wizard, useCancelFlow } from '../wizard/Wizard'
-
-/** The caller as the directory knows them today, or why they cannot be shown so. */
-export function callerLabel(c: CallerRef): string {
-  const recorded = c.nameAtTime ?? 'Unknown caller'
-  switch (c.status) {
-    case 'resolved':
-      return c.currentName === c.nameAtTime || !c.nameAtTime ? c.currentName! : `${c.currentName} (recorded as ${c.nameAtTime})`
-    case 'not_found':
-      return `${recorded} (not found in the directory)`
-    case 'unmatched':
-      return `${recorded} (not matched to a directory user)`
-    case 'unavailable':
-      return `${recorded} (directory unavailable, not checked)`
-  }
-}
 
 /** G5: take the record; the view and every list then show the new assignee. */
 function useAssignToMe(recordId: string) {
