@@ -4,7 +4,7 @@
 // axe is clean on the new-interaction dialog and on the record view.
 import { beforeEach, describe, expect, it } from 'vitest'
 import {
-  consolePerTest, e2eMissingReason, identify, methodCard, openRecord, screenshot,
+  consolePerTest, e2eMissingReason, identify, methodCard, openConsole, openRecord, screenshot,
   seriousAxeViolations, startWizard, visible, type BrowserHost, type Page,
 } from './host/fixture'
 
@@ -128,5 +128,22 @@ describe.skipIf(missing)('G5 interactions and assignment in the console', () => 
     await page.getByRole('list', { name: 'Matching users' }).getByRole('button', { name: /Alex Morgan/ }).click()
     expect(await page.getByTestId('selected-user').innerText()).toBe('Alex Morgan')
     expect(await seriousAxeViolations(page)).toEqual([])
+  })
+
+  it('names the missing role where R1 refuses a reset for want of one, and offers nothing to take', async () => {
+    const browser = page.context().browser()!
+    const viewer = await openConsole(browser, host, 'viewer')
+    try {
+      await openRecord(viewer.page, 'INC0010149') // assigned to the viewer, who holds no reset role
+      const refusal = viewer.page.getByTestId('reset-refusal')
+      await visible(refusal)
+      expect(await refusal.innerText()).toContain('does not hold a password reset role. It needs one of: password_reset_service_desk, password_reset_admin.')
+      expect(await refusal.getByRole('button').count()).toBe(0)
+      expect(await viewer.page.getByRole('button', { name: /New interaction/ }).count()).toBe(0)
+      expect(await seriousAxeViolations(viewer.page)).toEqual([])
+      expect(viewer.pageErrors).toEqual([])
+    } finally {
+      await viewer.context.close()
+    }
   })
 })
