@@ -118,6 +118,19 @@ for (const variant of storeVariants) {
       expect((await auditOf(recordId)).length).toBe(count)
     })
 
+    it('concurrent "Assign to me" on one record: each change audited, every from the previous to', async () => {
+      const supervisor = await h.signIn('super')
+      const record = await db().selectFrom('records').select(['id', 'assigned_to']).where('assignment_group', '=', 'Service Desk').where('assigned_to', 'is', null).limit(1).executeTakeFirstOrThrow()
+      await Promise.all([desk, admin, supervisor].map((agent) => h.call(agent, 'records:assignToMe', { recordId: record.id })))
+      const changes = (await auditOf(record.id)).filter((a) => a.action === 'record.assign').map((a) => JSON.parse(a.detail) as { from: string | null; to: string })
+      expect(changes).toHaveLength(3)
+      expect(changes[0]!.from).toBeNull()
+      for (let i = 1; i < changes.length; i++) expect(changes[i]!.from).toBe(changes[i - 1]!.to)
+      const final = await db().selectFrom('records').select('assigned_to').where('id', '=', record.id).executeTakeFirstOrThrow()
+      expect(final.assigned_to).toBe(changes[2]!.to)
+      expect(new Set(changes.map((c) => c.to))).toEqual(new Set(['agent-desk', 'agent-admin', 'agent-super']))
+    })
+
     it('a flow stranded by a reassignment made elsewhere is closed when the new assignee starts', async () => {
       const recordId = (await h.call(desk, 'records:list', { kind: 'incident', filter: 'assigned_to_me', limit: 5 })).rows[3]!.id
       const flow = await h.call(desk, 'flow:start', { recordId, userId: 'user-taylor-tanaka', processId: 'proc-standard' })
