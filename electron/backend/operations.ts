@@ -6,7 +6,7 @@ import { exportAudit, listAudit, verifyAudit } from './rules/audit-log'
 import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
 import { approveFlow, exitFlow, getFlow, pendingApprovals, recordAudit, startFlow } from './rules/flows'
-import { getRecord, listRecords, processesForUser, searchUsers } from './rules/records'
+import { countRecords, getRecord, listRecords, processesForUser, searchUsers } from './rules/records'
 import { assignToMe } from './records/assign'
 import { createInteraction } from './records/create'
 import { checkPolicy, runReset } from './rules/reset'
@@ -42,6 +42,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       return {}
     },
     'records:list': (s, input) => listRecords(ctx, agentOf(s), input),
+    'records:count': (s, input) => countRecords(ctx, agentOf(s), input),
     'records:get': (s, { recordId }) => getRecord(ctx, agentOf(s), recordId),
     'records:createInteraction': (s, input) => createInteraction(ctx, agentOf(s), input),
     'records:assignToMe': async (s, { recordId }) => {
