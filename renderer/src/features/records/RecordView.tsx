@@ -20,7 +20,8 @@ function useAssignToMe(recordId: string) {
     mutationFn: () => call('records:assignToMe', { recordId }),
     onSuccess: (detail) => {
       queryClient.setQueryData(recordQueries.detail(recordId).queryKey, detail)
-      void queryClient.invalidateQueries({ queryKey: [...recordQueries.all(), 'list'] })
+      // Every list and count may change (assigned to me, my groups); this record's view is fresh.
+      void queryClient.invalidateQueries({ queryKey: recordQueries.all(), predicate: (q) => q.queryKey[1] !== 'detail' })
     },
   })
 }
