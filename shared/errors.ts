@@ -23,6 +23,14 @@ export const errorCatalogue = {
     message: 'Your role does not allow this action.',
     next: 'Ask a supervisor or administrator to do it.',
   },
+  NOT_IN_GROUP: {
+    message: 'This record belongs to an assignment group you are not a member of.',
+    next: 'Ask a member of that group, or a supervisor, to take it.',
+  },
+  RECORD_REASSIGNED: {
+    message: 'This record was assigned to another agent, so this password reset flow was closed.',
+    next: 'Nothing more was changed. Assign the record to yourself to start a new flow.',
+  },
   RECORD_NOT_FOUND: {
     message: 'The record was not found.',
     next: 'Refresh the list; the record may have been closed or removed.',

@@ -7,6 +7,8 @@ import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
 import { approveFlow, exitFlow, getFlow, pendingApprovals, recordAudit, startFlow } from './rules/flows'
 import { countRecords, getRecord, listRecords, processesForUser, searchUsers } from './rules/records'
+import { assignToMe } from './records/assign'
+import { createInteraction } from './records/create'
 import { checkPolicy, runReset } from './rules/reset'
 import { signIn, signOut } from './rules/sessions'
 import { answerQuestions, checkCode, confirmPersonalData, sendCode, verifyPersonalData } from './rules/verification'
@@ -43,6 +45,11 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'records:list': (s, input) => listRecords(ctx, agentOf(s), input),
     'records:count': (s, input) => countRecords(ctx, agentOf(s), input),
     'records:get': (s, { recordId }) => getRecord(ctx, agentOf(s), recordId),
+    'records:createInteraction': (s, input) => createInteraction(ctx, agentOf(s), input),
+    'records:assignToMe': async (s, { recordId }) => {
+      await assignToMe(ctx, agentOf(s), recordId)
+      return getRecord(ctx, agentOf(s), recordId)
+    },
     'users:search': (s, input) => searchUsers(ctx, agentOf(s), input),
     'processes:forUser': (s, { userId }) => processesForUser(ctx, agentOf(s), userId),
     'flow:start': (s, input) => startFlow(ctx, agentOf(s), input),

@@ -9,6 +9,7 @@ import {
   carrierSchema,
   codeMethodSchema,
   flowViewSchema,
+  interactionChannelSchema,
   outboxMessageSchema,
   processOptionSchema,
   recordDetailSchema,
@@ -106,6 +107,22 @@ export const contract = {
     }),
   },
   'records:get': { input: z.object({ recordId: id }).strict(), output: recordDetailSchema },
+  /** G5: a call or a walk-up starts here: an interaction for a directory caller, assigned to the agent. */
+  'records:createInteraction': {
+    input: z
+      .object({
+        channel: interactionChannelSchema,
+        /** DirectoryUser.id of the caller, as `users:search` returned it. */
+        callerId: id,
+        // One line, no control characters (F7: no NUL reaches the store).
+        shortDescription: z.string().trim().min(1).max(160).regex(/^[^\p{Cc}]*$/u, 'one line of text'),
+        description: z.string().trim().max(4000).regex(/^[^\0]*$/, 'no NUL bytes').default(''),
+      })
+      .strict(),
+    output: recordSummarySchema,
+  },
+  /** G5: take a record of one of one's groups (audited as record.assign). */
+  'records:assignToMe': { input: z.object({ recordId: id }).strict(), output: recordDetailSchema },
 
   'users:search': {
     input: z.object({ q: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),

@@ -7,6 +7,7 @@ import type { Process } from '../../../shared/domain/types'
 import { processSchema } from '../../../shared/domain/types'
 import { foldAnswer, slowHash, type HashCost } from '../crypto/secrets'
 import { processRow } from '../rules/processes'
+import { searchTextOf } from '../records/search-text'
 
 /** The demo agents; their passwords are printed in the README (demo desk only). */
 export const demoAgents = [
@@ -167,18 +168,20 @@ export function generateRecords(opts: { incidents: number; interactions: number;
         state, active: state === 'Resolved' || state === 'Closed' ? 0 : 1, priority: 1 + Math.floor(rand() * 5), channel: null,
         assignment_group: assignee ? assignee.groups[0]! : pick(rand, groups),
         assigned_to: assignee?.id ?? null, assigned_to_name: assignee?.displayName ?? null, opened_at: opened.toISOString(),
-        search_text: `${number} ${caller.displayName} ${short} ${description}`.toLowerCase(),
+        search_text: searchTextOf({ number, callerName: caller.displayName, shortDescription: short, description }),
       })
     } else {
       const short = pick(rand, interactionTopics)
       const channel = pick(rand, ['phone', 'phone', 'chat', 'walk-up'] as const)
       const state = pick(rand, ['New', 'Work in Progress', 'Work in Progress', 'Closed Complete'] as const)
       const number = `IMS${String(n).padStart(7, '0')}`
+      const shortDescription = `${short} (${channel})`
+      const description = `${channel} contact from ${caller.displayName}: ${short.toLowerCase()}.`
       records.push({
-        id: `ims-${n}`, kind, number, short_description: `${short} (${channel})`, description: `${channel} contact from ${caller.displayName}: ${short.toLowerCase()}.`,
+        id: `ims-${n}`, kind, number, short_description: shortDescription, description,
         caller_id: caller.id, caller_name: caller.displayName, state, active: state === 'Closed Complete' ? 0 : 1, priority: null, channel,
         assignment_group: 'Service Desk', assigned_to: assignee?.id ?? null, assigned_to_name: assignee?.displayName ?? null,
-        opened_at: opened.toISOString(), search_text: `${number} ${caller.displayName} ${short} ${channel}`.toLowerCase(),
+        opened_at: opened.toISOString(), search_text: searchTextOf({ number, callerName: caller.displayName, shortDescription, description }),
       })
     }
   }

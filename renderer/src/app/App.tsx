@@ -15,9 +15,10 @@ import { ConnectionBanner } from '../components/ConnectionBanner'
 import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
 import { AuditLog } from '../features/audit/AuditLog'
 import { PresenterToggle } from '../components/PresenterToggle'
+import { NewInteraction } from '../features/interactions/NewInteraction'
 import { idleLockNotice, useIdleLock, useKioskCopyGuard } from './use-idle-lock'
 
-type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string } | { name: 'approvals'; kind: RecordKind } | { name: 'audit'; kind: RecordKind }
+type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string; focusActions?: boolean } | { name: 'approvals'; kind: RecordKind } | { name: 'audit'; kind: RecordKind }
 
 export function App() {
   const session = useQuery(sessionQueries.current())
@@ -60,6 +61,7 @@ export function App() {
         <span className="brand">ResetDesk</span>
         {agent.demo && <span className="badge">Demo desk</span>}
         <span className="agent">Signed in as {agent.displayName}</span>
+        {agent.roles.length > 0 && <NewInteraction onCreated={(recordId) => setView({ name: 'record', kind: 'interaction', recordId, focusActions: true })} />}
         <PresenterToggle />
         {kiosk.enabled ? (
           <button type="button" onClick={() => void signOut('Visit ended; everything about the last visitor was cleared.')}>
@@ -108,7 +110,7 @@ export function App() {
         ) : view.name === 'list' ? (
           <RecordList kind={view.kind} onOpen={(recordId) => setView({ name: 'record', kind: view.kind, recordId })} />
         ) : (
-          <RecordView recordId={view.recordId} onBack={() => setView({ name: 'list', kind: view.kind })} />
+          <RecordView key={view.recordId} recordId={view.recordId} focusActions={view.focusActions} onBack={() => setView({ name: 'list', kind: view.kind })} />
         )}
       </main>
       {agent.demo && <CallerSimulator />}
