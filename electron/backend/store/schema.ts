@@ -182,6 +182,12 @@ export interface SessionTokensTable {
   used_at: string | null
 }
 
+/** G5: the last number handed out per prefix (INC, IMS). */
+export interface RecordNumbersTable {
+  prefix: string
+  last: number
+}
+
 /** G3: one sign-in try (reserved before the password is checked; removed again on success). */
 export interface SignInAttemptsTable {
   id: string
@@ -198,6 +204,7 @@ export interface DB {
   security_answers: SecurityAnswersTable
   processes: ProcessesTable
   records: RecordsTable
+  record_numbers: RecordNumbersTable
   record_activity: RecordActivityTable
   flows: FlowsTable
   codes: CodesTable
