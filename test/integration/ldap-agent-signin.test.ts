@@ -11,6 +11,7 @@ import { ldapHelpdesk } from '../helpers/slapd'
 import { freePort } from '../helpers/service'
 import { errorOf } from '../helpers/backend-harness'
 import { LdapDirectory } from '../../electron/backend/directory/ldap-directory'
+import { createBackend } from '../../electron/backend/index'
 import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
 import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
 import { nodeFetch } from '../helpers/transports'
@@ -39,13 +40,21 @@ describe.skipIf(slapd().missing !== null)('agents sign in with directory credent
         agentSignIn: { groups: ['Service Desk'], roleGroups: { password_reset_service_desk: ['RD Service Desk'], password_reset_admin: ['RD Admins'] } },
       },
     }))
+    // A real desk has no demo data (G1): its one record, in the agents' directory group, is put in
+    // the store before the server starts.
+    const seeding = await createBackend({ store: { kind: 'sqlite', file: join(dir, 'server.sqlite') }, hashCost: { N: 1024 }, log: silent })
+    await seeding.store.db.insertInto('records').values({
+      id: 'rec-dir-1', kind: 'incident', number: 'INC0090001', short_description: 'Cannot sign in', description: '', caller_id: null, caller_name: null,
+      state: 'new', active: 1, priority: 3, channel: null, assignment_group: 'Service Desk', assigned_to: null, assigned_to_name: null,
+      opened_at: new Date().toISOString(), search_text: 'inc0090001 cannot sign in',
+    }).execute()
+    await seeding.close()
     const port = await freePort()
     server = spawn(process.execPath, ['--import', 'tsx', 'electron/backend/http/main.ts'], {
       env: {
         ...process.env,
         RESETDESK_SQLITE_FILE: join(dir, 'server.sqlite'),
         RESETDESK_SECRET: randomBytes(32).toString('base64'),
-        RESETDESK_DEMO: '1',
         RESETDESK_HASH_COST_LOG2: '10',
         RESETDESK_PORT: String(port),
         RESETDESK_CONNECTORS_FILE: join(dir, 'connectors.json'),
@@ -86,7 +95,7 @@ describe.skipIf(slapd().missing !== null)('agents sign in with directory credent
     const c = connect()
     expect((await errorOf(c.ops['session:signIn'](c.session, { username: agent.uid, password: 'not-it' }))).code).toBe('INVALID_CREDENTIALS')
     expect((await errorOf(c.ops['session:signIn'](c.session, { username: 'nobody-here', password: 'whatever' }))).code).toBe('INVALID_CREDENTIALS')
-    // The local demo accounts do not work once the directory signs agents in.
+    // No demo accounts beside a directory (G1): the README's demo password is refused.
     expect((await errorOf(c.ops['session:signIn'](c.session, { username: 'desk', password: 'desk-demo-2026' }))).code).toBe('INVALID_CREDENTIALS')
   })
 
