@@ -131,6 +131,18 @@ export const errorCatalogue = {
     message: 'This is available only on the demo desk.',
     next: 'Use the real mailbox or phone of the user.',
   },
+  PROCESS_NOT_FOUND: {
+    message: 'The password reset process was not found.',
+    next: 'Refresh the list; another administrator may have deleted it.',
+  },
+  PROCESS_DISABLED: {
+    message: 'This password reset process has been disabled by an administrator.',
+    next: 'Choose another process for this user.',
+  },
+  PROCESS_IN_USE: {
+    message: 'This process has been used by reset flows, so it cannot be deleted.',
+    next: 'Disable it instead: it is then no longer offered, and its history stays intact.',
+  },
   INVALID_INPUT: {
     message: 'Some of the information entered is not valid.',
     next: 'Correct the highlighted fields and try again.',

@@ -30,6 +30,13 @@ export const channelNames = [
   'carriers:list',
   'demo:mailbox',
   'console:settings',
+  'admin:processes:list',
+  'admin:processes:save',
+  'admin:processes:setEnabled',
+  'admin:processes:delete',
+  'admin:credentialStores:list',
+  'admin:settings:get',
+  'admin:settings:save',
 ] as const satisfies readonly Channel[]
 
 /** The one IPC channel the preload and main use; the contract channel travels as an argument. */
