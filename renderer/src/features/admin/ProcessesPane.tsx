@@ -18,6 +18,7 @@ export function ProcessesPane() {
   const [status, setStatus] = useState('')
   const [toDelete, setToDelete] = useState<AdminProcess | null>(null)
   const dialog = useRef<HTMLDialogElement>(null)
+  const cancelDelete = useRef<HTMLButtonElement>(null)
   const listHeading = useRef<HTMLHeadingElement>(null)
 
   const setEnabled = useMutation({
@@ -43,6 +44,8 @@ export function ProcessesPane() {
     setToDelete(p)
     // The platform's modal dialog: focus moves in, the rest of the page is inert, Escape closes.
     dialog.current?.showModal()
+    // A destructive question starts on the safe answer.
+    cancelDelete.current?.focus()
   }
 
   if (editing) {
@@ -135,7 +138,7 @@ export function ProcessesPane() {
           <button type="button" className="primary" disabled={remove.isPending} onClick={() => toDelete && remove.mutate(toDelete)}>
             Delete process
           </button>
-          <button type="button" autoFocus onClick={() => dialog.current?.close()}>
+          <button type="button" ref={cancelDelete} onClick={() => dialog.current?.close()}>
             Cancel
           </button>
         </div>
