@@ -151,6 +151,18 @@ export const errorCatalogue = {
     message: "The desk's keying secret in the system keychain is damaged.",
     next: 'Delete the keychain entry "backend-secret" (service ResetDesk) and restart; codes and links sent before then stop working.',
   },
+  PROCESS_NOT_FOUND: {
+    message: 'The password reset process was not found.',
+    next: 'Refresh the list; another administrator may have deleted it.',
+  },
+  PROCESS_DISABLED: {
+    message: 'This password reset process has been disabled by an administrator.',
+    next: 'Choose another process for this user.',
+  },
+  PROCESS_IN_USE: {
+    message: 'This process has been used by reset flows, so it cannot be deleted.',
+    next: 'Disable it instead: it is then no longer offered, and its history stays intact.',
+  },
   INVALID_INPUT: {
     message: 'Some of the information entered is not valid.',
     next: 'Correct the highlighted fields and try again.',

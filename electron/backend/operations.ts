@@ -14,6 +14,7 @@ import { signIn, signOut } from './rules/sessions'
 import { answerQuestions, checkCode, confirmPersonalData, sendCode, verifyPersonalData } from './rules/verification'
 import type { OutboxNotifier } from './notify/outbox-notifier'
 import { demoAccountHints } from './demo/seed'
+import { adminOperations } from './admin/operations'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -99,5 +100,6 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'console:chooseDesk': async () => {
       throw new AppError('DESK_ALREADY_SET')
     },
+    ...adminOperations(ctx),
   }
 }

@@ -117,7 +117,8 @@ export const processSettingsSchema = z.object({
   attemptsPerMethod: z.number().int().min(1).default(3),
   attemptWindowHours: z.number().min(0.1).default(8),
   codeLength: z.number().int().min(6).max(12).default(6),
-  codeTtlMinutes: z.number().min(1).default(10),
+  /** R5: minutes a code is valid. Left out, the desk's setting governs (DeskSettings.codeTtlMinutes). */
+  codeTtlMinutes: z.number().min(1).optional(),
   maxSends: z.number().int().min(1).default(4), // the first send plus three resends
   resendPauseSeconds: z.number().min(0).default(30),
   resetsPerDay: z.number().int().min(1).default(3),

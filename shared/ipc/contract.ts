@@ -18,6 +18,8 @@ import {
   resetMethodSchema,
   userSummarySchema,
 } from '../domain/types'
+import { adminProcessSchema, processDraftSchema } from '../domain/process-admin'
+import { deskSettingsSchema } from '../domain/desk-settings'
 
 const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
@@ -216,6 +218,18 @@ export const contract = {
     input: z.object({ userId: id }).strict(),
     output: z.array(outboxMessageSchema),
   },
+  // G7 Administration: password_reset_admin only, enforced by the backend on every `admin:*`
+  // channel (electron/backend/admin/guard.ts); every change audited as admin.<area>.<verb>.
+  'admin:processes:list': { input: empty, output: z.array(adminProcessSchema) },
+  /** Creates (no id) or replaces (id) a process; its id, and so its R4 counts, never change. */
+  'admin:processes:save': { input: processDraftSchema, output: adminProcessSchema },
+  'admin:processes:setEnabled': { input: z.object({ processId: id, enabled: z.boolean() }).strict(), output: adminProcessSchema },
+  'admin:processes:delete': { input: z.object({ processId: id }).strict(), output: z.object({ deleted: z.literal(true) }) },
+  /** The names of the credential stores this backend has (a process names one). */
+  'admin:credentialStores:list': { input: empty, output: z.array(z.object({ name: z.string() })) },
+  'admin:settings:get': { input: empty, output: deskSettingsSchema },
+  /** Replaces the desk's settings (fields left out take their defaults). */
+  'admin:settings:save': { input: deskSettingsSchema, output: deskSettingsSchema },
   /** The console's own settings (B7 kiosk), answered by main, not by the identity backend. */
   'console:settings': { input: empty, output: consoleSettingsSchema },
   /** G1: the first-run choice "Try the demo desk", answered by main (refused once a desk is set). */

@@ -10,7 +10,7 @@ import { appendAudit, type AuditEvent } from './audit-log'
 import { loadAgent, loadRecord, requireResetAccess, requireRole } from './access'
 import { addMs, minutes, type RuleContext } from './context'
 import { attemptUsages, resetUsage } from './limits'
-import { isEligible, loadProcess, loadProcesses } from './processes'
+import { isEligible, loadProcess, loadProcessForNewFlow, loadProcesses } from './processes'
 import { maskEmail, maskPhone } from './masking'
 
 export interface FlowScope {
@@ -115,7 +115,7 @@ export async function startFlow(
   const record = await loadRecord(ctx, input.recordId)
   requireResetAccess(agent, record)
   const user = await loadUser(ctx, input.userId)
-  const process = await loadProcess(ctx.store.db, input.processId)
+  const process = await loadProcessForNewFlow(ctx.store.db, input.processId)
   if (!isEligible(process, user)) throw new AppError('NOT_ELIGIBLE')
   const usage = await resetUsage(ctx.store.db, user.id, process, ctx.now())
   if (usage.left === 0) throw new AppError('RATE_LIMITED', { freesAt: usage.freesAt })

@@ -172,7 +172,8 @@ export async function searchUsers(ctx: RuleContext, agentId: string, input: { q:
 export async function processesForUser(ctx: RuleContext, agentId: string, userId: string): Promise<ProcessOption[]> {
   await loadAgent(ctx, agentId)
   const user = await loadUser(ctx, userId)
-  const eligible = (await loadProcesses(ctx.store.db)).filter((p) => isEligible(p, user))
+  // G7: a disabled process is not offered; read on every call, so a change shows at once.
+  const eligible = (await loadProcesses(ctx.store.db, { enabledOnly: true })).filter((p) => isEligible(p, user))
   if (eligible.length === 0) throw new AppError('NO_PROCESS')
   const now = ctx.now()
   return Promise.all(

@@ -244,5 +244,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
       },
     },
+    '0010_admin': {
+      // G7: an administrator disables a process instead of deleting one that flows used. A column
+      // (not a field of the config JSON) so that Identify filters on it in SQL.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('processes').addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1)).execute()
+        await db.schema.createIndex('flows_process').on('flows').column('process_id').execute()
+      },
+    },
   }
 }
