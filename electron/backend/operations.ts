@@ -11,6 +11,8 @@ import { checkPolicy, runReset } from './rules/reset'
 import { signIn, signOut } from './rules/sessions'
 import { answerQuestions, checkCode, confirmPersonalData, sendCode, verifyPersonalData } from './rules/verification'
 import type { OutboxNotifier } from './notify/outbox-notifier'
+import { checkAuthenticatorCode } from './enrolment/totp'
+import { listQuestionCatalog, saveQuestionCatalog } from './enrolment/question-catalog'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -50,6 +52,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'verify:answerQuestions': (s, input) => answerQuestions(ctx, agentOf(s), input),
     'verify:personalData': (s, input) => verifyPersonalData(ctx, agentOf(s), input),
     'verify:confirmPersonalData': (s, input) => confirmPersonalData(ctx, agentOf(s), input),
+    'verify:checkTotp': (s, input) => checkAuthenticatorCode(ctx, agentOf(s), input),
     'flow:approve': (s, { flowId }) => approveFlow(ctx, agentOf(s), flowId),
     'approvals:list': (s) => pendingApprovals(ctx, agentOf(s)),
     'policy:check': (s, input) => checkPolicy(ctx, agentOf(s), input),
@@ -75,6 +78,8 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       agentOf(s)
       return ctx.carriers.map(({ id, name, country }) => ({ id, name, country }))
     },
+    'admin:questions:list': (s) => listQuestionCatalog(ctx, agentOf(s)),
+    'admin:questions:save': (s, input) => saveQuestionCatalog(ctx, agentOf(s), input),
     'demo:mailbox': async (s, { userId }) => {
       await loadAgent(ctx, agentOf(s))
       if (!ctx.demo || !outbox) throw new AppError('DEMO_ONLY')

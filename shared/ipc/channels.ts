@@ -19,6 +19,7 @@ export const channelNames = [
   'verify:answerQuestions',
   'verify:personalData',
   'verify:confirmPersonalData',
+  'verify:checkTotp',
   'flow:approve',
   'approvals:list',
   'policy:check',
@@ -28,6 +29,8 @@ export const channelNames = [
   'audit:verify',
   'audit:export',
   'carriers:list',
+  'admin:questions:list',
+  'admin:questions:save',
   'demo:mailbox',
   'console:settings',
 ] as const satisfies readonly Channel[]

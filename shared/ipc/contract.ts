@@ -17,6 +17,7 @@ import {
   resetMethodSchema,
   userSummarySchema,
 } from '../domain/types'
+import { questionCatalogSaveSchema, questionCatalogViewSchema } from '../domain/enrolment'
 
 const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
@@ -116,6 +117,11 @@ export const contract = {
     input: z.object({ ...flowRef, confirmed: z.boolean() }).strict(),
     output: flowViewSchema,
   },
+  /** G4: the current code of the user's authenticator app (RFC 6238); a time step is accepted once. */
+  'verify:checkTotp': {
+    input: z.object({ ...flowRef, code: z.string().trim().regex(/^\d{6}$/) }).strict(),
+    output: flowViewSchema,
+  },
   'flow:approve': { input: z.object(flowRef).strict(), output: flowViewSchema },
   /** B1: protected-account flows waiting for a supervisor's approval. */
   'approvals:list': { input: empty, output: z.array(approvalRequestSchema) },
@@ -158,6 +164,9 @@ export const contract = {
     output: z.object({ jsonl: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), more: z.boolean() }),
   },
   'carriers:list': { input: empty, output: z.array(carrierSchema) },
+  /** G4 / G7: the security-question catalogue (password_reset_admin only; saves are audited). */
+  'admin:questions:list': { input: empty, output: questionCatalogViewSchema },
+  'admin:questions:save': { input: questionCatalogSaveSchema, output: questionCatalogViewSchema },
   'demo:mailbox': {
     input: z.object({ userId: id }).strict(),
     output: z.array(outboxMessageSchema),

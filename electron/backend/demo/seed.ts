@@ -204,11 +204,18 @@ export async function seedDemoDesk(db: Kysely<DB>, hashCost: HashCost, now: Date
     ...demoAgents.map(async (a) => ({ id: a.id, username: a.username, display_name: a.displayName, password_hash: await slowHash(a.password, hashCost), roles: JSON.stringify(a.roles), groups: JSON.stringify(a.groups) })),
     ...otherAgents.map(async (a) => ({ id: a.id, username: a.id, display_name: a.displayName, password_hash: await slowHash(randomBytes(24).toString('base64'), hashCost), roles: '[]', groups: JSON.stringify(a.groups) })),
   ])
+  // G4: the demo desk enrols its users through the same tables as the enrolment page: a
+  // catalogue of every question the demo users answered, and their answers under scrypt.
+  const at = now.toISOString()
+  const questionTexts = [...new Set(users.flatMap((u) => (u.answers ?? []).map(([q]) => q)))]
+  const questionRows = questionTexts.map((text, position) => ({ id: `q${position + 1}`, text, active: 1, position, updated_at: at }))
+  const questionId = (text: string) => questionRows.find((q) => q.text === text)!.id
   const answerRows = (
     await Promise.all(
       users.flatMap((u) =>
         (u.answers ?? []).map(async ([question, answer], position) => ({
-          id: `${u.id}-q${position + 1}`, user_id: u.id, position, question, answer_hash: await slowHash(foldAnswer(answer), hashCost),
+          id: `${u.id}-q${position + 1}`, user_id: u.id, question_id: questionId(question), position,
+          answer_hash: await slowHash(foldAnswer(answer), hashCost), enrolled_at: at,
         })),
       ),
     )
@@ -227,7 +234,8 @@ export async function seedDemoDesk(db: Kysely<DB>, hashCost: HashCost, now: Date
   await db.transaction().execute(async (trx) => {
     await insertBatches(trx, 'agents', agentRows)
     await insertBatches(trx, 'directory_users', userRows)
-    await insertBatches(trx, 'security_answers', answerRows)
+    await insertBatches(trx, 'security_questions', questionRows)
+    await insertBatches(trx, 'enrolled_answers', answerRows)
     await insertBatches(trx, 'processes', demoProcesses.map(processRow))
     await insertBatches(trx, 'records', records)
     await insertBatches(trx, 'record_activity', activity)
