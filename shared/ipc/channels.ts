@@ -11,6 +11,7 @@ export const channelNames = [
   'records:list',
   'records:get',
   'users:search',
+  'users:enrolment',
   'processes:forUser',
   'flow:start',
   'flow:get',

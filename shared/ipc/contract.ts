@@ -17,7 +17,7 @@ import {
   resetMethodSchema,
   userSummarySchema,
 } from '../domain/types'
-import { questionCatalogSaveSchema, questionCatalogViewSchema } from '../domain/enrolment'
+import { enrolmentSummarySchema, questionCatalogSaveSchema, questionCatalogViewSchema } from '../domain/enrolment'
 
 const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
@@ -75,6 +75,8 @@ export const contract = {
     input: z.object({ q: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
     output: z.array(userSummarySchema),
   },
+  /** G4: what the user is enrolled in (email, mobile, questions, authenticator), for Identify. */
+  'users:enrolment': { input: z.object({ userId: id }).strict(), output: enrolmentSummarySchema },
   'processes:forUser': {
     input: z.object({ userId: id }).strict(),
     output: z.array(processOptionSchema),

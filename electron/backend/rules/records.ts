@@ -123,6 +123,12 @@ export async function searchUsers(ctx: RuleContext, agentId: string, input: { q:
   return Promise.all(users.map(async (u) => toUserSummary(u, summarise(await loadEnrolment(ctx.store.db, u)))))
 }
 
+/** G4: what Identify shows of the user's enrolment. */
+export async function userEnrolment(ctx: RuleContext, agentId: string, userId: string): Promise<EnrolmentSummary> {
+  await loadAgent(ctx, agentId)
+  return summarise(await loadEnrolment(ctx.store.db, await loadUser(ctx, userId)))
+}
+
 /** R3 + R4: the processes that apply to the user, each with its uses left today. */
 export async function processesForUser(ctx: RuleContext, agentId: string, userId: string): Promise<ProcessOption[]> {
   await loadAgent(ctx, agentId)

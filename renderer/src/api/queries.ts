@@ -34,6 +34,8 @@ export const recordQueries = {
 export const userQueries = {
   search: (q: string) =>
     queryOptions({ queryKey: ['users', 'search', q], queryFn: () => call('users:search', { q, limit: 10 }), staleTime: 30_000 }),
+  enrolment: (userId: string) =>
+    queryOptions({ queryKey: ['users', userId, 'enrolment'], queryFn: () => call('users:enrolment', { userId }) }),
   processes: (userId: string) =>
     queryOptions({ queryKey: ['users', userId, 'processes'], queryFn: () => call('processes:forUser', { userId }) }),
 }
