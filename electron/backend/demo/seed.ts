@@ -26,7 +26,7 @@ export const demoProcesses: Process[] = [
   {
     id: 'proc-standard', name: 'Standard password reset', description: 'Any verified employee; every method.',
     appliesToGroups: ['All Staff'], protectedAccounts: false, credentialStore: 'local',
-    methods: ['email_code', 'sms_code', 'security_questions', 'personal_data_verify', 'personal_data_confirm'],
+    methods: ['email_code', 'sms_code', 'security_questions', 'personal_data_verify', 'personal_data_confirm', 'totp_code'],
     requiredPasses: 1, resetMethods: ['email_link', 'generate', 'manual'], unlock: true, requireChange: true, requiresApproval: false,
   },
   {
@@ -37,7 +37,7 @@ export const demoProcesses: Process[] = [
   {
     id: 'proc-protected', name: 'Protected accounts', description: 'Executives and administrators: two methods, one a code, and a supervisor approval.',
     appliesToGroups: [], protectedAccounts: true, credentialStore: 'local',
-    methods: ['email_code', 'sms_code', 'security_questions'], requiredPasses: 2, resetMethods: ['generate', 'manual'],
+    methods: ['email_code', 'sms_code', 'security_questions', 'totp_code'], requiredPasses: 2, resetMethods: ['generate', 'manual'],
     unlock: true, requireChange: true, requiresApproval: true, policy: { minLength: 20 },
   },
 ].map((p) => processSchema.parse({ policy: {}, settings: {}, ...p }))
