@@ -247,8 +247,9 @@ export function registerEnrolmentPage(app: FastifyInstance, ctx: RuleContext, op
       } catch (e) {
         if (!(e instanceof AppError)) ctx.log.error('enrolment_page_error', { action, ...errorFacts(e) })
         const error = toErrorData(e, String(request.id))
-        // One status for every refusal, so the status line tells nothing the body does not.
-        return answer(reply, 400, { ok: false, error })
+        // One status for every answer, as the reset-link page: the status line tells nothing the
+        // body does not, and the browser logs no failed request for an ordinary refusal.
+        return answer(reply, 200, { ok: false, error })
       }
     })
   }
