@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import { generate } from 'otplib'
 import { consolePerTest, e2eMissingReason, identify, methodCard, openRecord, screenshot, startWizard, visible } from './host/fixture'
 import { enrolmentPageCsp, startEnrolmentServer } from '../../electron/backend/enrolment/enrolment-page'
 import { enrolmentLimits } from '../../electron/backend/enrolment/self-service'
@@ -116,6 +117,54 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
       await questions.getByRole('button', { name: 'Check answers' }).click()
       await visible(questions.getByText('Passed.'))
       expect(await console_.getByRole('button', { name: 'Continue to reset' }).isEnabled()).toBe(true)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('G4 a user enrols an authenticator app by its QR key; the agent verifies the code once, never twice', async () => {
+    const host = t.host
+    await host.backend.local.resetPassword('user-casey', PASSWORD, { unlock: true, mustChange: false })
+    const server = await startEnrolmentServer(host.backend.ctx)
+    const codeAt = (secret: string) => generate({ secret, epoch: Math.floor(host.clock.now().getTime() / 1000) })
+    try {
+      const { page, errors } = await openEnrolmentPage(t.page, server.url)
+      await page.getByLabel('User name').fill('casey.singh')
+      await page.getByLabel('Password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByRole('button', { name: 'Set up an authenticator app' }).click()
+      await visible(page.getByRole('img', { name: /QR code/ }))
+      const secret = await page.locator('#totp-secret').innerText()
+      await page.getByLabel('Code shown in the app').fill(await codeAt(secret))
+      await page.getByRole('button', { name: 'Confirm authenticator app' }).click()
+      await visible(page.getByText('Your authenticator app is enrolled.'))
+      expect(await page.locator('#totp-secret').innerText()).toBe('') // the key leaves the page once enrolled
+      expect(await axeViolations(page)).toEqual([])
+      expect(errors).toEqual([])
+      await page.context().close()
+
+      const console_ = t.page
+      await openRecord(console_, 'INC0010004')
+      await startWizard(console_)
+      await console_.getByLabel('Search the directory').fill('casey')
+      await console_.getByRole('button', { name: /Casey Singh/ }).click()
+      await visible(console_.getByText('Enrolled in: authenticator app.'))
+      await identify(console_)
+      host.clock.advance(30_000) // the next time step: the enrolment's step is spent
+      const card = methodCard(console_, 'Authenticator app code')
+      const code = await codeAt(secret)
+      await card.getByLabel('Code from the authenticator app').fill(code)
+      await card.getByRole('button', { name: 'Check authenticator code' }).click()
+      await visible(card.getByText('Passed.'))
+      expect(await console_.getByRole('button', { name: 'Continue to reset' }).isEnabled()).toBe(true)
+      // The same code in a new flow is refused: a time step is accepted once.
+      const flowId = await host.backend.store.db.selectFrom('flows').select('id').where('open_user_id', '=', 'user-casey').executeTakeFirstOrThrow()
+      const agent = await host.backend.store.db.selectFrom('flows').select('agent_id').where('id', '=', flowId.id).executeTakeFirstOrThrow()
+      await host.backend.ops['flow:close']({ agentId: agent.agent_id }, { flowId: flowId.id, passwordShared: false })
+      const record = await host.backend.store.db.selectFrom('records').select('id').where('number', '=', 'INC0010004').executeTakeFirstOrThrow()
+      const again = await host.backend.ops['flow:start']({ agentId: agent.agent_id }, { recordId: record.id, userId: 'user-casey', processId: 'proc-standard' })
+      const replay = await host.backend.ops['verify:checkTotp']({ agentId: agent.agent_id }, { flowId: again.id, code }).catch((e: { code: string }) => e.code)
+      expect(replay).toBe('CODE_ALREADY_USED')
     } finally {
       await server.close()
     }
