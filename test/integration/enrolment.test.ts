@@ -11,6 +11,10 @@ import { createSelfService, type SelfService } from '../../electron/backend/enro
 import { isVerified } from '../../electron/backend/rules/flows'
 import { demoProcesses } from '../../electron/backend/demo/seed'
 import { AppError } from '../../shared/errors'
+import { createHttpServer } from '../../electron/backend/http/server'
+import { loadDeskSettings, saveDeskSettings } from '../../electron/backend/admin/desk-settings'
+import type { OutboxNotifier } from '../../electron/backend/notify/outbox-notifier'
+import { maskEmail } from '../../electron/backend/rules/masking'
 
 const PASSWORD = 'casey-enrols-2026-long'
 const STEP = 30_000
@@ -150,6 +154,55 @@ for (const variant of storeVariants) {
       const { state } = await self.signIn({ login: 'casey.singh', password: PASSWORD }, '127.0.0.3')
       expect(state.questions.some((q) => q.id === inUse.id)).toBe(false)
       expect(state.questionsRequired).toBe(2)
+    })
+
+    it('G4 a personal email confirmed by code receives codes and the after-reset notice; untrusted directory contacts do not count', async () => {
+      const outbox = h.backend.ctx.notifier as OutboxNotifier
+      const lastCode = async (userId: string) => (await outbox.mailbox(userId))[0]!.body.match(/\b(\d{6})\b/)![1]!
+      const { token } = await self.signIn({ login: 'jamie.garcia', password: PASSWORD }, '127.0.0.4')
+      expect((await self.startContact(token, { kind: 'email', value: 'jamie.home@example.net' })).sentTo).not.toContain('jamie.home')
+      const good = await lastCode('user-jamie-garcia')
+      const wrong = await errorOf(self.confirmContact(token, { kind: 'email', code: good === '000000' ? '111111' : '000000' }))
+      expect([wrong.code, wrong.details.attemptsLeft]).toEqual(['CODE_INCORRECT', 2])
+      const masked = maskEmail('jamie.home@example.net')
+      expect((await self.confirmContact(token, { kind: 'email', code: good })).email).toBe(masked)
+
+      // The desk stops trusting directory mail: only the confirmed personal address gets codes.
+      await saveDeskSettings(h.backend.store.db, { ...(await loadDeskSettings(h.backend.store.db)), trustDirectoryContacts: false })
+      try {
+        const alex = await h.call(desk, 'flow:start', { recordId, userId: 'user-alex', processId: 'proc-standard' })
+        expect(alex.methods.filter((m) => m.enrolled).map((m) => m.method)).toEqual(['security_questions'])
+        await h.call(desk, 'flow:close', { flowId: alex.id, passwordShared: false })
+        h.clock.advance(60_000)
+        const f = await h.call(desk, 'flow:start', { recordId, userId: 'user-jamie-garcia', processId: 'proc-standard' })
+        const sent = await h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'email_code' })
+        expect(sent.sentTo).toEqual([masked])
+        const verified = await h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: await lastCode('user-jamie-garcia') })
+        expect(verified.verified).toBe(true)
+        await h.call(desk, 'reset:run', { flowId: f.id, method: 'generate' })
+        await h.call(desk, 'flow:close', { flowId: f.id, passwordShared: true })
+        const notices = (await outbox.mailbox('user-jamie-garcia')).filter((m) => m.subject === 'Your password was reset').map((m) => m.to)
+        expect(notices.sort()).toEqual(['jamie.garcia@example.com', 'jamie.home@example.net'])
+      } finally {
+        await saveDeskSettings(h.backend.store.db, { ...(await loadDeskSettings(h.backend.store.db)), trustDirectoryContacts: true })
+      }
+    })
+
+    it('G4 the standalone server serves the enrolment page under /enrol with its CSP and one refusal', async () => {
+      const app = createHttpServer(h.backend)
+      try {
+        const page = await app.inject({ method: 'GET', url: '/enrol' })
+        expect(page.statusCode).toBe(200)
+        expect(page.headers['content-security-policy']).toContain("default-src 'none'")
+        const refusal = (login: string) => app.inject({ method: 'POST', url: '/enrol/api/signin', payload: { login, password: 'not-this-one' } }).then((r) => [r.statusCode, r.body])
+        const [unknown, wrong] = [await refusal('nobody.here'), await refusal('jamie.garcia')]
+        expect(wrong).toEqual(unknown)
+        expect(JSON.parse(wrong[1] as string).error.code).toBe('INVALID_CREDENTIALS')
+        const noSession = await app.inject({ method: 'POST', url: '/enrol/api/state', payload: {} })
+        expect(JSON.parse(noSession.body).error.code).toBe('SESSION_EXPIRED')
+      } finally {
+        await app.close()
+      }
     })
   })
 }

@@ -43,6 +43,19 @@ export async function loadEnrolment(db: Db, user: DirectoryUser): Promise<UserEn
   }
 }
 
+/**
+ * B11: every address the user has, trusted for codes or not — a notice after a reset carries
+ * nothing a thief could use, and the more of the user's addresses hear of it the better.
+ */
+export async function allAddresses(db: Db, user: DirectoryUser): Promise<{ emails: string[]; mobiles: string[] }> {
+  const contacts = await db.selectFrom('personal_contacts').select(['kind', 'value']).where('user_id', '=', user.id).execute()
+  const personal = (kind: string) => contacts.filter((c) => c.kind === kind).map((c) => c.value)
+  return {
+    emails: [...new Set([...(user.email ? [user.email] : []), ...personal('email')])],
+    mobiles: [...new Set([...user.mobiles, ...personal('mobile')])],
+  }
+}
+
 export function isEnrolled(enrolment: UserEnrolment, method: VerifyMethod): boolean {
   switch (method) {
     case 'email_code':

@@ -57,6 +57,8 @@ async function takeThrottle(ctx: RuleContext, key: string, limit: number, window
   const now = ctx.now()
   return ctx.store.db.transaction().execute(async (trx) => {
     await ctx.store.lock(trx, `enrolment-throttle:${key}`)
+    // Tries that left the window count no more: drop them so the table stays small.
+    await trx.deleteFrom('enrolment_throttle').where('key', '=', key).where('at', '<=', addMs(now, -minutes(windowMinutes)).toISOString()).execute()
     const { n } = await trx
       .selectFrom('enrolment_throttle')
       .select((eb) => eb.fn.countAll().as('n'))
@@ -134,6 +136,7 @@ export function createSelfService(ctx: RuleContext) {
       // A success gives back the tries it reserved: only failures count.
       await ctx.store.db.deleteFrom('enrolment_throttle').where('id', 'in', [byLogin, byAddress]).execute()
       const token = randomToken()
+      await ctx.store.db.deleteFrom('enrolment_sessions').where('expires_at', '<=', ctx.now().toISOString()).execute()
       await ctx.store.db
         .insertInto('enrolment_sessions')
         .values({ token_hash: keyedHash(ctx.keys.codes, token), user_id: user.id, expires_at: addMs(ctx.now(), minutes(enrolmentLimits.sessionMinutes)).toISOString() })
