@@ -7,7 +7,7 @@ import { generate } from 'otplib'
 import { storeVariants } from '../helpers/stores'
 import { assignedRecord, errorOf, startHarness, type Harness } from '../helpers/backend-harness'
 import type { Session } from '../../electron/backend/operations'
-import { createSelfService, type SelfService } from '../../electron/backend/enrolment/self-service'
+import { createSelfService, enrolmentLimits, type SelfService } from '../../electron/backend/enrolment/self-service'
 import { isVerified } from '../../electron/backend/rules/flows'
 import { demoProcesses } from '../../electron/backend/demo/seed'
 import { AppError } from '../../shared/errors'
@@ -203,6 +203,18 @@ for (const variant of storeVariants) {
       } finally {
         await app.close()
       }
+    })
+
+    it('G4 / S6 the sign-in throttle holds under concurrency: exactly the allowed failures reach the directory', async () => {
+      const tries = Array.from({ length: 12 }, (_, i) => self.signIn({ login: 'Blair.Chen', password: `wrong-${i}` }, '10.0.0.9').then(() => 'in', (e: AppError) => e.code))
+      expect(new Set(await Promise.all(tries))).toEqual(new Set(['INVALID_CREDENTIALS']))
+      const throttled = h.logLines.filter((l) => l.includes('enrolment_signin_throttled')).length
+      expect(throttled).toBe(12 - enrolmentLimits.failuresPerLogin)
+      // The window passes: the name may try again.
+      h.clock.advance(enrolmentLimits.throttleWindowMinutes * 60_000 + 1)
+      const before = h.logLines.length
+      expect(await errorOf(self.signIn({ login: 'blair.chen', password: 'wrong-again' }, '10.0.0.9')).then((e) => e.code)).toBe('INVALID_CREDENTIALS')
+      expect(h.logLines.slice(before).some((l) => l.includes('enrolment_signin_throttled'))).toBe(false)
     })
   })
 }
