@@ -61,8 +61,7 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
 
   it('G4 a user enrols questions and a mobile, then the agent verifies them by security questions', async () => {
     const host = t.host
-    // Casey Singh is enrolled in nothing on the demo desk; the directory gives them a password.
-    await host.backend.local.resetPassword('user-casey', PASSWORD, { unlock: true, mustChange: false })
+    // Casey Singh is enrolled in nothing on the demo desk, and has a demo password for this page (README).
     const server = await startEnrolmentServer(host.backend.ctx)
     try {
       const { page, errors } = await openEnrolmentPage(t.page, server.url)
@@ -71,7 +70,7 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
       expect(await axeViolations(page)).toEqual([])
 
       await page.getByLabel('User name').fill('casey.singh')
-      await page.getByLabel('Password').fill(PASSWORD)
+      await page.getByLabel('Password').fill('casey-demo-2026')
       await page.keyboard.press('Enter') // keyboard first: Enter submits
       await visible(page.getByRole('heading', { name: 'Signed in as Casey Singh' }))
 

@@ -9,7 +9,7 @@ for (const variant of storeVariants) {
     it('after codes, answers, a manual, a generated and an emailed reset', async () => {
       const h = await startHarness(variant)
       try {
-        const secrets: string[] = ['Biscuit', 'biscuit', 'Lisbon', 'lisbon', 'desk-demo-2026', 'admin-demo-2026']
+        const secrets: string[] = ['Biscuit', 'biscuit', 'Lisbon', 'lisbon', 'desk-demo-2026', 'admin-demo-2026', 'casey-demo-2026']
         const desk = await h.signIn('desk')
         const recordId = await assignedRecord(h, desk)
 

@@ -54,6 +54,8 @@ interface DemoUser {
   protected?: boolean
   locked?: boolean
   answers?: [string, string][]
+  /** G4: a directory password, so the enrolment page can be rehearsed (demo desk only, README). */
+  password?: string
 }
 
 /** Named users the README and tests refer to; the rest are generated. */
@@ -69,7 +71,7 @@ export const namedUsers: DemoUser[] = [
   },
   {
     id: 'user-casey', username: 'casey.singh', displayName: 'Casey Singh', email: null,
-    mobiles: [], groups: ['All Staff'], department: 'Facilities', title: 'Technician',
+    mobiles: [], groups: ['All Staff'], department: 'Facilities', title: 'Technician', password: 'casey-demo-2026',
   },
   {
     id: 'user-drew', username: 'drew.patel', displayName: 'Drew Patel', email: 'drew.patel@example.com',
@@ -220,12 +222,12 @@ export async function seedDemoDesk(db: Kysely<DB>, hashCost: HashCost, now: Date
       ),
     )
   )
-  const userRows: Insertable<DirectoryUsersTable>[] = users.map((u) => ({
+  const userRows: Insertable<DirectoryUsersTable>[] = await Promise.all(users.map(async (u) => ({
     id: u.id, username: u.username, display_name: u.displayName, email: u.email, mobiles: JSON.stringify(u.mobiles),
     groups: JSON.stringify(u.groups), department: u.department, title: u.title, protected: u.protected ? 1 : 0,
     locked_at: u.locked ? new Date(now.getTime() - 3_600_000).toISOString() : null, must_change: 0,
-    password_hash: null, password_changed_at: null, contact_changed_at: null,
-  }))
+    password_hash: u.password ? await slowHash(u.password, hashCost) : null, password_changed_at: null, contact_changed_at: null,
+  })))
   const records = generateRecords({ incidents: 200, interactions: 100, now, users: users.map((u) => ({ id: u.id, displayName: u.displayName })) })
   const activity = records.map((r, i) => ({
     id: `act-${r.id}`, record_id: r.id, at: new Date(new Date(r.opened_at).getTime() + 60_000).toISOString(),
