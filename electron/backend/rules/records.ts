@@ -2,11 +2,13 @@
 import { sql, type Selectable } from 'kysely'
 import { AppError } from '../../../shared/errors'
 import { recordCountCap, type OutputOf, type ParsedInputOf } from '../../../shared/ipc/contract'
-import type { ProcessOption, RecordSummary, UserSummary } from '../../../shared/domain/types'
+import type { Activity, ProcessOption, RecordSummary, UserSummary } from '../../../shared/domain/types'
 import type { RecordsTable } from '../store/schema'
 import type { DirectoryUser } from '../credentials/credential-store'
 import { containsIgnoringCase } from '../store/like'
 import { loadAgent, loadRecord, resetRefusal } from './access'
+import { assignRefusal } from '../records/assign'
+import { resolveCaller } from '../records/caller'
 import type { RuleContext } from './context'
 import { loadUser } from './flows'
 import { resetUsage } from './limits'
@@ -139,10 +141,14 @@ export async function getRecord(ctx: RuleContext, agentId: string, recordId: str
     .orderBy('at', 'desc')
     .limit(200)
     .execute()
+  const refusal = resetRefusal(agent, record)
   return {
     record: { ...toSummary(record), description: record.description },
-    activity: activity.map((a) => ({ id: a.id, at: a.at, author: a.author, kind: a.kind as 'comment' | 'work_note', text: a.text })),
-    canReset: resetRefusal(agent, record) === null,
+    activity: activity.map((a) => ({ id: a.id, at: a.at, author: a.author, kind: a.kind as Activity['kind'], text: a.text })),
+    canReset: refusal === null,
+    resetRefusal: refusal ? (refusal.code as 'NOT_ASSIGNED' | 'ROLE_MISSING') : null,
+    canAssignToMe: record.assigned_to !== agent.id && assignRefusal(agent, record) === null,
+    caller: await resolveCaller(ctx, record),
   }
 }
 

@@ -317,5 +317,17 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropTable('security_answers').execute()
       },
     },
+    '0005_records_in': {
+      // G5: record numbers (INC…, IMS…) from a counter row per prefix. Allocation increments the
+      // row inside the creating transaction, so PostgreSQL's row lock orders replicas and no two
+      // records get the same number; the unique index on records.number is the backstop.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('record_numbers')
+          .addColumn('prefix', 'text', (c) => c.primaryKey())
+          .addColumn('last', 'integer', (c) => c.notNull())
+          .execute()
+      },
+    },
   }
 }

@@ -235,6 +235,12 @@ export interface SessionTokensTable {
   used_at: string | null
 }
 
+/** G5: the last number handed out per prefix (INC, IMS). */
+export interface RecordNumbersTable {
+  prefix: string
+  last: number
+}
+
 export interface DB {
   agent_sessions: AgentSessionsTable
   session_tokens: SessionTokensTable
@@ -249,6 +255,7 @@ export interface DB {
   enrolment_throttle: EnrolmentThrottleTable
   processes: ProcessesTable
   records: RecordsTable
+  record_numbers: RecordNumbersTable
   record_activity: RecordActivityTable
   flows: FlowsTable
   codes: CodesTable
