@@ -83,6 +83,10 @@ export const errorCatalogue = {
     message: 'No SMS provider is configured, so each mobile number needs its carrier.',
     next: "Select the carrier of each of the user's mobile numbers, then send the code.",
   },
+  CODE_ALREADY_USED: {
+    message: 'This authenticator code has already been used.',
+    next: 'Ask the caller to wait for the next code in their app and read it out.',
+  },
   ANSWERS_INCORRECT: {
     message: 'One or more answers are incorrect.',
     next: 'Use another verification method, or ask again if attempts are left.',

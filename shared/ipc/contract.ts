@@ -20,6 +20,7 @@ import {
 } from '../domain/types'
 import { adminProcessSchema, processDraftSchema } from '../domain/process-admin'
 import { deskSettingsSchema } from '../domain/desk-settings'
+import { enrolmentSummarySchema, questionCatalogSaveSchema, questionCatalogViewSchema } from '../domain/enrolment'
 
 const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
@@ -130,6 +131,8 @@ export const contract = {
     input: z.object({ q: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
     output: z.array(userSummarySchema),
   },
+  /** G4: what the user is enrolled in (email, mobile, questions, authenticator), for Identify. */
+  'users:enrolment': { input: z.object({ userId: id }).strict(), output: enrolmentSummarySchema },
   'processes:forUser': {
     input: z.object({ userId: id }).strict(),
     output: z.array(processOptionSchema),
@@ -170,6 +173,11 @@ export const contract = {
   },
   'verify:confirmPersonalData': {
     input: z.object({ ...flowRef, confirmed: z.boolean() }).strict(),
+    output: flowViewSchema,
+  },
+  /** G4: the current code of the user's authenticator app (RFC 6238); a time step is accepted once. */
+  'verify:checkTotp': {
+    input: z.object({ ...flowRef, code: z.string().trim().regex(/^\d{6}$/) }).strict(),
     output: flowViewSchema,
   },
   'flow:approve': { input: z.object(flowRef).strict(), output: flowViewSchema },
@@ -214,6 +222,9 @@ export const contract = {
     output: z.object({ jsonl: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), more: z.boolean() }),
   },
   'carriers:list': { input: empty, output: z.array(carrierSchema) },
+  /** G4 / G7: the security-question catalogue (password_reset_admin only; saves are audited). */
+  'admin:questions:list': { input: empty, output: questionCatalogViewSchema },
+  'admin:questions:save': { input: questionCatalogSaveSchema, output: questionCatalogViewSchema },
   'demo:mailbox': {
     input: z.object({ userId: id }).strict(),
     output: z.array(outboxMessageSchema),

@@ -19,6 +19,11 @@ export interface DirectoryUser {
 export interface Directory {
   search(q: string, limit: number): Promise<DirectoryUser[]>
   get(userId: string): Promise<DirectoryUser | null>
+  /**
+   * G4: the user's own sign-in (the enrolment page) with their directory password. Null for a
+   * wrong password, an unknown or a locked user alike; throws DIRECTORY_UNAVAILABLE when it cannot tell.
+   */
+  authenticate(login: string, password: string): Promise<DirectoryUser | null>
 }
 
 export interface ResetOptions {

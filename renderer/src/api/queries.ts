@@ -51,6 +51,8 @@ export const recordQueries = {
 export const userQueries = {
   search: (q: string) =>
     queryOptions({ queryKey: ['users', 'search', q], queryFn: () => call('users:search', { q, limit: 10 }), staleTime: 30_000 }),
+  enrolment: (userId: string) =>
+    queryOptions({ queryKey: ['users', userId, 'enrolment'], queryFn: () => call('users:enrolment', { userId }) }),
   processes: (userId: string) =>
     // Fetched afresh whenever Identify opens: R4's uses left and an administrator's changes (G7)
     // must not be a few seconds old there.

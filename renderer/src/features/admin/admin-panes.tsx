@@ -3,6 +3,7 @@
 import type { ComponentType } from 'react'
 import { DeskSettingsPane } from './DeskSettingsPane'
 import { ProcessesPane } from './ProcessesPane'
+import { QuestionCatalogPane } from './QuestionCatalogPane'
 
 export interface AdminPane {
   /** Stable, URL-safe: used for the tab's id and in tests. */
@@ -13,5 +14,6 @@ export interface AdminPane {
 
 export const adminPanes: AdminPane[] = [
   { id: 'processes', label: 'Processes', Pane: ProcessesPane },
+  { id: 'questions', label: 'Security questions', Pane: QuestionCatalogPane },
   { id: 'settings', label: 'Desk settings', Pane: DeskSettingsPane },
 ]
