@@ -24,6 +24,7 @@ const sampleInputs: Partial<Record<Channel, unknown>> = {
   'admin:processes:setEnabled': { processId: 'proc-standard', enabled: false },
   'admin:processes:delete': { processId: 'proc-sms' },
   'admin:settings:save': { trustDirectoryContacts: false, questionsRequired: 1, codeTtlMinutes: 60 },
+  'admin:questions:save': { questions: [{ text: 'What was the name of your first boss?', active: true }], questionsRequired: 1 },
 }
 
 function sampleFor(channel: Channel): unknown {
@@ -50,6 +51,7 @@ describe('G7 every admin:* channel refuses agents without password_reset_admin',
     return {
       processes: await db.selectFrom('processes').selectAll().orderBy('id').execute(),
       meta: await db.selectFrom('meta').selectAll().orderBy('key').execute(),
+      questions: await db.selectFrom('security_questions').selectAll().orderBy('id').execute(),
       audit: Number((await db.selectFrom('audit').select((eb) => eb.fn.countAll().as('n')).where('action', 'like', 'admin.%').executeTakeFirstOrThrow()).n),
     }
   }

@@ -1,4 +1,4 @@
-// The Administration area's panes, in tab order. A pane is added by adding one entry here (the
+// The Administration area's panes, in tab order (desk settings last). A pane is added by adding one entry here (the
 // question catalogue, API keys and webhooks panes come from their own features).
 import type { ComponentType } from 'react'
 import { DeskSettingsPane } from './DeskSettingsPane'
