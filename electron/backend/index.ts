@@ -12,6 +12,7 @@ import type { CarrierGateway, Logger, RuleContext } from './rules/context'
 import { createOperations, type Operations } from './operations'
 import { isDemoSeeded, seedDemoDesk } from './demo/seed'
 import { completeResetLink } from './rules/reset'
+import { guardAdminChannels } from './admin/guard'
 
 export interface BackendConfig {
   store: StoreConfig
@@ -78,7 +79,8 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     demo,
   }
   return {
-    ops: createOperations(ctx, outbox),
+    // G7: every admin:* channel, whoever added it, refuses all but password_reset_admin.
+    ops: guardAdminChannels(ctx, createOperations(ctx, outbox)),
     ctx,
     store,
     local,

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeVariants } from '../helpers/stores'
-import { startReplica } from '../helpers/replicas'
+import { startReplica, type Replica } from '../helpers/replica'
 import { errorOf } from '../helpers/backend-harness'
 import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
 import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
@@ -15,7 +15,7 @@ const pgVariant = storeVariants.find((v) => v.name === 'postgres')!
 
 describe.skipIf(pgVariant.skip !== null)('two replicas on one PostgreSQL', () => {
   let dispose: () => Promise<void>
-  const replicas: Awaited<ReturnType<typeof startReplica>>[] = []
+  const replicas: Replica[] = []
   let a: { ops: Operations; session: Session }
   let b: { ops: Operations; session: Session }
 

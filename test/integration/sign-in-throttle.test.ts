@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeVariants } from '../helpers/stores'
 import { demoPasswords, errorOf, startHarness, type Harness } from '../helpers/backend-harness'
-import { startReplica } from '../helpers/replicas'
+import { startReplica, stopReplicas, type Replica } from '../helpers/replica'
 import { signIn } from '../../electron/backend/rules/sessions'
 import { SIGN_IN_THROTTLE } from '../../electron/backend/rules/sign-in-throttle'
 import type { StoreConfig } from '../../electron/backend/store/database'
@@ -56,7 +56,7 @@ const pgVariant = storeVariants.find((v) => v.name === 'postgres')!
 
 describe.skipIf(pgVariant.skip !== null)('G3 sign-in throttle across two replicas on one PostgreSQL', () => {
   let dispose: () => Promise<void>
-  const replicas: Awaited<ReturnType<typeof startReplica>>[] = []
+  const replicas: Replica[] = []
 
   beforeAll(async () => {
     const store = await pgVariant.create()
@@ -71,10 +71,7 @@ describe.skipIf(pgVariant.skip !== null)('G3 sign-in throttle across two replica
     replicas.push(await startReplica(env))
   }, 60_000)
   afterAll(async () => {
-    for (const r of replicas) {
-      r.proc.kill('SIGTERM')
-      await new Promise((ok) => (r.proc.exitCode !== null ? ok(null) : r.proc.on('exit', ok)))
-    }
+    await stopReplicas(replicas)
     await dispose?.()
   })
 

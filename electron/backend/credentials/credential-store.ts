@@ -28,7 +28,10 @@ export interface Directory {
   search(q: string, limit: number): Promise<DirectoryUser[]>
   /** By DirectoryUser.id (opaque, stable). */
   get(userId: string): Promise<DirectoryUser | null>
-  /** A caller's own sign-in (enrolment page): null when the password is wrong or the user unknown. Never accepts an empty password. */
+  /**
+   * G4: the user's own sign-in (the enrolment page) with their directory password. Null for a
+   * wrong password, an unknown or a locked user alike; throws DIRECTORY_UNAVAILABLE when it cannot tell.
+   */
   authenticate(login: string, password: string): Promise<DirectoryUser | null>
   /** Exact match on the login name or any registered email; null when none or more than one. */
   findByLoginOrEmail(term: string): Promise<DirectoryUser | null>

@@ -65,17 +65,6 @@ export class LocalCredentialStore implements Directory, CredentialStore {
     return rows.length === 1 ? toDirectoryUser(rows[0]!) : null
   }
 
-  /**
-   * A caller's own sign-in. An unknown name, a locked account and a wrong password all run one
-   * scrypt with the store's parameters, so the answer's timing tells them apart for nobody (G3).
-   */
-  async authenticate(login: string, password: string): Promise<DirectoryUser | null> {
-    if (password.length === 0) return null
-    const row = await this.db.selectFrom('directory_users').selectAll().where('username', '=', login.trim()).executeTakeFirst()
-    const ok = await slowVerify(password, row?.password_hash ?? (await dummyHash(this.hashCost)))
-    return row && ok && !row.locked_at ? toDirectoryUser(row) : null
-  }
-
   async resetPassword(userId: string, newPassword: string, options: ResetOptions): Promise<void> {
     const hash = await slowHash(newPassword, this.hashCost)
     const now = this.now().toISOString()
@@ -93,6 +82,18 @@ export class LocalCredentialStore implements Directory, CredentialStore {
 
   async unlock(userId: string): Promise<void> {
     await this.db.updateTable('directory_users').set({ locked_at: null }).where('id', '=', userId).execute()
+  }
+
+  /**
+   * G4: the user's own sign-in (the enrolment page). An unknown user, one without a password, a
+   * locked one and a wrong password all run one scrypt with the store's own parameters (the dummy
+   * hash is made at that cost), so time does not tell them apart (G3).
+   */
+  async authenticate(login: string, password: string): Promise<DirectoryUser | null> {
+    if (password.length === 0) return null
+    const row = await this.db.selectFrom('directory_users').selectAll().where('username', '=', login.trim()).executeTakeFirst()
+    const ok = await slowVerify(password, row?.password_hash ?? (await dummyHash(this.hashCost)))
+    return ok && row?.password_hash && !row.locked_at ? toDirectoryUser(row) : null
   }
 
   /** The user's own sign-in against this store (used by the reset-link page and by tests). */

@@ -11,6 +11,7 @@ import { agentForAccessToken, openAgentSession, refreshAgentSession, revokeAgent
 import { openApiDocument } from './openapi'
 import { httpStatus } from './status'
 import { registerResetLinkPage } from './reset-link-page'
+import { registerEnrolmentPage } from '../enrolment/enrolment-page'
 import { signOut } from '../rules/sessions'
 import { sql } from 'kysely'
 
@@ -121,6 +122,9 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
 
   // R6.1: the page users reach from the emailed link, at the path of the configured link base.
   registerResetLinkPage(app, { complete: backend.completeResetLink, log: ctx.log, path: new URL(ctx.resetLinkBase).pathname })
+
+  // G4: the enrolment page, under the server's base URL.
+  registerEnrolmentPage(app, ctx, { path: '/enrol' })
 
   return app
 }

@@ -8,35 +8,30 @@ import type { CodeMethod, FlowView, VerifyMethod } from '../../../shared/domain/
 import { foldAnswer, keyedEqual, keyedHash, randomCode, slowVerify } from '../crypto/secrets'
 import { addMs, errorFacts, minutes, type RuleContext } from './context'
 import { appendAudit } from './audit-log'
-import { enterFlow, flowAudit, flowView, isEnrolled, recordAudit, type FlowScope } from './flows'
+import { enterFlow, flowAudit, flowView, recordAudit, type FlowScope } from './flows'
+import { isEnrolled, loadEnrolment, type UserEnrolment } from '../enrolment/enrolment-store'
 import { attemptLockKey, attemptUsage } from './limits'
 import { maskEmail, maskPhone } from './masking'
 import { codeMessage } from '../notify/templates'
+import { loadDeskSettings } from '../admin/desk-settings'
 
-async function questionCount(ctx: RuleContext, userId: string): Promise<number> {
-  const { n } = await ctx.store.db
-    .selectFrom('security_answers')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('user_id', '=', userId)
-    .executeTakeFirstOrThrow()
-  return Number(n)
-}
-
-/** The method must be offered, enrolled and still open for this user. */
-async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod): Promise<void> {
+/** The method must be offered, enrolled (G4: read from the enrolment tables) and still open for this user. */
+export async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod): Promise<UserEnrolment> {
   if (!scope.process.methods.includes(method)) throw new AppError('METHOD_NOT_ALLOWED', { method })
-  if (!isEnrolled(scope.user, method, await questionCount(ctx, scope.user.id))) throw new AppError('NOT_ENROLLED', { method })
+  const enrolment = await loadEnrolment(ctx.store.db, scope.user)
+  if (!isEnrolled(enrolment, method)) throw new AppError('NOT_ENROLLED', { method })
   const usage = await attemptUsage(ctx.store.db, scope.user.id, method, scope.process, ctx.now())
   if (usage.left === 0) throw new AppError('MAX_ATTEMPTS', { method, closedUntil: usage.freesAt })
+  return enrolment
 }
 
-type Judgement = { pass: true } | { pass: false; error: 'CODE_INCORRECT' | 'ANSWERS_INCORRECT' | 'PERSONAL_DATA_INCORRECT' } | { refuse: AppError }
+type Judgement = { pass: true } | { pass: false; error: 'CODE_INCORRECT' | 'CODE_ALREADY_USED' | 'ANSWERS_INCORRECT' | 'PERSONAL_DATA_INCORRECT' } | { refuse: AppError }
 
 /**
  * Records one attempt under the method's lock and audits it. `judge` runs inside the lock so a
  * single-use code cannot be spent twice and a fourth attempt cannot slip past three.
  */
-async function attempt(
+export async function attempt(
   ctx: RuleContext,
   scope: FlowScope,
   method: VerifyMethod,
@@ -81,7 +76,7 @@ export async function sendCode(
 ): Promise<{ flow: FlowView; sentTo: string[] }> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
   const { process, user, flow } = scope
-  await requireMethodOpen(ctx, scope, input.method)
+  const enrolment = await requireMethodOpen(ctx, scope, input.method)
   const now = ctx.now()
   if (flow.sends >= process.settings.maxSends) throw new AppError('MAX_RESENDS')
   if (flow.last_send_at) {
@@ -89,9 +84,11 @@ export async function sendCode(
     if (retryAt > now) throw new AppError('RESEND_TOO_SOON', { retryAt: retryAt.toISOString() })
   }
 
-  const recipients = input.method === 'email_code' ? [{ to: user.email!, shown: maskEmail(user.email)! }] : smsRecipients(ctx, scope, input.carriers)
+  // G4: codes go to the trusted directory contacts and the confirmed personal ones.
+  const recipients = input.method === 'email_code' ? enrolment.emails.map((to) => ({ to, shown: maskEmail(to)! })) : smsRecipients(ctx, enrolment.mobiles, input.carriers)
   const code = randomCode(process.settings.codeLength)
-  const minutesValid = process.settings.codeTtlMinutes
+  // R5/G7: the process's own code lifetime wins; without one, the desk's setting (read afresh).
+  const minutesValid = process.settings.codeTtlMinutes ?? (await loadDeskSettings(ctx.store.db)).codeTtlMinutes
   const message = codeMessage({ code, minutesValid })
   try {
     for (const r of recipients) {
@@ -129,13 +126,13 @@ export async function sendCode(
 }
 
 /** R5.2: every registered mobile; through its carrier's gateway when there is no SMS provider API. */
-function smsRecipients(ctx: RuleContext, scope: FlowScope, carriers: Record<string, string> = {}) {
-  return scope.user.mobiles.map((number, index) => {
+function smsRecipients(ctx: RuleContext, mobiles: string[], carriers: Record<string, string> = {}) {
+  return mobiles.map((number, index) => {
     const shown = maskPhone(number)
     if (ctx.notifier.smsProviderConfigured) return { to: number, shown }
     const carrier = ctx.carriers.find((c) => c.id === carriers[String(index)])
     if (!carrier) {
-      throw new AppError('SMS_CARRIER_NEEDED', { mobiles: scope.user.mobiles.map((m, i) => ({ index: i, masked: maskPhone(m) })) })
+      throw new AppError('SMS_CARRIER_NEEDED', { mobiles: mobiles.map((m, i) => ({ index: i, masked: maskPhone(m) })) })
     }
     return { to: `${number.replace(/\D/g, '')}@${carrier.gateway}`, shown: `${shown} (${carrier.name})` }
   })
@@ -173,11 +170,11 @@ export async function answerQuestions(
 ): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
   await requireMethodOpen(ctx, scope, 'security_questions')
-  const enrolled = await ctx.store.db.selectFrom('security_answers').select(['id', 'answer_hash']).where('user_id', '=', scope.user.id).execute()
+  const enrolled = await ctx.store.db.selectFrom('enrolled_answers').select(['question_id', 'answer_hash']).where('user_id', '=', scope.user.id).execute()
   // Hash every answer (even after a wrong one) so the time taken does not tell which was wrong.
   const results = await Promise.all(
     enrolled.map((q) => {
-      const given = input.answers.find((a) => a.questionId === q.id)?.answer ?? ''
+      const given = input.answers.find((a) => a.questionId === q.question_id)?.answer ?? ''
       return slowVerify(foldAnswer(given), q.answer_hash)
     }),
   )
@@ -188,8 +185,9 @@ export async function answerQuestions(
 /** R5.4: the email address the caller gives must match the registered one. */
 export async function verifyPersonalData(ctx: RuleContext, agentId: string, input: { flowId: string; email: string }): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
-  await requireMethodOpen(ctx, scope, 'personal_data_verify')
-  const matches = input.email.trim().toLowerCase() === (scope.user.email ?? '').toLowerCase()
+  const enrolment = await requireMethodOpen(ctx, scope, 'personal_data_verify')
+  const given = input.email.trim().toLowerCase()
+  const matches = enrolment.emails.some((e) => e.toLowerCase() === given)
   return attempt(ctx, scope, 'personal_data_verify', async () => (matches ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }))
 }
 

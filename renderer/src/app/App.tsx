@@ -14,11 +14,17 @@ import { useFlowStore } from '../stores/flow-store'
 import { ConnectionBanner } from '../components/ConnectionBanner'
 import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
 import { AuditLog } from '../features/audit/AuditLog'
+import { AdminArea } from '../features/admin/AdminArea'
 import { PresenterToggle } from '../components/PresenterToggle'
 import { NewInteraction } from '../features/interactions/NewInteraction'
 import { idleLockNotice, useIdleLock, useKioskCopyGuard } from './use-idle-lock'
 
-type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string; focusActions?: boolean } | { name: 'approvals'; kind: RecordKind } | { name: 'audit'; kind: RecordKind }
+type View =
+  | { name: 'list'; kind: RecordKind }
+  | { name: 'record'; kind: RecordKind; recordId: string; focusActions?: boolean }
+  | { name: 'approvals'; kind: RecordKind }
+  | { name: 'audit'; kind: RecordKind }
+  | { name: 'admin'; kind: RecordKind }
 
 export function App() {
   const session = useQuery(sessionQueries.current())
@@ -100,6 +106,13 @@ export function App() {
               </button>
             </li>
           )}
+          {agent.roles.includes('password_reset_admin') && (
+            <li>
+              <button type="button" aria-current={view.name === 'admin' ? 'page' : undefined} onClick={() => setView({ name: 'admin', kind: view.kind })}>
+                Administration
+              </button>
+            </li>
+          )}
         </ul>
       </nav>
       <main className="content">
@@ -107,6 +120,8 @@ export function App() {
           <ApprovalQueue />
         ) : view.name === 'audit' ? (
           <AuditLog agent={agent} />
+        ) : view.name === 'admin' ? (
+          <AdminArea />
         ) : view.name === 'list' ? (
           <RecordList kind={view.kind} onOpen={(recordId) => setView({ name: 'record', kind: view.kind, recordId })} />
         ) : (

@@ -1,8 +1,15 @@
-// A standalone server replica in its own process (electron/backend/http/main.ts), ready when /readyz is.
+// A standalone backend replica as its own process (`electron/backend/http/main.ts` under tsx),
+// ready once /readyz answers. Tests start two or more on one PostgreSQL.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { freePort } from './service'
 
-export async function startReplica(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess; output: () => string }> {
+export interface Replica {
+  url: string
+  proc: ChildProcess
+  output: () => string
+}
+
+export async function startReplica(env: Record<string, string>): Promise<Replica> {
   const port = await freePort()
   let output = ''
   const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/backend/http/main.ts'], {
@@ -19,4 +26,10 @@ export async function startReplica(env: Record<string, string>): Promise<{ url: 
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error(`replica did not become ready: ${output}`)
+}
+
+/** SIGTERM to every replica still running, resolved once all have exited. */
+export async function stopReplicas(replicas: Replica[]): Promise<void> {
+  for (const r of replicas) if (r.proc.exitCode === null) r.proc.kill('SIGTERM')
+  await Promise.all(replicas.map((r) => new Promise((resolve) => (r.proc.exitCode !== null ? resolve(null) : r.proc.on('exit', resolve)))))
 }
