@@ -12,6 +12,7 @@ import type { CarrierGateway, Logger, RuleContext } from './rules/context'
 import { createOperations, type Operations } from './operations'
 import { seedDemoDesk } from './demo/seed'
 import { completeResetLink } from './rules/reset'
+import { startSweeper } from './intents/sweeper'
 
 export interface BackendConfig {
   store: StoreConfig
@@ -30,6 +31,10 @@ export interface BackendConfig {
   /** Agents sign in against the directory instead of the local agent accounts. */
   agentDirectory?: AgentDirectory
   carriers?: CarrierGateway[]
+  /** F2/F3: seconds between intent sweeps in this process (default 30; 0: none). */
+  sweepEverySeconds?: number
+  /** F2: seconds an intent belongs to the process that wrote it before sweepers take it (default 120). */
+  intentLeaseSeconds?: number
 }
 
 export interface Backend {
@@ -70,13 +75,19 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     flowIdleMinutes: config.flowIdleMinutes ?? 30,
     resetLinkBase: config.resetLinkBase ?? 'http://127.0.0.1:7420/reset',
     demo,
+    intentLeaseSeconds: config.intentLeaseSeconds ?? 120,
   }
+  const sweepEvery = config.sweepEverySeconds ?? 30
+  const stopSweeper = sweepEvery > 0 ? startSweeper(ctx, sweepEvery * 1000) : () => {}
   return {
     ops: createOperations(ctx, outbox),
     ctx,
     store,
     local,
     completeResetLink: (token, password) => completeResetLink(ctx, token, password),
-    close: () => store.close(),
+    close: async () => {
+      stopSweeper()
+      await store.close()
+    },
   }
 }
