@@ -15,7 +15,7 @@ import type { Operations, Session } from './operations'
  */
 const idempotentChannels: ReadonlySet<string> = new Set<Channel>([
   'session:current', 'records:list', 'records:get', 'users:search', 'processes:forUser', 'flow:get',
-  'approvals:list', 'audit:list', 'audit:verify', 'carriers:list', 'demo:mailbox',
+  'approvals:list', 'intents:list', 'audit:list', 'audit:verify', 'carriers:list', 'demo:mailbox',
 ])
 
 /** A lost database connection is DATABASE_UNAVAILABLE; any other unexpected error stays as it is. */

@@ -11,6 +11,7 @@ import { checkPolicy, runReset } from './rules/reset'
 import { signIn, signOut } from './rules/sessions'
 import { answerQuestions, checkCode, confirmPersonalData, sendCode, verifyPersonalData } from './rules/verification'
 import type { OutboxNotifier } from './notify/outbox-notifier'
+import { listOpenIntents } from './intents/queue'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -52,6 +53,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'verify:confirmPersonalData': (s, input) => confirmPersonalData(ctx, agentOf(s), input),
     'flow:approve': (s, { flowId }) => approveFlow(ctx, agentOf(s), flowId),
     'approvals:list': (s) => pendingApprovals(ctx, agentOf(s)),
+    'intents:list': (s) => listOpenIntents(ctx, agentOf(s)),
     'policy:check': (s, input) => checkPolicy(ctx, agentOf(s), input),
     'reset:run': (s, input) => runReset(ctx, agentOf(s), input),
     'flow:close': (s, { flowId, passwordShared }) => exitFlow(ctx, agentOf(s), flowId, passwordShared),
