@@ -4,7 +4,7 @@
 // it through and hold the reply (the client waits until it is killed).
 import { createServer, connect, type Socket } from 'node:net'
 
-export type ProxyMode = 'pass' | 'drop_reply_after_modify' | 'drop_modify' | 'hold_reply_after_modify' | 'refuse'
+export type ProxyMode = 'pass' | 'drop_reply_after_modify' | 'drop_modify' | 'hold_modify' | 'hold_reply_after_modify' | 'refuse'
 
 const MODIFY_REQUEST = 0x66 // [APPLICATION 6], constructed
 
@@ -68,6 +68,11 @@ export async function startLdapProxy(target: string): Promise<LdapProxy> {
         if (m.op === MODIFY_REQUEST && proxy.mode !== 'pass') {
           proxy.modifies++
           if (proxy.mode === 'drop_modify') return end()
+          if (proxy.mode === 'hold_modify') {
+            // Swallowed: slapd never sees it, the client waits for an answer that never comes.
+            holding = true
+            continue
+          }
           modifySent = true
           if (proxy.mode === 'hold_reply_after_modify') holding = true
         }
