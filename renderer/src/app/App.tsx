@@ -11,11 +11,12 @@ import { CallerSimulator } from '../features/simulator/CallerSimulator'
 import { useFlowStore } from '../stores/flow-store'
 import { ConnectionBanner } from '../components/ConnectionBanner'
 import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
+import { IntentQueue } from '../features/intents/IntentQueue'
 import { AuditLog } from '../features/audit/AuditLog'
 import { PresenterToggle } from '../components/PresenterToggle'
 import { idleLockNotice, useIdleLock, useKioskCopyGuard } from './use-idle-lock'
 
-type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string } | { name: 'approvals'; kind: RecordKind } | { name: 'audit'; kind: RecordKind }
+type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string } | { name: 'approvals'; kind: RecordKind } | { name: 'audit'; kind: RecordKind } | { name: 'intents'; kind: RecordKind }
 
 export function App() {
   const session = useQuery(sessionQueries.current())
@@ -88,6 +89,13 @@ export function App() {
           )}
           {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
             <li>
+              <button type="button" aria-current={view.name === 'intents' ? 'page' : undefined} onClick={() => setView({ name: 'intents', kind: view.kind })}>
+                Unresolved resets
+              </button>
+            </li>
+          )}
+          {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
+            <li>
               <button type="button" aria-current={view.name === 'audit' ? 'page' : undefined} onClick={() => setView({ name: 'audit', kind: view.kind })}>
                 Audit log
               </button>
@@ -98,6 +106,8 @@ export function App() {
       <main className="content">
         {view.name === 'approvals' ? (
           <ApprovalQueue />
+        ) : view.name === 'intents' ? (
+          <IntentQueue />
         ) : view.name === 'audit' ? (
           <AuditLog agent={agent} />
         ) : view.name === 'list' ? (
