@@ -21,6 +21,7 @@ export const channelNames = [
   'verify:confirmPersonalData',
   'flow:approve',
   'approvals:list',
+  'intents:list',
   'policy:check',
   'reset:run',
   'flow:close',
