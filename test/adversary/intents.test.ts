@@ -59,6 +59,10 @@ for (const variant of storeVariants) {
       const supervisor = await h.signIn('super')
       const queue = await h.call(supervisor, 'intents:list', {})
       expect(queue).toEqual([expect.objectContaining({ kind: 'reset', userId: 'user-alex', processName: expect.any(String), agentName: expect.any(String), unresolvedAt: expect.any(String) })])
+      // "Do not retry" is enforced: no second change for this user while the first is unknown.
+      lost.applyFirst = false
+      expect((await errorOf(h.call(desk, 'reset:run', { flowId: flow.id, method: 'generate' }))).code).toBe('OUTCOME_UNKNOWN')
+      expect(await h.backend.store.db.selectFrom('intents').select('id').execute()).toHaveLength(1)
       // Agents without a supervisor or admin role do not see the queue.
       expect((await errorOf(h.call(desk, 'intents:list', {}))).code).toMatch(/FORBIDDEN|ROLE_MISSING/)
       // Within its lease the sweeper leaves it to its process; after it, asks the store again.

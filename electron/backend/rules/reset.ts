@@ -178,6 +178,16 @@ async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMet
   let intent: Intent | null = null
   const refused = await ctx.store.db.transaction().execute(async (trx) => {
     await ctx.store.lock(trx, resetLockKey(scope.user.id, scope.process.id))
+    // F2 "do not retry": while an earlier change for this user waits for its outcome (the agent
+    // was told so, or its server died), no new one starts on a guess.
+    const waiting = await trx
+      .selectFrom('intents')
+      .select('id')
+      .where('user_id', '=', scope.user.id)
+      .where('status', '=', 'open')
+      .where((eb) => eb.or([eb('unresolved_at', 'is not', null), eb('lease_until', '<=', now.toISOString())]))
+      .executeTakeFirst()
+    if (waiting) return { unknown: waiting.id }
     const usage = await resetUsage(trx, scope.user.id, scope.process, now)
     if (usage.left === 0) {
       await appendAudit(ctx.store, trx, now, flowAudit(scope, 'reset', 'rate_limited', { method, detail: { freesAt: usage.freesAt } }))
@@ -196,6 +206,7 @@ async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMet
     }
     return null
   })
+  if (typeof refused === 'object' && refused !== null) throw new AppError('OUTCOME_UNKNOWN', { waitingFor: refused.unknown })
   if (refused) throw new AppError('RATE_LIMITED', { freesAt: refused })
   return { resetId: id, intent }
 }
