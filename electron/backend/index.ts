@@ -33,7 +33,7 @@ export interface BackendConfig {
   carriers?: CarrierGateway[]
   /** F2/F3: seconds between intent sweeps in this process (default 30; 0: none). */
   sweepEverySeconds?: number
-  /** F2: seconds an intent belongs to the process that wrote it before sweepers take it (default 120). */
+  /** F2: seconds an intent belongs to the process that wrote it before sweepers take it (default 120); keep it above the credential store's timeout. */
   intentLeaseSeconds?: number
 }
 

@@ -47,7 +47,7 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
     writeFileSync(join(dir, 'connectors.json'), JSON.stringify({
       version: 1,
       directory: {
-        name: 'ldap', useAsDirectory: true, dialect: 'openldap', url: proxy.url, bindDn: config.bindDn, timeoutMs: 30000,
+        name: 'ldap', useAsDirectory: true, dialect: 'openldap', url: proxy.url, bindDn: config.bindDn, timeoutMs: 10000,
         bindPassword: { secret: 'ldap-helpdesk' }, userBase: config.userBase, groupBase: config.groupBase,
       },
     }))
@@ -58,8 +58,9 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
       RESETDESK_HASH_COST_LOG2: '10',
       RESETDESK_CONNECTORS_FILE: join(dir, 'connectors.json'),
       RESETDESK_SECRET_LDAP_HELPDESK: ldapHelpdesk.password,
-      // A short lease and a quick sweep, so the test sees the survivor take over in seconds.
-      RESETDESK_INTENT_LEASE_SECONDS: '2',
+      // A short lease and a quick sweep, so the test sees the survivor take over in seconds. The
+      // lease outlasts the directory timeout (10 s): a live writer is never overtaken.
+      RESETDESK_INTENT_LEASE_SECONDS: '12',
       RESETDESK_SWEEP_SECONDS: '1',
     }
     replicas.push(await startReplica(env))
@@ -92,7 +93,7 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
     const modifiesBefore = proxy.modifies
     proxy.mode = mode
     const seen = agent.ops['reset:run'](agent.session, { flowId: flow.id, method: 'generate' }).then(() => 'ok', (e) => e.code as string)
-    for (let i = 0; i < 200 && proxy.modifies === modifiesBefore; i++) await new Promise((r) => setTimeout(r, 25))
+    for (let i = 0; i < 600 && proxy.modifies === modifiesBefore; i++) await new Promise((r) => setTimeout(r, 25))
     expect(proxy.modifies).toBe(modifiesBefore + 1)
     // Let slapd apply a forwarded modify before the kill (the reply is held either way).
     await new Promise((r) => setTimeout(r, 200))
@@ -105,7 +106,7 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
   }
 
   async function settled(userId: string) {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 150; i++) {
       const intent = await store.db.selectFrom('intents').selectAll().where('user_id', '=', userId).executeTakeFirst()
       if (intent && intent.status !== 'open') return intent
       await new Promise((r) => setTimeout(r, 200))
