@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeVariants } from '../helpers/stores'
 import { startReplica, type Replica } from '../helpers/replica'
-import { addPerson, ldapConfig, slapd, userBind } from '../helpers/ldap-fixtures'
+import { addPerson, ldapConfig, slapd, userBind, type LdapPerson } from '../helpers/ldap-fixtures'
 import { startLdapProxy, type LdapProxy, type ProxyMode } from '../helpers/ldap-proxy'
 import { ldapHelpdesk } from '../helpers/slapd'
 import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
@@ -30,16 +30,19 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
   let env: Record<string, string>
   const replicas: Replica[] = []
   let survivor: { ops: Operations; session: Session }
+  let agent: LdapPerson
 
+  // A real desk (no demo, G1): the agent signs in with their directory password.
   const connect = async (url: string) => {
     const ops = createRemoteOperations({ baseUrl: url, secrets: new MemorySecretStore(), fetch: nodeFetch })
     const session: Session = { agentId: null }
-    await ops['session:signIn'](session, { username: 'desk', password: 'desk-demo-2026' })
+    await ops['session:signIn'](session, { username: agent.uid, password: agent.password })
     return { ops, session }
   }
 
   beforeAll(async () => {
     proxy = await startLdapProxy(slapd().url!)
+    agent = await addPerson({ prefix: 'agent', groups: ['Kill Agents'] })
     const db = await pgVariant.create()
     dispose = db.dispose
     dir = mkdtempSync(join(tmpdir(), 'resetdesk-kill-'))
@@ -49,12 +52,12 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
       directory: {
         name: 'ldap', useAsDirectory: true, dialect: 'openldap', url: proxy.url, bindDn: config.bindDn, timeoutMs: 10000,
         bindPassword: { secret: 'ldap-helpdesk' }, userBase: config.userBase, groupBase: config.groupBase,
+        agentSignIn: { roleGroups: { password_reset_service_desk: ['Kill Agents'] } },
       },
     }))
     env = {
       RESETDESK_DATABASE_URL: (db.config as Extract<StoreConfig, { kind: 'postgres' }>).connectionString,
       RESETDESK_SECRET: randomBytes(32).toString('base64'),
-      RESETDESK_DEMO: '1',
       RESETDESK_HASH_COST_LOG2: '10',
       RESETDESK_CONNECTORS_FILE: join(dir, 'connectors.json'),
       RESETDESK_SECRET_LDAP_HELPDESK: ldapHelpdesk.password,
@@ -85,14 +88,14 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
   async function killMidReset(mode: ProxyMode) {
     const victim = await startReplica(env)
     replicas.push(victim)
-    const agent = await connect(victim.url)
+    const onVictim = await connect(victim.url)
     const p = await addPerson({ groups: ['Kill Staff'] })
-    const recordId = (await agent.ops['records:list'](agent.session, { kind: 'incident', filter: 'assigned_to_me', limit: 1 } as never)).rows[0]!.id
-    const flow = await agent.ops['flow:start'](agent.session, { recordId, userId: p.uid, processId: 'proc-kill' })
-    await agent.ops['verify:confirmPersonalData'](agent.session, { flowId: flow.id, confirmed: true })
+    const recordId = (await onVictim.ops['records:createInteraction'](onVictim.session, { channel: 'phone', callerId: p.uid, shortDescription: 'Locked out' } as never)).id
+    const flow = await onVictim.ops['flow:start'](onVictim.session, { recordId, userId: p.uid, processId: 'proc-kill' })
+    await onVictim.ops['verify:confirmPersonalData'](onVictim.session, { flowId: flow.id, confirmed: true })
     const modifiesBefore = proxy.modifies
     proxy.mode = mode
-    const seen = agent.ops['reset:run'](agent.session, { flowId: flow.id, method: 'generate' }).then(() => 'ok', (e) => e.code as string)
+    const seen = onVictim.ops['reset:run'](onVictim.session, { flowId: flow.id, method: 'generate' }).then(() => 'ok', (e) => e.code as string)
     for (let i = 0; i < 600 && proxy.modifies === modifiesBefore; i++) await new Promise((r) => setTimeout(r, 25))
     expect(proxy.modifies).toBe(modifiesBefore + 1)
     // Let slapd apply a forwarded modify before the kill (the reply is held either way).

@@ -232,6 +232,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('session_tokens_session').on('session_tokens').column('session_id').execute()
       },
     },
+    '0005_records_in': {
+      // G5: record numbers (INC…, IMS…) from a counter row per prefix. Allocation increments the
+      // row inside the creating transaction, so PostgreSQL's row lock orders replicas and no two
+      // records get the same number; the unique index on records.number is the backstop.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('record_numbers')
+          .addColumn('prefix', 'text', (c) => c.primaryKey())
+          .addColumn('last', 'integer', (c) => c.notNull())
+          .execute()
+      },
+    },
     '0008_intents': {
       // F2/F3: one row per credential-store change, committed before the store is touched, so a
       // change whose answer was lost (or whose process died) is resolved by asking the store, and

@@ -182,6 +182,12 @@ export interface SessionTokensTable {
   used_at: string | null
 }
 
+/** G5: the last number handed out per prefix (INC, IMS). */
+export interface RecordNumbersTable {
+  prefix: string
+  last: number
+}
+
 /** F2: a credential-store change in flight or settled (migration 0008_intents). */
 export interface IntentsTable {
   id: string
@@ -218,6 +224,7 @@ export interface DB {
   security_answers: SecurityAnswersTable
   processes: ProcessesTable
   records: RecordsTable
+  record_numbers: RecordNumbersTable
   record_activity: RecordActivityTable
   flows: FlowsTable
   codes: CodesTable
