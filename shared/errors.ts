@@ -191,6 +191,14 @@ export const errorCatalogue = {
     message: 'The request did not come from the ResetDesk console.',
     next: 'Restart ResetDesk.',
   },
+  DATABASE_UNAVAILABLE: {
+    message: "The desk's database could not be reached.",
+    next: 'Try again in a moment; if it persists, tell your administrator.',
+  },
+  OUTCOME_UNKNOWN: {
+    message: 'The password change was sent, but whether the directory applied it could not be confirmed.',
+    next: 'Do not retry. A supervisor sees this reset in the unresolved queue, and it is checked again automatically.',
+  },
   TECHNICAL: {
     message: 'A technical error occurred. Nothing was changed.',
     next: 'Try again; if it persists, report it with the reference shown.',

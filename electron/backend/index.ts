@@ -13,6 +13,7 @@ import { createOperations, type Operations } from './operations'
 import { isDemoSeeded, seedDemoDesk } from './demo/seed'
 import { completeResetLink } from './rules/reset'
 import { guardAdminChannels } from './admin/guard'
+import { startSweeper } from './intents/sweeper'
 
 export interface BackendConfig {
   store: StoreConfig
@@ -31,6 +32,10 @@ export interface BackendConfig {
   /** Agents sign in against the directory instead of the local agent accounts. */
   agentDirectory?: AgentDirectory
   carriers?: CarrierGateway[]
+  /** F2/F3: seconds between intent sweeps in this process (default 30; 0: none). */
+  sweepEverySeconds?: number
+  /** F2: seconds an intent belongs to the process that wrote it before sweepers take it (default 120); keep it above the credential store's timeout. */
+  intentLeaseSeconds?: number
 }
 
 export interface Backend {
@@ -77,7 +82,10 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     flowIdleMinutes: config.flowIdleMinutes ?? 30,
     resetLinkBase: config.resetLinkBase ?? 'http://127.0.0.1:7420/reset',
     demo,
+    intentLeaseSeconds: config.intentLeaseSeconds ?? 120,
   }
+  const sweepEvery = config.sweepEverySeconds ?? 30
+  const stopSweeper = sweepEvery > 0 ? startSweeper(ctx, sweepEvery * 1000) : () => {}
   return {
     // G7: every admin:* channel, whoever added it, refuses all but password_reset_admin.
     ops: guardAdminChannels(ctx, createOperations(ctx, outbox)),
@@ -90,6 +98,9 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
       ctx.demo = true
       return seeded
     },
-    close: () => store.close(),
+    close: async () => {
+      stopSweeper()
+      await store.close()
+    },
   }
 }

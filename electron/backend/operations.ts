@@ -18,6 +18,7 @@ import { checkAuthenticatorCode } from './enrolment/totp'
 import { listQuestionCatalog, saveQuestionCatalog } from './enrolment/question-catalog'
 import { demoAccountHints } from './demo/seed'
 import { adminOperations } from './admin/operations'
+import { listOpenIntents } from './intents/queue'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -68,6 +69,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'verify:checkTotp': (s, input) => checkAuthenticatorCode(ctx, agentOf(s), input),
     'flow:approve': (s, { flowId }) => approveFlow(ctx, agentOf(s), flowId),
     'approvals:list': (s) => pendingApprovals(ctx, agentOf(s)),
+    'intents:list': (s) => listOpenIntents(ctx, agentOf(s)),
     'policy:check': (s, input) => checkPolicy(ctx, agentOf(s), input),
     'reset:run': (s, input) => runReset(ctx, agentOf(s), input),
     'flow:close': (s, { flowId, passwordShared }) => exitFlow(ctx, agentOf(s), flowId, passwordShared),

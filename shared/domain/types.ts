@@ -244,3 +244,17 @@ export const approvalRequestSchema = z.object({
   startedAt: isoDate,
 })
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>
+
+/** F2: a password change whose outcome is not yet known, as the supervisors' queue shows it. */
+export const intentSummarySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['reset', 'link']),
+  userId: z.string(),
+  processName: z.string(),
+  recordNumber: z.string().nullable(),
+  agentName: z.string().nullable(),
+  startedAt: isoDate,
+  /** When the agent (or the user on the link page) was told "outcome unknown"; null while in progress. */
+  unresolvedAt: isoDate.nullable(),
+})
+export type IntentSummary = z.infer<typeof intentSummarySchema>

@@ -9,6 +9,7 @@ import {
   carrierSchema,
   codeMethodSchema,
   flowViewSchema,
+  intentSummarySchema,
   interactionChannelSchema,
   outboxMessageSchema,
   processOptionSchema,
@@ -183,6 +184,8 @@ export const contract = {
   'flow:approve': { input: z.object(flowRef).strict(), output: flowViewSchema },
   /** B1: protected-account flows waiting for a supervisor's approval. */
   'approvals:list': { input: empty, output: z.array(approvalRequestSchema) },
+  /** F2: supervisors' queue of password changes whose outcome is not known yet. */
+  'intents:list': { input: empty, output: z.array(intentSummarySchema) },
   'policy:check': {
     input: z.object({ ...flowRef, password: z.string().max(256) }).strict(),
     output: z.object({ ok: z.boolean(), failures: z.array(z.object({ rule: z.string(), message: z.string() })) }),

@@ -80,6 +80,13 @@ export class LocalCredentialStore implements Directory, CredentialStore {
       .execute()
   }
 
+  /** F2: the hash's timestamp is written in the same statement as the hash itself. */
+  async resetApplied(userId: string, since: Date): Promise<boolean | null> {
+    const row = await this.db.selectFrom('directory_users').select('password_changed_at').where('id', '=', userId).executeTakeFirst()
+    if (!row) return false
+    return row.password_changed_at !== null && row.password_changed_at >= since.toISOString()
+  }
+
   async unlock(userId: string): Promise<void> {
     await this.db.updateTable('directory_users').set({ locked_at: null }).where('id', '=', userId).execute()
   }

@@ -6,14 +6,14 @@ import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors
 import { contract } from '../../../shared/ipc/contract'
 import { z } from 'zod'
 import type { Backend } from '../index'
-import { dispatch } from '../dispatch'
+import { asCatalogueError, dispatch } from '../dispatch'
+import { readiness } from './readiness'
 import { agentForAccessToken, openAgentSession, refreshAgentSession, revokeAgentSession } from './agent-sessions'
 import { openApiDocument } from './openapi'
 import { httpStatus } from './status'
 import { registerResetLinkPage } from './reset-link-page'
 import { registerEnrolmentPage } from '../enrolment/enrolment-page'
 import { signOut } from '../rules/sessions'
-import { sql } from 'kysely'
 
 export interface HttpServerOptions {
   /** TLS certificate and key (PEM); plain HTTP without them, for a TLS-terminating proxy. */
@@ -36,7 +36,7 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
   } as never) as unknown as FastifyInstance
 
   const fail = (error: AppErrorData) => ({ status: httpStatus(error.code), body: { ok: false as const, error } })
-  const refuse = (e: unknown, correlationId: string) => fail(toErrorData(e, correlationId))
+  const refuse = (e: unknown, correlationId: string) => fail(toErrorData(asCatalogueError(e), correlationId))
 
   // Malformed JSON, wrong content type, oversized bodies: catalogue errors, never a stack.
   app.setErrorHandler((error: { code?: string; statusCode?: number; name?: string }, request, reply) => {
@@ -57,13 +57,10 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
   })
 
   app.get('/healthz', async () => ({ ok: true }))
+  // F1: which dependency is down (database, directory, mail), not only whether one is.
   app.get('/readyz', async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(ctx.store.db)
-      return { ok: true }
-    } catch {
-      return reply.status(503).send({ ok: false })
-    }
+    const report = await readiness(ctx)
+    return report.ok ? report : reply.status(503).send(report)
   })
   app.get('/openapi.json', async () => openApiDocument())
 

@@ -22,6 +22,8 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   DIRECTORY_UNAVAILABLE: 503,
   DELIVERY_FAILED: 502,
+  DATABASE_UNAVAILABLE: 503,
+  OUTCOME_UNKNOWN: 502,
   TECHNICAL: 500,
 }
 

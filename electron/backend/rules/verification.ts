@@ -8,7 +8,7 @@ import type { CodeMethod, FlowView, VerifyMethod } from '../../../shared/domain/
 import { foldAnswer, keyedEqual, keyedHash, randomCode, slowVerify } from '../crypto/secrets'
 import { addMs, errorFacts, minutes, type RuleContext } from './context'
 import { appendAudit } from './audit-log'
-import { enterFlow, flowAudit, flowView, recordAudit, type FlowScope } from './flows'
+import { auditedTransaction, enterFlow, flowAudit, flowView, recordAudit, type FlowScope } from './flows'
 import { isEnrolled, loadEnrolment, type UserEnrolment } from '../enrolment/enrolment-store'
 import { attemptLockKey, attemptUsage } from './limits'
 import { maskEmail, maskPhone } from './masking'
@@ -77,19 +77,39 @@ export async function sendCode(
   const scope = await enterFlow(ctx, agentId, input.flowId)
   const { process, user, flow } = scope
   const enrolment = await requireMethodOpen(ctx, scope, input.method)
-  const now = ctx.now()
-  if (flow.sends >= process.settings.maxSends) throw new AppError('MAX_RESENDS')
-  if (flow.last_send_at) {
-    const retryAt = addMs(new Date(flow.last_send_at), process.settings.resendPauseSeconds * 1000)
-    if (retryAt > now) throw new AppError('RESEND_TOO_SOON', { retryAt: retryAt.toISOString() })
-  }
-
   // G4: codes go to the trusted directory contacts and the confirmed personal ones.
   const recipients = input.method === 'email_code' ? enrolment.emails.map((to) => ({ to, shown: maskEmail(to)! })) : smsRecipients(ctx, enrolment.mobiles, input.carriers)
   const code = randomCode(process.settings.codeLength)
   // R5/G7: the process's own code lifetime wins; without one, the desk's setting (read afresh).
   const minutesValid = process.settings.codeTtlMinutes ?? (await loadDeskSettings(ctx.store.db)).codeTtlMinutes
   const message = codeMessage({ code, minutesValid })
+  const now = ctx.now()
+  const codeId = randomUUID()
+
+  // F4: the send is reserved under the flow's lock, from the flow row as it is now (not as it was
+  // when this request began): the limit and the pause hold across concurrent calls and replicas,
+  // and nothing goes out that was not reserved. The new code waits as 'pending' until delivered.
+  const reserved = await ctx.store.db.transaction().execute(async (trx) => {
+    await ctx.store.lock(trx, `flow:${flow.id}`)
+    const fresh = await trx.selectFrom('flows').select(['sends', 'last_send_at']).where('id', '=', flow.id).executeTakeFirstOrThrow()
+    if (fresh.sends >= process.settings.maxSends) return { refuse: new AppError('MAX_RESENDS') }
+    if (fresh.last_send_at) {
+      const retryAt = addMs(new Date(fresh.last_send_at), process.settings.resendPauseSeconds * 1000)
+      if (retryAt > now) return { refuse: new AppError('RESEND_TOO_SOON', { retryAt: retryAt.toISOString() }) }
+    }
+    await trx.updateTable('flows').set({ sends: fresh.sends + 1, last_send_at: now.toISOString() }).where('id', '=', flow.id).execute()
+    await trx
+      .insertInto('codes')
+      .values({
+        id: codeId, flow_id: flow.id, user_id: user.id, method: input.method,
+        code_hash: keyedHash(ctx.keys.codes, code), created_at: now.toISOString(),
+        expires_at: addMs(now, minutes(minutesValid)).toISOString(), state: 'pending',
+      })
+      .execute()
+    return { previousSendAt: fresh.last_send_at }
+  })
+  if ('refuse' in reserved) throw reserved.refuse
+
   try {
     for (const r of recipients) {
       await ctx.notifier.deliver({
@@ -103,23 +123,23 @@ export async function sendCode(
     }
   } catch (e) {
     ctx.log.error('delivery_failed', { flowId: flow.id, method: input.method, ...errorFacts(e) })
-    await recordAudit(ctx, flowAudit(scope, 'verify.send', 'delivery_failed', { method: input.method }))
+    // R5: a failed delivery consumes nothing: the send is handed back and its code dropped.
+    await auditedTransaction(ctx, flowAudit(scope, 'verify.send', 'delivery_failed', { method: input.method }), async (trx) => {
+      await ctx.store.lock(trx, `flow:${flow.id}`)
+      await trx.deleteFrom('codes').where('id', '=', codeId).execute()
+      await trx.updateTable('flows').set((eb) => ({ sends: eb('sends', '-', 1) })).where('id', '=', flow.id).execute()
+      // The pause restarts from the previous send, unless another send has been reserved since.
+      await trx.updateTable('flows').set({ last_send_at: reserved.previousSendAt }).where('id', '=', flow.id).where('last_send_at', '=', now.toISOString()).execute()
+    })
     throw new AppError('DELIVERY_FAILED', { method: input.method })
   }
 
   const sentTo = recipients.map((r) => r.shown)
   await ctx.store.db.transaction().execute(async (trx) => {
     await ctx.store.lock(trx, `flow:${flow.id}`)
+    // A resend voids the code before it (R5); only now, once the new one has gone out.
     await trx.updateTable('codes').set({ state: 'void' }).where('flow_id', '=', flow.id).where('method', '=', input.method).where('state', '=', 'active').execute()
-    await trx
-      .insertInto('codes')
-      .values({
-        id: randomUUID(), flow_id: flow.id, user_id: user.id, method: input.method,
-        code_hash: keyedHash(ctx.keys.codes, code), created_at: now.toISOString(),
-        expires_at: addMs(now, minutes(minutesValid)).toISOString(), state: 'active',
-      })
-      .execute()
-    await trx.updateTable('flows').set((eb) => ({ sends: eb('sends', '+', 1), last_send_at: now.toISOString() })).where('id', '=', flow.id).execute()
+    await trx.updateTable('codes').set({ state: 'active' }).where('id', '=', codeId).where('state', '=', 'pending').execute()
     await appendAudit(ctx.store, trx, now, flowAudit(scope, 'verify.send', 'sent', { method: input.method, detail: { sentTo } }))
   })
   return { flow: await flowView(ctx, flow.id, { userId: user.id, process }), sentTo }

@@ -337,6 +337,35 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('flows_process').on('flows').column('process_id').execute()
       },
     },
+    '0008_intents': {
+      // F2/F3: one row per credential-store change, committed before the store is touched, so a
+      // change whose answer was lost (or whose process died) is resolved by asking the store, and
+      // the R4 use or reset link it holds is confirmed or handed back exactly once. Never a password.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('intents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull()) // reset (agent's reset:run) | link (emailed link completed)
+          .addColumn('agent_id', 'text')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('process_id', 'text', (c) => c.notNull())
+          .addColumn('flow_id', 'text', (c) => c.notNull())
+          .addColumn('record_id', 'text')
+          .addColumn('reset_id', 'text')
+          .addColumn('token_id', 'text')
+          .addColumn('credential_store', 'text', (c) => c.notNull())
+          .addColumn('method', 'text', (c) => c.notNull())
+          .addColumn('plan', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('lease_until', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull()) // open | applied | not_applied
+          .addColumn('unresolved_at', 'text')
+          .addColumn('resolved_at', 'text')
+          .addColumn('resolved_by', 'text')
+          .execute()
+        await db.schema.createIndex('intents_status').on('intents').columns(['status', 'lease_until']).execute()
+      },
+    },
     '0003_sign_in_throttle': {
       // G3: sign-in tries per user name and per client address, counted in the store so the
       // limit holds across replicas. Keys are keyed hashes: a typed user name is often a password.

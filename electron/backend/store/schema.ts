@@ -245,6 +245,33 @@ export interface RecordNumbersTable {
   last: number
 }
 
+/** F2: a credential-store change in flight or settled (migration 0008_intents). */
+export interface IntentsTable {
+  id: string
+  kind: string // reset | link
+  agent_id: string | null
+  user_id: string
+  process_id: string
+  flow_id: string
+  record_id: string | null
+  /** The R4 reservation (resets row) this change confirms or hands back. */
+  reset_id: string | null
+  /** The reset link (reset_tokens row) this change spends or gives back. */
+  token_id: string | null
+  credential_store: string
+  method: string
+  /** JSON: what to record when applied (audit detail, work note, notice wording). No secret. */
+  plan: string
+  created_at: string
+  /** Until then the process that wrote it is still at work; after it, any sweeper may resolve it. */
+  lease_until: string
+  status: string // open | applied | not_applied
+  /** When the agent was told OUTCOME_UNKNOWN (the supervisor queue). */
+  unresolved_at: string | null
+  resolved_at: string | null
+  resolved_by: string | null
+}
+
 /** G3: one sign-in try (reserved before the password is checked; removed again on success). */
 export interface SignInAttemptsTable {
   id: string
@@ -254,6 +281,7 @@ export interface SignInAttemptsTable {
 }
 
 export interface DB {
+  intents: IntentsTable
   agent_sessions: AgentSessionsTable
   session_tokens: SessionTokensTable
   agents: AgentsTable

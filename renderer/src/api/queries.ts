@@ -76,6 +76,11 @@ export const approvalQueries = {
   pending: () => queryOptions({ queryKey: ['approvals'], queryFn: () => call('approvals:list', {}), refetchInterval: 3_000 }),
 }
 
+export const intentQueries = {
+  /** F2: changes with an unknown outcome; polled, since the sweeper settles them in the background. */
+  open: () => queryOptions({ queryKey: ['intents'], queryFn: () => call('intents:list', {}), refetchInterval: 5_000 }),
+}
+
 export const auditQueries = {
   all: () => ['audit'] as const,
   page: (offset: number, limit: number) => queryOptions({ queryKey: ['audit', 'list', offset, limit], queryFn: () => call('audit:list', { offset, limit }) }),
