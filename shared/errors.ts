@@ -143,6 +143,14 @@ export const errorCatalogue = {
     message: 'The request did not come from the ResetDesk console.',
     next: 'Restart ResetDesk.',
   },
+  API_KEY_INVALID: {
+    message: 'The API key is missing, revoked or not valid for this route.',
+    next: 'Ask a ResetDesk administrator for a new integration API key.',
+  },
+  TOO_MANY_REQUESTS: {
+    message: 'Too many requests were made with this API key.',
+    next: 'Wait until the time given (Retry-After), then send the request again.',
+  },
   TECHNICAL: {
     message: 'A technical error occurred. Nothing was changed.',
     next: 'Try again; if it persists, report it with the reference shown.',

@@ -12,6 +12,7 @@ import type { CarrierGateway, Logger, RuleContext } from './rules/context'
 import { createOperations, type Operations } from './operations'
 import { seedDemoDesk } from './demo/seed'
 import { completeResetLink } from './rules/reset'
+import { WebhookWorker, type WebhookWorkerOptions } from './integrations/webhook-worker'
 
 export interface BackendConfig {
   store: StoreConfig
@@ -30,6 +31,8 @@ export interface BackendConfig {
   /** Agents sign in against the directory instead of the local agent accounts. */
   agentDirectory?: AgentDirectory
   carriers?: CarrierGateway[]
+  /** G6: the webhook delivery worker's timings, or false for a process that must not deliver. */
+  webhooks?: WebhookWorkerOptions | false
 }
 
 export interface Backend {
@@ -37,6 +40,7 @@ export interface Backend {
   ctx: RuleContext
   store: Store
   local: LocalCredentialStore
+  webhooks: WebhookWorker | null
   completeResetLink(token: string, password: string): ReturnType<typeof completeResetLink>
   close(): Promise<void>
 }
@@ -71,12 +75,19 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     resetLinkBase: config.resetLinkBase ?? 'http://127.0.0.1:7420/reset',
     demo,
   }
+  // G6: every backend process delivers webhooks; the worker stops before the store closes.
+  const webhooks = config.webhooks === false ? null : new WebhookWorker({ store, storeConfig: config.store, keys, now, log: ctx.log }, config.webhooks)
+  webhooks?.start()
   return {
     ops: createOperations(ctx, outbox),
     ctx,
     store,
     local,
+    webhooks,
     completeResetLink: (token, password) => completeResetLink(ctx, token, password),
-    close: () => store.close(),
+    close: async () => {
+      await webhooks?.stop()
+      await store.close()
+    },
   }
 }

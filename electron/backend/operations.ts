@@ -11,6 +11,7 @@ import { checkPolicy, runReset } from './rules/reset'
 import { signIn, signOut } from './rules/sessions'
 import { answerQuestions, checkCode, confirmPersonalData, sendCode, verifyPersonalData } from './rules/verification'
 import type { OutboxNotifier } from './notify/outbox-notifier'
+import { integrationAdminOperations } from './integrations/admin-operations'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -85,5 +86,6 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     // answers "an ordinary console", and main replaces this entry with the settings it loaded
     // (electron/main/index.ts) before handing the operations to the router.
     'console:settings': async () => ordinaryConsoleSettings,
+    ...integrationAdminOperations(ctx),
   }
 }

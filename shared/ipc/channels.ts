@@ -30,6 +30,14 @@ export const channelNames = [
   'carriers:list',
   'demo:mailbox',
   'console:settings',
+  'admin:apiKeys:list',
+  'admin:apiKeys:create',
+  'admin:apiKeys:revoke',
+  'admin:webhooks:list',
+  'admin:webhooks:save',
+  'admin:webhooks:delete',
+  'admin:webhooks:deliveries',
+  'admin:webhooks:retry',
 ] as const satisfies readonly Channel[]
 
 /** The one IPC channel the preload and main use; the contract channel travels as an argument. */

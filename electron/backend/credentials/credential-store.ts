@@ -19,6 +19,11 @@ export interface DirectoryUser {
 export interface Directory {
   search(q: string, limit: number): Promise<DirectoryUser[]>
   get(userId: string): Promise<DirectoryUser | null>
+  /**
+   * The one user whose login name or email equals `term` (case-insensitive); null when none or
+   * more than one match. How a free-text caller from an ITSM becomes a directory user (G5).
+   */
+  findByLoginOrEmail(term: string): Promise<DirectoryUser | null>
 }
 
 export interface ResetOptions {

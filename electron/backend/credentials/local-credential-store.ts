@@ -52,6 +52,19 @@ export class LocalCredentialStore implements Directory, CredentialStore {
     return row ? toDirectoryUser(row) : null
   }
 
+  async findByLoginOrEmail(term: string): Promise<DirectoryUser | null> {
+    const t = term.trim().toLowerCase()
+    if (!t) return null
+    const rows = await this.db
+      .selectFrom('directory_users')
+      .selectAll()
+      .where((eb) => eb.or([eb(eb.fn('lower', ['username']), '=', t), eb(eb.fn('lower', ['email']), '=', t)]))
+      .limit(2)
+      .execute()
+    // Two users sharing an address is ambiguous: leave the caller unmatched rather than guess.
+    return rows.length === 1 ? toDirectoryUser(rows[0]!) : null
+  }
+
   async resetPassword(userId: string, newPassword: string, options: ResetOptions): Promise<void> {
     const hash = await slowHash(newPassword, this.hashCost)
     const now = this.now().toISOString()

@@ -174,6 +174,17 @@ export class LdapDirectory implements Directory, CredentialStore {
     })
   }
 
+  /** G5: an exact login name or mail match (the directory helper's layout-aware version supersedes this). */
+  async findByLoginOrEmail(term: string): Promise<DirectoryUser | null> {
+    const value = term.trim()
+    if (value === '') return null
+    return this.session('search', async (client) => {
+      const match = new OrFilter({ filters: [this.dialect.usernameAttribute, 'mail'].map((attribute) => new EqualityFilter({ attribute, value })) })
+      const { searchEntries } = await client.search(this.config.userBase, { scope: 'sub', filter: this.personFilter(match), attributes: this.dialect.attributes, sizeLimit: 2 })
+      return searchEntries.length === 1 ? this.toUser(client, searchEntries[0]!) : null
+    })
+  }
+
   async get(userId: string): Promise<DirectoryUser | null> {
     return this.session('get', async (client) => {
       const entry = await this.findEntry(client, userId)
