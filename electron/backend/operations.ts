@@ -6,7 +6,7 @@ import { exportAudit, listAudit, verifyAudit } from './rules/audit-log'
 import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
 import { approveFlow, exitFlow, getFlow, pendingApprovals, recordAudit, startFlow } from './rules/flows'
-import { getRecord, listRecords, processesForUser, searchUsers } from './rules/records'
+import { countRecords, getRecord, listRecords, processesForUser, searchUsers } from './rules/records'
 import { checkPolicy, runReset } from './rules/reset'
 import { signIn, signOut } from './rules/sessions'
 import { answerQuestions, checkCode, confirmPersonalData, sendCode, verifyPersonalData } from './rules/verification'
@@ -41,6 +41,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       return {}
     },
     'records:list': (s, input) => listRecords(ctx, agentOf(s), input),
+    'records:count': (s, input) => countRecords(ctx, agentOf(s), input),
     'records:get': (s, { recordId }) => getRecord(ctx, agentOf(s), recordId),
     'users:search': (s, input) => searchUsers(ctx, agentOf(s), input),
     'processes:forUser': (s, { userId }) => processesForUser(ctx, agentOf(s), userId),

@@ -30,6 +30,9 @@ const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? proc
 const allowDevTools = !app.isPackaged && process.env.NODE_ENV === 'development'
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }])
+// Another data folder (the Electron launch suite, a second profile): set before anything reads it,
+// the single-instance lock included.
+if (process.env.RESETDESK_DATA_DIR) app.setPath('userData', process.env.RESETDESK_DATA_DIR)
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()

@@ -34,6 +34,12 @@ const flowRef = { flowId: id }
 export const recordCountCap = 10_000
 export const recordFilters = ['assigned_to_me', 'my_groups', 'all_open'] as const
 export const recordSortFields = ['number', 'openedAt', 'priority', 'state', 'callerName'] as const
+/** What a list holds (R2): the kind, the filter and the search; shared by a page and its count. */
+const recordListScope = {
+  kind: recordKindSchema,
+  filter: z.enum(recordFilters).default('assigned_to_me'),
+  q: z.string().max(100).default(''),
+}
 
 /** B7: a walk-up kiosk desk. Main reads it from the policy file or settings.json (policy wins). */
 export const kioskSettingsSchema = z
@@ -60,18 +66,25 @@ export const contract = {
   'records:list': {
     input: z
       .object({
-        kind: recordKindSchema,
-        filter: z.enum(recordFilters).default('assigned_to_me'),
-        q: z.string().max(100).default(''),
+        ...recordListScope,
         sort: z.enum(recordSortFields).default('openedAt'),
         dir: z.enum(['asc', 'desc']).default('desc'),
         offset: z.number().int().min(0).max(1_000_000).default(0),
+        /**
+         * Keyset paging: the sort value and id of the last row of the page before. With it the
+         * next page is a seek on the list's index, as cheap as the first (offset is then ignored).
+         */
+        after: z.object({ value: z.union([z.string().max(64), z.number().int()]).nullable(), id: z.string().min(1).max(64) }).strict().optional(),
         limit: z.number().int().min(1).max(200).default(50),
       })
       .strict(),
+    output: z.object({ rows: z.array(recordSummarySchema) }),
+  },
+  /** How many records a list holds: its own call, so no page waits for a count. */
+  'records:count': {
+    input: z.object(recordListScope).strict(),
     output: z.object({
-      rows: z.array(recordSummarySchema),
-      /** Exact up to `recordCountCap`; beyond it the list shows "10,000+" and asks to refine. */
+      /** Exact up to `recordCountCap`; beyond it the list shows "More than 10,000" and asks to refine. */
       total: z.number().int(),
       totalCapped: z.boolean(),
     }),

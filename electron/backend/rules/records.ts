@@ -5,7 +5,7 @@ import { recordCountCap, type OutputOf, type ParsedInputOf } from '../../../shar
 import type { ProcessOption, RecordSummary, UserSummary } from '../../../shared/domain/types'
 import type { RecordsTable } from '../store/schema'
 import type { DirectoryUser } from '../credentials/credential-store'
-import { containsIgnoringCase } from '../store/like'
+import { containsIgnoringCase, escapeLike } from '../store/like'
 import { loadAgent, loadRecord, resetRefusal } from './access'
 import type { RuleContext } from './context'
 import { loadUser } from './flows'
@@ -13,8 +13,8 @@ import { resetUsage } from './limits'
 import { maskEmail } from './masking'
 import { isEligible, loadProcesses } from './processes'
 
-/** Above this many matches a search term counts as common (see searchPredicate); measured on 100k rows. */
-const commonTermMatches = 5_000
+/** Above this many matches a search term counts as common (see searchPredicate). */
+const commonTermMatches = 2_000
 
 const sortColumns = {
   number: 'number',
@@ -42,46 +42,89 @@ function toSummary(r: Selectable<RecordsTable>): RecordSummary {
   }
 }
 
-export async function listRecords(ctx: RuleContext, agentId: string, input: ParsedInputOf<'records:list'>): Promise<OutputOf<'records:list'>> {
-  const agent = await loadAgent(ctx, agentId)
+type ListScope = Pick<ParsedInputOf<'records:list'>, 'kind' | 'filter' | 'q'>
+
+/**
+ * The rows a list holds (kind, filter, search), before sort and paging. The agent's groups are
+ * read inside the same statement (a JSON subquery), so a page is one round trip, not two.
+ */
+async function scopedQuery(ctx: RuleContext, agentId: string, input: ListScope) {
   const q = input.q.trim().toLowerCase()
   let query = ctx.store.db.selectFrom('records').where('kind', '=', input.kind).where('active', '=', 1)
-  if (input.filter === 'assigned_to_me') query = query.where('assigned_to', '=', agent.id)
+  if (input.filter === 'assigned_to_me') query = query.where('assigned_to', '=', agentId)
   if (input.filter === 'my_groups') {
-    if (agent.groups.length === 0) return { rows: [], total: 0, totalCapped: false }
-    query = query.where('assignment_group', 'in', agent.groups)
+    const groups =
+      ctx.store.dialect === 'postgres'
+        ? sql`(select jsonb_array_elements_text(groups::jsonb) from agents where id = ${agentId})`
+        : sql`(select value from json_each((select groups from agents where id = ${agentId})))`
+    query = query.where(sql<boolean>`${sql.ref('assignment_group')} in ${groups}`)
   }
-  if (q) query = query.where(await searchPredicate(ctx, q))
+  if (!q) return query
+  // A whole record number is answered by the unique index alone (R2 search by number).
+  if (wholeNumber.test(q)) {
+    const hit = await ctx.store.db.selectFrom('records').select('id').where('number', '=', q.toUpperCase()).executeTakeFirst()
+    if (hit) return query.where('id', '=', hit.id)
+  }
+  return query.where(await searchPredicate(ctx, q))
+}
+
+const wholeNumber = /^[a-z]{3}\d{7}$/
+
+/** Sorts whose column is never null and leads an index: pages after the first are seeks. */
+const keysetSorts = new Set(['openedAt', 'number'])
+
+export async function listRecords(ctx: RuleContext, agentId: string, input: ParsedInputOf<'records:list'>): Promise<OutputOf<'records:list'>> {
+  let query = await scopedQuery(ctx, agentId, input)
   const column = sortColumns[input.sort]
-  const [rows, count] = await Promise.all([
-    query.selectAll().orderBy(column, input.dir).orderBy('id', input.dir).offset(input.offset).limit(input.limit).execute(),
-    ctx.store.db
-      .selectFrom(query.select(sql.lit(1).as('one')).limit(recordCountCap + 1).as('capped'))
-      .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirstOrThrow(),
-  ])
+  const after = input.after && keysetSorts.has(input.sort) && input.after.value !== null ? input.after : null
+  if (after) {
+    // Row-value comparison: both dialects walk the (…, column, id) index from the last row seen.
+    const cmp = input.dir === 'asc' ? sql.raw('>') : sql.raw('<')
+    query = query.where(sql<boolean>`(${sql.ref(column)}, ${sql.ref('id')}) ${cmp} (${after.value}, ${after.id})`)
+  }
+  const rows = await query
+    .selectAll()
+    .orderBy(column, input.dir)
+    .orderBy('id', input.dir)
+    .offset(after ? 0 : input.offset)
+    .limit(input.limit)
+    .execute()
+  return { rows: rows.map(toSummary) }
+}
+
+/** R2: the size of a list, counted up to the cap (an exact count of 100k rows costs more than a page). */
+export async function countRecords(ctx: RuleContext, agentId: string, input: ParsedInputOf<'records:count'>): Promise<OutputOf<'records:count'>> {
+  const query = await scopedQuery(ctx, agentId, input)
+  const count = await ctx.store.db
+    .selectFrom(query.select(sql.lit(1).as('one')).limit(recordCountCap + 1).as('capped'))
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow()
   const n = Number(count.n)
-  return { rows: rows.map(toSummary), total: Math.min(n, recordCountCap), totalCapped: n > recordCountCap }
+  return { total: Math.min(n, recordCountCap), totalCapped: n > recordCountCap }
 }
 
 /**
- * Substring search. SQLite: the FTS5 trigram index answers a quoted phrase as a substring match
- * for three or more characters. PostgreSQL: LIKE uses the pg_trgm GIN index. Shorter terms scan.
+ * Substring search, planned by how common the term is, so its cost does not grow with the table.
+ * A rare term is driven from its matches (SQLite: the FTS5 trigram index, which answers a quoted
+ * phrase as a substring match for three or more characters; PostgreSQL: the pg_trgm GIN index) —
+ * cost follows the few matches. A common term (more than `commonTermMatches`, counted with a cap)
+ * walks the list's own index in sort order and tests each row's search_text, stopping when the
+ * page is full — cost follows 1 / selectivity, the same at 100k rows as at 1M. Shorter terms scan.
  */
 async function searchPredicate(ctx: RuleContext, q: string) {
-  if (ctx.store.dialect === 'sqlite' && [...q].length >= 3) {
-    const phrase = `"${q.replaceAll('"', '""')}"`
-    // SQLite drives the query from the matches by default: best for a rare term, but a common one
-    // (one record in ten) means fetching and sorting thousands of rows. Then the unary plus makes
-    // it walk the list's own index and merely probe the matches. The match count is cheap (<1 ms).
-    const { n } = await sql<{ n: number }>`select count(*) as n from records_fts where records_fts match ${phrase}`
-      .execute(ctx.store.db)
-      .then((r) => r.rows[0]!)
-    return Number(n) > commonTermMatches
-      ? sql<boolean>`+records.rowid in (select rowid from records_fts where records_fts match ${phrase})`
-      : sql<boolean>`records.rowid in (select rowid from records_fts where records_fts match ${phrase})`
+  const like = containsIgnoringCase('search_text', q, true)
+  if ([...q].length < 3) return like
+  const sqlite = ctx.store.dialect === 'sqlite'
+  const phrase = `"${q.replaceAll('"', '""')}"`
+  const probe = sqlite
+    ? sql<{ n: number }>`select count(*) as n from (select rowid from records_fts where records_fts match ${phrase} limit ${commonTermMatches + 1})`
+    : sql<{ n: number }>`select count(*) as n from (select 1 from records where ${like} limit ${commonTermMatches + 1}) m`
+  const { n } = await probe.execute(ctx.store.db).then((r) => r.rows[0]!)
+  if (Number(n) > commonTermMatches) {
+    // `|| ''` hides the column from the GIN index, so PostgreSQL walks the list index instead.
+    return sqlite ? like : sql<boolean>`(${sql.ref('search_text')} || '') like ${`%${escapeLike(q)}%`} escape '\\'`
   }
-  return containsIgnoringCase('search_text', q, true)
+  return sqlite ? sql<boolean>`records.rowid in (select rowid from records_fts where records_fts match ${phrase})` : like
 }
 
 export async function getRecord(ctx: RuleContext, agentId: string, recordId: string): Promise<OutputOf<'records:get'>> {

@@ -8,7 +8,6 @@ import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { createBackend, type Backend, type BackendConfig } from '../../../electron/backend/index'
 import type { Operations, Session } from '../../../electron/backend/operations'
-import { channelNames } from '../../../shared/ipc/channels'
 import { createRouter, type Handle } from '../../../electron/main/ipc/router'
 import { contentSecurityPolicy } from '../../../electron/main/csp'
 
@@ -156,8 +155,8 @@ export async function startHost(options: HostOptions = {}): Promise<BrowserHost>
 }
 
 /**
- * The init script giving the page the same bridge shape as the preload: invoke(channel, input)
- * and one function per contract channel, each resolving to a Result. Runs before any page script.
+ * The init script giving the page the same bridge as the preload: invoke(channel, input),
+ * resolving to a Result. Runs before any page script.
  */
 export function bridgeInitScript(token: string): string {
   return `(() => {
@@ -171,7 +170,6 @@ export function bridgeInitScript(token: string): string {
       return res.json();
     };
     const bridge = { invoke };
-    for (const c of ${JSON.stringify(channelNames)}) bridge[c] = (input) => invoke(c, input);
     Object.defineProperty(window, 'resetDesk', { value: Object.freeze(bridge), writable: false, configurable: false });
   })();`
 }
