@@ -176,16 +176,24 @@ describe.skipIf(pgVariant.skip !== null)('G5 integration API over HTTP on Postgr
     expect(await counts()).toEqual(before)
   })
 
-  it('rate-limits per key with a catalogue error and Retry-After; another key is unaffected', async () => {
-    const limited = await listen({ integrationRateLimit: { max: 3, timeWindowMs: 60_000 } })
+  it('rate-limits per key, across replicas, with a catalogue error and Retry-After; another key is unaffected', async () => {
+    // Two servers on one store stand for two replicas: the counts live in the store.
+    const replicaA = await listen({ integrationRateLimit: { max: 3, timeWindowMs: 60_000 } })
+    const replicaB = await listen({ integrationRateLimit: { max: 3, timeWindowMs: 60_000 } })
+    const limitedKey = (await h.call(admin, 'admin:apiKeys:create', { name: 'Busy ITSM' })).key
     const other = (await h.call(admin, 'admin:apiKeys:create', { name: 'Second ITSM' })).key
+    const get = (token: string, at: string) => request('GET', '/api/integration/v1/incidents/INC7000001', undefined, token, at)
     const statuses: number[] = []
-    for (let i = 0; i < 4; i++) statuses.push((await request('GET', '/api/integration/v1/incidents/INC7000001', undefined, key, limited)).status)
+    for (const at of [replicaA, replicaB, replicaA, replicaB]) statuses.push((await get(limitedKey, at)).status)
     expect(statuses).toEqual([200, 200, 200, 429])
-    const refused = await request('GET', '/api/integration/v1/incidents/INC7000001', undefined, key, limited)
+    const refused = await get(limitedKey, replicaA)
+    expect(refused.status).toBe(429)
     expect(refused.body.error.code).toBe('TOO_MANY_REQUESTS')
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
-    expect((await request('GET', '/api/integration/v1/incidents/INC7000001', undefined, other, limited)).status).toBe(200)
+    expect((await get(other, replicaB)).status).toBe(200)
+    // The window ends: the key may call again (the test's clock, not real time).
+    h.clock.advance(60_000)
+    expect((await get(limitedKey, replicaB)).status).toBe(200)
   })
 
   it('is in the OpenAPI document', async () => {

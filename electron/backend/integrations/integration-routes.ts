@@ -1,7 +1,7 @@
 // G5 over HTTP: the integration API of the standalone server, for the desk's ITSM. Its own
 // encapsulated scope: API-key authentication (agent tokens are refused here, as API keys are on
-// the agent routes), a rate limit per key (@fastify/rate-limit, in memory: the limit holds per
-// replica), and catalogue errors for every failure. Bodies are parsed with the shared zod schema
+// the agent routes), a rate limit per key (@fastify/rate-limit over counts in the store, so it
+// holds across replicas), and catalogue errors for every failure. Bodies are parsed with the shared zod schema
 // before anything is written.
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -11,6 +11,7 @@ import type { RecordKind } from '../../../shared/domain/types'
 import type { RuleContext } from '../rules/context'
 import { httpStatus } from '../http/status'
 import { authenticateApiKey, touchApiKey } from './api-keys'
+import { storeBackedRateLimit } from './rate-limit-store'
 import { getIntegrationRecord, upsertIntegrationRecord, type ApiKeyRef } from './integration-records'
 
 export const INTEGRATION_PREFIX = '/api/integration/v1'
@@ -67,6 +68,9 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: RuleContext
         max: limit.max,
         timeWindow: limit.timeWindowMs,
         keyGenerator: (request) => apiKeys.get(request)?.id ?? 'unauthenticated',
+        store: storeBackedRateLimit(ctx.store.db, ctx.now),
+        // A store that cannot count must not lock the ITSM out; the request itself will fail anyway.
+        skipOnError: true,
         errorResponseBuilder: (_request, context) => ({ statusCode: 429, retryAfterMs: context.ttl }),
       })
 

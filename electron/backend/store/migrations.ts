@@ -280,6 +280,14 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         // The worker's claim walks due pending rows; the admin log pages by endpoint and time.
         await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['state', 'next_attempt_at']).execute()
         await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'created_at']).execute()
+        // The integration API's per-key request counts, one row per key and time window, shared
+        // by every replica so a key's limit holds for the whole desk.
+        await db.schema
+          .createTable('integration_rate_buckets')
+          .addColumn('bucket', 'text', (c) => c.primaryKey())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute()
       },
     },
   }

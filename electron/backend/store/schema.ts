@@ -225,8 +225,15 @@ export interface WebhookDeliveriesTable {
   delivered_at: string | null
 }
 
+export interface IntegrationRateBucketsTable {
+  bucket: string // `${keyId}:${windowStart}`
+  count: number
+  expires_at: string
+}
+
 export interface DB {
   api_keys: ApiKeysTable
+  integration_rate_buckets: IntegrationRateBucketsTable
   webhook_endpoints: WebhookEndpointsTable
   webhook_deliveries: WebhookDeliveriesTable
   agent_sessions: AgentSessionsTable
