@@ -66,7 +66,7 @@ export async function upsertIntegrationRecord(
     assigned_to: assignee?.id ?? null,
     assigned_to_name: assignee?.display_name ?? null,
   }
-  const searchText = searchTextOf(fields)
+  const searchText = searchTextOf({ number, callerName: fields.caller_name, shortDescription: fields.short_description, description: fields.description })
 
   return auditedTransaction(
     ctx,

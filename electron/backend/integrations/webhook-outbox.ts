@@ -38,7 +38,7 @@ export function recordEventOfAudit(event: AuditEvent, at: Date): RecordEvent | n
         ? 'reset.failed'
         : event.action === 'flow.close' && event.outcome === 'exit'
           ? 'flow.closed'
-          : event.action === 'record.assign'
+          : event.action === 'record.assign' && event.outcome === 'assigned'
             ? 'record.assigned'
             : null
   if (!type) return null

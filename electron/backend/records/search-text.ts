@@ -1,12 +1,17 @@
-// The text a record is found by (R2 search): lower-cased number, caller and description, as the
-// demo seed writes it. Every writer of records (seed, console, integration API) uses this one
-// function so a record is found the same way whoever wrote it.
-import type { RecordsTable } from '../store/schema'
+// R2 search: what a record is found by (number, caller, short description, description), kept
+// lower-cased in records.search_text for the trigram indexes. Every writer of a record uses this
+// one recipe: the demo seed, the console's new interactions and the integration API.
 
-type SearchFields = Pick<RecordsTable, 'kind' | 'number' | 'caller_name' | 'short_description' | 'description' | 'channel'>
+export interface SearchableRecord {
+  number: string
+  callerName: string | null
+  shortDescription: string
+  description: string
+}
 
-export function searchTextOf(r: SearchFields): string {
-  // Interactions are found by their channel ("walk-up"), incidents by their description.
-  const tail = r.kind === 'interaction' ? (r.channel ?? '') : r.description
-  return `${r.number} ${r.caller_name ?? ''} ${r.short_description} ${tail}`.toLowerCase()
+export function searchTextOf(r: SearchableRecord): string {
+  return [r.number, r.callerName, r.shortDescription, r.description]
+    .filter((part): part is string => !!part)
+    .join(' ')
+    .toLowerCase()
 }

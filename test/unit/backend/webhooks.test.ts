@@ -45,6 +45,7 @@ describe('G6 record events from audited steps', () => {
     { action: 'flow.close', outcome: 'replaced' },
     { action: 'verify', outcome: 'passed' },
     { action: 'admin.webhooks.create', outcome: 'done' },
+    { action: 'record.assign', outcome: 'refused' },
   ])('%o is no record event', (event) => {
     expect(recordEventOfAudit(event, at)).toBeNull()
   })
