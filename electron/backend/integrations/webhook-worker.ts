@@ -130,7 +130,8 @@ export class WebhookWorker {
       try {
         while (!this.stopped) {
           const batch = await this.claim()
-          await Promise.all(batch.map((row) => this.deliver(row)))
+          const outcomes = await Promise.all(batch.map((row) => this.attempt(row)))
+          await this.record(outcomes.filter((o) => o !== null))
           if (batch.length < this.opts.batchSize) break
         }
       } catch (e) {
@@ -202,8 +203,9 @@ export class WebhookWorker {
     })
   }
 
-  private async deliver(row: Claimed & { lease: string }): Promise<void> {
-    const { store, keys, now, log } = this.deps
+  /** One POST; null when the worker is stopping (the row was handed back, the attempt does not count). */
+  private async attempt(row: Claimed & { lease: string }): Promise<Outcome | null> {
+    const { store, keys, now } = this.deps
     const secret = unseal(keys.seal, row.secret_sealed)
     let status: number | null = null
     let error: string | null = null
@@ -232,38 +234,57 @@ export class WebhookWorker {
         await response.body?.cancel().catch(() => {})
       } catch (e) {
         if (this.abort.signal.aborted) {
-          // Stopping: hand the row back untouched, the attempt does not count.
           await store.db.updateTable('webhook_deliveries').set({ lease_until: null, lease_owner: null }).where('id', '=', row.id).where('lease_owner', '=', row.lease).execute().catch(() => {})
-          return
+          return null
         }
         error = failureReason(e)
       }
     }
-    const attempts = row.attempts + 1
-    const at = now()
     const ok = status !== null && status >= 200 && status < 300
-    if (!ok && !error) error = `http_${status}`
-    const exhausted = !ok && attempts >= this.opts.maxAttempts
-    await store.db
-      .updateTable('webhook_deliveries')
-      .set({
-        state: ok ? 'delivered' : exhausted ? 'failed' : 'pending',
-        attempts,
-        last_status: status,
-        last_error: ok ? null : error,
-        delivered_at: ok ? at.toISOString() : null,
-        next_attempt_at: ok || exhausted ? at.toISOString() : addMs(at, backoffMs(attempts, this.opts.backoffBaseMs, this.opts.backoffMaxMs)).toISOString(),
-        lease_until: null,
-        lease_owner: null,
-      })
-      // Only while the claim is still ours: a stale worker never overwrites another's outcome.
-      .where('id', '=', row.id)
-      .where('lease_owner', '=', row.lease)
-      .execute()
-    const fields = { deliveryId: row.id, endpointId: row.endpoint_id, eventType: row.event_type, attempts, status }
-    if (ok) log.info('webhook_delivered', fields)
-    else log.error(exhausted ? 'webhook_failed' : 'webhook_attempt_failed', { ...fields, reason: error })
+    return { row, status, ok, error: ok ? null : (error ?? `http_${status}`) }
   }
+
+  /** The batch's outcomes in one transaction: one turn on SQLite's single connection, not one per row. */
+  private async record(outcomes: Outcome[]): Promise<void> {
+    if (outcomes.length === 0) return
+    const { store, now, log } = this.deps
+    const at = now()
+    await store.db.transaction().execute(async (trx) => {
+      for (const { row, status, ok, error } of outcomes) {
+        const attempts = row.attempts + 1
+        const exhausted = !ok && attempts >= this.opts.maxAttempts
+        await trx
+          .updateTable('webhook_deliveries')
+          .set({
+            state: ok ? 'delivered' : exhausted ? 'failed' : 'pending',
+            attempts,
+            last_status: status,
+            last_error: error,
+            delivered_at: ok ? at.toISOString() : null,
+            next_attempt_at: ok || exhausted ? at.toISOString() : addMs(at, backoffMs(attempts, this.opts.backoffBaseMs, this.opts.backoffMaxMs)).toISOString(),
+            lease_until: null,
+            lease_owner: null,
+          })
+          // Only while the claim is still ours: a stale worker never overwrites another's outcome.
+          .where('id', '=', row.id)
+          .where('lease_owner', '=', row.lease)
+          .execute()
+      }
+    })
+    for (const { row, status, ok, error } of outcomes) {
+      const attempts = row.attempts + 1
+      const fields = { deliveryId: row.id, endpointId: row.endpoint_id, eventType: row.event_type, attempts, status }
+      if (ok) log.info('webhook_delivered', fields)
+      else log.error(attempts >= this.opts.maxAttempts ? 'webhook_failed' : 'webhook_attempt_failed', { ...fields, reason: error })
+    }
+  }
+}
+
+interface Outcome {
+  row: Claimed & { lease: string }
+  status: number | null
+  ok: boolean
+  error: string | null
 }
 
 /** A short, non-secret reason: the error class or socket code, never a message or a URL. */
