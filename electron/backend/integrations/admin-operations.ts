@@ -25,13 +25,22 @@ export function integrationAdminOperations(ctx: RuleContext): Pick<Operations, I
     return agent
   }
   return {
-    'admin:apiKeys:list': async (s) => (await admin(s), listApiKeys(ctx)),
+    'admin:apiKeys:list': async (s) => {
+      await admin(s)
+      return listApiKeys(ctx)
+    },
     'admin:apiKeys:create': async (s, { name }) => createApiKey(ctx, await admin(s), name),
     'admin:apiKeys:revoke': async (s, { id }) => revokeApiKey(ctx, await admin(s), id),
-    'admin:webhooks:list': async (s) => (await admin(s), listWebhooks(ctx)),
+    'admin:webhooks:list': async (s) => {
+      await admin(s)
+      return listWebhooks(ctx)
+    },
     'admin:webhooks:save': async (s, input) => saveWebhook(ctx, await admin(s), input),
     'admin:webhooks:delete': async (s, { id }) => deleteWebhook(ctx, await admin(s), id),
-    'admin:webhooks:deliveries': async (s, input) => (await admin(s), listDeliveries(ctx, input)),
+    'admin:webhooks:deliveries': async (s, input) => {
+      await admin(s)
+      return listDeliveries(ctx, input)
+    },
     'admin:webhooks:retry': async (s, { deliveryId }) => retryDelivery(ctx, await admin(s), deliveryId),
   }
 }

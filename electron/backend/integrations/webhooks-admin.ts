@@ -107,8 +107,8 @@ export async function retryDelivery(ctx: RuleContext, admin: Agent, deliveryId: 
   if (!before) throw new AppError('INVALID_INPUT', { field: 'deliveryId', reason: 'no such delivery' })
   if (before.state === 'delivered') throw new AppError('INVALID_INPUT', { field: 'deliveryId', reason: 'already delivered' })
   const now = ctx.now().toISOString()
-  const summary = (r: Pick<WebhookDelivery, 'id' | 'state' | 'attempts'>) => ({ id: r.id, state: r.state, attempts: r.attempts })
-  await adminChange(ctx, admin, 'webhooks', 'retry', summary(before as never), { id: deliveryId, state: 'pending', attempts: 0 }, (trx) =>
+  const beforeView = { id: before.id, state: before.state, attempts: before.attempts, lastStatus: before.last_status }
+  await adminChange(ctx, admin, 'webhooks', 'retry', beforeView, { id: deliveryId, state: 'pending', attempts: 0 }, (trx) =>
     trx
       .updateTable('webhook_deliveries')
       .set({ state: 'pending', attempts: 0, next_attempt_at: now, last_error: null })
