@@ -9,6 +9,7 @@ import {
   carrierSchema,
   codeMethodSchema,
   flowViewSchema,
+  interactionChannelSchema,
   outboxMessageSchema,
   processOptionSchema,
   recordDetailSchema,
@@ -50,7 +51,31 @@ export const kioskSettingsSchema = z
   })
   .strict()
 export type KioskSettings = z.output<typeof kioskSettingsSchema>
-export const consoleSettingsSchema = z.object({ kiosk: kioskSettingsSchema })
+/**
+ * G1: which desk this console serves, told by main before anyone signs in. `first-run`: the
+ * embedded console with nothing chosen or configured yet (the files it may be given, for the
+ * "Connect to your desk" explanation); `demo`: the training desk (B6), with its public accounts
+ * to hint on the sign-in screen; `real`: connectors, a remote backend, or a server.
+ */
+export const deskViewSchema = z.discriminatedUnion('mode', [
+  z.object({
+    mode: z.literal('first-run'),
+    /** connectors.json in this user's data folder, and machine-wide next to the policy file (wins). */
+    connectorsFile: z.string(),
+    machineConnectorsFile: z.string(),
+    settingsFile: z.string(),
+    policyFile: z.string(),
+  }),
+  z.object({
+    mode: z.literal('demo'),
+    /** The demo desk's agents: their passwords are public (README) and exist nowhere else. */
+    accounts: z.array(z.object({ username: z.string(), password: z.string(), role: z.string() })),
+  }),
+  z.object({ mode: z.literal('real') }),
+])
+export type DeskView = z.output<typeof deskViewSchema>
+/** `desk` absent: nothing to choose (a server, or a host that predates G1), as `real`. */
+export const consoleSettingsSchema = z.object({ kiosk: kioskSettingsSchema, desk: deskViewSchema.optional() })
 export type ConsoleSettingsView = z.output<typeof consoleSettingsSchema>
 /** An ordinary (not kiosk) console: what is answered where no console settings apply. */
 export const ordinaryConsoleSettings: ConsoleSettingsView = { kiosk: { enabled: false, idleMinutes: 3 } }
@@ -90,6 +115,22 @@ export const contract = {
     }),
   },
   'records:get': { input: z.object({ recordId: id }).strict(), output: recordDetailSchema },
+  /** G5: a call or a walk-up starts here: an interaction for a directory caller, assigned to the agent. */
+  'records:createInteraction': {
+    input: z
+      .object({
+        channel: interactionChannelSchema,
+        /** DirectoryUser.id of the caller, as `users:search` returned it. */
+        callerId: id,
+        // One line, no control characters (F7: no NUL reaches the store).
+        shortDescription: z.string().trim().min(1).max(160).regex(/^[^\p{Cc}]*$/u, 'one line of text'),
+        description: z.string().trim().max(4000).regex(/^[^\0]*$/, 'no NUL bytes').default(''),
+      })
+      .strict(),
+    output: recordSummarySchema,
+  },
+  /** G5: take a record of one of one's groups (audited as record.assign). */
+  'records:assignToMe': { input: z.object({ recordId: id }).strict(), output: recordDetailSchema },
 
   'users:search': {
     input: z.object({ q: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
@@ -206,6 +247,8 @@ export const contract = {
   'admin:webhooks:retry': { input: z.object({ deliveryId: id }).strict(), output: webhookDeliverySchema },
   /** The console's own settings (B7 kiosk), answered by main, not by the identity backend. */
   'console:settings': { input: empty, output: consoleSettingsSchema },
+  /** G1: the first-run choice "Try the demo desk", answered by main (refused once a desk is set). */
+  'console:chooseDesk': { input: z.object({ desk: z.literal('demo') }).strict(), output: consoleSettingsSchema },
 } as const
 
 export type Contract = typeof contract

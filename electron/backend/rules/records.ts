@@ -2,11 +2,13 @@
 import { sql, type Selectable } from 'kysely'
 import { AppError } from '../../../shared/errors'
 import { recordCountCap, type OutputOf, type ParsedInputOf } from '../../../shared/ipc/contract'
-import type { ProcessOption, RecordSummary, UserSummary } from '../../../shared/domain/types'
+import type { Activity, ProcessOption, RecordSummary, UserSummary } from '../../../shared/domain/types'
 import type { RecordsTable } from '../store/schema'
 import type { DirectoryUser } from '../credentials/credential-store'
-import { containsIgnoringCase, escapeLike } from '../store/like'
+import { containsIgnoringCase } from '../store/like'
 import { loadAgent, loadRecord, resetRefusal } from './access'
+import { assignRefusal } from '../records/assign'
+import { resolveCaller } from '../records/caller'
 import type { RuleContext } from './context'
 import { loadUser } from './flows'
 import { resetUsage } from './limits'
@@ -45,19 +47,18 @@ function toSummary(r: Selectable<RecordsTable>): RecordSummary {
 type ListScope = Pick<ParsedInputOf<'records:list'>, 'kind' | 'filter' | 'q'>
 
 /**
- * The rows a list holds (kind, filter, search), before sort and paging. The agent's groups are
- * read inside the same statement (a JSON subquery), so a page is one round trip, not two.
+ * The rows a list holds (kind, filter, search), before sort and paging. Only "my groups" reads the
+ * agent (their groups, as a literal list the planner can estimate); the other filters need no
+ * more than the signed-in id, so their page is one statement.
  */
-async function scopedQuery(ctx: RuleContext, agentId: string, input: ListScope) {
+async function scopedQuery(ctx: RuleContext, agentId: string, input: ListScope, purpose: 'page' | 'count') {
   const q = input.q.trim().toLowerCase()
   let query = ctx.store.db.selectFrom('records').where('kind', '=', input.kind).where('active', '=', 1)
   if (input.filter === 'assigned_to_me') query = query.where('assigned_to', '=', agentId)
   if (input.filter === 'my_groups') {
-    const groups =
-      ctx.store.dialect === 'postgres'
-        ? sql`(select jsonb_array_elements_text(groups::jsonb) from agents where id = ${agentId})`
-        : sql`(select value from json_each((select groups from agents where id = ${agentId})))`
-    query = query.where(sql<boolean>`${sql.ref('assignment_group')} in ${groups}`)
+    const { groups } = await loadAgent(ctx, agentId)
+    if (groups.length === 0) return null
+    query = query.where('assignment_group', 'in', groups)
   }
   if (!q) return query
   // A whole record number is answered by the unique index alone (R2 search by number).
@@ -65,7 +66,7 @@ async function scopedQuery(ctx: RuleContext, agentId: string, input: ListScope) 
     const hit = await ctx.store.db.selectFrom('records').select('id').where('number', '=', q.toUpperCase()).executeTakeFirst()
     if (hit) return query.where('id', '=', hit.id)
   }
-  return query.where(await searchPredicate(ctx, q))
+  return query.where(await searchPredicate(ctx, q, purpose))
 }
 
 const wholeNumber = /^[a-z]{3}\d{7}$/
@@ -74,7 +75,8 @@ const wholeNumber = /^[a-z]{3}\d{7}$/
 const keysetSorts = new Set(['openedAt', 'number'])
 
 export async function listRecords(ctx: RuleContext, agentId: string, input: ParsedInputOf<'records:list'>): Promise<OutputOf<'records:list'>> {
-  let query = await scopedQuery(ctx, agentId, input)
+  let query = await scopedQuery(ctx, agentId, input, 'page')
+  if (!query) return { rows: [] }
   const column = sortColumns[input.sort]
   const after = input.after && keysetSorts.has(input.sort) && input.after.value !== null ? input.after : null
   if (after) {
@@ -94,7 +96,8 @@ export async function listRecords(ctx: RuleContext, agentId: string, input: Pars
 
 /** R2: the size of a list, counted up to the cap (an exact count of 100k rows costs more than a page). */
 export async function countRecords(ctx: RuleContext, agentId: string, input: ParsedInputOf<'records:count'>): Promise<OutputOf<'records:count'>> {
-  const query = await scopedQuery(ctx, agentId, input)
+  const query = await scopedQuery(ctx, agentId, input, 'count')
+  if (!query) return { total: 0, totalCapped: false }
   const count = await ctx.store.db
     .selectFrom(query.select(sql.lit(1).as('one')).limit(recordCountCap + 1).as('capped'))
     .select((eb) => eb.fn.countAll().as('n'))
@@ -104,27 +107,26 @@ export async function countRecords(ctx: RuleContext, agentId: string, input: Par
 }
 
 /**
- * Substring search, planned by how common the term is, so its cost does not grow with the table.
- * A rare term is driven from its matches (SQLite: the FTS5 trigram index, which answers a quoted
- * phrase as a substring match for three or more characters; PostgreSQL: the pg_trgm GIN index) —
- * cost follows the few matches. A common term (more than `commonTermMatches`, counted with a cap)
- * walks the list's own index in sort order and tests each row's search_text, stopping when the
- * page is full — cost follows 1 / selectivity, the same at 100k rows as at 1M. Shorter terms scan.
+ * Substring search. SQLite: the FTS5 trigram index answers a quoted phrase as a substring match
+ * for three or more characters; PostgreSQL: LIKE uses the pg_trgm GIN index, and its planner
+ * weighs the index against walking the list in order by itself. Shorter terms scan.
+ *
+ * SQLite drives the query from the matches, which suits a rare term; for a page of a common one
+ * (more than `commonTermMatches`, counted with a cap) it walks the list's own index in sort order
+ * and tests each row's search_text until the page is full — cost follows 1 / selectivity, the
+ * same at 100k rows as at 1M, instead of fetching and sorting every match. A count always goes by
+ * the matches: it has to see them all anyway, up to the cap.
  */
-async function searchPredicate(ctx: RuleContext, q: string) {
+async function searchPredicate(ctx: RuleContext, q: string, purpose: 'page' | 'count') {
   const like = containsIgnoringCase('search_text', q, true)
-  if ([...q].length < 3) return like
-  const sqlite = ctx.store.dialect === 'sqlite'
+  if (ctx.store.dialect !== 'sqlite' || [...q].length < 3) return like
   const phrase = `"${q.replaceAll('"', '""')}"`
-  const probe = sqlite
-    ? sql<{ n: number }>`select count(*) as n from (select rowid from records_fts where records_fts match ${phrase} limit ${commonTermMatches + 1})`
-    : sql<{ n: number }>`select count(*) as n from (select 1 from records where ${like} limit ${commonTermMatches + 1}) m`
-  const { n } = await probe.execute(ctx.store.db).then((r) => r.rows[0]!)
-  if (Number(n) > commonTermMatches) {
-    // `|| ''` hides the column from the GIN index, so PostgreSQL walks the list index instead.
-    return sqlite ? like : sql<boolean>`(${sql.ref('search_text')} || '') like ${`%${escapeLike(q)}%`} escape '\\'`
-  }
-  return sqlite ? sql<boolean>`records.rowid in (select rowid from records_fts where records_fts match ${phrase})` : like
+  const byMatches = sql<boolean>`records.rowid in (select rowid from records_fts where records_fts match ${phrase})`
+  if (purpose === 'count') return byMatches
+  const { n } = await sql<{ n: number }>`select count(*) as n from (select rowid from records_fts where records_fts match ${phrase} limit ${commonTermMatches + 1})`
+    .execute(ctx.store.db)
+    .then((r) => r.rows[0]!)
+  return Number(n) > commonTermMatches ? like : byMatches
 }
 
 export async function getRecord(ctx: RuleContext, agentId: string, recordId: string): Promise<OutputOf<'records:get'>> {
@@ -137,10 +139,14 @@ export async function getRecord(ctx: RuleContext, agentId: string, recordId: str
     .orderBy('at', 'desc')
     .limit(200)
     .execute()
+  const refusal = resetRefusal(agent, record)
   return {
     record: { ...toSummary(record), description: record.description },
-    activity: activity.map((a) => ({ id: a.id, at: a.at, author: a.author, kind: a.kind as 'comment' | 'work_note', text: a.text })),
-    canReset: resetRefusal(agent, record) === null,
+    activity: activity.map((a) => ({ id: a.id, at: a.at, author: a.author, kind: a.kind as Activity['kind'], text: a.text })),
+    canReset: refusal === null,
+    resetRefusal: refusal ? (refusal.code as 'NOT_ASSIGNED' | 'ROLE_MISSING') : null,
+    canAssignToMe: record.assigned_to !== agent.id && assignRefusal(agent, record) === null,
+    caller: await resolveCaller(ctx, record),
   }
 }
 

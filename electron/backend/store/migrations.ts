@@ -232,6 +232,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('session_tokens_session').on('session_tokens').column('session_id').execute()
       },
     },
+    '0005_records_in': {
+      // G5: record numbers (INC…, IMS…) from a counter row per prefix. Allocation increments the
+      // row inside the creating transaction, so PostgreSQL's row lock orders replicas and no two
+      // records get the same number; the unique index on records.number is the backstop.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('record_numbers')
+          .addColumn('prefix', 'text', (c) => c.primaryKey())
+          .addColumn('last', 'integer', (c) => c.notNull())
+          .execute()
+      },
+    },
     '0006_integrations': {
       // G5 API keys (SHA-256 of the key only) and G6 webhooks: endpoints with their sealed signing
       // secret, and the durable outbox of deliveries, one row per event and endpoint, written in

@@ -182,6 +182,12 @@ export interface SessionTokensTable {
   used_at: string | null
 }
 
+/** G5: the last number handed out per prefix (INC, IMS). */
+export interface RecordNumbersTable {
+  prefix: string
+  last: number
+}
+
 export interface ApiKeysTable {
   id: string
   name: string
@@ -243,6 +249,7 @@ export interface DB {
   security_answers: SecurityAnswersTable
   processes: ProcessesTable
   records: RecordsTable
+  record_numbers: RecordNumbersTable
   record_activity: RecordActivityTable
   flows: FlowsTable
   codes: CodesTable
