@@ -6,6 +6,7 @@ import type { Selectable } from 'kysely'
 import { AppError } from '../../../shared/errors'
 import type { IntegrationRecord, IntegrationRecordInput } from '../../../shared/domain/integrations'
 import type { RecordKind } from '../../../shared/domain/types'
+import { assignRecord } from '../records/assign'
 import { searchTextOf } from '../records/search-text'
 import type { RuleContext } from '../rules/context'
 import { auditedTransaction } from '../rules/flows'
@@ -63,9 +64,11 @@ export async function upsertIntegrationRecord(
     priority: input.priority,
     channel: kind === 'interaction' ? input.channel : null,
     assignment_group: input.assignmentGroup,
-    assigned_to: assignee?.id ?? null,
-    assigned_to_name: assignee?.display_name ?? null,
   }
+  const assignTo = assignee ? { id: assignee.id, displayName: assignee.display_name } : null
+  // Assignment goes through assignRecord like the console's: audited as record.assign, in the
+  // activity stream, and an open flow of the previous assignee closed (R1, R3).
+  const by = { agentId: null, author: `Integration: ${key.name}` }
   const searchText = searchTextOf({ number, callerName: fields.caller_name, shortDescription: fields.short_description, description: fields.description })
 
   return auditedTransaction(
@@ -83,14 +86,15 @@ export async function upsertIntegrationRecord(
       if (existing && existing.kind !== kind) {
         throw new AppError('INVALID_INPUT', { issues: [{ path: 'number', message: `the number belongs to an ${existing.kind}` }] })
       }
+      const id = existing?.id ?? randomUUID()
       if (existing) {
-        const values = { ...fields, opened_at: input.openedAt ?? existing.opened_at, search_text: searchText }
-        await trx.updateTable('records').set(values).where('id', '=', existing.id).execute()
-        return { created: false, record: { ...existing, ...values } }
+        await trx.updateTable('records').set({ ...fields, opened_at: input.openedAt ?? existing.opened_at, search_text: searchText }).where('id', '=', id).execute()
+      } else {
+        const opened = input.openedAt ?? ctx.now().toISOString()
+        await trx.insertInto('records').values({ id, ...fields, assigned_to: null, assigned_to_name: null, opened_at: opened, search_text: searchText }).execute()
       }
-      const row = { id: randomUUID(), ...fields, opened_at: input.openedAt ?? ctx.now().toISOString(), search_text: searchText }
-      await trx.insertInto('records').values(row).execute()
-      return { created: true, record: row }
+      await assignRecord(ctx, trx, id, assignTo, by)
+      return { created: !existing, record: await trx.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirstOrThrow() }
     },
   ).then((r) => ({ created: r.created, record: toIntegrationRecord(r.record, assignee?.username ?? null) }))
 }
