@@ -83,6 +83,10 @@ export const errorCatalogue = {
     message: 'No SMS provider is configured, so each mobile number needs its carrier.',
     next: "Select the carrier of each of the user's mobile numbers, then send the code.",
   },
+  CODE_ALREADY_USED: {
+    message: 'This authenticator code has already been used.',
+    next: 'Ask the caller to wait for the next code in their app and read it out.',
+  },
   ANSWERS_INCORRECT: {
     message: 'One or more answers are incorrect.',
     next: 'Use another verification method, or ask again if attempts are left.',
@@ -151,6 +155,18 @@ export const errorCatalogue = {
     message: "The desk's keying secret in the system keychain is damaged.",
     next: 'Delete the keychain entry "backend-secret" (service ResetDesk) and restart; codes and links sent before then stop working.',
   },
+  PROCESS_NOT_FOUND: {
+    message: 'The password reset process was not found.',
+    next: 'Refresh the list; another administrator may have deleted it.',
+  },
+  PROCESS_DISABLED: {
+    message: 'This password reset process has been disabled by an administrator.',
+    next: 'Choose another process for this user.',
+  },
+  PROCESS_IN_USE: {
+    message: 'This process has been used by reset flows, so it cannot be deleted.',
+    next: 'Disable it instead: it is then no longer offered, and its history stays intact.',
+  },
   INVALID_INPUT: {
     message: 'Some of the information entered is not valid.',
     next: 'Correct the highlighted fields and try again.',
@@ -162,6 +178,14 @@ export const errorCatalogue = {
   FORBIDDEN_SENDER: {
     message: 'The request did not come from the ResetDesk console.',
     next: 'Restart ResetDesk.',
+  },
+  DATABASE_UNAVAILABLE: {
+    message: "The desk's database could not be reached.",
+    next: 'Try again in a moment; if it persists, tell your administrator.',
+  },
+  OUTCOME_UNKNOWN: {
+    message: 'The password change was sent, but whether the directory applied it could not be confirmed.',
+    next: 'Do not retry. A supervisor sees this reset in the unresolved queue, and it is checked again automatically.',
   },
   API_KEY_INVALID: {
     message: 'The API key is missing, revoked or not valid for this route.',

@@ -9,6 +9,7 @@ import {
   carrierSchema,
   codeMethodSchema,
   flowViewSchema,
+  intentSummarySchema,
   interactionChannelSchema,
   outboxMessageSchema,
   processOptionSchema,
@@ -18,6 +19,9 @@ import {
   resetMethodSchema,
   userSummarySchema,
 } from '../domain/types'
+import { adminProcessSchema, processDraftSchema } from '../domain/process-admin'
+import { deskSettingsSchema } from '../domain/desk-settings'
+import { enrolmentSummarySchema, questionCatalogSaveSchema, questionCatalogViewSchema } from '../domain/enrolment'
 import {
   apiKeyCreateSchema,
   apiKeyViewSchema,
@@ -136,6 +140,8 @@ export const contract = {
     input: z.object({ q: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
     output: z.array(userSummarySchema),
   },
+  /** G4: what the user is enrolled in (email, mobile, questions, authenticator), for Identify. */
+  'users:enrolment': { input: z.object({ userId: id }).strict(), output: enrolmentSummarySchema },
   'processes:forUser': {
     input: z.object({ userId: id }).strict(),
     output: z.array(processOptionSchema),
@@ -178,9 +184,16 @@ export const contract = {
     input: z.object({ ...flowRef, confirmed: z.boolean() }).strict(),
     output: flowViewSchema,
   },
+  /** G4: the current code of the user's authenticator app (RFC 6238); a time step is accepted once. */
+  'verify:checkTotp': {
+    input: z.object({ ...flowRef, code: z.string().trim().regex(/^\d{6}$/) }).strict(),
+    output: flowViewSchema,
+  },
   'flow:approve': { input: z.object(flowRef).strict(), output: flowViewSchema },
   /** B1: protected-account flows waiting for a supervisor's approval. */
   'approvals:list': { input: empty, output: z.array(approvalRequestSchema) },
+  /** F2: supervisors' queue of password changes whose outcome is not known yet. */
+  'intents:list': { input: empty, output: z.array(intentSummarySchema) },
   'policy:check': {
     input: z.object({ ...flowRef, password: z.string().max(256) }).strict(),
     output: z.object({ ok: z.boolean(), failures: z.array(z.object({ rule: z.string(), message: z.string() })) }),
@@ -220,10 +233,25 @@ export const contract = {
     output: z.object({ jsonl: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), more: z.boolean() }),
   },
   'carriers:list': { input: empty, output: z.array(carrierSchema) },
+  /** G4 / G7: the security-question catalogue (password_reset_admin only; saves are audited). */
+  'admin:questions:list': { input: empty, output: questionCatalogViewSchema },
+  'admin:questions:save': { input: questionCatalogSaveSchema, output: questionCatalogViewSchema },
   'demo:mailbox': {
     input: z.object({ userId: id }).strict(),
     output: z.array(outboxMessageSchema),
   },
+  // G7 Administration: password_reset_admin only, enforced by the backend on every `admin:*`
+  // channel (electron/backend/admin/guard.ts); every change audited as admin.<area>.<verb>.
+  'admin:processes:list': { input: empty, output: z.array(adminProcessSchema) },
+  /** Creates (no id) or replaces (id) a process; its id, and so its R4 counts, never change. */
+  'admin:processes:save': { input: processDraftSchema, output: adminProcessSchema },
+  'admin:processes:setEnabled': { input: z.object({ processId: id, enabled: z.boolean() }).strict(), output: adminProcessSchema },
+  'admin:processes:delete': { input: z.object({ processId: id }).strict(), output: z.object({ deleted: z.literal(true) }) },
+  /** The names of the credential stores this backend has (a process names one). */
+  'admin:credentialStores:list': { input: empty, output: z.array(z.object({ name: z.string() })) },
+  'admin:settings:get': { input: empty, output: deskSettingsSchema },
+  /** Replaces the desk's settings (fields left out take their defaults). */
+  'admin:settings:save': { input: deskSettingsSchema, output: deskSettingsSchema },
   // G5/G6/G7: integration API keys and webhooks (password_reset_admin only, enforced in the backend).
   'admin:apiKeys:list': { input: empty, output: z.array(apiKeyViewSchema) },
   /** The key is in this answer once; the store keeps only its hash. */

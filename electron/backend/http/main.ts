@@ -68,6 +68,9 @@ const backend = await createBackend({
   // Test runs lower the scrypt cost; production keeps the default.
   ...(env.RESETDESK_HASH_COST_LOG2 ? { hashCost: { N: 2 ** Number(env.RESETDESK_HASH_COST_LOG2) } } : {}),
   ...(env.RESETDESK_RESET_LINK_BASE ? { resetLinkBase: env.RESETDESK_RESET_LINK_BASE } : {}),
+  // F2/F3: how often this replica sweeps open intents, and how long an intent's writer keeps it.
+  ...(env.RESETDESK_SWEEP_SECONDS ? { sweepEverySeconds: Number(env.RESETDESK_SWEEP_SECONDS) } : {}),
+  ...(env.RESETDESK_INTENT_LEASE_SECONDS ? { intentLeaseSeconds: Number(env.RESETDESK_INTENT_LEASE_SECONDS) } : {}),
   webhooks: webhookTimings(),
 })
 if (connectors && backend.ctx.demo) {

@@ -27,7 +27,7 @@ export function openApiDocument(): object {
     },
     '/api/session/signOut': { post: { summary: 'Revoke this session and close its flows', responses: { default: answer({ type: 'object' }) } } },
     '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },
-    '/readyz': { get: { summary: 'Readiness: the store answers', security: [], responses: { 200: { description: 'ready' }, 503: { description: 'store unavailable' } } } },
+    '/readyz': { get: { summary: 'Readiness: database, directory and mail each up, down or not configured', security: [], responses: { 200: { description: 'every configured dependency answers' }, 503: { description: 'the body names the dependency that is down' } } } },
   }
   for (const channel of Object.keys(contract) as Channel[]) {
     if (channel === 'session:signIn' || channel === 'session:signOut') continue

@@ -6,11 +6,13 @@ import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors
 import { contract } from '../../../shared/ipc/contract'
 import { z } from 'zod'
 import type { Backend } from '../index'
-import { dispatch } from '../dispatch'
+import { asCatalogueError, dispatch } from '../dispatch'
+import { readiness } from './readiness'
 import { agentForAccessToken, openAgentSession, refreshAgentSession, revokeAgentSession } from './agent-sessions'
 import { openApiDocument } from './openapi'
 import { httpStatus } from './status'
 import { registerResetLinkPage } from './reset-link-page'
+import { registerEnrolmentPage } from '../enrolment/enrolment-page'
 import { signOut } from '../rules/sessions'
 import { sql } from 'kysely'
 import { isApiKeyShaped } from '../integrations/api-keys'
@@ -39,7 +41,7 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
   } as never) as unknown as FastifyInstance
 
   const fail = (error: AppErrorData) => ({ status: httpStatus(error.code), body: { ok: false as const, error } })
-  const refuse = (e: unknown, correlationId: string) => fail(toErrorData(e, correlationId))
+  const refuse = (e: unknown, correlationId: string) => fail(toErrorData(asCatalogueError(e), correlationId))
 
   // Malformed JSON, wrong content type, oversized bodies: catalogue errors, never a stack.
   app.setErrorHandler((error: { code?: string; statusCode?: number; name?: string }, request, reply) => {
@@ -60,13 +62,10 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
   })
 
   app.get('/healthz', async () => ({ ok: true }))
+  // F1: which dependency is down (database, directory, mail), not only whether one is.
   app.get('/readyz', async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(ctx.store.db)
-      return { ok: true }
-    } catch {
-      return reply.status(503).send({ ok: false })
-    }
+    const report = await readiness(ctx)
+    return report.ok ? report : reply.status(503).send(report)
   })
   app.get('/openapi.json', async () => openApiDocument())
 
@@ -130,6 +129,9 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
 
   // R6.1: the page users reach from the emailed link, at the path of the configured link base.
   registerResetLinkPage(app, { complete: backend.completeResetLink, log: ctx.log, path: new URL(ctx.resetLinkBase).pathname })
+
+  // G4: the enrolment page, under the server's base URL.
+  registerEnrolmentPage(app, ctx, { path: '/enrol' })
 
   return app
 }

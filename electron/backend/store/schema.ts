@@ -1,6 +1,8 @@
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC text and booleans are 0/1
 // integers in both dialects, so one set of queries serves SQLite and PostgreSQL alike.
 
+import type { Generated } from 'kysely'
+
 type Bool = number
 
 export interface AgentsTable {
@@ -29,18 +31,73 @@ export interface DirectoryUsersTable {
   contact_changed_at: string | null
 }
 
-export interface SecurityAnswersTable {
+/** G4: the desk's question catalogue; a question in use is deactivated, never deleted. */
+export interface SecurityQuestionsTable {
+  id: string
+  text: string
+  active: Bool
+  position: number
+  updated_at: string
+}
+
+/** G4: a user's enrolled answers, keyed by the directory's stable user id. */
+export interface EnrolledAnswersTable {
   id: string
   user_id: string
+  question_id: string
   position: number
-  question: string
+  /** scrypt of the folded answer with its own salt. */
   answer_hash: string
+  enrolled_at: string
+}
+
+/** G4: a personal email or mobile the user confirmed by code (one of each per user). */
+export interface PersonalContactsTable {
+  id: string
+  user_id: string
+  kind: string // email | mobile
+  value: string
+  confirmed_at: string
+}
+
+/** G4: an authenticator app (RFC 6238); the secret sealed with the backend's key. */
+export interface TotpEnrolmentsTable {
+  user_id: string
+  secret_sealed: string
+  enrolled_at: string
+  last_step: number
+}
+
+/** G4: a pending confirmation on the enrolment page (code hash, or sealed pending TOTP secret). */
+export interface EnrolmentChallengesTable {
+  id: string
+  user_id: string
+  kind: string // email | mobile | totp
+  target: string | null
+  secret: string
+  attempts_left: number
+  expires_at: string
+}
+
+export interface EnrolmentSessionsTable {
+  token_hash: string
+  user_id: string
+  expires_at: string
+}
+
+/** Failed sign-ins on the enrolment page, per user name and per address (holds across replicas). */
+export interface EnrolmentThrottleTable {
+  id: string
+  key: string
+  at: string
 }
 
 export interface ProcessesTable {
   id: string
   name: string
   config: string // JSON of Process minus id and name
+  /** G7: 0 = not offered at Identify and cannot start a flow (its open flows may finish). */
+  enabled: Generated<Bool>
 }
 
 export interface RecordsTable {
@@ -188,6 +245,33 @@ export interface RecordNumbersTable {
   last: number
 }
 
+/** F2: a credential-store change in flight or settled (migration 0008_intents). */
+export interface IntentsTable {
+  id: string
+  kind: string // reset | link
+  agent_id: string | null
+  user_id: string
+  process_id: string
+  flow_id: string
+  record_id: string | null
+  /** The R4 reservation (resets row) this change confirms or hands back. */
+  reset_id: string | null
+  /** The reset link (reset_tokens row) this change spends or gives back. */
+  token_id: string | null
+  credential_store: string
+  method: string
+  /** JSON: what to record when applied (audit detail, work note, notice wording). No secret. */
+  plan: string
+  created_at: string
+  /** Until then the process that wrote it is still at work; after it, any sweeper may resolve it. */
+  lease_until: string
+  status: string // open | applied | not_applied
+  /** When the agent was told OUTCOME_UNKNOWN (the supervisor queue). */
+  unresolved_at: string | null
+  resolved_at: string | null
+  resolved_by: string | null
+}
+
 export interface ApiKeysTable {
   id: string
   name: string
@@ -238,6 +322,7 @@ export interface IntegrationRateBucketsTable {
 }
 
 export interface DB {
+  intents: IntentsTable
   api_keys: ApiKeysTable
   integration_rate_buckets: IntegrationRateBucketsTable
   webhook_endpoints: WebhookEndpointsTable
@@ -246,7 +331,13 @@ export interface DB {
   session_tokens: SessionTokensTable
   agents: AgentsTable
   directory_users: DirectoryUsersTable
-  security_answers: SecurityAnswersTable
+  security_questions: SecurityQuestionsTable
+  enrolled_answers: EnrolledAnswersTable
+  personal_contacts: PersonalContactsTable
+  totp_enrolments: TotpEnrolmentsTable
+  enrolment_challenges: EnrolmentChallengesTable
+  enrolment_sessions: EnrolmentSessionsTable
+  enrolment_throttle: EnrolmentThrottleTable
   processes: ProcessesTable
   records: RecordsTable
   record_numbers: RecordNumbersTable

@@ -13,12 +13,20 @@ import { CallerSimulator } from '../features/simulator/CallerSimulator'
 import { useFlowStore } from '../stores/flow-store'
 import { ConnectionBanner } from '../components/ConnectionBanner'
 import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
+import { IntentQueue } from '../features/intents/IntentQueue'
 import { AuditLog } from '../features/audit/AuditLog'
+import { AdminArea } from '../features/admin/AdminArea'
 import { PresenterToggle } from '../components/PresenterToggle'
 import { NewInteraction } from '../features/interactions/NewInteraction'
 import { idleLockNotice, useIdleLock, useKioskCopyGuard } from './use-idle-lock'
 
-type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string; focusActions?: boolean } | { name: 'approvals'; kind: RecordKind } | { name: 'audit'; kind: RecordKind }
+type View =
+  | { name: 'list'; kind: RecordKind }
+  | { name: 'record'; kind: RecordKind; recordId: string; focusActions?: boolean }
+  | { name: 'approvals'; kind: RecordKind }
+  | { name: 'audit'; kind: RecordKind }
+  | { name: 'admin'; kind: RecordKind }
+  | { name: 'intents'; kind: RecordKind }
 
 export function App() {
   const session = useQuery(sessionQueries.current())
@@ -95,8 +103,22 @@ export function App() {
           )}
           {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
             <li>
+              <button type="button" aria-current={view.name === 'intents' ? 'page' : undefined} onClick={() => setView({ name: 'intents', kind: view.kind })}>
+                Unresolved resets
+              </button>
+            </li>
+          )}
+          {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
+            <li>
               <button type="button" aria-current={view.name === 'audit' ? 'page' : undefined} onClick={() => setView({ name: 'audit', kind: view.kind })}>
                 Audit log
+              </button>
+            </li>
+          )}
+          {agent.roles.includes('password_reset_admin') && (
+            <li>
+              <button type="button" aria-current={view.name === 'admin' ? 'page' : undefined} onClick={() => setView({ name: 'admin', kind: view.kind })}>
+                Administration
               </button>
             </li>
           )}
@@ -105,8 +127,12 @@ export function App() {
       <main className="content">
         {view.name === 'approvals' ? (
           <ApprovalQueue />
+        ) : view.name === 'intents' ? (
+          <IntentQueue />
         ) : view.name === 'audit' ? (
           <AuditLog agent={agent} />
+        ) : view.name === 'admin' ? (
+          <AdminArea />
         ) : view.name === 'list' ? (
           <RecordList kind={view.kind} onOpen={(recordId) => setView({ name: 'record', kind: view.kind, recordId })} />
         ) : (
