@@ -144,7 +144,7 @@ for (const variant of storeVariants) {
       for (const secret of secrets) expect(dump).not.toContain(secret)
       for (const line of h.logLines) for (const secret of secrets) expect(line).not.toContain(secret)
       const changes = (await h.call(admin, 'audit:list', { limit: 5 })).rows.filter((r) => r.action === 'admin.webhooks.update').map((r) => JSON.parse(r.detail))
-      expect(changes).toContainEqual({ before: expect.objectContaining({ events: [...webhookEventTypes] }), after: expect.objectContaining({ events: ['work_note.added'], secretRotated: true }) })
+      expect(changes).toContainEqual({ before: expect.objectContaining({ events: [...webhookEventTypes] }), after: expect.objectContaining({ events: ['work_note.added'], signingKeyRotated: true }) })
     })
   })
 }

@@ -9,7 +9,7 @@ import type { Agent } from '../../../shared/domain/types'
 import { randomToken } from '../crypto/secrets'
 import type { RuleContext } from '../rules/context'
 import type { ApiKeysTable } from '../store/schema'
-import { adminChange } from './admin-audit'
+import { adminChange } from '../admin/audited-change'
 
 /** Every key starts so; agent routes recognise (and refuse) one without a store lookup. */
 export const API_KEY_PREFIX = 'rdk_'
@@ -52,7 +52,7 @@ export async function createApiKey(ctx: RuleContext, admin: Agent, name: string)
     revoked_at: null,
   }
   const apiKey = toView(row)
-  await adminChange(ctx, admin, 'apiKeys', 'create', null, apiKey, (trx) => trx.insertInto('api_keys').values(row).execute())
+  await adminChange(ctx, admin.id, 'admin.apiKeys.create', null, apiKey, (trx) => trx.insertInto('api_keys').values(row).execute())
   return { apiKey, key }
 }
 
@@ -61,7 +61,7 @@ export async function revokeApiKey(ctx: RuleContext, admin: Agent, id: string): 
   if (!before) throw new AppError('INVALID_INPUT', { field: 'id', reason: 'no such API key' })
   if (before.revoked_at) return toView(before)
   const after = { ...before, revoked_at: ctx.now().toISOString() }
-  await adminChange(ctx, admin, 'apiKeys', 'revoke', toView(before), toView(after), (trx) =>
+  await adminChange(ctx, admin.id, 'admin.apiKeys.revoke', toView(before), toView(after), (trx) =>
     trx.updateTable('api_keys').set({ revoked_at: after.revoked_at }).where('id', '=', id).execute(),
   )
   return toView(after)

@@ -9,7 +9,7 @@ import type { OutputOf, ParsedInputOf } from '../../../shared/ipc/contract'
 import { seal } from '../crypto/secrets'
 import type { RuleContext } from '../rules/context'
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../store/schema'
-import { adminChange } from './admin-audit'
+import { adminChange } from '../admin/audited-change'
 import { wakeWebhookWorkers } from './webhook-outbox'
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`
@@ -44,13 +44,13 @@ export async function saveWebhook(ctx: RuleContext, admin: Agent, input: ParsedI
     id = randomUUID()
     secret = newSecret()
     const row = { id, ...fields, secret_sealed: seal(ctx.keys.seal, secret), created_at: now }
-    await adminChange(ctx, admin, 'webhooks', 'create', null, auditView(row), (trx) => trx.insertInto('webhook_endpoints').values(row).execute())
+    await adminChange(ctx, admin.id, 'admin.webhooks.create', null, auditView(row), (trx) => trx.insertInto('webhook_endpoints').values(row).execute())
   } else {
     const before = await ctx.store.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst()
     if (!before) throw new AppError('INVALID_INPUT', { field: 'id', reason: 'no such webhook' })
     if (input.rotateSecret) secret = newSecret()
     const after = { ...before, ...fields }
-    await adminChange(ctx, admin, 'webhooks', 'update', auditView(before), { ...auditView(after), secretRotated: secret !== null }, (trx) =>
+    await adminChange(ctx, admin.id, 'admin.webhooks.update', auditView(before), { ...auditView(after), signingKeyRotated: secret !== null }, (trx) =>
       trx
         .updateTable('webhook_endpoints')
         .set({ ...fields, ...(secret ? { secret_sealed: seal(ctx.keys.seal, secret) } : {}) })
@@ -66,7 +66,7 @@ export async function deleteWebhook(ctx: RuleContext, admin: Agent, id: string):
   const before = await ctx.store.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst()
   if (!before) throw new AppError('INVALID_INPUT', { field: 'id', reason: 'no such webhook' })
   // Its delivery log goes with it (the audit keeps the record of the change).
-  await adminChange(ctx, admin, 'webhooks', 'delete', auditView(before), null, async (trx) => {
+  await adminChange(ctx, admin.id, 'admin.webhooks.delete', auditView(before), null, async (trx) => {
     await trx.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute()
     await trx.deleteFrom('webhook_endpoints').where('id', '=', id).execute()
   })
@@ -108,7 +108,7 @@ export async function retryDelivery(ctx: RuleContext, admin: Agent, deliveryId: 
   if (before.state === 'delivered') throw new AppError('INVALID_INPUT', { field: 'deliveryId', reason: 'already delivered' })
   const now = ctx.now().toISOString()
   const beforeView = { id: before.id, state: before.state, attempts: before.attempts, lastStatus: before.last_status }
-  await adminChange(ctx, admin, 'webhooks', 'retry', beforeView, { id: deliveryId, state: 'pending', attempts: 0 }, (trx) =>
+  await adminChange(ctx, admin.id, 'admin.webhooks.retry', beforeView, { id: deliveryId, state: 'pending', attempts: 0 }, (trx) =>
     trx
       .updateTable('webhook_deliveries')
       .set({ state: 'pending', attempts: 0, next_attempt_at: now, last_error: null })
