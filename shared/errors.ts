@@ -199,6 +199,14 @@ export const errorCatalogue = {
     message: 'The password change was sent, but whether the directory applied it could not be confirmed.',
     next: 'Do not retry. A supervisor sees this reset in the unresolved queue, and it is checked again automatically.',
   },
+  API_KEY_INVALID: {
+    message: 'The API key is missing, revoked or not valid for this route.',
+    next: 'Ask a ResetDesk administrator for a new integration API key.',
+  },
+  TOO_MANY_REQUESTS: {
+    message: 'Too many requests were made with this API key.',
+    next: 'Wait until the time given (Retry-After), then send the request again.',
+  },
   TECHNICAL: {
     message: 'A technical error occurred. Nothing was changed.',
     next: 'Try again; if it persists, report it with the reference shown.',

@@ -14,6 +14,7 @@ import { isDemoSeeded, seedDemoDesk } from './demo/seed'
 import { completeResetLink } from './rules/reset'
 import { guardAdminChannels } from './admin/guard'
 import { startSweeper } from './intents/sweeper'
+import { WebhookWorker, type WebhookWorkerOptions } from './integrations/webhook-worker'
 
 export interface BackendConfig {
   store: StoreConfig
@@ -36,6 +37,8 @@ export interface BackendConfig {
   sweepEverySeconds?: number
   /** F2: seconds an intent belongs to the process that wrote it before sweepers take it (default 120); keep it above the credential store's timeout. */
   intentLeaseSeconds?: number
+  /** G6: the webhook delivery worker's timings, or false for a process that must not deliver. */
+  webhooks?: WebhookWorkerOptions | false
 }
 
 export interface Backend {
@@ -43,6 +46,7 @@ export interface Backend {
   ctx: RuleContext
   store: Store
   local: LocalCredentialStore
+  webhooks: WebhookWorker | null
   completeResetLink(token: string, password: string): ReturnType<typeof completeResetLink>
   /** G1: seeds the demo desk into this running backend (the first-run choice); idempotent. */
   seedDemo(): Promise<boolean>
@@ -86,12 +90,16 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   }
   const sweepEvery = config.sweepEverySeconds ?? 30
   const stopSweeper = sweepEvery > 0 ? startSweeper(ctx, sweepEvery * 1000) : () => {}
+  // G6: every backend process delivers webhooks; the worker stops before the store closes.
+  const webhooks = config.webhooks === false ? null : new WebhookWorker({ store, storeConfig: config.store, keys, now, log: ctx.log }, config.webhooks)
+  webhooks?.start()
   return {
     // G7: every admin:* channel, whoever added it, refuses all but password_reset_admin.
     ops: guardAdminChannels(ctx, createOperations(ctx, outbox)),
     ctx,
     store,
     local,
+    webhooks,
     completeResetLink: (token, password) => completeResetLink(ctx, token, password),
     seedDemo: async () => {
       const seeded = await seedDemoDesk(store.db, hashCost, now())
@@ -100,6 +108,7 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     },
     close: async () => {
       stopSweeper()
+      await webhooks?.stop()
       await store.close()
     },
   }

@@ -19,6 +19,7 @@ import { listQuestionCatalog, saveQuestionCatalog } from './enrolment/question-c
 import { demoAccountHints } from './demo/seed'
 import { adminOperations } from './admin/operations'
 import { listOpenIntents } from './intents/queue'
+import { integrationAdminOperations } from './integrations/admin-operations'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -111,5 +112,6 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       throw new AppError('DESK_ALREADY_SET')
     },
     ...adminOperations(ctx),
+    ...integrationAdminOperations(ctx),
   }
 }

@@ -22,6 +22,14 @@ import {
 import { adminProcessSchema, processDraftSchema } from '../domain/process-admin'
 import { deskSettingsSchema } from '../domain/desk-settings'
 import { enrolmentSummarySchema, questionCatalogSaveSchema, questionCatalogViewSchema } from '../domain/enrolment'
+import {
+  apiKeyCreateSchema,
+  apiKeyViewSchema,
+  deliveryStates,
+  webhookDeliverySchema,
+  webhookSaveSchema,
+  webhookViewSchema,
+} from '../domain/integrations'
 
 const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
@@ -244,6 +252,27 @@ export const contract = {
   'admin:settings:get': { input: empty, output: deskSettingsSchema },
   /** Replaces the desk's settings (fields left out take their defaults). */
   'admin:settings:save': { input: deskSettingsSchema, output: deskSettingsSchema },
+  // G5/G6/G7: integration API keys and webhooks (password_reset_admin only, enforced in the backend).
+  'admin:apiKeys:list': { input: empty, output: z.array(apiKeyViewSchema) },
+  /** The key is in this answer once; the store keeps only its hash. */
+  'admin:apiKeys:create': { input: apiKeyCreateSchema, output: z.object({ apiKey: apiKeyViewSchema, key: z.string() }) },
+  'admin:apiKeys:revoke': { input: z.object({ id }).strict(), output: apiKeyViewSchema },
+  'admin:webhooks:list': { input: empty, output: z.array(webhookViewSchema) },
+  /** A new endpoint, or a rotated one, answers its signing secret once. */
+  'admin:webhooks:save': { input: webhookSaveSchema, output: z.object({ webhook: webhookViewSchema, secret: z.string().nullable() }) },
+  'admin:webhooks:delete': { input: z.object({ id }).strict(), output: z.object({ deleted: z.literal(true) }) },
+  'admin:webhooks:deliveries': {
+    input: z
+      .object({
+        webhookId: id.optional(),
+        state: z.enum(deliveryStates).optional(),
+        offset: z.number().int().min(0).max(1_000_000).default(0),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+    output: z.object({ rows: z.array(webhookDeliverySchema), total: z.number().int() }),
+  },
+  'admin:webhooks:retry': { input: z.object({ deliveryId: id }).strict(), output: webhookDeliverySchema },
   /** The console's own settings (B7 kiosk), answered by main, not by the identity backend. */
   'console:settings': { input: empty, output: consoleSettingsSchema },
   /** G1: the first-run choice "Try the demo desk", answered by main (refused once a desk is set). */

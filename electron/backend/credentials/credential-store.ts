@@ -37,6 +37,11 @@ export interface Directory {
   findByLoginOrEmail(term: string): Promise<DirectoryUser | null>
   /** F1 readiness: resolves when the directory answers (a bind as the service account). */
   ping?(): Promise<void>
+  /**
+   * The one user whose login name or email equals `term` (case-insensitive); null when none or
+   * more than one match. How a free-text caller from an ITSM becomes a directory user (G5).
+   */
+  findByLoginOrEmail(term: string): Promise<DirectoryUser | null>
 }
 
 export interface ResetOptions {

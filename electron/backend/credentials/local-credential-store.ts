@@ -53,15 +53,15 @@ export class LocalCredentialStore implements Directory, CredentialStore {
   }
 
   async findByLoginOrEmail(term: string): Promise<DirectoryUser | null> {
-    const value = term.trim()
-    if (value === '') return null
-    // Emails compare case-insensitively (their domain part always does, and desks treat them so).
+    const t = term.trim().toLowerCase()
+    if (!t) return null
     const rows = await this.db
       .selectFrom('directory_users')
       .selectAll()
-      .where((eb) => eb.or([eb('username', '=', value), eb(eb.fn('lower', ['email']), '=', value.toLowerCase())]))
+      .where((eb) => eb.or([eb(eb.fn('lower', ['username']), '=', t), eb(eb.fn('lower', ['email']), '=', t)]))
       .limit(2)
       .execute()
+    // Two users sharing an address is ambiguous: leave the caller unmatched rather than guess.
     return rows.length === 1 ? toDirectoryUser(rows[0]!) : null
   }
 

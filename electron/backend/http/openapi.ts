@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { appErrorSchema } from '../../../shared/errors'
 import { contract, type Channel } from '../../../shared/ipc/contract'
 import { agentSchema } from '../../../shared/domain/types'
+import { integrationPaths, integrationSecuritySchemes } from '../integrations/integration-openapi'
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' })
 const envelope = (data: object) => ({
@@ -38,10 +39,11 @@ export function openApiDocument(): object {
       },
     }
   }
+  Object.assign(paths, integrationPaths())
   return {
     openapi: '3.1.0',
     info: { title: 'ResetDesk identity backend', version: '1' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, ...integrationSecuritySchemes } },
     security: [{ bearer: [] }],
     paths,
   }

@@ -14,12 +14,17 @@ import { httpStatus } from './status'
 import { registerResetLinkPage } from './reset-link-page'
 import { registerEnrolmentPage } from '../enrolment/enrolment-page'
 import { signOut } from '../rules/sessions'
+import { sql } from 'kysely'
+import { isApiKeyShaped } from '../integrations/api-keys'
+import { registerIntegrationRoutes, type IntegrationRateLimit } from '../integrations/integration-routes'
 
 export interface HttpServerOptions {
   /** TLS certificate and key (PEM); plain HTTP without them, for a TLS-terminating proxy. */
   tls?: { cert: string | Buffer; key: string | Buffer }
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number
+  /** G5: requests per API key per window on the integration routes (per replica). */
+  integrationRateLimit?: IntegrationRateLimit
 }
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -108,6 +113,8 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
     }
     let agentId: string
     try {
+      // G5: an API key opens the integration routes only.
+      if (isApiKeyShaped(bearer(request))) throw new AppError('API_KEY_INVALID', { reason: 'API keys are for the integration routes' })
       agentId = (await agentForAccessToken(ctx, bearer(request))).agentId
     } catch (e) {
       const { status, body } = refuse(e, String(request.id))
@@ -116,6 +123,9 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
     const result = await dispatch(ops, ctx.log, { agentId }, channel, request.body)
     return result.ok ? result : reply.status(httpStatus(result.error.code)).send(result)
   })
+
+  // G5: the ITSM's integration API, authenticated by API keys.
+  registerIntegrationRoutes(app, ctx, options.integrationRateLimit)
 
   // R6.1: the page users reach from the emailed link, at the path of the configured link base.
   registerResetLinkPage(app, { complete: backend.completeResetLink, log: ctx.log, path: new URL(ctx.resetLinkBase).pathname })

@@ -6,6 +6,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely'
 import type { AuditTable, DB } from '../store/schema'
 import type { Store } from '../store/database'
 import type { AuditEntry } from '../../../shared/domain/types'
+import { enqueueRecordEvent, recordEventOfAudit } from '../integrations/webhook-outbox'
 
 export interface AuditEvent {
   agentId?: string | null
@@ -48,6 +49,9 @@ export async function appendAudit(store: Store, trx: Transaction<DB>, at: Date, 
     prev_hash: last?.hash ?? GENESIS,
   }
   await trx.insertInto('audit').values({ ...row, hash: entryHash(row) }).execute()
+  // G6: an audited step that is a record event goes to the webhook outbox in this same transaction.
+  const recordEvent = recordEventOfAudit(event, at)
+  if (recordEvent) await enqueueRecordEvent(store, trx, recordEvent)
 }
 
 export async function listAudit(db: Kysely<DB>, offset: number, limit: number): Promise<{ rows: AuditEntry[]; total: number }> {

@@ -13,6 +13,7 @@ import { attemptUsages, resetUsage } from './limits'
 import { isEligible, loadProcess, loadProcessForNewFlow, loadProcesses } from './processes'
 import { maskEmail, maskPhone } from './masking'
 import { isEnrolled, loadEnrolment } from '../enrolment/enrolment-store'
+import { enqueueRecordEvent } from '../integrations/webhook-outbox'
 
 export interface FlowScope {
   flow: Selectable<FlowsTable>
@@ -342,10 +343,11 @@ export async function pendingApprovals(ctx: RuleContext, agentId: string): Promi
 }
 
 export async function addWorkNote(ctx: RuleContext, trx: Transaction<DB>, recordId: string, author: string, text: string): Promise<void> {
-  await trx
-    .insertInto('record_activity')
-    .values({ id: randomUUID(), record_id: recordId, at: ctx.now().toISOString(), author, kind: 'work_note', text })
-    .execute()
+  const at = ctx.now()
+  const id = randomUUID()
+  await trx.insertInto('record_activity').values({ id, record_id: recordId, at: at.toISOString(), author, kind: 'work_note', text }).execute()
+  // G6: the note reaches the ITSM from the outbox, written in this same transaction.
+  await enqueueRecordEvent(ctx.store, trx, { type: 'work_note.added', at, recordId, data: { noteId: id, author, text } })
 }
 
 export const assertNever = (x: never): never => {

@@ -272,6 +272,55 @@ export interface IntentsTable {
   resolved_by: string | null
 }
 
+export interface ApiKeysTable {
+  id: string
+  name: string
+  prefix: string
+  /** SHA-256 of the key: the key itself is shown once and never stored (G5). */
+  key_hash: string
+  created_at: string
+  created_by: string | null
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface WebhookEndpointsTable {
+  id: string
+  name: string
+  url: string
+  events: string // JSON array of WebhookEventType
+  active: Bool
+  /** Sealed under the backend key: signing needs the secret itself, so it cannot be hashed. */
+  secret_sealed: string
+  created_at: string
+  updated_at: string
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  endpoint_id: string
+  event_id: string
+  event_type: string
+  record_number: string | null
+  payload: string // JSON WebhookPayload, no secret inside
+  state: string // pending | delivered | failed
+  attempts: number
+  next_attempt_at: string
+  /** A worker's claim: until then no other worker (on any replica) attempts this row. */
+  lease_until: string | null
+  lease_owner: string | null
+  last_status: number | null
+  last_error: string | null
+  created_at: string
+  delivered_at: string | null
+}
+
+export interface IntegrationRateBucketsTable {
+  bucket: string // `${keyId}:${windowStart}`
+  count: number
+  expires_at: string
+}
+
 /** G3: one sign-in try (reserved before the password is checked; removed again on success). */
 export interface SignInAttemptsTable {
   id: string
@@ -282,6 +331,10 @@ export interface SignInAttemptsTable {
 
 export interface DB {
   intents: IntentsTable
+  api_keys: ApiKeysTable
+  integration_rate_buckets: IntegrationRateBucketsTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_deliveries: WebhookDeliveriesTable
   agent_sessions: AgentSessionsTable
   session_tokens: SessionTokensTable
   agents: AgentsTable

@@ -4,6 +4,8 @@ import type { ComponentType } from 'react'
 import { DeskSettingsPane } from './DeskSettingsPane'
 import { ProcessesPane } from './ProcessesPane'
 import { QuestionCatalogPane } from './QuestionCatalogPane'
+import { ApiKeysPane } from './ApiKeysPane'
+import { WebhooksPane } from './WebhooksPane'
 
 export interface AdminPane {
   /** Stable, URL-safe: used for the tab's id and in tests. */
@@ -15,5 +17,7 @@ export interface AdminPane {
 export const adminPanes: AdminPane[] = [
   { id: 'processes', label: 'Processes', Pane: ProcessesPane },
   { id: 'questions', label: 'Security questions', Pane: QuestionCatalogPane },
+  { id: 'api-keys', label: 'API keys', Pane: ApiKeysPane },
+  { id: 'webhooks', label: 'Webhooks', Pane: WebhooksPane },
   { id: 'settings', label: 'Desk settings', Pane: DeskSettingsPane },
 ]
