@@ -94,6 +94,8 @@ export const processSettingsSchema = z.object({
   maxSends: z.number().int().min(1).default(4), // the first send plus three resends
   resendPauseSeconds: z.number().min(0).default(30),
   resetsPerDay: z.number().int().min(1).default(3),
+  /** Item 10: a passed method counts this long; after it the caller verifies again. */
+  verificationValidMinutes: z.number().min(1).max(1440).default(15),
 })
 export type ProcessSettings = z.infer<typeof processSettingsSchema>
 

@@ -165,9 +165,20 @@ export async function enterFlow(ctx: RuleContext, agentId: string, flowId: strin
   return { flow, agent, user, process }
 }
 
-/** Methods passed in this flow. */
-async function passedMethods(ctx: RuleContext, flowId: string): Promise<Set<VerifyMethod>> {
-  const rows = await ctx.store.db.selectFrom('attempts').select('method').where('flow_id', '=', flowId).where('success', '=', 1).execute()
+/**
+ * Methods passed in this flow that still count: a pass lapses `verificationValidMinutes` after
+ * it was made, so a flow kept alive by activity cannot reset hours after the caller proved who
+ * they were (issue 11 item 10); the caller verifies again.
+ */
+async function passedMethods(ctx: RuleContext, flowId: string, process: Process): Promise<Set<VerifyMethod>> {
+  const since = addMs(ctx.now(), -minutes(process.settings.verificationValidMinutes)).toISOString()
+  const rows = await ctx.store.db
+    .selectFrom('attempts')
+    .select('method')
+    .where('flow_id', '=', flowId)
+    .where('success', '=', 1)
+    .where('at', '>', since)
+    .execute()
   return new Set(rows.map((r) => r.method as VerifyMethod))
 }
 
@@ -205,7 +216,7 @@ export async function flowView(ctx: RuleContext, flowId: string, known?: { userI
     flowQuery,
     loadUser(ctx, head.userId),
     db.selectFrom('security_answers').select(['id', 'question']).where('user_id', '=', head.userId).orderBy('position').execute(),
-    passedMethods(ctx, flowId),
+    passedMethods(ctx, flowId, process),
     db.selectFrom('codes').select(['method', 'expires_at']).where('flow_id', '=', flowId).where('state', '=', 'active').where('expires_at', '>', now.toISOString()).execute(),
     db.selectFrom('resets').select(['method', 'at']).where('flow_id', '=', flowId).where('status', '=', 'done').orderBy('at').execute(),
     attemptUsages(db, head.userId, process, now),
@@ -306,7 +317,7 @@ export async function pendingApprovals(ctx: RuleContext, agentId: string): Promi
   return Promise.all(
     rows.map(async (r) => {
       const process = processes.find((p) => p.id === r.process_id)!
-      const [user, passed] = await Promise.all([loadUser(ctx, r.user_id), passedMethods(ctx, r.id)])
+      const [user, passed] = await Promise.all([loadUser(ctx, r.user_id), passedMethods(ctx, r.id, process)])
       return {
         flowId: r.id,
         recordNumber: r.number,
