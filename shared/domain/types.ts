@@ -191,6 +191,17 @@ export const auditEntrySchema = z.object({
 })
 export type AuditEntry = z.infer<typeof auditEntrySchema>
 
+/** F5: the chain's head signed by the desk, kept by the administrator outside the database. */
+export const auditCheckpointSchema = z
+  .object({
+    seq: z.number().int().min(1).max(2_147_483_647),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    at: isoDate,
+    signature: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict()
+export type AuditCheckpoint = z.infer<typeof auditCheckpointSchema>
+
 export const outboxMessageSchema = z.object({
   id: z.string(),
   at: isoDate,

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import {
   agentSchema,
   approvalRequestSchema,
+  auditCheckpointSchema,
   auditEntrySchema,
   carrierSchema,
   codeMethodSchema,
@@ -149,13 +150,21 @@ export const contract = {
     output: z.object({ rows: z.array(auditEntrySchema), total: z.number().int() }),
   },
   'audit:verify': {
-    input: empty,
-    output: z.object({ ok: z.boolean(), count: z.number().int(), brokenAt: z.number().int().nullable() }),
+    /** F5: a checkpoint kept from an earlier check or export reveals a cut or rewritten chain. */
+    input: z.object({ checkpoint: auditCheckpointSchema.optional() }).strict(),
+    output: z.object({
+      ok: z.boolean(),
+      count: z.number().int(),
+      brokenAt: z.number().int().nullable(),
+      truncated: z.boolean(),
+      checkpointMismatch: z.boolean(),
+      checkpoint: auditCheckpointSchema.nullable(),
+    }),
   },
   /** R9: a contiguous slice of the chain as JSON lines, with every hash, for offline checking. */
   'audit:export': {
     input: z.object({ fromSeq: z.number().int().min(1).default(1), limit: z.number().int().min(1).max(100_000).default(50_000) }).strict(),
-    output: z.object({ jsonl: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), more: z.boolean() }),
+    output: z.object({ jsonl: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), more: z.boolean(), checkpoint: auditCheckpointSchema.nullable() }),
   },
   'carriers:list': { input: empty, output: z.array(carrierSchema) },
   'demo:mailbox': {

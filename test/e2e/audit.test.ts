@@ -1,6 +1,7 @@
 // R9 in the console: administrators read the audit log, verify its chain, and export it as JSON
 // lines; a supervisor can read and verify but not export; a changed row is named by the check.
 import { readFile } from 'node:fs/promises'
+import { asDatabaseOwner } from '../helpers/audit-tamper'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { e2eMissingReason, launchBrowser, openConsole, screenshot, seriousAxeViolations, startHost, visible } from './host/fixture'
@@ -35,8 +36,8 @@ describe.skipIf(missing)('R9 audit log view', () => {
       expect(lines.length).toBeGreaterThanOrEqual(1)
       expect(lines[0]).toMatchObject({ seq: 1, prev_hash: '0'.repeat(64) })
 
-      // Someone edits a stored row: the check names it.
-      await host.backend.store.db.updateTable('audit').set({ outcome: 'forged' }).where('seq', '=', 1).execute()
+      // Someone who owns the database lifts the guard and edits a stored row: the check names it.
+      await asDatabaseOwner(host.backend.store, (db) => db.updateTable('audit').set({ outcome: 'forged' }).where('seq', '=', 1).execute())
       await page.getByRole('button', { name: 'Verify chain' }).click()
       await visible(page.getByText(/^Chain broken at entry #1:/))
 

@@ -34,7 +34,7 @@ export async function auditedTransaction<T>(
 ): Promise<T> {
   return ctx.store.db.transaction().execute(async (trx) => {
     const result = await work(trx)
-    await appendAudit(ctx.store, trx, ctx.now(), typeof event === 'function' ? event(result) : event)
+    await appendAudit(ctx, trx, ctx.now(), typeof event === 'function' ? event(result) : event)
     return result
   })
 }

@@ -128,7 +128,7 @@ async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMet
     await ctx.store.lock(trx, resetLockKey(scope.user.id, scope.process.id))
     const usage = await resetUsage(trx, scope.user.id, scope.process, now)
     if (usage.left === 0) {
-      await appendAudit(ctx.store, trx, now, flowAudit(scope, 'reset', 'rate_limited', { method, detail: { freesAt: usage.freesAt } }))
+      await appendAudit(ctx, trx, now, flowAudit(scope, 'reset', 'rate_limited', { method, detail: { freesAt: usage.freesAt } }))
       return usage.freesAt
     }
     await trx

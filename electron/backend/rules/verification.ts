@@ -58,7 +58,7 @@ async function attempt(
       // The method closes for this user: no code of it may pass any more.
       await trx.updateTable('codes').set({ state: 'void' }).where('user_id', '=', scope.user.id).where('method', '=', method).where('state', '=', 'active').execute()
     }
-    await appendAudit(ctx.store, trx, now, flowAudit(scope, 'verify.check', judgement.pass ? 'passed' : after.left === 0 ? 'failed_closed' : 'failed', {
+    await appendAudit(ctx, trx, now, flowAudit(scope, 'verify.check', judgement.pass ? 'passed' : after.left === 0 ? 'failed_closed' : 'failed', {
       method,
       detail: { attemptsLeft: after.left },
     }))
@@ -123,7 +123,7 @@ export async function sendCode(
       })
       .execute()
     await trx.updateTable('flows').set((eb) => ({ sends: eb('sends', '+', 1), last_send_at: now.toISOString() })).where('id', '=', flow.id).execute()
-    await appendAudit(ctx.store, trx, now, flowAudit(scope, 'verify.send', 'sent', { method: input.method, detail: { sentTo } }))
+    await appendAudit(ctx, trx, now, flowAudit(scope, 'verify.send', 'sent', { method: input.method, detail: { sentTo } }))
   })
   return { flow: await flowView(ctx, flow.id, { userId: user.id, process }), sentTo }
 }
