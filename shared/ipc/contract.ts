@@ -15,13 +15,47 @@ import {
   recordDetailSchema,
   recordKindSchema,
   recordSummarySchema,
-  resetMethodSchema,
   userSummarySchema,
 } from '../domain/types'
 
 const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
 const flowRef = { flowId: id }
+/**
+ * Surrounding white space is dropped after the check: the pattern says what is accepted before
+ * trimming, so the OpenAPI document (which cannot express a trim) states exactly what the server
+ * takes (F7).
+ */
+const trim = (s: string) => s.trim()
+
+/** The largest integer any input may carry: every store column holds it (PostgreSQL integer). */
+export const inputIntMax = 2_147_483_647
+
+/**
+ * F7: what every input refuses, whatever its schema says: a NUL byte in any string or key
+ * (PostgreSQL cannot store one; C code downstream cuts at it) and a number outside the store's
+ * integer range. Applied to every channel by `defineContract`, so a new channel cannot forget it.
+ */
+function refuseEdges(value: unknown, ctx: z.RefinementCtx, path: PropertyKey[] = []): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) ctx.addIssue({ code: 'custom', path, message: 'NUL byte' })
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) > inputIntMax) ctx.addIssue({ code: 'custom', path, message: 'number out of range' })
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => refuseEdges(v, ctx, [...path, i]))
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) ctx.addIssue({ code: 'custom', path, message: 'NUL byte in a key' })
+      refuseEdges(v, ctx, [...path, k])
+    }
+  }
+}
+
+type Entry = { input: z.ZodType; output: z.ZodType }
+function defineContract<const T extends Record<string, Entry>>(entries: T): T {
+  for (const entry of Object.values(entries) as Entry[]) entry.input = entry.input.superRefine((v, ctx) => refuseEdges(v, ctx))
+  return entries
+}
 
 /** Counting stops here: an exact count of 100k rows costs more than the page itself. */
 export const recordCountCap = 10_000
@@ -42,7 +76,7 @@ export type ConsoleSettingsView = z.output<typeof consoleSettingsSchema>
 /** An ordinary (not kiosk) console: what is answered where no console settings apply. */
 export const ordinaryConsoleSettings: ConsoleSettingsView = { kiosk: { enabled: false, idleMinutes: 3 } }
 
-export const contract = {
+export const contract = defineContract({
   'session:signIn': {
     input: z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(256) }).strict(),
     output: agentSchema,
@@ -97,7 +131,7 @@ export const contract = {
     output: z.object({ flow: flowViewSchema, sentTo: z.array(z.string()) }),
   },
   'verify:checkCode': {
-    input: z.object({ ...flowRef, method: codeMethodSchema, code: z.string().trim().regex(/^\d{6,12}$/) }).strict(),
+    input: z.object({ ...flowRef, method: codeMethodSchema, code: z.string().max(32).regex(/^\s*\d{6,12}\s*$/).transform(trim) }).strict(),
     output: flowViewSchema,
   },
   'verify:answerQuestions': {
@@ -110,7 +144,7 @@ export const contract = {
     output: flowViewSchema,
   },
   'verify:personalData': {
-    input: z.object({ ...flowRef, email: z.string().trim().min(3).max(254) }).strict(),
+    input: z.object({ ...flowRef, email: z.string().max(254).regex(/^\s*\S[\s\S]+\S\s*$/).transform(trim) }).strict(),
     output: flowViewSchema,
   },
   'verify:confirmPersonalData': {
@@ -125,14 +159,12 @@ export const contract = {
     output: z.object({ ok: z.boolean(), failures: z.array(z.object({ rule: z.string(), message: z.string() })) }),
   },
   'reset:run': {
-    input: z
-      .object({
-        ...flowRef,
-        method: resetMethodSchema,
-        password: z.string().max(256).optional(),
-        confirm: z.string().max(256).optional(),
-      })
-      .strict(),
+    // R6.3: a manual reset carries the new password twice; the other methods carry none.
+    input: z.discriminatedUnion('method', [
+      z.object({ ...flowRef, method: z.literal('email_link') }).strict(),
+      z.object({ ...flowRef, method: z.literal('generate') }).strict(),
+      z.object({ ...flowRef, method: z.literal('manual'), password: z.string().min(1).max(256), confirm: z.string().max(256) }).strict(),
+    ]),
     output: z.object({
       flow: flowViewSchema,
       /** R6.2: shown once to the agent to read out; never stored. */
@@ -146,7 +178,7 @@ export const contract = {
   },
 
   'audit:list': {
-    input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    input: z.object({ offset: z.number().int().min(0).max(inputIntMax).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.object({ rows: z.array(auditEntrySchema), total: z.number().int() }),
   },
   'audit:verify': {
@@ -163,7 +195,7 @@ export const contract = {
   },
   /** R9: a contiguous slice of the chain as JSON lines, with every hash, for offline checking. */
   'audit:export': {
-    input: z.object({ fromSeq: z.number().int().min(1).default(1), limit: z.number().int().min(1).max(100_000).default(50_000) }).strict(),
+    input: z.object({ fromSeq: z.number().int().min(1).max(inputIntMax).default(1), limit: z.number().int().min(1).max(100_000).default(50_000) }).strict(),
     output: z.object({ jsonl: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), more: z.boolean(), checkpoint: auditCheckpointSchema.nullable() }),
   },
   'carriers:list': { input: empty, output: z.array(carrierSchema) },
@@ -173,7 +205,7 @@ export const contract = {
   },
   /** The console's own settings (B7 kiosk), answered by main, not by the identity backend. */
   'console:settings': { input: empty, output: consoleSettingsSchema },
-} as const
+})
 
 export type Contract = typeof contract
 export type Channel = keyof Contract

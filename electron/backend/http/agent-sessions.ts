@@ -6,6 +6,7 @@
 // SHA-256 hashes. Presenting a refresh token that was already spent means it was copied: the
 // whole session is revoked (RFC 6819 §5.2.2.3 / OAuth 2.0 Security BCP refresh rotation).
 import { createHash, randomUUID } from 'node:crypto'
+import { z } from 'zod'
 import { AppError } from '../../../shared/errors'
 import type { Agent } from '../../../shared/domain/types'
 import { randomToken } from '../crypto/secrets'
@@ -18,6 +19,10 @@ export const ACCESS_TTL_MS = minutes(10)
 export const SESSION_ABSOLUTE_MS = hours(12)
 /** F6: a refresh token lapses this long after it was issued, so an unused session dies. */
 export const SESSION_IDLE_MS = minutes(30)
+
+/** The refresh route's body, here so the server and its OpenAPI document share it (F7). */
+export const refreshInputSchema = z.object({ refreshToken: z.string().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/) }).strict()
+export const tokenPairSchema = z.object({ accessToken: z.string(), refreshToken: z.string(), accessExpiresAt: z.string() })
 
 export interface TokenPair {
   accessToken: string

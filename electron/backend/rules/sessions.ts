@@ -2,7 +2,7 @@
 import { AppError } from '../../../shared/errors'
 import { roles as roleNames, type Agent } from '../../../shared/domain/types'
 import type { AgentDirectory } from '../credentials/credential-store'
-import { slowVerify } from '../crypto/secrets'
+import { keyedHash, slowVerify } from '../crypto/secrets'
 import { toAgent } from './access'
 import type { RuleContext } from './context'
 import { auditedTransaction, closeFlow, recordAudit } from './flows'
@@ -20,7 +20,10 @@ export async function signIn(ctx: RuleContext, username: string, password: strin
 }
 
 async function refuseSignIn(ctx: RuleContext, username: string): Promise<never> {
-  await recordAudit(ctx, { action: 'session.sign_in', outcome: 'refused', detail: { username: username.slice(0, 64) } })
+  // F7: what was typed as a user name is often a password, so it is never stored; a keyed digest
+  // of it still shows repeated tries on one name.
+  const nameDigest = keyedHash(ctx.keys.audit, `sign-in name\n${username.trim().toLowerCase()}`).slice(0, 16)
+  await recordAudit(ctx, { action: 'session.sign_in', outcome: 'refused', detail: { nameDigest } })
   throw new AppError('INVALID_CREDENTIALS')
 }
 
