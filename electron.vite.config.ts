@@ -1,6 +1,30 @@
+import { createHash } from 'node:crypto'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import type { Plugin } from 'vite'
+import { devContentSecurityPolicy } from './electron/main/csp'
+
+/**
+ * Dev server only: replaces index.html's CSP with the dev policy, allowing by hash exactly the
+ * inline scripts Vite and React Fast Refresh put into the page. The production build keeps the
+ * strict policy untouched.
+ */
+export function devCsp(): Plugin {
+  return {
+    name: 'resetdesk-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)
+        const hashes = inline.map((body) => `sha256-${createHash('sha256').update(body).digest('base64')}`)
+        const origin = ctx.server?.resolvedUrls?.local[0] ? new URL(ctx.server.resolvedUrls.local[0]).origin : 'http://localhost:5173'
+        return html.replace(/(<meta http-equiv="Content-Security-Policy" content=")[^"]*(")/, `$1${devContentSecurityPolicy(origin, hashes)}$2`)
+      },
+    },
+  }
+}
 
 // Custom layout: electron/main, electron/preload, renderer/ (instead of src/main, src/preload, src/renderer).
 export default defineConfig({
@@ -20,7 +44,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('renderer'),
-    plugins: [react()],
+    plugins: [react(), devCsp()],
     build: {
       outDir: resolve('out/renderer'),
       // electron-vite leaves output unminified by default; the console's budget is < 300 KB gzipped.

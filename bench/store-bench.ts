@@ -1,110 +1,208 @@
-// PRODUCT.md §5: 100k incidents — first page and search p95 under 10 ms on SQLite and PostgreSQL;
-// the embedded backend with 100k incidents under 150 MB resident. Prints figures; asserts nothing.
+// PRODUCT.md §5 / issue 14: lists and searches at 100k and 1M incidents on SQLite and PostgreSQL,
+// each ResetDesk operation beside the bare prepared query for the same rows, measured interleaved
+// in the same process (ratio = ResetDesk ÷ bare); then the embedded backend's resident memory.
+// Prints one table; asserts nothing. BENCH_SCALES=100000,1000000 (default) picks the sizes,
+// BENCH_STORES=sqlite,postgres the stores.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
-import { sql } from 'kysely'
 import { execFileSync } from 'node:child_process'
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import { sql, type KyselyPlugin } from 'kysely'
 import { build } from 'esbuild'
 import { createBackend, type Backend } from '../electron/backend/index'
 import type { StoreConfig } from '../electron/backend/store/database'
 import { generateRecords, insertBatches } from '../electron/backend/demo/seed'
 import { findPgBin, startPgCluster } from '../test/helpers/pg-cluster'
 import type { Session } from '../electron/backend/operations'
+import type { InputOf } from '../shared/ipc/contract'
 
-const N = Number(process.env.BENCH_RECORDS ?? 100_000)
-const RUNS = 200
+const SCALES = (process.env.BENCH_SCALES ?? '100000,1000000').split(',').map(Number)
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',')
+const RUNS = Number(process.env.BENCH_RUNS ?? 200)
+const CHUNK = 100_000
 const silent = { info() {}, error() {} }
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 
-async function timeIt(fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 10; i++) await fn() // warm caches and plans
-  const samples: number[] = []
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now()
-    await fn()
-    samples.push(performance.now() - t)
+/** A prepared statement run directly on the driver: the floor ResetDesk is compared with. */
+type Bare = () => Promise<unknown>
+
+/** Times ResetDesk and the bare query alternately, so both see the same machine load. */
+async function timePair(ours: () => Promise<unknown>, bare: Bare) {
+  for (let i = 0; i < 10; i++) {
+    await ours() // warm caches and plans
+    await bare()
   }
-  samples.sort((a, b) => a - b)
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) }
+  const a: number[] = []
+  const b: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    let t = performance.now()
+    await ours()
+    a.push(performance.now() - t)
+    t = performance.now()
+    await bare()
+    b.push(performance.now() - t)
+  }
+  a.sort((x, y) => x - y)
+  b.sort((x, y) => x - y)
+  return { ours: { p50: percentile(a, 50), p95: percentile(a, 95) }, bare: { p50: percentile(b, 50), p95: percentile(b, 95) } }
 }
 
-async function seed(backend: Backend) {
-  const users = await backend.store.db.selectFrom('directory_users').select(['id', 'display_name as displayName']).execute()
-  const rows = generateRecords({ incidents: N, interactions: 0, now: new Date(), users, seed: 99, firstNumber: 100_000 })
-  const t = performance.now()
-  await backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', rows, 500))
-  // What autovacuum (PostgreSQL) and `PRAGMA optimize` (SQLite) do on a running system.
-  await sql.raw(backend.store.dialect === 'postgres' ? 'vacuum analyze' : 'analyze').execute(backend.store.db)
-  return performance.now() - t
+/** Records the SQL of the last rows query the backend ran (a select from records with an order by). */
+function captureRowsQuery(backend: Backend) {
+  let last: { sql: string; parameters: readonly unknown[] } | null = null
+  const executor = backend.store.db.getExecutor()
+  const plugin: KyselyPlugin = {
+    transformQuery(args) {
+      const compiled = executor.compileQuery(args.node, args.queryId)
+      if (/^select .* from "records".* order by/is.test(compiled.sql) && !/count\(/i.test(compiled.sql)) last = { sql: compiled.sql, parameters: compiled.parameters }
+      return args.node
+    },
+    async transformResult(args) {
+      return args.result
+    },
+  }
+  backend.ctx.store = { ...backend.ctx.store, db: backend.store.db.withPlugin(plugin) }
+  return () => last!
 }
 
-async function benchStore(name: string, store: StoreConfig) {
+function bareRunner(store: StoreConfig): { prepare(q: { sql: string; parameters: readonly unknown[] }): Bare; close(): Promise<void> } {
+  if (store.kind === 'sqlite') {
+    const db = new Database(store.file, { readonly: true })
+    return {
+      prepare: (q) => {
+        const stmt = db.prepare(q.sql)
+        return async () => stmt.all(...(q.parameters as unknown[]))
+      },
+      close: async () => {
+        db.close()
+      },
+    }
+  }
+  const client = new pg.Client({ connectionString: store.connectionString })
+  const ready = client.connect()
+  let n = 0
+  return {
+    prepare: (q) => {
+      const name = `bare_${n++}`
+      return async () => {
+        await ready
+        return client.query({ name, text: q.sql, values: q.parameters as unknown[] })
+      }
+    },
+    close: () => client.end(),
+  }
+}
+
+type ListInput = InputOf<'records:list'>
+interface Row { store: string; scale: number; label: string; ours: { p50: number; p95: number }; bare: { p50: number; p95: number } | null }
+
+async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
   const backend = await createBackend({ store, demo: true, hashCost: { N: 1024 }, log: silent })
-  const seedMs = await seed(backend)
+  const rowsQuery = captureRowsQuery(backend)
+  const users = await backend.store.db.selectFrom('directory_users').select(['id', 'display_name as displayName']).execute()
   const session: Session = { agentId: null }
   await backend.ops['session:signIn'](session, { username: 'desk', password: 'desk-demo-2026' })
-  const list = (filter: 'assigned_to_me' | 'my_groups' | 'all_open', q = '', sort: 'openedAt' | 'number' | 'priority' = 'openedAt') => () =>
-    backend.ops['records:list'](session, { kind: 'incident', filter, q, sort, dir: 'desc', offset: 0, limit: 50 })
-  const cases: [string, () => Promise<unknown>][] = [
-    ['first page: assigned to me', list('assigned_to_me')],
-    ['first page: my groups', list('my_groups')],
-    ['first page: all open', list('all_open')],
-    ['first page: all open by number', list('all_open', '', 'number')],
-    ['search: number INC0150000', list('all_open', 'inc0150000')],
-    ['search: caller "larsen"', list('all_open', 'larsen')],
-    ['search: text "vpn"', list('all_open', 'vpn')],
-    ['search: no match "zebra"', list('all_open', 'zebra')],
-  ]
-  console.log(`\n${name}: ${N.toLocaleString()} incidents seeded in ${(seedMs / 1000).toFixed(1)} s`)
-  for (const [label, fn] of cases) {
-    const { p50, p95 } = await timeIt(fn)
-    console.log(`  ${label.padEnd(34)} p50 ${p50.toFixed(2).padStart(7)} ms   p95 ${p95.toFixed(2).padStart(7)} ms`)
+  const bare = bareRunner(store)
+  let seeded = 0
+  for (const scale of SCALES) {
+    const t = performance.now()
+    for (; seeded < scale; seeded += CHUNK) {
+      const chunk = generateRecords({ incidents: Math.min(CHUNK, scale - seeded), interactions: 0, now: new Date(), users, seed: 99 + seeded, firstNumber: 100_000 + seeded })
+      await backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', chunk, 500))
+    }
+    // What autovacuum (PostgreSQL) and `PRAGMA optimize` (SQLite) do on a running system.
+    await sql.raw(backend.store.dialect === 'postgres' ? 'vacuum analyze' : 'analyze').execute(backend.store.db)
+    console.log(`${name}: ${scale.toLocaleString()} incidents ready in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+
+    const list = (input: Partial<ListInput>) => () => backend.ops['records:list'](session, { kind: 'incident', filter: 'all_open', q: '', sort: 'openedAt', dir: 'desc', offset: 0, limit: 50, ...input })
+    // The page the UI reaches last (the count stops at 10k): by offset after a jump, by keyset when scrolled to.
+    const deep = await backend.ops['records:list'](session, { kind: 'incident', filter: 'all_open', q: '', sort: 'openedAt', dir: 'desc', offset: 9_850, limit: 100 })
+    const pivot = deep.rows.at(-1)!
+    const number = `inc${String(10000 + 100_000 + Math.floor(scale / 2)).padStart(7, '0')}`
+    const cases: [string, () => Promise<unknown>][] = [
+      ['first page: assigned to me', list({ filter: 'assigned_to_me' })],
+      ['first page: my groups', list({ filter: 'my_groups' })],
+      ['first page: all open', list({})],
+      ['first page: all open by number', list({ sort: 'number', dir: 'asc' })],
+      ['deep page (offset 9,950)', list({ offset: 9_950 })],
+      ['deep page (keyset after 9,950)', list({ after: { value: pivot.openedAt, id: pivot.id } })],
+      [`search: number ${number.toUpperCase()}`, list({ q: number })],
+      ['search: caller "larsen"', list({ q: 'larsen' })],
+      ['search: text "vpn"', list({ q: 'vpn' })],
+      ['search: no match "zebra"', list({ q: 'zebra' })],
+      ['search: my groups, text "printer"', list({ filter: 'my_groups', q: 'printer' })],
+    ]
+    for (const [label, fn] of cases) {
+      await fn()
+      const result = await timePair(fn, bare.prepare(rowsQuery()))
+      rows.push({ store: name, scale, label, ...result })
+    }
+    const count = (q: string) => () => backend.ops['records:count'](session, { kind: 'incident', filter: 'all_open', q })
+    for (const [label, fn] of [['count: all open (capped 10k)', count('')], ['count: "vpn" (capped 10k)', count('vpn')]] as const) {
+      const r = await timePair(fn, async () => {})
+      rows.push({ store: name, scale, label, ours: r.ours, bare: null })
+    }
   }
+  await bare.close()
   await backend.close()
 }
 
+const f = (n: number) => n.toFixed(2).padStart(7)
+function printTable(rows: Row[]) {
+  console.log(`\n${'store'.padEnd(10)} ${'rows'.padStart(9)}  ${'case'.padEnd(38)} ${'ResetDesk p50'.padStart(13)} ${'p95'.padStart(7)}   ${'bare p50'.padStart(8)} ${'p95'.padStart(7)}   ratio p50 / p95`)
+  for (const r of rows) {
+    const ratio = r.bare ? `${(r.ours.p50 / r.bare.p50).toFixed(2)} / ${(r.ours.p95 / r.bare.p95).toFixed(2)}` : '—'
+    console.log(`${r.store.padEnd(10)} ${r.scale.toLocaleString().padStart(9)}  ${r.label.padEnd(38)} ${f(r.ours.p50).padStart(13)} ${f(r.ours.p95)}   ${(r.bare ? f(r.bare.p50) : '—').padStart(8)} ${r.bare ? f(r.bare.p95) : '      —'}   ${ratio}`)
+  }
+}
+
+const rows: Row[] = []
 const dir = mkdtempSync(join(tmpdir(), 'resetdesk-bench-'))
+let rssLine = ''
 try {
-  const file = join(dir, 'bench.sqlite')
-  await benchStore('SQLite', { kind: 'sqlite', file })
-  // Resident memory of a fresh plain-Node process that opens the 100k-incident store and serves
-  // the lists — bundled first, as electron-vite bundles main, so no TypeScript loader is counted.
-  const bundle = join(import.meta.dirname, '..', 'out', 'bench', 'embedded-rss.mjs')
-  await build({ entryPoints: [join(import.meta.dirname, 'embedded-rss.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundle, logLevel: 'silent' })
-  const out = execFileSync(process.execPath, [bundle, file], { cwd: join(import.meta.dirname, '..') }).toString()
-  console.log(`  ${out.trim()}`)
+  if (STORES.includes('sqlite')) {
+    const file = join(dir, 'bench.sqlite')
+    await benchStore('SQLite', { kind: 'sqlite', file }, rows)
+    // Resident memory of a fresh plain-Node process that opens the seeded store and serves the
+    // lists — bundled first, as electron-vite bundles main, so no TypeScript loader is counted.
+    const bundle = join(import.meta.dirname, '..', 'out', 'bench', 'embedded-rss.mjs')
+    await build({ entryPoints: [join(import.meta.dirname, 'embedded-rss.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundle, logLevel: 'silent' })
+    rssLine = execFileSync(process.execPath, [bundle, file], { cwd: join(import.meta.dirname, '..') }).toString().trim()
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
 
-let url = process.env.BENCH_PG_URL ?? null
-let stop = () => {}
-if (!url) {
-  const bin = findPgBin()
-  if (bin && process.getuid?.() === 0) {
-    const cluster = await startPgCluster(bin)
-    url = cluster.url
-    stop = cluster.stop
+if (STORES.includes('postgres')) {
+  let url = process.env.BENCH_PG_URL ?? null
+  let stop = () => {}
+  if (!url) {
+    const bin = findPgBin()
+    if (bin && process.getuid?.() === 0) {
+      const cluster = await startPgCluster(bin)
+      url = cluster.url
+      stop = cluster.stop
+    }
+  }
+  if (url) {
+    try {
+      const admin = new pg.Client({ connectionString: url })
+      await admin.connect()
+      await admin.query('drop database if exists resetdesk_bench')
+      await admin.query('create database resetdesk_bench')
+      await admin.end()
+      const u = new URL(url)
+      u.pathname = '/resetdesk_bench'
+      await benchStore('PostgreSQL', { kind: 'postgres', connectionString: u.toString() }, rows)
+    } finally {
+      stop()
+    }
+  } else {
+    console.log('\nPostgreSQL: skipped (no server: set BENCH_PG_URL, or run as root with postgresql installed)')
   }
 }
-if (url) {
-  try {
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
-    await admin.query('drop database if exists resetdesk_bench')
-    await admin.query('create database resetdesk_bench')
-    await admin.end()
-    const u = new URL(url)
-    u.pathname = '/resetdesk_bench'
-    await benchStore('PostgreSQL', { kind: 'postgres', connectionString: u.toString() })
-  } finally {
-    stop()
-  }
-} else {
-  console.log('\nPostgreSQL: skipped (no server: set BENCH_PG_URL, or run as root with postgresql installed)')
-}
+printTable(rows)
+if (rssLine) console.log(`\n${rssLine}`)

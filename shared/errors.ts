@@ -23,6 +23,14 @@ export const errorCatalogue = {
     message: 'Your role does not allow this action.',
     next: 'Ask a supervisor or administrator to do it.',
   },
+  NOT_IN_GROUP: {
+    message: 'This record belongs to an assignment group you are not a member of.',
+    next: 'Ask a member of that group, or a supervisor, to take it.',
+  },
+  RECORD_REASSIGNED: {
+    message: 'This record was assigned to another agent, so this password reset flow was closed.',
+    next: 'Nothing more was changed. Assign the record to yourself to start a new flow.',
+  },
   RECORD_NOT_FOUND: {
     message: 'The record was not found.',
     next: 'Refresh the list; the record may have been closed or removed.',
@@ -130,6 +138,30 @@ export const errorCatalogue = {
   DEMO_ONLY: {
     message: 'This is available only on the demo desk.',
     next: 'Use the real mailbox or phone of the user.',
+  },
+  DESK_ALREADY_SET: {
+    message: 'This console is already set up for a desk.',
+    next: 'To change it, edit settings.json or connectors.json in the data folder, then restart ResetDesk.',
+  },
+  SETTINGS_UNWRITABLE: {
+    message: 'ResetDesk could not save its settings.',
+    next: 'Check that settings.json in the data folder is valid JSON and writable, then try again.',
+  },
+  DESK_SECRET_INVALID: {
+    message: "The desk's keying secret in the system keychain is damaged.",
+    next: 'Delete the keychain entry "backend-secret" (service ResetDesk) and restart; codes and links sent before then stop working.',
+  },
+  PROCESS_NOT_FOUND: {
+    message: 'The password reset process was not found.',
+    next: 'Refresh the list; another administrator may have deleted it.',
+  },
+  PROCESS_DISABLED: {
+    message: 'This password reset process has been disabled by an administrator.',
+    next: 'Choose another process for this user.',
+  },
+  PROCESS_IN_USE: {
+    message: 'This process has been used by reset flows, so it cannot be deleted.',
+    next: 'Disable it instead: it is then no longer offered, and its history stays intact.',
   },
   INVALID_INPUT: {
     message: 'Some of the information entered is not valid.',

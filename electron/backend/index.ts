@@ -10,8 +10,9 @@ import type { Notifier } from './notify/notifier'
 import { OutboxNotifier } from './notify/outbox-notifier'
 import type { CarrierGateway, Logger, RuleContext } from './rules/context'
 import { createOperations, type Operations } from './operations'
-import { seedDemoDesk } from './demo/seed'
+import { isDemoSeeded, seedDemoDesk } from './demo/seed'
 import { completeResetLink } from './rules/reset'
+import { guardAdminChannels } from './admin/guard'
 
 export interface BackendConfig {
   store: StoreConfig
@@ -19,7 +20,7 @@ export interface BackendConfig {
   /** The one secret codes and tokens are keyed with; random per start unless given (S3: from the keychain). */
   secret?: Buffer
   hashCost?: HashCost
-  /** Seed and run the demo desk (B6). */
+  /** Seed the demo desk (B6) into the store, once. Whether this IS the demo desk, the store says (G1). */
   demo?: boolean
   flowIdleMinutes?: number
   resetLinkBase?: string
@@ -38,6 +39,8 @@ export interface Backend {
   store: Store
   local: LocalCredentialStore
   completeResetLink(token: string, password: string): ReturnType<typeof completeResetLink>
+  /** G1: seeds the demo desk into this running backend (the first-run choice); idempotent. */
+  seedDemo(): Promise<boolean>
   close(): Promise<void>
 }
 
@@ -54,8 +57,10 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   const keys = deriveKeys(config.secret ?? randomBytes(32))
   const local = new LocalCredentialStore(store.db, hashCost, now)
   const outbox = config.notifier ? null : new OutboxNotifier(store.db, keys.seal, now)
-  const demo = config.demo ?? false
-  if (demo) await seedDemoDesk(store.db, hashCost, now())
+  if (config.demo) await seedDemoDesk(store.db, hashCost, now())
+  // The store, not the flag, says whether this is the demo desk: a server restarted without
+  // RESETDESK_DEMO on a seeded store still serves demo agents, and they must show as such.
+  const demo = await isDemoSeeded(store.db)
   const ctx: RuleContext = {
     store,
     now,
@@ -72,11 +77,17 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     demo,
   }
   return {
-    ops: createOperations(ctx, outbox),
+    // G7: every admin:* channel, whoever added it, refuses all but password_reset_admin.
+    ops: guardAdminChannels(ctx, createOperations(ctx, outbox)),
     ctx,
     store,
     local,
     completeResetLink: (token, password) => completeResetLink(ctx, token, password),
+    seedDemo: async () => {
+      const seeded = await seedDemoDesk(store.db, hashCost, now())
+      ctx.demo = true
+      return seeded
+    },
     close: () => store.close(),
   }
 }

@@ -6,11 +6,15 @@ import { exportAudit, listAudit, verifyAudit } from './rules/audit-log'
 import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
 import { approveFlow, exitFlow, getFlow, pendingApprovals, recordAudit, startFlow } from './rules/flows'
-import { getRecord, listRecords, processesForUser, searchUsers } from './rules/records'
+import { countRecords, getRecord, listRecords, processesForUser, searchUsers } from './rules/records'
+import { assignToMe } from './records/assign'
+import { createInteraction } from './records/create'
 import { checkPolicy, runReset } from './rules/reset'
 import { signIn, signOut } from './rules/sessions'
 import { answerQuestions, checkCode, confirmPersonalData, sendCode, verifyPersonalData } from './rules/verification'
 import type { OutboxNotifier } from './notify/outbox-notifier'
+import { demoAccountHints } from './demo/seed'
+import { adminOperations } from './admin/operations'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -40,7 +44,13 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       return {}
     },
     'records:list': (s, input) => listRecords(ctx, agentOf(s), input),
+    'records:count': (s, input) => countRecords(ctx, agentOf(s), input),
     'records:get': (s, { recordId }) => getRecord(ctx, agentOf(s), recordId),
+    'records:createInteraction': (s, input) => createInteraction(ctx, agentOf(s), input),
+    'records:assignToMe': async (s, { recordId }) => {
+      await assignToMe(ctx, agentOf(s), recordId)
+      return getRecord(ctx, agentOf(s), recordId)
+    },
     'users:search': (s, input) => searchUsers(ctx, agentOf(s), input),
     'processes:forUser': (s, { userId }) => processesForUser(ctx, agentOf(s), userId),
     'flow:start': (s, input) => startFlow(ctx, agentOf(s), input),
@@ -82,8 +92,14 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     },
     // The contract is one map, so every Operations answers every channel. The backend knows
     // nothing about the console it serves (kiosk is a machine's setting, read by main): it
-    // answers "an ordinary console", and main replaces this entry with the settings it loaded
+    // answers "an ordinary console" on the desk its store holds (G1: demo or real), and main
+    // replaces this entry with the settings it loaded
     // (electron/main/index.ts) before handing the operations to the router.
-    'console:settings': async () => ordinaryConsoleSettings,
+    'console:settings': async () => ({ ...ordinaryConsoleSettings, desk: ctx.demo ? { mode: 'demo', accounts: demoAccountHints } : { mode: 'real' } }),
+    // G1: the desk is chosen by the console that embeds a backend (main), never through a backend.
+    'console:chooseDesk': async () => {
+      throw new AppError('DESK_ALREADY_SET')
+    },
+    ...adminOperations(ctx),
   }
 }

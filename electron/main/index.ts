@@ -10,9 +10,10 @@ import { app, dialog, Menu, net, protocol, session as electronSession, type WebC
 import { existsSync } from 'node:fs'
 import { dirname, join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { createBackend, jsonLogger, type Backend } from '../backend/index'
+import { jsonLogger, type Backend } from '../backend/index'
 import type { Operations } from '../backend/operations'
 import type { KioskSettings } from '../../shared/ipc/contract'
+import { AppError, errorCatalogue } from '../../shared/errors'
 import type { Logger } from '../backend/rules/context'
 import { createRemoteOperations } from './backend-client/remote-operations'
 import { KeytarSecretStore } from './secrets/keytar-secret-store'
@@ -21,6 +22,7 @@ import { startResetLinkServer } from '../backend/http/reset-link-page'
 import { loadConsoleSettings, machinePolicyPath, settingsFilePath } from './settings/console-settings'
 import type { Session } from '../backend/operations'
 import { createRouter } from './ipc/router'
+import { createConsoleOperations, deskPaths, openEmbeddedDesk, selectDesk, selectEmbeddedDesk } from './desk-mode'
 import { registerConsoleHandlers } from './ipc/register'
 import { appOrigin, contentSecurityPolicy, createConsoleWindow, hardenSession } from './window'
 
@@ -30,6 +32,9 @@ const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? proc
 const allowDevTools = !app.isPackaged && process.env.NODE_ENV === 'development'
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }])
+// Another data folder (the Electron launch suite, a second profile): set before anything reads it,
+// the single-instance lock included.
+if (process.env.RESETDESK_DATA_DIR) app.setPath('userData', process.env.RESETDESK_DATA_DIR)
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
@@ -64,16 +69,19 @@ function serveRenderer(): void {
 
 /** A broken policy or connectors file stops the console with its reason (fail closed). */
 function cannotStart(e: unknown): null {
-  dialog.showErrorBox('ResetDesk cannot start', (e as Error).message)
+  dialog.showErrorBox('ResetDesk cannot start', e instanceof AppError ? `${e.message} ${errorCatalogue[e.code].next}` : (e as Error).message)
   app.quit()
   return null
 }
 
+type ConsoleOperations = ReturnType<typeof createConsoleOperations>
+
 /**
- * The embedded demo desk, or — when settings or the machine policy name one — the desk's
- * standalone server. The renderer cannot tell which: both answer the same Operations.
+ * The embedded backend (G1: the demo desk once chosen, a first-run choice before, or the desk's
+ * own connectors), or — when settings or the machine policy name one — the desk's standalone
+ * server. The renderer cannot tell embedded from remote: both answer the same Operations.
  */
-async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Promise<void>; kiosk: KioskSettings } | null> {
+async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Promise<void>; kiosk: KioskSettings; console: ConsoleOperations } | null> {
   let settings
   try {
     settings = await loadConsoleSettings(
@@ -84,6 +92,7 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
     return cannotStart(e)
   }
   log.info('backend_selected', { mode: settings.backend.mode, source: settings.source, kiosk: settings.kiosk.enabled })
+  const paths = deskPaths(app.getPath('userData'), machinePolicyPath())
   if (settings.backend.mode === 'remote') {
     // Its own session: the console's session lets nothing but app:// through. Chromium's network
     // stack brings the system proxy and trust store, so corporate TLS inspection CAs just work.
@@ -94,13 +103,16 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
       fetch: (url, init) => network.fetch(url, init),
       onConnection: (state) => log.info('backend_connection', { state }),
     })
-    return { ops, close: async () => {}, kiosk: settings.kiosk }
+    const desk = selectDesk({ backend: settings.backend, connectorsSource: null, desk: settings.desk })
+    return { ops, close: async () => {}, kiosk: settings.kiosk, console: createConsoleOperations({ kiosk: settings.kiosk, desk, backend: null, paths, log }) }
   }
   // Issue 4: real connectors (LDAP, SMTP, SMS) from connectors.json in the data folder or next to
   // the machine policy (which wins); their passwords and tokens come from the keychain.
   let connectors: Connectors | null = null
+  let connectorsSource: string | null = null
   try {
     const found = loadConnectorsConfig({ dataDir: app.getPath('userData'), policyFile: join(dirname(machinePolicyPath()), CONNECTORS_FILE) })
+    connectorsSource = found?.source ?? null
     if (found) log.info('connectors_configured', { source: found.source })
     connectors = found ? await buildConnectors(found.config, new KeytarSecretStore(), log) : null
   } catch (e) {
@@ -116,13 +128,23 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
     log,
     ...(resetPage ? { host: resetPage.host, port: resetPage.port, path: new URL(resetPage.publicUrl).pathname } : {}),
   })
-  const backend: Backend = await createBackend({
-    store: { kind: 'sqlite', file: join(app.getPath('userData'), 'resetdesk.sqlite'), nativeBinding: sqliteNativeBinding() },
-    demo: true,
-    log,
-    ...connectors?.backend,
-    ...(resetPage ? {} : { resetLinkBase: page.url }),
-  })
+  // G1: the demo desk only when chosen, never beside connectors; the keying secret from the keychain.
+  const desk = selectEmbeddedDesk({ connectorsSource, desk: settings.desk })
+  log.info('desk_selected', { desk: desk.mode })
+  let backend: Backend
+  try {
+    backend = await openEmbeddedDesk({
+      desk,
+      dataDir: app.getPath('userData'),
+      secrets: new KeytarSecretStore(),
+      nativeBinding: sqliteNativeBinding(),
+      backend: { log, ...connectors?.backend, ...(resetPage ? {} : { resetLinkBase: page.url }) },
+    })
+  } catch (e) {
+    await page.close()
+    connectors?.close()
+    return cannotStart(e)
+  }
   completeLink = backend.completeResetLink
   return {
     ops: backend.ops,
@@ -132,6 +154,7 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
       await backend.close()
     },
     kiosk: settings.kiosk,
+    console: createConsoleOperations({ kiosk: settings.kiosk, desk, backend, paths, log }),
   }
 }
 
@@ -141,10 +164,10 @@ async function start(): Promise<void> {
   const backend = await openBackend(log)
   if (!backend) return
   const allowedOrigins = devServerUrl ? [new URL(devServerUrl).origin] : [appOrigin]
-  // B7: the kiosk settings are the console's, not the backend's: main answers console:settings
-  // itself, over whatever the backend (embedded or remote) would say.
+  // B7, G1: kiosk and desk are the console's, not the backend's: main answers console:settings
+  // (and the first-run choice) itself, over whatever the backend (embedded or remote) would say.
   const kiosk = backend.kiosk
-  const ops: Operations = { ...backend.ops, 'console:settings': async () => ({ kiosk }) }
+  const ops: Operations = { ...backend.ops, ...backend.console }
   const handle = createRouter(ops, { allowedOrigins, log })
   // One agent session per window; it ends with the window.
   const sessions = new WeakMap<WebContents, Session>()

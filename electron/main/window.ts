@@ -8,6 +8,9 @@ export { contentSecurityPolicy }
 
 export function hardenSession(ses: Session, devServerOrigin: string | null): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
+    // The dev server's page carries the dev policy in its meta tag (electron.vite.config.ts devCsp);
+    // everything else, and everything in production, gets the strict header.
+    if (devServerOrigin !== null && details.url.startsWith(`${devServerOrigin}/`)) return callback({ responseHeaders: details.responseHeaders })
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } })
   })
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))

@@ -3,8 +3,6 @@
 import type { Result } from '../../shared/errors'
 import type { Channel, InputOf, OutputOf } from '../../shared/ipc/contract'
 
-export type ResetDeskBridge = {
+export interface ResetDeskBridge {
   invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<Result<OutputOf<C>>>
-} & {
-  readonly [C in Channel]: (input: InputOf<C>) => Promise<Result<OutputOf<C>>>
 }

@@ -57,21 +57,48 @@ export const recordSummarySchema = z.object({
 })
 export type RecordSummary = z.infer<typeof recordSummarySchema>
 
+export const activityKinds = ['comment', 'work_note', 'assignment'] as const
 export const activitySchema = z.object({
   id: z.string(),
   at: isoDate,
   author: z.string(),
-  kind: z.enum(['comment', 'work_note']),
+  kind: z.enum(activityKinds),
   text: z.string(),
 })
 export type Activity = z.infer<typeof activitySchema>
+
+/** G5: how an interaction reached the desk. */
+export const interactionChannels = ['phone', 'walk-up', 'chat', 'email'] as const
+export const interactionChannelSchema = z.enum(interactionChannels)
+export type InteractionChannel = z.infer<typeof interactionChannelSchema>
+
+/**
+ * A record's caller as a directory reference, resolved live when the record is shown:
+ * `resolved` (currentName is the directory's name today), `not_found` (the id no longer
+ * resolves), `unmatched` (free text from an ITSM, no directory id), `unavailable` (the
+ * directory could not be asked just now). nameAtTime is the name stored with the record.
+ */
+export const callerStatuses = ['resolved', 'not_found', 'unmatched', 'unavailable'] as const
+export const callerRefSchema = z.object({
+  status: z.enum(callerStatuses),
+  id: z.string().nullable(),
+  nameAtTime: z.string().nullable(),
+  currentName: z.string().nullable(),
+})
+export type CallerRef = z.infer<typeof callerRefSchema>
 
 export const recordDetailSchema = z.object({
   record: recordSummarySchema.extend({ description: z.string() }),
   activity: z.array(activitySchema),
   /** R1 reflected for comfort; the backend enforces it on every call. */
   canReset: z.boolean(),
+  /** Why R1 refuses a reset here (null when it allows one), so the view can say so. */
+  resetRefusal: z.enum(['NOT_ASSIGNED', 'ROLE_MISSING']).nullable(),
+  /** G5: the record is in one of the agent's groups and not yet theirs. */
+  canAssignToMe: z.boolean(),
+  caller: callerRefSchema,
 })
+export type RecordDetail = z.infer<typeof recordDetailSchema>
 
 export const mobileSchema = z.object({ index: z.number().int(), masked: z.string() })
 
@@ -90,7 +117,8 @@ export const processSettingsSchema = z.object({
   attemptsPerMethod: z.number().int().min(1).default(3),
   attemptWindowHours: z.number().min(0.1).default(8),
   codeLength: z.number().int().min(6).max(12).default(6),
-  codeTtlMinutes: z.number().min(1).default(10),
+  /** R5: minutes a code is valid. Left out, the desk's setting governs (DeskSettings.codeTtlMinutes). */
+  codeTtlMinutes: z.number().min(1).optional(),
   maxSends: z.number().int().min(1).default(4), // the first send plus three resends
   resendPauseSeconds: z.number().min(0).default(30),
   resetsPerDay: z.number().int().min(1).default(3),

@@ -10,6 +10,7 @@ import {
   carrierSchema,
   codeMethodSchema,
   flowViewSchema,
+  interactionChannelSchema,
   outboxMessageSchema,
   processOptionSchema,
   recordDetailSchema,
@@ -17,6 +18,8 @@ import {
   recordSummarySchema,
   userSummarySchema,
 } from '../domain/types'
+import { adminProcessSchema, processDraftSchema } from '../domain/process-admin'
+import { deskSettingsSchema } from '../domain/desk-settings'
 
 const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
@@ -61,6 +64,12 @@ function defineContract<const T extends Record<string, Entry>>(entries: T): T {
 export const recordCountCap = 10_000
 export const recordFilters = ['assigned_to_me', 'my_groups', 'all_open'] as const
 export const recordSortFields = ['number', 'openedAt', 'priority', 'state', 'callerName'] as const
+/** What a list holds (R2): the kind, the filter and the search; shared by a page and its count. */
+const recordListScope = {
+  kind: recordKindSchema,
+  filter: z.enum(recordFilters).default('assigned_to_me'),
+  q: z.string().max(100).default(''),
+}
 
 /** B7: a walk-up kiosk desk. Main reads it from the policy file or settings.json (policy wins). */
 export const kioskSettingsSchema = z
@@ -71,7 +80,31 @@ export const kioskSettingsSchema = z
   })
   .strict()
 export type KioskSettings = z.output<typeof kioskSettingsSchema>
-export const consoleSettingsSchema = z.object({ kiosk: kioskSettingsSchema })
+/**
+ * G1: which desk this console serves, told by main before anyone signs in. `first-run`: the
+ * embedded console with nothing chosen or configured yet (the files it may be given, for the
+ * "Connect to your desk" explanation); `demo`: the training desk (B6), with its public accounts
+ * to hint on the sign-in screen; `real`: connectors, a remote backend, or a server.
+ */
+export const deskViewSchema = z.discriminatedUnion('mode', [
+  z.object({
+    mode: z.literal('first-run'),
+    /** connectors.json in this user's data folder, and machine-wide next to the policy file (wins). */
+    connectorsFile: z.string(),
+    machineConnectorsFile: z.string(),
+    settingsFile: z.string(),
+    policyFile: z.string(),
+  }),
+  z.object({
+    mode: z.literal('demo'),
+    /** The demo desk's agents: their passwords are public (README) and exist nowhere else. */
+    accounts: z.array(z.object({ username: z.string(), password: z.string(), role: z.string() })),
+  }),
+  z.object({ mode: z.literal('real') }),
+])
+export type DeskView = z.output<typeof deskViewSchema>
+/** `desk` absent: nothing to choose (a server, or a host that predates G1), as `real`. */
+export const consoleSettingsSchema = z.object({ kiosk: kioskSettingsSchema, desk: deskViewSchema.optional() })
 export type ConsoleSettingsView = z.output<typeof consoleSettingsSchema>
 /** An ordinary (not kiosk) console: what is answered where no console settings apply. */
 export const ordinaryConsoleSettings: ConsoleSettingsView = { kiosk: { enabled: false, idleMinutes: 3 } }
@@ -87,23 +120,46 @@ export const contract = defineContract({
   'records:list': {
     input: z
       .object({
-        kind: recordKindSchema,
-        filter: z.enum(recordFilters).default('assigned_to_me'),
-        q: z.string().max(100).default(''),
+        ...recordListScope,
         sort: z.enum(recordSortFields).default('openedAt'),
         dir: z.enum(['asc', 'desc']).default('desc'),
         offset: z.number().int().min(0).max(1_000_000).default(0),
+        /**
+         * Keyset paging: the sort value and id of the last row of the page before. With it the
+         * next page is a seek on the list's index, as cheap as the first (offset is then ignored).
+         */
+        after: z.object({ value: z.union([z.string().max(64), z.number().int().min(-inputIntMax).max(inputIntMax)]).nullable(), id: z.string().min(1).max(64) }).strict().optional(),
         limit: z.number().int().min(1).max(200).default(50),
       })
       .strict(),
+    output: z.object({ rows: z.array(recordSummarySchema) }),
+  },
+  /** How many records a list holds: its own call, so no page waits for a count. */
+  'records:count': {
+    input: z.object(recordListScope).strict(),
     output: z.object({
-      rows: z.array(recordSummarySchema),
-      /** Exact up to `recordCountCap`; beyond it the list shows "10,000+" and asks to refine. */
+      /** Exact up to `recordCountCap`; beyond it the list shows "More than 10,000" and asks to refine. */
       total: z.number().int(),
       totalCapped: z.boolean(),
     }),
   },
   'records:get': { input: z.object({ recordId: id }).strict(), output: recordDetailSchema },
+  /** G5: a call or a walk-up starts here: an interaction for a directory caller, assigned to the agent. */
+  'records:createInteraction': {
+    input: z
+      .object({
+        channel: interactionChannelSchema,
+        /** DirectoryUser.id of the caller, as `users:search` returned it. */
+        callerId: id,
+        // One line, no control characters (F7: no NUL reaches the store).
+        shortDescription: z.string().trim().min(1).max(160).regex(/^[^\p{Cc}]*$/u, 'one line of text'),
+        description: z.string().trim().max(4000).regex(/^[^\0]*$/, 'no NUL bytes').default(''),
+      })
+      .strict(),
+    output: recordSummarySchema,
+  },
+  /** G5: take a record of one of one's groups (audited as record.assign). */
+  'records:assignToMe': { input: z.object({ recordId: id }).strict(), output: recordDetailSchema },
 
   'users:search': {
     input: z.object({ q: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
@@ -203,8 +259,22 @@ export const contract = defineContract({
     input: z.object({ userId: id }).strict(),
     output: z.array(outboxMessageSchema),
   },
+  // G7 Administration: password_reset_admin only, enforced by the backend on every `admin:*`
+  // channel (electron/backend/admin/guard.ts); every change audited as admin.<area>.<verb>.
+  'admin:processes:list': { input: empty, output: z.array(adminProcessSchema) },
+  /** Creates (no id) or replaces (id) a process; its id, and so its R4 counts, never change. */
+  'admin:processes:save': { input: processDraftSchema, output: adminProcessSchema },
+  'admin:processes:setEnabled': { input: z.object({ processId: id, enabled: z.boolean() }).strict(), output: adminProcessSchema },
+  'admin:processes:delete': { input: z.object({ processId: id }).strict(), output: z.object({ deleted: z.literal(true) }) },
+  /** The names of the credential stores this backend has (a process names one). */
+  'admin:credentialStores:list': { input: empty, output: z.array(z.object({ name: z.string() })) },
+  'admin:settings:get': { input: empty, output: deskSettingsSchema },
+  /** Replaces the desk's settings (fields left out take their defaults). */
+  'admin:settings:save': { input: deskSettingsSchema, output: deskSettingsSchema },
   /** The console's own settings (B7 kiosk), answered by main, not by the identity backend. */
   'console:settings': { input: empty, output: consoleSettingsSchema },
+  /** G1: the first-run choice "Try the demo desk", answered by main (refused once a desk is set). */
+  'console:chooseDesk': { input: z.object({ desk: z.literal('demo') }).strict(), output: consoleSettingsSchema },
 })
 
 export type Contract = typeof contract

@@ -113,7 +113,10 @@ for (const variant of storeVariants) {
         fc.asyncProperty(cases, async ([path, value, token]) => {
           const route = routeOf(path)
           const valid = route.oracle.safeParse(value).success
-          expect(route.request(value), `the document agrees with the contract on ${route.path} ${JSON.stringify(value)}`).toBe(valid)
+          // The server never takes what the document forbids. (The reverse cannot always hold: JSON
+          // Schema cannot state cross-field rules, such as an admin's process draft asking for
+          // more passes than it has methods; those the server refuses with INVALID_INPUT.)
+          if (!route.request(value)) expect(valid, `the contract accepts what the document forbids on ${route.path} ${JSON.stringify(value)}`).toBe(false)
           const res = await send(route, value, route.authenticated ? token : undefined)
           answeredAsDocumented(route, res, JSON.stringify(value).slice(0, 200))
           if (valid) expect(schemaRefusal(res.body), `${route.path} refused valid ${JSON.stringify(value)}`).toBe(false)
@@ -131,7 +134,7 @@ for (const variant of storeVariants) {
           const route = routeOf(path)
           const valid = route.oracle.safeParse(value).success
           if (alwaysInvalid.has(kind)) expect(valid, `${kind} must never parse`).toBe(false)
-          expect(route.request(value), `the document agrees with the contract on ${route.path} (${kind})`).toBe(valid)
+          if (!route.request(value)) expect(valid, `the contract accepts what the document forbids on ${route.path} (${kind})`).toBe(false)
           const res = await send(route, value, route.authenticated ? token : undefined)
           answeredAsDocumented(route, res, kind)
           // Refused by the schema, or earlier by fastify's JSON parser (a __proto__ key): INVALID_INPUT either way.

@@ -172,11 +172,13 @@ for (const variant of storeVariants) {
       expect((await errorOf(h.call(viewer, 'flow:start', { recordId: viewersOwn.id, userId: 'user-alex', processId: 'proc-standard' }))).code).toBe('ROLE_MISSING')
       expect((await h.call(viewer, 'records:get', { recordId: viewersOwn.id })).canReset).toBe(false)
 
-      // Reassigning the record mid-flow stops the next step.
-      const f = await h.call(desk, 'flow:start', { recordId, userId: 'user-rowan-rossi', processId: 'proc-standard' })
+      // Reassigning the record mid-flow stops the next step, and ends the flow (G5: not stranded).
+      const stranded = await h.call(desk, 'flow:start', { recordId, userId: 'user-rowan-rossi', processId: 'proc-standard' })
       await h.backend.store.db.updateTable('records').set({ assigned_to: 'agent-nico' }).where('id', '=', recordId).execute()
-      expect((await errorOf(h.call(desk, 'verify:confirmPersonalData', { flowId: f.id, confirmed: true }))).code).toBe('NOT_ASSIGNED')
+      expect((await errorOf(h.call(desk, 'verify:confirmPersonalData', { flowId: stranded.id, confirmed: true }))).code).toBe('RECORD_REASSIGNED')
       await h.backend.store.db.updateTable('records').set({ assigned_to: 'agent-desk' }).where('id', '=', recordId).execute()
+      expect((await errorOf(h.call(desk, 'flow:get', { flowId: stranded.id }))).code).toBe('RECORD_REASSIGNED')
+      const f = await h.call(desk, 'flow:start', { recordId, userId: 'user-rowan-rossi', processId: 'proc-standard' })
       // Another agent cannot act on, or start over, the flow the desk agent holds (R3).
       const adminRecord = await assignedRecord(h, admin)
       expect((await errorOf(h.call(admin, 'flow:get', { flowId: f.id }))).code).toBe('FLOW_HELD')

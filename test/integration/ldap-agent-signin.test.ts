@@ -79,7 +79,7 @@ describe.skipIf(slapd().missing !== null)('agents sign in with directory credent
     // "My groups" works from the directory's groups.
     const mine = await c.ops['records:list'](c.session, { kind: 'incident', filter: 'my_groups', limit: 5 } as never)
     expect(mine.rows.every((r) => r.assignmentGroup === 'Service Desk')).toBe(true)
-    expect(mine.total).toBeGreaterThan(0)
+    expect(mine.rows.length).toBeGreaterThan(0)
   })
 
   it('refuses a wrong password, and an unknown user, alike', async () => {

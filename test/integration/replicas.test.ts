@@ -1,10 +1,9 @@
 // Two server processes on one real PostgreSQL: nothing that matters lives in a process, so R4,
 // attempts and single-use codes stay exact across replicas (S6).
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeVariants } from '../helpers/stores'
-import { freePort } from '../helpers/service'
+import { startReplica, type Replica } from '../helpers/replica'
 import { errorOf } from '../helpers/backend-harness'
 import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
 import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
@@ -14,28 +13,9 @@ import type { StoreConfig } from '../../electron/backend/store/database'
 
 const pgVariant = storeVariants.find((v) => v.name === 'postgres')!
 
-async function startReplica(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess; output: () => string }> {
-  const port = await freePort()
-  let output = ''
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/backend/http/main.ts'], {
-    env: { ...process.env, ...env, RESETDESK_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  proc.stdout!.on('data', (d) => (output += d))
-  proc.stderr!.on('data', (d) => (output += d))
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) throw new Error(`replica exited: ${output}`)
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false)
-    if (ready) return { url, proc, output: () => output }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`replica did not become ready: ${output}`)
-}
-
 describe.skipIf(pgVariant.skip !== null)('two replicas on one PostgreSQL', () => {
   let dispose: () => Promise<void>
-  const replicas: Awaited<ReturnType<typeof startReplica>>[] = []
+  const replicas: Replica[] = []
   let a: { ops: Operations; session: Session }
   let b: { ops: Operations; session: Session }
 

@@ -7,6 +7,7 @@ import type { Process } from '../../../shared/domain/types'
 import { processSchema } from '../../../shared/domain/types'
 import { foldAnswer, slowHash, type HashCost } from '../crypto/secrets'
 import { processRow } from '../rules/processes'
+import { searchTextOf } from '../records/search-text'
 
 /** The demo agents; their passwords are printed in the README (demo desk only). */
 export const demoAgents = [
@@ -167,18 +168,20 @@ export function generateRecords(opts: { incidents: number; interactions: number;
         state, active: state === 'Resolved' || state === 'Closed' ? 0 : 1, priority: 1 + Math.floor(rand() * 5), channel: null,
         assignment_group: assignee ? assignee.groups[0]! : pick(rand, groups),
         assigned_to: assignee?.id ?? null, assigned_to_name: assignee?.displayName ?? null, opened_at: opened.toISOString(),
-        search_text: `${number} ${caller.displayName} ${short} ${description}`.toLowerCase(),
+        search_text: searchTextOf({ number, callerName: caller.displayName, shortDescription: short, description }),
       })
     } else {
       const short = pick(rand, interactionTopics)
       const channel = pick(rand, ['phone', 'phone', 'chat', 'walk-up'] as const)
       const state = pick(rand, ['New', 'Work in Progress', 'Work in Progress', 'Closed Complete'] as const)
       const number = `IMS${String(n).padStart(7, '0')}`
+      const shortDescription = `${short} (${channel})`
+      const description = `${channel} contact from ${caller.displayName}: ${short.toLowerCase()}.`
       records.push({
-        id: `ims-${n}`, kind, number, short_description: `${short} (${channel})`, description: `${channel} contact from ${caller.displayName}: ${short.toLowerCase()}.`,
+        id: `ims-${n}`, kind, number, short_description: shortDescription, description,
         caller_id: caller.id, caller_name: caller.displayName, state, active: state === 'Closed Complete' ? 0 : 1, priority: null, channel,
         assignment_group: 'Service Desk', assigned_to: assignee?.id ?? null, assigned_to_name: assignee?.displayName ?? null,
-        opened_at: opened.toISOString(), search_text: `${number} ${caller.displayName} ${short} ${channel}`.toLowerCase(),
+        opened_at: opened.toISOString(), search_text: searchTextOf({ number, callerName: caller.displayName, shortDescription, description }),
       })
     }
   }
@@ -195,9 +198,27 @@ export async function insertBatches<T extends keyof DB>(trx: Kysely<DB> | Transa
   }
 }
 
+/** The demo accounts as the sign-in screen hints them (G1); the same public passwords as the README. */
+const roleNames: Record<string, string> = {
+  password_reset_service_desk: 'service desk agent',
+  password_reset_admin: 'administrator',
+  password_reset_supervisor: 'supervisor',
+}
+export const demoAccountHints = demoAgents.map((a) => ({ username: a.username, password: a.password, role: a.roles.map((r) => roleNames[r] ?? r).join(', ') || 'no reset role' }))
+
+/** G1: whether this store holds the demo desk (so its agents are demo agents, and the badge shows). */
+export async function isDemoSeeded(db: Kysely<DB>): Promise<boolean> {
+  return !!(await db.selectFrom('meta').select('value').where('key', '=', 'demo_seeded').executeTakeFirst())
+}
+
+/**
+ * Seeds the demo desk once per store: true if this call seeded it. Replicas starting together
+ * (or two clicks on "Try the demo desk") may race: the `demo_seeded` row is claimed first inside
+ * the seeding transaction, so the loser inserts nothing (PostgreSQL makes it wait for the
+ * winner's commit) and returns false.
+ */
 export async function seedDemoDesk(db: Kysely<DB>, hashCost: HashCost, now: Date): Promise<boolean> {
-  const seeded = await db.selectFrom('meta').select('value').where('key', '=', 'demo_seeded').executeTakeFirst()
-  if (seeded) return false
+  if (await isDemoSeeded(db)) return false
   const users = [...namedUsers, ...generatedUsers(45)]
   // Hash outside the transaction: scrypt is slow by design and runs on the thread pool.
   const agentRows = await Promise.all([
@@ -224,14 +245,15 @@ export async function seedDemoDesk(db: Kysely<DB>, hashCost: HashCost, now: Date
     id: `act-${r.id}`, record_id: r.id, at: new Date(new Date(r.opened_at).getTime() + 60_000).toISOString(),
     author: r.caller_name ?? 'System', kind: 'comment', text: i % 2 ? 'Called the service desk.' : 'Raised through the self-service portal.',
   }))
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    const claim = await trx.insertInto('meta').values({ key: 'demo_seeded', value: now.toISOString() }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst()
+    if (Number(claim.numInsertedOrUpdatedRows ?? 0) === 0) return false
     await insertBatches(trx, 'agents', agentRows)
     await insertBatches(trx, 'directory_users', userRows)
     await insertBatches(trx, 'security_answers', answerRows)
     await insertBatches(trx, 'processes', demoProcesses.map(processRow))
     await insertBatches(trx, 'records', records)
     await insertBatches(trx, 'record_activity', activity)
-    await trx.insertInto('meta').values({ key: 'demo_seeded', value: now.toISOString() }).execute()
+    return true
   })
-  return true
 }

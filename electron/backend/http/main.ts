@@ -3,7 +3,7 @@
 //   RESETDESK_SECRET         base64, at least 32 bytes; the same on every replica (codes, tokens)
 //   RESETDESK_HOST / _PORT   listen address (default 127.0.0.1:7420)
 //   RESETDESK_TLS_CERT / _KEY   PEM files; without them plain HTTP behind a TLS proxy
-//   RESETDESK_DEMO=1         seed the demo desk into an empty store
+//   RESETDESK_DEMO=1         seed the demo desk into an empty store (never with a connectors file: G1)
 //   RESETDESK_CONNECTORS_FILE   connectors.json (LDAP, SMTP, SMS; agents' directory sign-in); its
 //                            { "secret": "<account>" } references come from RESETDESK_SECRET_<ACCOUNT>
 //                            (upper-case, other characters as _), as a server's secret manager sets them
@@ -19,6 +19,11 @@ const log = jsonLogger((line) => process.stdout.write(`${line}\n`))
 function fatal(message: string): never {
   log.error('startup_failed', { message })
   process.exit(1)
+}
+
+// G1: the demo desk's agents and their public passwords never run beside a real directory.
+if (env.RESETDESK_DEMO === '1' && env.RESETDESK_CONNECTORS_FILE) {
+  fatal('RESETDESK_DEMO=1 and RESETDESK_CONNECTORS_FILE are both set: the demo desk never runs beside real connectors. Unset RESETDESK_DEMO for your desk, or the connectors file for a training desk.')
 }
 
 const store: StoreConfig = env.RESETDESK_DATABASE_URL
@@ -51,6 +56,10 @@ const backend = await createBackend({
   ...(env.RESETDESK_HASH_COST_LOG2 ? { hashCost: { N: 2 ** Number(env.RESETDESK_HASH_COST_LOG2) } } : {}),
   ...(env.RESETDESK_RESET_LINK_BASE ? { resetLinkBase: env.RESETDESK_RESET_LINK_BASE } : {}),
 })
+if (connectors && backend.ctx.demo) {
+  await backend.close()
+  fatal('the store holds the demo desk (seeded earlier with RESETDESK_DEMO=1); with RESETDESK_CONNECTORS_FILE it is never served. Use an empty database for your desk.')
+}
 const tls = env.RESETDESK_TLS_CERT && env.RESETDESK_TLS_KEY ? { cert: readFileSync(env.RESETDESK_TLS_CERT), key: readFileSync(env.RESETDESK_TLS_KEY) } : undefined
 const server = createHttpServer(backend, { tls })
 const address = await server.listen({ host: env.RESETDESK_HOST ?? '127.0.0.1', port: Number(env.RESETDESK_PORT ?? 7420) })

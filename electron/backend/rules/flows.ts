@@ -10,7 +10,7 @@ import { appendAudit, type AuditEvent } from './audit-log'
 import { loadAgent, loadRecord, requireResetAccess, requireRole } from './access'
 import { addMs, minutes, type RuleContext } from './context'
 import { attemptUsages, resetUsage } from './limits'
-import { isEligible, loadProcess, loadProcesses } from './processes'
+import { isEligible, loadProcess, loadProcessForNewFlow, loadProcesses } from './processes'
 import { maskEmail, maskPhone } from './masking'
 
 export interface FlowScope {
@@ -67,6 +67,32 @@ export async function closeFlow(ctx: RuleContext, trx: Transaction<DB>, flowId: 
   await trx.updateTable('codes').set({ state: 'void' }).where('flow_id', '=', flowId).where('state', '=', 'active').execute()
 }
 
+/**
+ * G5: a flow whose record is no longer its agent's ends, audited, its codes void and its user
+ * released, so the new assignee can start one at once. Runs in the caller's transaction: the
+ * reassignment itself, or a later step that finds the flow stranded.
+ */
+export async function closeReassignedFlow(ctx: RuleContext, trx: Transaction<DB>, flow: Selectable<FlowsTable>, detail: Record<string, unknown> = {}): Promise<void> {
+  // Only if still open: a concurrent step or reassignment may have closed it already (both take
+  // the record's lock, the one assignRecord takes).
+  await ctx.store.lock(trx, recordLockKey(flow.record_id))
+  const open = await trx.selectFrom('flows').select('id').where('id', '=', flow.id).where('closed_at', 'is', null).executeTakeFirst()
+  if (!open) return
+  await closeFlow(ctx, trx, flow.id, 'reassigned')
+  await appendAudit(ctx, trx, ctx.now(), {
+    agentId: flow.agent_id, recordId: flow.record_id, userId: flow.user_id, processId: flow.process_id, flowId: flow.id,
+    action: 'flow.close', outcome: 'reassigned', detail,
+  })
+}
+
+export const recordLockKey = (recordId: string) => `record:${recordId}`
+
+/** The open flow's agent is no longer the record's assignee (however the record changed hands). */
+async function isStranded(ctx: RuleContext, flow: Selectable<FlowsTable>): Promise<boolean> {
+  const record = await ctx.store.db.selectFrom('records').select('assigned_to').where('id', '=', flow.record_id).executeTakeFirst()
+  return record?.assigned_to !== flow.agent_id
+}
+
 function isIdle(ctx: RuleContext, flow: Selectable<FlowsTable>): boolean {
   return addMs(new Date(flow.last_activity_at), minutes(ctx.flowIdleMinutes)) <= ctx.now()
 }
@@ -89,7 +115,7 @@ export async function startFlow(
   const record = await loadRecord(ctx, input.recordId)
   requireResetAccess(agent, record)
   const user = await loadUser(ctx, input.userId)
-  const process = await loadProcess(ctx.store.db, input.processId)
+  const process = await loadProcessForNewFlow(ctx.store.db, input.processId)
   if (!isEligible(process, user)) throw new AppError('NOT_ELIGIBLE')
   const usage = await resetUsage(ctx.store.db, user.id, process, ctx.now())
   if (usage.left === 0) throw new AppError('RATE_LIMITED', { freesAt: usage.freesAt })
@@ -105,6 +131,8 @@ export async function startFlow(
       )
     } else if (isIdle(ctx, held)) {
       await expireFlow(ctx, held)
+    } else if (await isStranded(ctx, held)) {
+      await ctx.store.db.transaction().execute((trx) => closeReassignedFlow(ctx, trx, held))
     } else {
       throw new AppError('FLOW_HELD')
     }
@@ -134,7 +162,7 @@ export async function startFlow(
   return flowView(ctx, flowId, { userId: user.id, process })
 }
 
-function isUniqueViolation(e: unknown): boolean {
+export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string }
   return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE'
 }
@@ -150,7 +178,7 @@ export async function enterFlow(ctx: RuleContext, agentId: string, flowId: strin
   ])
   if (!flow) throw new AppError('FLOW_CLOSED')
   if (flow.agent_id !== agent.id) throw new AppError('FLOW_HELD')
-  if (flow.closed_at) throw new AppError(flow.close_reason === 'expired' ? 'SESSION_EXPIRED' : 'FLOW_CLOSED')
+  if (flow.closed_at) throw new AppError(flow.close_reason === 'expired' ? 'SESSION_EXPIRED' : flow.close_reason === 'reassigned' ? 'RECORD_REASSIGNED' : 'FLOW_CLOSED')
   if (isIdle(ctx, flow)) {
     await expireFlow(ctx, flow)
     throw new AppError('SESSION_EXPIRED')
@@ -160,6 +188,11 @@ export async function enterFlow(ctx: RuleContext, agentId: string, flowId: strin
     loadUser(ctx, flow.user_id),
     loadProcess(ctx.store.db, flow.process_id),
   ])
+  if (record.assigned_to !== agent.id) {
+    // The record changed hands without the flow being closed: close it now, not in 30 minutes.
+    await ctx.store.db.transaction().execute((trx) => closeReassignedFlow(ctx, trx, flow))
+    throw new AppError('RECORD_REASSIGNED')
+  }
   requireResetAccess(agent, record)
   await ctx.store.db.updateTable('flows').set({ last_activity_at: ctx.now().toISOString() }).where('id', '=', flow.id).execute()
   return { flow, agent, user, process }

@@ -1,5 +1,5 @@
 // R3: password reset processes — which users they apply to and how they verify and reset.
-import type { Kysely, Selectable } from 'kysely'
+import type { Insertable, Kysely, Selectable } from 'kysely'
 import { AppError } from '../../../shared/errors'
 import { processSchema, type Process } from '../../../shared/domain/types'
 import type { DB, ProcessesTable } from '../store/schema'
@@ -9,19 +9,32 @@ export function toProcess(row: Selectable<ProcessesTable>): Process {
   return processSchema.parse({ id: row.id, name: row.name, ...JSON.parse(row.config) })
 }
 
-export function processRow(process: Process): Selectable<ProcessesTable> {
+export function processRow(process: Process): Insertable<ProcessesTable> {
   const { id, name, ...config } = process
   return { id, name, config: JSON.stringify(config) }
 }
 
-export async function loadProcesses(db: Kysely<DB>): Promise<Process[]> {
-  const rows = await db.selectFrom('processes').selectAll().orderBy('name').execute()
-  return rows.map(toProcess)
+/** Every process, or (`enabledOnly`, as Identify asks) only those an administrator has not disabled. */
+export async function loadProcesses(db: Kysely<DB>, opts: { enabledOnly?: boolean } = {}): Promise<Process[]> {
+  let query = db.selectFrom('processes').selectAll().orderBy('name')
+  if (opts.enabledOnly) query = query.where('enabled', '=', 1)
+  return (await query.execute()).map(toProcess)
 }
 
 export async function loadProcess(db: Kysely<DB>, processId: string): Promise<Process> {
   const row = await db.selectFrom('processes').selectAll().where('id', '=', processId).executeTakeFirst()
   if (!row) throw new AppError('NOT_ELIGIBLE', { reason: 'unknown process' })
+  return toProcess(row)
+}
+
+/**
+ * The process a new flow starts with (R3): it must exist and be enabled (G7). Read afresh, so an
+ * administrator's disable on any replica holds for the next start everywhere.
+ */
+export async function loadProcessForNewFlow(db: Kysely<DB>, processId: string): Promise<Process> {
+  const row = await db.selectFrom('processes').selectAll().where('id', '=', processId).executeTakeFirst()
+  if (!row) throw new AppError('NOT_ELIGIBLE', { reason: 'unknown process' })
+  if (!row.enabled) throw new AppError('PROCESS_DISABLED')
   return toProcess(row)
 }
 

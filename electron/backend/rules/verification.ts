@@ -12,6 +12,7 @@ import { enterFlow, flowAudit, flowView, isEnrolled, recordAudit, type FlowScope
 import { attemptLockKey, attemptUsage } from './limits'
 import { maskEmail, maskPhone } from './masking'
 import { codeMessage } from '../notify/templates'
+import { loadDeskSettings } from '../admin/desk-settings'
 
 async function questionCount(ctx: RuleContext, userId: string): Promise<number> {
   const { n } = await ctx.store.db
@@ -91,7 +92,8 @@ export async function sendCode(
 
   const recipients = input.method === 'email_code' ? [{ to: user.email!, shown: maskEmail(user.email)! }] : smsRecipients(ctx, scope, input.carriers)
   const code = randomCode(process.settings.codeLength)
-  const minutesValid = process.settings.codeTtlMinutes
+  // R5/G7: the process's own code lifetime wins; without one, the desk's setting (read afresh).
+  const minutesValid = process.settings.codeTtlMinutes ?? (await loadDeskSettings(ctx.store.db)).codeTtlMinutes
   const message = codeMessage({ code, minutesValid })
   try {
     for (const r of recipients) {

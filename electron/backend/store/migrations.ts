@@ -232,6 +232,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('session_tokens_session').on('session_tokens').column('session_id').execute()
       },
     },
+    '0005_records_in': {
+      // G5: record numbers (INC…, IMS…) from a counter row per prefix. Allocation increments the
+      // row inside the creating transaction, so PostgreSQL's row lock orders replicas and no two
+      // records get the same number; the unique index on records.number is the backstop.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('record_numbers')
+          .addColumn('prefix', 'text', (c) => c.primaryKey())
+          .addColumn('last', 'integer', (c) => c.notNull())
+          .execute()
+      },
+    },
     '0009_audit_guard': {
       // F5: the audit table is append-only in the database itself: UPDATE and DELETE (and on
       // PostgreSQL TRUNCATE) are refused, whoever asks. Rows written before the chain was keyed
@@ -247,6 +259,14 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           await sql`create trigger audit_no_delete before delete on audit begin select raise(abort, 'audit is append-only'); end`.execute(db)
         }
         await sql`insert into meta (key, value) select 'audit_keyed_from', cast(coalesce(max(seq), 0) + 1 as text) from audit`.execute(db)
+      },
+    },
+    '0010_admin': {
+      // G7: an administrator disables a process instead of deleting one that flows used. A column
+      // (not a field of the config JSON) so that Identify filters on it in SQL.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('processes').addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1)).execute()
+        await db.schema.createIndex('flows_process').on('flows').column('process_id').execute()
       },
     },
   }

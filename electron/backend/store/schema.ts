@@ -1,6 +1,8 @@
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC text and booleans are 0/1
 // integers in both dialects, so one set of queries serves SQLite and PostgreSQL alike.
 
+import type { Generated } from 'kysely'
+
 type Bool = number
 
 export interface AgentsTable {
@@ -41,6 +43,8 @@ export interface ProcessesTable {
   id: string
   name: string
   config: string // JSON of Process minus id and name
+  /** G7: 0 = not offered at Identify and cannot start a flow (its open flows may finish). */
+  enabled: Generated<Bool>
 }
 
 export interface RecordsTable {
@@ -182,6 +186,12 @@ export interface SessionTokensTable {
   used_at: string | null
 }
 
+/** G5: the last number handed out per prefix (INC, IMS). */
+export interface RecordNumbersTable {
+  prefix: string
+  last: number
+}
+
 export interface DB {
   agent_sessions: AgentSessionsTable
   session_tokens: SessionTokensTable
@@ -190,6 +200,7 @@ export interface DB {
   security_answers: SecurityAnswersTable
   processes: ProcessesTable
   records: RecordsTable
+  record_numbers: RecordNumbersTable
   record_activity: RecordActivityTable
   flows: FlowsTable
   codes: CodesTable

@@ -1,7 +1,7 @@
 // Server state lives in react-query only. Query-option factories with hierarchical keys, so a
 // whole branch (everything about one flow, one record) can be invalidated or removed at once.
 import { queryOptions } from '@tanstack/react-query'
-import type { InputOf } from '../../../shared/ipc/contract'
+import type { InputOf, OutputOf } from '../../../shared/ipc/contract'
 import type { RecordKind } from '../../../shared/domain/types'
 import { call } from './client'
 
@@ -17,17 +17,34 @@ export const consoleQueries = {
   settings: () => queryOptions({ queryKey: ['console', 'settings'], queryFn: () => call('console:settings', {}), staleTime: Infinity }),
 }
 
+const pageKey = (p: ListParams, pageIndex: number) => ['records', 'list', p, pageIndex] as const
+
 export const recordQueries = {
   all: () => ['records'] as const,
   /**
    * One server page of a list. Pages are fetched by index for the rows in view, so a jump to the
-   * end of 10k rows asks for the last page only, not every page before it.
+   * end of 10k rows asks for the last page only, not every page before it. When the page before is
+   * already here (scrolling), its last row is the keyset cursor: the server seeks instead of
+   * skipping `offset` rows, so a deep page costs what the first does.
    */
   page: (p: ListParams, pageIndex: number) =>
     queryOptions({
-      queryKey: ['records', 'list', p, pageIndex],
-      queryFn: () => call('records:list', { ...p, offset: pageIndex * pageSize, limit: pageSize }),
+      queryKey: pageKey(p, pageIndex),
+      queryFn: ({ client }) => {
+        const before = pageIndex > 0 ? client.getQueryData<OutputOf<'records:list'>>(pageKey(p, pageIndex - 1)) : undefined
+        const last = before?.rows.length === pageSize ? before.rows.at(-1) : undefined
+        const value = last && (p.sort === 'number' ? last.number : p.sort === 'openedAt' ? last.openedAt : undefined)
+        return call('records:list', {
+          ...p,
+          offset: pageIndex * pageSize,
+          limit: pageSize,
+          ...(last && value !== undefined ? { after: { value, id: last.id } } : {}),
+        })
+      },
     }),
+  /** The size of a list: its own request, so the first rows never wait for a count. */
+  count: ({ kind, filter, q }: ListParams) =>
+    queryOptions({ queryKey: ['records', 'count', { kind, filter, q }], queryFn: () => call('records:count', { kind, filter, q }) }),
   detail: (recordId: string) => queryOptions({ queryKey: ['records', 'detail', recordId], queryFn: () => call('records:get', { recordId }) }),
 }
 
@@ -35,7 +52,9 @@ export const userQueries = {
   search: (q: string) =>
     queryOptions({ queryKey: ['users', 'search', q], queryFn: () => call('users:search', { q, limit: 10 }), staleTime: 30_000 }),
   processes: (userId: string) =>
-    queryOptions({ queryKey: ['users', userId, 'processes'], queryFn: () => call('processes:forUser', { userId }) }),
+    // Fetched afresh whenever Identify opens: R4's uses left and an administrator's changes (G7)
+    // must not be a few seconds old there.
+    queryOptions({ queryKey: ['users', userId, 'processes'], queryFn: () => call('processes:forUser', { userId }), staleTime: 0 }),
 }
 
 export const flowQueries = {

@@ -5,6 +5,8 @@ import { ordinaryConsoleSettings } from '../../../shared/ipc/contract'
 import { call } from '../api/client'
 import { consoleQueries, sessionQueries } from '../api/queries'
 import { SignIn } from '../features/signin/SignIn'
+import { FirstRun } from '../features/first-run/FirstRun'
+import { DemoAccounts } from '../features/first-run/DemoAccounts'
 import { RecordList } from '../features/records/RecordList'
 import { RecordView } from '../features/records/RecordView'
 import { CallerSimulator } from '../features/simulator/CallerSimulator'
@@ -12,10 +14,17 @@ import { useFlowStore } from '../stores/flow-store'
 import { ConnectionBanner } from '../components/ConnectionBanner'
 import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
 import { AuditLog } from '../features/audit/AuditLog'
+import { AdminArea } from '../features/admin/AdminArea'
 import { PresenterToggle } from '../components/PresenterToggle'
+import { NewInteraction } from '../features/interactions/NewInteraction'
 import { idleLockNotice, useIdleLock, useKioskCopyGuard } from './use-idle-lock'
 
-type View = { name: 'list'; kind: RecordKind } | { name: 'record'; kind: RecordKind; recordId: string } | { name: 'approvals'; kind: RecordKind } | { name: 'audit'; kind: RecordKind }
+type View =
+  | { name: 'list'; kind: RecordKind }
+  | { name: 'record'; kind: RecordKind; recordId: string; focusActions?: boolean }
+  | { name: 'approvals'; kind: RecordKind }
+  | { name: 'audit'; kind: RecordKind }
+  | { name: 'admin'; kind: RecordKind }
 
 export function App() {
   const session = useQuery(sessionQueries.current())
@@ -37,7 +46,7 @@ export function App() {
     await call('session:signOut', {}).catch(() => undefined)
     useFlowStore.getState().reset()
     queryClient.clear()
-    queryClient.setQueryData(consoleQueries.settings().queryKey, { kiosk })
+    queryClient.setQueryData(consoleQueries.settings().queryKey, { kiosk, desk: settings.data?.desk })
     queryClient.setQueryData(sessionQueries.current().queryKey, null)
     setView({ name: 'list', kind: 'incident' })
     setNotice(why)
@@ -49,7 +58,10 @@ export function App() {
   }, [agent])
 
   if (session.isPending || settings.isPending) return <p className="loading">Loading…</p>
-  if (!agent) return <SignIn notice={notice} />
+  // G1: a first run chooses its desk before anyone can sign in; the demo desk hints its accounts.
+  const desk = settings.data?.desk
+  if (!agent && desk?.mode === 'first-run') return <FirstRun desk={desk} />
+  if (!agent) return <SignIn notice={notice}>{desk?.mode === 'demo' && <DemoAccounts accounts={desk.accounts} />}</SignIn>
 
   return (
     <div className="shell">
@@ -58,6 +70,7 @@ export function App() {
         <span className="brand">ResetDesk</span>
         {agent.demo && <span className="badge">Demo desk</span>}
         <span className="agent">Signed in as {agent.displayName}</span>
+        {agent.roles.length > 0 && <NewInteraction onCreated={(recordId) => setView({ name: 'record', kind: 'interaction', recordId, focusActions: true })} />}
         <PresenterToggle />
         {kiosk.enabled ? (
           <button type="button" onClick={() => void signOut('Visit ended; everything about the last visitor was cleared.')}>
@@ -96,6 +109,13 @@ export function App() {
               </button>
             </li>
           )}
+          {agent.roles.includes('password_reset_admin') && (
+            <li>
+              <button type="button" aria-current={view.name === 'admin' ? 'page' : undefined} onClick={() => setView({ name: 'admin', kind: view.kind })}>
+                Administration
+              </button>
+            </li>
+          )}
         </ul>
       </nav>
       <main className="content">
@@ -103,10 +123,12 @@ export function App() {
           <ApprovalQueue />
         ) : view.name === 'audit' ? (
           <AuditLog agent={agent} />
+        ) : view.name === 'admin' ? (
+          <AdminArea />
         ) : view.name === 'list' ? (
           <RecordList kind={view.kind} onOpen={(recordId) => setView({ name: 'record', kind: view.kind, recordId })} />
         ) : (
-          <RecordView recordId={view.recordId} onBack={() => setView({ name: 'list', kind: view.kind })} />
+          <RecordView key={view.recordId} recordId={view.recordId} focusActions={view.focusActions} onBack={() => setView({ name: 'list', kind: view.kind })} />
         )}
       </main>
       {agent.demo && <CallerSimulator />}

@@ -1,6 +1,7 @@
 // The E2E browser host: serves the built renderer and answers POST /ipc through the SAME router
 // main uses (createRouter over the backend's operations), on a fresh SQLite file in a temp
-// folder with the demo desk. The page gets window.resetDesk from bridgeInitScript().
+// folder with the demo desk (or, with `firstRun`, as a first run of the embedded console). The page
+// gets window.resetDesk from bridgeInitScript().
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -8,9 +9,11 @@ import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { createBackend, type Backend, type BackendConfig } from '../../../electron/backend/index'
 import type { Operations, Session } from '../../../electron/backend/operations'
-import { channelNames } from '../../../shared/ipc/channels'
 import { createRouter, type Handle } from '../../../electron/main/ipc/router'
 import { contentSecurityPolicy } from '../../../electron/main/csp'
+import { createConsoleOperations, deskPaths, openEmbeddedDesk } from '../../../electron/main/desk-mode'
+import { MemorySecretStore } from '../../../electron/main/secrets/secret-store'
+import { ordinaryConsoleSettings } from '../../../shared/ipc/contract'
 
 const root = resolve(import.meta.dirname, '../../..')
 const rendererDir = join(root, 'out/renderer')
@@ -31,6 +34,8 @@ export interface BrowserHost {
   clock: HostClock
   handle: Handle
   logLines: string[]
+  /** The host's data folder (settings.json, the store), as main's userData. */
+  dataDir: string
   /** A session token for one browser context (one console window). */
   newSessionToken(): string
   close(): Promise<void>
@@ -60,6 +65,11 @@ export interface HostOptions {
   backend?: Partial<BackendConfig>
   /** The operations the router serves; default the embedded backend's (remote mode: a client). */
   operations?: (backend: Backend) => Operations
+  /**
+   * G1: start as main does on a first run of the embedded console (nothing chosen, nothing
+   * configured): no demo seed, and main's console channels (first-run screen, the choice).
+   */
+  firstRun?: boolean
 }
 
 export async function startHost(options: HostOptions = {}): Promise<BrowserHost> {
@@ -70,7 +80,9 @@ export async function startHost(options: HostOptions = {}): Promise<BrowserHost>
     info: (event: string, fields?: Record<string, unknown>) => void logLines.push(JSON.stringify({ event, ...fields })),
     error: (event: string, fields?: Record<string, unknown>) => void logLines.push(JSON.stringify({ level: 'error', event, ...fields })),
   }
-  const backend = await createBackend({ store: { kind: 'sqlite', file: join(dir, 'resetdesk.sqlite') }, demo: true, hashCost: { N: 1024 }, now: clock.now, log, ...options.backend })
+  const backend = options.firstRun
+    ? await openEmbeddedDesk({ desk: { mode: 'first-run' }, dataDir: dir, secrets: new MemorySecretStore(), backend: { hashCost: { N: 1024 }, now: clock.now, log, ...options.backend } })
+    : await createBackend({ store: { kind: 'sqlite', file: join(dir, 'resetdesk.sqlite') }, demo: true, hashCost: { N: 1024 }, now: clock.now, log, ...options.backend })
   const sessions = new Map<string, Session>()
   let handle: Handle = async () => {
     throw new Error('host not listening yet')
@@ -131,7 +143,11 @@ export async function startHost(options: HostOptions = {}): Promise<BrowserHost>
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
   const { port } = server.address() as AddressInfo
   const url = `http://127.0.0.1:${port}`
-  handle = createRouter(options.operations?.(backend) ?? backend.ops, { allowedOrigins: [url], log })
+  const operations = options.operations?.(backend) ?? backend.ops
+  const consoleOps = options.firstRun
+    ? createConsoleOperations({ kiosk: ordinaryConsoleSettings.kiosk, desk: { mode: 'first-run' }, backend, paths: deskPaths(dir, join(dir, 'machine', 'policy.json')), log })
+    : {}
+  handle = createRouter({ ...operations, ...consoleOps }, { allowedOrigins: [url], log })
 
   return {
     url,
@@ -141,6 +157,7 @@ export async function startHost(options: HostOptions = {}): Promise<BrowserHost>
       return handle
     },
     logLines,
+    dataDir: dir,
     newSessionToken() {
       const token = `s${++tokenSeq}-${Math.random().toString(36).slice(2)}`
       sessions.set(token, { agentId: null })
@@ -156,8 +173,8 @@ export async function startHost(options: HostOptions = {}): Promise<BrowserHost>
 }
 
 /**
- * The init script giving the page the same bridge shape as the preload: invoke(channel, input)
- * and one function per contract channel, each resolving to a Result. Runs before any page script.
+ * The init script giving the page the same bridge as the preload: invoke(channel, input),
+ * resolving to a Result. Runs before any page script.
  */
 export function bridgeInitScript(token: string): string {
   return `(() => {
@@ -171,7 +188,6 @@ export function bridgeInitScript(token: string): string {
       return res.json();
     };
     const bridge = { invoke };
-    for (const c of ${JSON.stringify(channelNames)}) bridge[c] = (input) => invoke(c, input);
     Object.defineProperty(window, 'resetDesk', { value: Object.freeze(bridge), writable: false, configurable: false });
   })();`
 }

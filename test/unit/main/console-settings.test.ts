@@ -16,8 +16,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }))
 const write = (file: string, value: unknown) => writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value))
 
 describe('console settings', () => {
-  it('defaults to the embedded demo desk', async () => {
-    expect(await loadConsoleSettings(files)).toEqual({ backend: { mode: 'embedded' }, source: 'default', kiosk: { enabled: false, idleMinutes: 3 } })
+  it('defaults to the embedded desk, with no desk chosen yet (G1 first run)', async () => {
+    expect(await loadConsoleSettings(files)).toEqual({ backend: { mode: 'embedded' }, source: 'default', kiosk: { enabled: false, idleMinutes: 3 }, desk: null })
   })
   it("takes the agent's settings, and the machine policy over them", async () => {
     write(files.settingsFile, { backend: { mode: 'remote', url: 'https://desk.example.com' } })
@@ -48,7 +48,7 @@ describe('console settings', () => {
     expect(await loadConsoleSettings(files)).toMatchObject({ source: 'policy', kiosk: { enabled: true, idleMinutes: 3 } })
     write(files.settingsFile, { backend: { mode: 'remote', url: 'https://desk.example.com' }, kiosk: { enabled: false } })
     write(files.policyFile, { kiosk: { enabled: true, idleMinutes: 10 } })
-    expect(await loadConsoleSettings(files)).toEqual({ backend: { mode: 'remote', url: 'https://desk.example.com' }, source: 'settings', kiosk: { enabled: true, idleMinutes: 10 } })
+    expect(await loadConsoleSettings(files)).toEqual({ backend: { mode: 'remote', url: 'https://desk.example.com' }, source: 'settings', kiosk: { enabled: true, idleMinutes: 10 }, desk: null })
   })
   it('B7 kiosk: idle minutes between 1 and 60; a bad policy fails closed, bad settings are ignored', async () => {
     for (const kiosk of [{ enabled: true, idleMinutes: 0 }, { enabled: true, idleMinutes: 61 }, { idleMinutes: 5 }, { enabled: 'yes' }, { enabled: true, lockAfter: 5 }]) {

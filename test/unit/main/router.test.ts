@@ -3,7 +3,6 @@ import { createBackend, type Backend } from '../../../electron/backend/index'
 import type { Session } from '../../../electron/backend/operations'
 import { createRouter, type Handle } from '../../../electron/main/ipc/router'
 import { isTrustedSender } from '../../../electron/main/ipc/sender'
-import { channelNames } from '../../../shared/ipc/channels'
 import { channels, contract } from '../../../shared/ipc/contract'
 import { errorCatalogue } from '../../../shared/errors'
 
@@ -95,9 +94,33 @@ describe('sender check', () => {
   })
 })
 
-describe('preload channel list', () => {
-  it('names exactly the contract channels', () => {
-    expect([...channelNames].sort()).toEqual([...channels].sort())
+describe('preload bridge (one surface)', () => {
+  it('exposes invoke alone, which forwards the channel and input on the one IPC channel', async () => {
+    // The built preload (CommonJS, as Electron loads it), with a stand-in for its one import.
+    const { createRequire, Module } = await import('node:module')
+    const { join } = await import('node:path')
+    const exposed: Record<string, unknown> = {}
+    const sent: unknown[][] = []
+    const electron = {
+      contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) },
+      ipcRenderer: { invoke: async (...args: unknown[]) => (sent.push(args), { ok: true, data: null }) },
+    }
+    const load = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load
+    ;(Module as unknown as { _load: typeof load })._load = (request, ...rest) => (request === 'electron' ? electron : load(request, ...rest))
+    try {
+      createRequire(import.meta.url)(join(import.meta.dirname, '../../../out/preload/index.cjs'))
+    } finally {
+      ;(Module as unknown as { _load: typeof load })._load = load
+    }
+    const bridge = exposed.resetDesk as { invoke: (c: string, i?: unknown) => Promise<unknown> }
+    expect(Object.keys(exposed)).toEqual(['resetDesk'])
+    expect(Object.keys(bridge)).toEqual(['invoke'])
+    await bridge.invoke('records:list', { kind: 'incident' })
+    await bridge.invoke('session:current')
+    expect(sent).toEqual([
+      ['resetdesk:invoke', 'records:list', { kind: 'incident' }],
+      ['resetdesk:invoke', 'session:current', {}],
+    ])
   })
 })
 

@@ -33,9 +33,11 @@ export function RecordList({ kind, onOpen }: { kind: RecordKind; onOpen: (record
   const [dir, setDir] = useState<'asc' | 'desc'>('desc')
   const query = useDebounced(q.trim(), 250)
   const params: ListParams = { kind, filter, q: query, sort, dir }
-  // The first page gives the total; the rest are fetched as they come into view.
+  // The first page and the count are asked for at once; the rest as they come into view.
   const list = useQuery({ ...recordQueries.page(params, 0), placeholderData: keepPreviousData })
-  const total = list.data?.total ?? 0
+  const counted = useQuery({ ...recordQueries.count(params), placeholderData: keepPreviousData })
+  // Until the count arrives the first page's rows are what the list holds, as far as it knows.
+  const total = counted.data?.total ?? list.data?.rows.length ?? 0
   const scrollRef = useRef<HTMLDivElement>(null)
   const searchId = useId()
 
@@ -106,14 +108,14 @@ export function RecordList({ kind, onOpen }: { kind: RecordKind; onOpen: (record
           onChange={(e) => setQ(e.target.value)}
         />
         <span className="count" role="status">
-          {list.isPending
+          {counted.isPending
             ? 'Loading…'
-            : list.data?.totalCapped
+            : counted.data?.totalCapped
               ? `More than ${total.toLocaleString('en-US')} records: refine the search to see the rest`
               : `${total.toLocaleString('en-US')} ${total === 1 ? 'record' : 'records'}`}
         </span>
       </div>
-      <ErrorNotice error={list.error} />
+      <ErrorNotice error={list.error ?? counted.error} />
       <div className="table-scroll" ref={scrollRef} tabIndex={-1}>
         <table aria-rowcount={total + 1} aria-label={title}>
           <thead>

@@ -1,15 +1,40 @@
 // A record's fields and activity stream (work notes included), and R1's "Reset password" in
-// "More actions" — shown only when the backend says this agent may reset on this record.
-import { useQuery } from '@tanstack/react-query'
-import { useId, useState } from 'react'
+// "More actions" — shown only when the backend says this agent may reset on this record; where
+// it may not, the view says why and offers "Assign to me" (G5) when the record is in one's groups.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useId, useRef, useState } from 'react'
+import { resetRoles, type RecordDetail } from '../../../../shared/domain/types'
+import { errorCatalogue } from '../../../../shared/errors'
+import { call } from '../../api/client'
 import { recordQueries } from '../../api/queries'
+import { callerLabel } from './caller-label'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { useFlowStore } from '../../stores/flow-store'
 import { Sensitive } from '../../components/Sensitive'
 import { Wizard, useCancelFlow } from '../wizard/Wizard'
 
-export function RecordView({ recordId, onBack }: { recordId: string; onBack: () => void }) {
+/** G5: take the record; the view and every list then show the new assignee. */
+function useAssignToMe(recordId: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => call('records:assignToMe', { recordId }),
+    onSuccess: (detail) => {
+      queryClient.setQueryData(recordQueries.detail(recordId).queryKey, detail)
+      // Every list and count may change (assigned to me, my groups); this record's view is fresh.
+      void queryClient.invalidateQueries({ queryKey: recordQueries.all(), predicate: (q) => q.queryKey[1] !== 'detail' })
+    },
+  })
+}
+
+export function RecordView({ recordId, onBack, focusActions = false }: { recordId: string; onBack: () => void; focusActions?: boolean }) {
   const detail = useQuery(recordQueries.detail(recordId))
+  const assign = useAssignToMe(recordId)
+  const actionsRef = useRef<HTMLButtonElement>(null)
+  const loaded = detail.isSuccess
+  // A record just created from the keyboard: its actions are the next thing the agent wants.
+  useEffect(() => {
+    if (focusActions && loaded) actionsRef.current?.focus()
+  }, [focusActions, loaded])
   const wizard = useFlowStore((s) => s.state)
   const send = useFlowStore((s) => s.send)
   const cancelFlow = useCancelFlow()
@@ -34,11 +59,13 @@ export function RecordView({ recordId, onBack }: { recordId: string; onBack: () 
         <ErrorNotice error={detail.error} />
       </section>
     )
-  const { record, activity, canReset } = detail.data
+  const { record, activity, canReset, canAssignToMe, caller } = detail.data
   const wizardHere = wizard.step !== 'closed' && wizard.recordId === recordId
+  // R3: the user field starts from the caller when the directory knows them, else from the text.
+  const callerKnown = caller.status === 'resolved' || caller.status === 'unavailable'
   const fields: [string, string][] = [
     ['Number', record.number],
-    [record.kind === 'incident' ? 'Caller' : 'Opened for', record.callerName ?? '—'],
+    [record.kind === 'incident' ? 'Caller' : 'Opened for', caller.nameAtTime || caller.id ? callerLabel(caller) : '—'],
     ['State', record.state],
     ...(record.kind === 'incident'
       ? ([
@@ -60,35 +87,54 @@ export function RecordView({ recordId, onBack }: { recordId: string; onBack: () 
           {record.number}: {record.shortDescription}
         </h1>
         <div className="menu">
-          <button type="button" aria-expanded={menuOpen} aria-controls={menuId} onClick={() => setMenuOpen(!menuOpen)}>
+          <button ref={actionsRef} type="button" aria-expanded={menuOpen} aria-controls={menuId} onClick={() => setMenuOpen(!menuOpen)}>
             More actions
           </button>
           {menuOpen && (
             <ul id={menuId} className="menu-list">
-              {canReset ? (
+              {canReset && (
                 <li>
                   <button
                     type="button"
                     disabled={wizardHere}
                     onClick={() => {
                       setMenuOpen(false)
-                      send({ type: 'open', recordId, callerId: record.callerId })
+                      send({ type: 'open', recordId, callerId: callerKnown ? caller.id : null })
                     }}
                   >
                     Reset password
                   </button>
                 </li>
-              ) : (
-                <li className="muted">No actions available to you on this record.</li>
               )}
+              {canAssignToMe && (
+                <li>
+                  <button
+                    type="button"
+                    disabled={assign.isPending}
+                    onClick={() => {
+                      setMenuOpen(false)
+                      assign.mutate()
+                    }}
+                  >
+                    Assign to me
+                  </button>
+                </li>
+              )}
+              {!canReset && !canAssignToMe && <li className="muted">No actions available to you on this record.</li>}
             </ul>
           )}
         </div>
       </div>
+      <ErrorNotice error={assign.error} />
       {wizardHere ? (
-        <Wizard recordId={recordId} defaultUserName={record.callerName} />
+        <Wizard
+          recordId={recordId}
+          defaultUserName={caller.currentName ?? caller.nameAtTime}
+          initialSearch={callerKnown ? null : caller.nameAtTime}
+        />
       ) : (
         <>
+          <ResetRefusal detail={detail.data} onAssign={() => assign.mutate()} assigning={assign.isPending} />
           <dl className="fields">
             {fields.map(([k, v]) => (
               <div key={k}>
@@ -109,7 +155,7 @@ export function RecordView({ recordId, onBack }: { recordId: string; onBack: () 
               {activity.map((a) => (
                 <li key={a.id} className={a.kind} data-kind={a.kind}>
                   <p className="meta">
-                    <span>{a.kind === 'work_note' ? 'Work note' : 'Comment'}</span> · <span>{a.author}</span> · <time dateTime={a.at}>{formatTime(a.at)}</time>
+                    <span>{activityLabels[a.kind]}</span> · <span>{a.author}</span> · <time dateTime={a.at}>{formatTime(a.at)}</time>
                   </p>
                   <p>
                     <Sensitive kind="text" value={a.text} />
@@ -121,5 +167,36 @@ export function RecordView({ recordId, onBack }: { recordId: string; onBack: () 
         </>
       )}
     </article>
+  )
+}
+
+const activityLabels: Record<RecordDetail['activity'][number]['kind'], string> = {
+  comment: 'Comment',
+  work_note: 'Work note',
+  assignment: 'Assignment',
+}
+
+/** R1 refused here: say why, and offer what would change it. */
+function ResetRefusal({ detail, onAssign, assigning }: { detail: RecordDetail; onAssign: () => void; assigning: boolean }) {
+  if (!detail.resetRefusal) return null
+  const entry = errorCatalogue[detail.resetRefusal]
+  return (
+    <div className="notice refusal" data-testid="reset-refusal">
+      <p>
+        Reset password is not available: {entry.message}{' '}
+        {detail.resetRefusal === 'ROLE_MISSING'
+          ? `It needs one of: ${resetRoles.join(', ')}.`
+          : detail.canAssignToMe
+            ? ''
+            : detail.record.assignmentGroup
+              ? `Only an agent of ${detail.record.assignmentGroup} can take it.`
+              : 'It has no assignment group.'}
+      </p>
+      {detail.resetRefusal === 'NOT_ASSIGNED' && detail.canAssignToMe && (
+        <button type="button" className="primary" disabled={assigning} onClick={onAssign}>
+          Assign to me
+        </button>
+      )}
+    </div>
   )
 }

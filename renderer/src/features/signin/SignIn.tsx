@@ -1,11 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { useState, type FormEvent } from 'react'
+import { useState, type FormEvent, type ReactNode } from 'react'
 import { call } from '../../api/client'
 import { sessionQueries } from '../../api/queries'
 import { ErrorNotice } from '../../components/ErrorNotice'
 
-/** `notice`: why the sign-in screen is showing (B7: an idle lock or an ended visit wiped the console). */
-export function SignIn({ notice = null }: { notice?: string | null }) {
+/**
+ * `notice`: why the sign-in screen is showing (B7: an idle lock or an ended visit wiped the console).
+ * `children`: shown below the form (G1: the demo desk's accounts).
+ */
+export function SignIn({ notice = null, children }: { notice?: string | null; children?: ReactNode }) {
   const queryClient = useQueryClient()
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
@@ -42,6 +45,7 @@ export function SignIn({ notice = null }: { notice?: string | null }) {
         </button>
         <ErrorNotice error={signIn.error} />
       </form>
+      {children}
     </main>
   )
 }

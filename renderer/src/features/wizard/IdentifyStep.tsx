@@ -11,12 +11,12 @@ import { Sensitive } from '../../components/Sensitive'
 
 type Identify = Extract<WizardState, { step: 'identify' }>
 
-export function IdentifyStep({ state, defaultUserName }: { state: Identify; defaultUserName: string | null }) {
+export function IdentifyStep({ state, defaultUserName, initialSearch = null }: { state: Identify; defaultUserName: string | null; initialSearch?: string | null }) {
   const send = useFlowStore((s) => s.send)
   const queryClient = useQueryClient()
   const [userLabel, setUserLabel] = useState<string | null>(state.userId ? defaultUserName : null)
-  const [q, setQ] = useState('')
-  const [debounced, setDebounced] = useState('')
+  const [q, setQ] = useState(state.userId ? '' : (initialSearch ?? ''))
+  const [debounced, setDebounced] = useState(q.trim())
   useEffect(() => {
     const t = setTimeout(() => setDebounced(q.trim()), 200)
     return () => clearTimeout(t)

@@ -10,7 +10,7 @@ import { StepFrame } from '../../components/StepFrame'
 import { Sensitive } from '../../components/Sensitive'
 import { useFlowStore } from '../../stores/flow-store'
 
-const methodLabels: Record<ResetMethod, { title: string; hint: string }> = {
+export const methodLabels: Record<ResetMethod, { title: string; hint: string }> = {
   email_link: { title: 'Send email with instructions', hint: 'The user gets a single-use link, valid 30 minutes, to choose a new password.' },
   generate: { title: 'Auto-generate a password', hint: 'A policy-compliant password is generated and shown once for you to read out.' },
   manual: { title: 'Type a new password', hint: 'Type the password the caller will use; it must meet the policy.' },

@@ -10,7 +10,7 @@ import { StepFrame } from '../../components/StepFrame'
 import { Sensitive, useSensitiveInputType } from '../../components/Sensitive'
 import { useFlowStore } from '../../stores/flow-store'
 
-const methodTitles: Record<VerifyMethod, string> = {
+export const methodTitles: Record<VerifyMethod, string> = {
   email_code: 'Email code',
   sms_code: 'SMS code',
   security_questions: 'Security questions',

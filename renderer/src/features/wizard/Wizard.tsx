@@ -45,7 +45,8 @@ const steps = [
   { id: 'done', label: 'Close' },
 ] as const
 
-export function Wizard({ recordId, defaultUserName }: { recordId: string; defaultUserName: string | null }) {
+/** `initialSearch`: a caller no directory user matched (free text) starts the user search (R3). */
+export function Wizard({ recordId, defaultUserName, initialSearch = null }: { recordId: string; defaultUserName: string | null; initialSearch?: string | null }) {
   const state = useFlowStore((s) => s.state)
   const cancel = useCancelFlow()
   if (state.step === 'closed' || state.recordId !== recordId) return null
@@ -59,7 +60,7 @@ export function Wizard({ recordId, defaultUserName }: { recordId: string; defaul
           </li>
         ))}
       </ol>
-      {state.step === 'identify' && <IdentifyStep state={state} defaultUserName={defaultUserName} />}
+      {state.step === 'identify' && <IdentifyStep state={state} defaultUserName={defaultUserName} initialSearch={initialSearch} />}
       {state.step === 'verify' && <VerifyStep flowId={state.flowId} />}
       {state.step === 'reset' && <ResetStep flowId={state.flowId} />}
       {state.step === 'done' && <DoneStep state={state} />}
