@@ -14,7 +14,8 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
   if (parsed.success) return parsed.data
   // Paths and reasons only: the rejected values may be secrets.
   const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
-  throw new AppError('INVALID_INPUT', { issues })
+  // `source` tells a refusal by the contract from a rule's own INVALID_INPUT (an admin form's field).
+  throw new AppError('INVALID_INPUT', { issues, source: 'contract' })
 }
 
 export async function dispatch(ops: Operations, log: Pick<Logger, 'error'>, session: Session, channel: unknown, rawInput: unknown): Promise<Result<unknown>> {
