@@ -83,6 +83,10 @@ export const errorCatalogue = {
     message: 'No SMS provider is configured, so each mobile number needs its carrier.',
     next: "Select the carrier of each of the user's mobile numbers, then send the code.",
   },
+  CODE_ALREADY_USED: {
+    message: 'This authenticator code has already been used.',
+    next: 'Ask the caller to wait for the next code in their app and read it out.',
+  },
   ANSWERS_INCORRECT: {
     message: 'One or more answers are incorrect.',
     next: 'Use another verification method, or ask again if attempts are left.',
@@ -174,6 +178,22 @@ export const errorCatalogue = {
   FORBIDDEN_SENDER: {
     message: 'The request did not come from the ResetDesk console.',
     next: 'Restart ResetDesk.',
+  },
+  DATABASE_UNAVAILABLE: {
+    message: "The desk's database could not be reached.",
+    next: 'Try again in a moment; if it persists, tell your administrator.',
+  },
+  OUTCOME_UNKNOWN: {
+    message: 'The password change was sent, but whether the directory applied it could not be confirmed.',
+    next: 'Do not retry. A supervisor sees this reset in the unresolved queue, and it is checked again automatically.',
+  },
+  API_KEY_INVALID: {
+    message: 'The API key is missing, revoked or not valid for this route.',
+    next: 'Ask a ResetDesk administrator for a new integration API key.',
+  },
+  TOO_MANY_REQUESTS: {
+    message: 'Too many requests were made with this API key.',
+    next: 'Wait until the time given (Retry-After), then send the request again.',
   },
   TECHNICAL: {
     message: 'A technical error occurred. Nothing was changed.',

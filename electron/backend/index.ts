@@ -13,6 +13,8 @@ import { createOperations, type Operations } from './operations'
 import { isDemoSeeded, seedDemoDesk } from './demo/seed'
 import { completeResetLink } from './rules/reset'
 import { guardAdminChannels } from './admin/guard'
+import { startSweeper } from './intents/sweeper'
+import { WebhookWorker, type WebhookWorkerOptions } from './integrations/webhook-worker'
 
 export interface BackendConfig {
   store: StoreConfig
@@ -31,6 +33,12 @@ export interface BackendConfig {
   /** Agents sign in against the directory instead of the local agent accounts. */
   agentDirectory?: AgentDirectory
   carriers?: CarrierGateway[]
+  /** F2/F3: seconds between intent sweeps in this process (default 30; 0: none). */
+  sweepEverySeconds?: number
+  /** F2: seconds an intent belongs to the process that wrote it before sweepers take it (default 120); keep it above the credential store's timeout. */
+  intentLeaseSeconds?: number
+  /** G6: the webhook delivery worker's timings, or false for a process that must not deliver. */
+  webhooks?: WebhookWorkerOptions | false
 }
 
 export interface Backend {
@@ -38,6 +46,7 @@ export interface Backend {
   ctx: RuleContext
   store: Store
   local: LocalCredentialStore
+  webhooks: WebhookWorker | null
   completeResetLink(token: string, password: string): ReturnType<typeof completeResetLink>
   /** G1: seeds the demo desk into this running backend (the first-run choice); idempotent. */
   seedDemo(): Promise<boolean>
@@ -75,19 +84,30 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     flowIdleMinutes: config.flowIdleMinutes ?? 30,
     resetLinkBase: config.resetLinkBase ?? 'http://127.0.0.1:7420/reset',
     demo,
+    intentLeaseSeconds: config.intentLeaseSeconds ?? 120,
   }
+  const sweepEvery = config.sweepEverySeconds ?? 30
+  const stopSweeper = sweepEvery > 0 ? startSweeper(ctx, sweepEvery * 1000) : () => {}
+  // G6: every backend process delivers webhooks; the worker stops before the store closes.
+  const webhooks = config.webhooks === false ? null : new WebhookWorker({ store, storeConfig: config.store, keys, now, log: ctx.log }, config.webhooks)
+  webhooks?.start()
   return {
     // G7: every admin:* channel, whoever added it, refuses all but password_reset_admin.
     ops: guardAdminChannels(ctx, createOperations(ctx, outbox)),
     ctx,
     store,
     local,
+    webhooks,
     completeResetLink: (token, password) => completeResetLink(ctx, token, password),
     seedDemo: async () => {
       const seeded = await seedDemoDesk(store.db, hashCost, now())
       ctx.demo = true
       return seeded
     },
-    close: () => store.close(),
+    close: async () => {
+      stopSweeper()
+      await webhooks?.stop()
+      await store.close()
+    },
   }
 }

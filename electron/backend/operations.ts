@@ -6,15 +6,19 @@ import { exportAudit, listAudit, verifyAudit } from './rules/audit-log'
 import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
 import { approveFlow, exitFlow, getFlow, pendingApprovals, recordAudit, startFlow } from './rules/flows'
-import { countRecords, getRecord, listRecords, processesForUser, searchUsers } from './rules/records'
+import { countRecords, getRecord, listRecords, processesForUser, searchUsers, userEnrolment } from './rules/records'
 import { assignToMe } from './records/assign'
 import { createInteraction } from './records/create'
 import { checkPolicy, runReset } from './rules/reset'
 import { signIn, signOut } from './rules/sessions'
 import { answerQuestions, checkCode, confirmPersonalData, sendCode, verifyPersonalData } from './rules/verification'
 import type { OutboxNotifier } from './notify/outbox-notifier'
+import { checkAuthenticatorCode } from './enrolment/totp'
+import { listQuestionCatalog, saveQuestionCatalog } from './enrolment/question-catalog'
 import { demoAccountHints } from './demo/seed'
 import { adminOperations } from './admin/operations'
+import { listOpenIntents } from './intents/queue'
+import { integrationAdminOperations } from './integrations/admin-operations'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -52,6 +56,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       return getRecord(ctx, agentOf(s), recordId)
     },
     'users:search': (s, input) => searchUsers(ctx, agentOf(s), input),
+    'users:enrolment': (s, { userId }) => userEnrolment(ctx, agentOf(s), userId),
     'processes:forUser': (s, { userId }) => processesForUser(ctx, agentOf(s), userId),
     'flow:start': (s, input) => startFlow(ctx, agentOf(s), input),
     'flow:get': (s, { flowId }) => getFlow(ctx, agentOf(s), flowId),
@@ -60,8 +65,10 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'verify:answerQuestions': (s, input) => answerQuestions(ctx, agentOf(s), input),
     'verify:personalData': (s, input) => verifyPersonalData(ctx, agentOf(s), input),
     'verify:confirmPersonalData': (s, input) => confirmPersonalData(ctx, agentOf(s), input),
+    'verify:checkTotp': (s, input) => checkAuthenticatorCode(ctx, agentOf(s), input),
     'flow:approve': (s, { flowId }) => approveFlow(ctx, agentOf(s), flowId),
     'approvals:list': (s) => pendingApprovals(ctx, agentOf(s)),
+    'intents:list': (s) => listOpenIntents(ctx, agentOf(s)),
     'policy:check': (s, input) => checkPolicy(ctx, agentOf(s), input),
     'reset:run': (s, input) => runReset(ctx, agentOf(s), input),
     'flow:close': (s, { flowId, passwordShared }) => exitFlow(ctx, agentOf(s), flowId, passwordShared),
@@ -85,6 +92,8 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       agentOf(s)
       return ctx.carriers.map(({ id, name, country }) => ({ id, name, country }))
     },
+    'admin:questions:list': (s) => listQuestionCatalog(ctx, agentOf(s)),
+    'admin:questions:save': (s, input) => saveQuestionCatalog(ctx, agentOf(s), input),
     'demo:mailbox': async (s, { userId }) => {
       await loadAgent(ctx, agentOf(s))
       if (!ctx.demo || !outbox) throw new AppError('DEMO_ONLY')
@@ -101,5 +110,6 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       throw new AppError('DESK_ALREADY_SET')
     },
     ...adminOperations(ctx),
+    ...integrationAdminOperations(ctx),
   }
 }

@@ -19,6 +19,7 @@ import { createRemoteOperations } from './backend-client/remote-operations'
 import { KeytarSecretStore } from './secrets/keytar-secret-store'
 import { buildConnectors, CONNECTORS_FILE, loadConnectorsConfig, type Connectors } from '../backend/config/connectors-config'
 import { startResetLinkServer } from '../backend/http/reset-link-page'
+import { startEnrolmentServer } from '../backend/enrolment/enrolment-page'
 import { loadConsoleSettings, machinePolicyPath, settingsFilePath } from './settings/console-settings'
 import type { Session } from '../backend/operations'
 import { createRouter } from './ipc/router'
@@ -146,9 +147,13 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
     return cannotStart(e)
   }
   completeLink = backend.completeResetLink
+  // G4: the enrolment page, on loopback beside the reset-link page.
+  const enrolment = await startEnrolmentServer(backend.ctx)
+  log.info('enrolment_page', { url: enrolment.url })
   return {
     ops: backend.ops,
     close: async () => {
+      await enrolment.close()
       await page.close()
       connectors?.close()
       await backend.close()

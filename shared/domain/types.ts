@@ -1,5 +1,6 @@
 // Domain shapes shared by backend, main and renderer. Schemas first; types are inferred.
 import { z } from 'zod'
+import { enrolmentSummarySchema } from './enrolment'
 
 export const roles = ['password_reset_service_desk', 'password_reset_admin', 'password_reset_supervisor'] as const
 export const roleSchema = z.enum(roles)
@@ -13,12 +14,16 @@ export const verifyMethods = [
   'security_questions',
   'personal_data_verify',
   'personal_data_confirm',
+  /** G4: the current code of the user's authenticator app (RFC 6238). */
+  'totp_code',
 ] as const
 export const verifyMethodSchema = z.enum(verifyMethods)
 export type VerifyMethod = z.infer<typeof verifyMethodSchema>
 export const codeMethods = ['email_code', 'sms_code'] as const
 export const codeMethodSchema = z.enum(codeMethods)
 export type CodeMethod = z.infer<typeof codeMethodSchema>
+/** B1: the methods that prove possession of a code: the sent ones and the authenticator app. */
+export const codeProofMethods: readonly VerifyMethod[] = [...codeMethods, 'totp_code']
 
 export const resetMethods = ['email_link', 'generate', 'manual'] as const
 export const resetMethodSchema = z.enum(resetMethods)
@@ -110,6 +115,8 @@ export const userSummarySchema = z.object({
   emailMasked: z.string().nullable(),
   locked: z.boolean(),
   protected: z.boolean(),
+  /** G4: what the user is enrolled in (Identify shows it). */
+  enrolment: enrolmentSummarySchema,
 })
 export type UserSummary = z.infer<typeof userSummarySchema>
 
@@ -250,3 +257,17 @@ export const approvalRequestSchema = z.object({
   startedAt: isoDate,
 })
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>
+
+/** F2: a password change whose outcome is not yet known, as the supervisors' queue shows it. */
+export const intentSummarySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['reset', 'link']),
+  userId: z.string(),
+  processName: z.string(),
+  recordNumber: z.string().nullable(),
+  agentName: z.string().nullable(),
+  startedAt: isoDate,
+  /** When the agent (or the user on the link page) was told "outcome unknown"; null while in progress. */
+  unresolvedAt: isoDate.nullable(),
+})
+export type IntentSummary = z.infer<typeof intentSummarySchema>

@@ -10,6 +10,7 @@ import {
   carrierSchema,
   codeMethodSchema,
   flowViewSchema,
+  intentSummarySchema,
   interactionChannelSchema,
   outboxMessageSchema,
   processOptionSchema,
@@ -20,6 +21,15 @@ import {
 } from '../domain/types'
 import { adminProcessSchema, processDraftSchema } from '../domain/process-admin'
 import { deskSettingsSchema } from '../domain/desk-settings'
+import { enrolmentSummarySchema, questionCatalogSaveSchema, questionCatalogViewSchema } from '../domain/enrolment'
+import {
+  apiKeyCreateSchema,
+  apiKeyViewSchema,
+  deliveryStates,
+  webhookDeliverySchema,
+  webhookSaveSchema,
+  webhookViewSchema,
+} from '../domain/integrations'
 
 const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
@@ -165,6 +175,8 @@ export const contract = defineContract({
     input: z.object({ q: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
     output: z.array(userSummarySchema),
   },
+  /** G4: what the user is enrolled in (email, mobile, questions, authenticator), for Identify. */
+  'users:enrolment': { input: z.object({ userId: id }).strict(), output: enrolmentSummarySchema },
   'processes:forUser': {
     input: z.object({ userId: id }).strict(),
     output: z.array(processOptionSchema),
@@ -207,9 +219,16 @@ export const contract = defineContract({
     input: z.object({ ...flowRef, confirmed: z.boolean() }).strict(),
     output: flowViewSchema,
   },
+  /** G4: the current code of the user's authenticator app (RFC 6238); a time step is accepted once. */
+  'verify:checkTotp': {
+    input: z.object({ ...flowRef, code: z.string().trim().regex(/^\d{6}$/) }).strict(),
+    output: flowViewSchema,
+  },
   'flow:approve': { input: z.object(flowRef).strict(), output: flowViewSchema },
   /** B1: protected-account flows waiting for a supervisor's approval. */
   'approvals:list': { input: empty, output: z.array(approvalRequestSchema) },
+  /** F2: supervisors' queue of password changes whose outcome is not known yet. */
+  'intents:list': { input: empty, output: z.array(intentSummarySchema) },
   'policy:check': {
     input: z.object({ ...flowRef, password: z.string().max(256) }).strict(),
     output: z.object({ ok: z.boolean(), failures: z.array(z.object({ rule: z.string(), message: z.string() })) }),
@@ -255,6 +274,9 @@ export const contract = defineContract({
     output: z.object({ jsonl: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), more: z.boolean(), checkpoint: auditCheckpointSchema.nullable() }),
   },
   'carriers:list': { input: empty, output: z.array(carrierSchema) },
+  /** G4 / G7: the security-question catalogue (password_reset_admin only; saves are audited). */
+  'admin:questions:list': { input: empty, output: questionCatalogViewSchema },
+  'admin:questions:save': { input: questionCatalogSaveSchema, output: questionCatalogViewSchema },
   'demo:mailbox': {
     input: z.object({ userId: id }).strict(),
     output: z.array(outboxMessageSchema),
@@ -271,6 +293,27 @@ export const contract = defineContract({
   'admin:settings:get': { input: empty, output: deskSettingsSchema },
   /** Replaces the desk's settings (fields left out take their defaults). */
   'admin:settings:save': { input: deskSettingsSchema, output: deskSettingsSchema },
+  // G5/G6/G7: integration API keys and webhooks (password_reset_admin only, enforced in the backend).
+  'admin:apiKeys:list': { input: empty, output: z.array(apiKeyViewSchema) },
+  /** The key is in this answer once; the store keeps only its hash. */
+  'admin:apiKeys:create': { input: apiKeyCreateSchema, output: z.object({ apiKey: apiKeyViewSchema, key: z.string() }) },
+  'admin:apiKeys:revoke': { input: z.object({ id }).strict(), output: apiKeyViewSchema },
+  'admin:webhooks:list': { input: empty, output: z.array(webhookViewSchema) },
+  /** A new endpoint, or a rotated one, answers its signing secret once. */
+  'admin:webhooks:save': { input: webhookSaveSchema, output: z.object({ webhook: webhookViewSchema, secret: z.string().nullable() }) },
+  'admin:webhooks:delete': { input: z.object({ id }).strict(), output: z.object({ deleted: z.literal(true) }) },
+  'admin:webhooks:deliveries': {
+    input: z
+      .object({
+        webhookId: id.optional(),
+        state: z.enum(deliveryStates).optional(),
+        offset: z.number().int().min(0).max(1_000_000).default(0),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+    output: z.object({ rows: z.array(webhookDeliverySchema), total: z.number().int() }),
+  },
+  'admin:webhooks:retry': { input: z.object({ deliveryId: id }).strict(), output: webhookDeliverySchema },
   /** The console's own settings (B7 kiosk), answered by main, not by the identity backend. */
   'console:settings': { input: empty, output: consoleSettingsSchema },
   /** G1: the first-run choice "Try the demo desk", answered by main (refused once a desk is set). */

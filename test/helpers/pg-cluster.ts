@@ -16,6 +16,9 @@ declare module 'vitest' {
 export interface PgCluster {
   url: string
   stop(): void
+  /** F8: stop the server (fast shutdown: sessions terminated) and keep its data, for resume(). */
+  halt(): void
+  resume(): void
 }
 
 export function findPgBin(): string | null {
@@ -36,14 +39,26 @@ export async function startPgCluster(bin: string): Promise<PgCluster> {
   const asPostgres = (cmd: string, args: string[]) =>
     execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' })
   asPostgres('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
-  asPostgres('pg_ctl', [
+  const start = () => asPostgres('pg_ctl', [
     '-D', join(dir, 'data'), '-l', join(dir, 'server.log'), '-w', '-t', '30',
     '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
     'start',
   ])
+  start()
+  let running = true
   asPostgres('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-Atq', '-c', "create user app password 'app' createdb"])
   return {
     url: `postgres://app:app@127.0.0.1:${port}/postgres`,
+    halt: () => {
+      if (!running) return
+      asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop'])
+      running = false
+    },
+    resume: () => {
+      if (running) return
+      start()
+      running = true
+    },
     stop() {
       try {
         asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop'])

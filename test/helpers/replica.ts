@@ -1,12 +1,14 @@
-// A standalone backend replica as its own process (`electron/backend/http/main.ts` under tsx),
-// ready once /readyz answers. Tests start two or more on one PostgreSQL.
+// A standalone backend replica as its own process (electron/backend/http/main.ts under tsx), ready
+// once it listens. Tests start two or more on one PostgreSQL; the fault tests kill them.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { freePort } from './service'
 
 export interface Replica {
   url: string
   proc: ChildProcess
-  output: () => string
+  output(): string
+  alive(): boolean
+  stop(): Promise<void>
 }
 
 export async function startReplica(env: Record<string, string>): Promise<Replica> {
@@ -19,17 +21,26 @@ export async function startReplica(env: Record<string, string>): Promise<Replica
   proc.stdout!.on('data', (d) => (output += d))
   proc.stderr!.on('data', (d) => (output += d))
   const url = `http://127.0.0.1:${port}`
+  const replica: Replica = {
+    url,
+    proc,
+    output: () => output,
+    alive: () => proc.exitCode === null && proc.signalCode === null,
+    stop: async () => {
+      if (!replica.alive()) return
+      proc.kill('SIGTERM')
+      await new Promise((r) => proc.on('exit', r))
+    },
+  }
   for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) throw new Error(`replica exited: ${output}`)
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false)
-    if (ready) return { url, proc, output: () => output }
+    if (!replica.alive()) throw new Error(`replica exited: ${output}`)
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return replica
     await new Promise((r) => setTimeout(r, 100))
   }
-  throw new Error(`replica did not become ready: ${output}`)
+  throw new Error(`replica did not start: ${output}`)
 }
 
 /** SIGTERM to every replica still running, resolved once all have exited. */
 export async function stopReplicas(replicas: Replica[]): Promise<void> {
-  for (const r of replicas) if (r.proc.exitCode === null) r.proc.kill('SIGTERM')
-  await Promise.all(replicas.map((r) => new Promise((resolve) => (r.proc.exitCode !== null ? resolve(null) : r.proc.on('exit', resolve)))))
+  await Promise.all(replicas.map((r) => r.stop()))
 }

@@ -24,6 +24,12 @@ const sampleInputs: Partial<Record<Channel, unknown>> = {
   'admin:processes:setEnabled': { processId: 'proc-standard', enabled: false },
   'admin:processes:delete': { processId: 'proc-sms' },
   'admin:settings:save': { trustDirectoryContacts: false, questionsRequired: 1, codeTtlMinutes: 60 },
+  'admin:questions:save': { questions: [{ text: 'What was the name of your first boss?', active: true }], questionsRequired: 1 },
+  'admin:apiKeys:create': { name: 'Sneaky' },
+  'admin:apiKeys:revoke': { id: 'some-key' },
+  'admin:webhooks:save': { name: 'Sneaky', url: 'https://attacker.example/hook', events: ['work_note.added'] },
+  'admin:webhooks:delete': { id: 'some-webhook' },
+  'admin:webhooks:retry': { deliveryId: 'some-delivery' },
 }
 
 function sampleFor(channel: Channel): unknown {
@@ -50,6 +56,9 @@ describe('G7 every admin:* channel refuses agents without password_reset_admin',
     return {
       processes: await db.selectFrom('processes').selectAll().orderBy('id').execute(),
       meta: await db.selectFrom('meta').selectAll().orderBy('key').execute(),
+      questions: await db.selectFrom('security_questions').selectAll().orderBy('id').execute(),
+      apiKeys: await db.selectFrom('api_keys').selectAll().orderBy('id').execute(),
+      webhooks: await db.selectFrom('webhook_endpoints').selectAll().orderBy('id').execute(),
       audit: Number((await db.selectFrom('audit').select((eb) => eb.fn.countAll().as('n')).where('action', 'like', 'admin.%').executeTakeFirstOrThrow()).n),
     }
   }

@@ -5,6 +5,7 @@ import { assignedRecord, errorOf, latestCode, startHarness, type Harness } from 
 import type { Session } from '../../electron/backend/operations'
 import type { Notifier } from '../../electron/backend/notify/notifier'
 import type { CredentialStore } from '../../electron/backend/credentials/credential-store'
+import { AppError } from '../../shared/errors'
 import { entryHash } from '../../electron/backend/rules/audit-log'
 import { asDatabaseOwner } from '../helpers/audit-tamper'
 
@@ -348,9 +349,11 @@ for (const variant of storeVariants) {
     })
 
     it('a credential store failure records no reset and counts nothing toward R4', async () => {
+      // The store says nothing was changed (its contract); an unexplained error is F2's "outcome
+      // unknown" instead, covered in test/adversary/intents.test.ts.
       const down: CredentialStore = {
         resetPassword: async () => {
-          throw new Error('connect ECONNREFUSED')
+          throw new AppError('DIRECTORY_UNAVAILABLE', { reason: 'unreachable' })
         },
         unlock: async () => {},
       }

@@ -9,7 +9,7 @@ for (const variant of storeVariants) {
     it('after codes, answers, a manual, a generated and an emailed reset', async () => {
       const h = await startHarness(variant)
       try {
-        const secrets: string[] = ['Biscuit', 'biscuit', 'Lisbon', 'lisbon', 'desk-demo-2026', 'admin-demo-2026']
+        const secrets: string[] = ['Biscuit', 'biscuit', 'Lisbon', 'lisbon', 'desk-demo-2026', 'admin-demo-2026', 'casey-demo-2026']
         const desk = await h.signIn('desk')
         const recordId = await assignedRecord(h, desk)
 
@@ -34,7 +34,8 @@ for (const variant of storeVariants) {
         await h.call(desk, 'flow:close', { flowId: f.id, passwordShared: true })
         secrets.push(emailCode, smsCode, manual, generated, token, linkPassword)
 
-        const tables = ['agents', 'directory_users', 'security_answers', 'processes', 'records', 'record_activity', 'flows', 'codes', 'attempts', 'resets', 'reset_tokens', 'audit', 'outbox', 'meta']
+        // G4: the enrolment tables too (answers under scrypt, TOTP secrets sealed, codes and tokens keyed).
+        const tables = ['agents', 'directory_users', 'security_questions', 'enrolled_answers', 'personal_contacts', 'totp_enrolments', 'enrolment_challenges', 'enrolment_sessions', 'enrolment_throttle', 'processes', 'records', 'record_activity', 'flows', 'codes', 'attempts', 'resets', 'reset_tokens', 'audit', 'outbox', 'meta']
         let dump = ''
         for (const t of tables) {
           const rows = await sql`select * from ${sql.table(t)}`.execute(h.backend.store.db)

@@ -43,3 +43,15 @@ export function auditedChange<T>(
     work,
   ).then((change) => change.result)
 }
+
+/** auditedChange for a change whose before/after snapshots are known before it is made. */
+export function adminChange<T>(
+  ctx: RuleContext,
+  agentId: string,
+  action: `admin.${string}.${string}`,
+  before: unknown,
+  after: unknown,
+  work: (trx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
+  return auditedChange(ctx, agentId, action, async (trx) => ({ before, after, result: await work(trx) }))
+}

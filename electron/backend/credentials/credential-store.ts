@@ -19,6 +19,18 @@ export interface DirectoryUser {
 export interface Directory {
   search(q: string, limit: number): Promise<DirectoryUser[]>
   get(userId: string): Promise<DirectoryUser | null>
+  /**
+   * G4: the user's own sign-in (the enrolment page) with their directory password. Null for a
+   * wrong password, an unknown or a locked user alike; throws DIRECTORY_UNAVAILABLE when it cannot tell.
+   */
+  authenticate(login: string, password: string): Promise<DirectoryUser | null>
+  /** F1 readiness: resolves when the directory answers (a bind as the service account). */
+  ping?(): Promise<void>
+  /**
+   * The one user whose login name or email equals `term` (case-insensitive); null when none or
+   * more than one match. How a free-text caller from an ITSM becomes a directory user (G5).
+   */
+  findByLoginOrEmail(term: string): Promise<DirectoryUser | null>
 }
 
 export interface ResetOptions {
@@ -30,6 +42,15 @@ export interface CredentialStore {
   /** Sets the password. Throws AppError('DIRECTORY_UNAVAILABLE') when nothing could be changed. */
   resetPassword(userId: string, newPassword: string, options: ResetOptions): Promise<void>
   unlock(userId: string): Promise<void>
+  /**
+   * F2: did a password change started at `since` take effect? Asked when resetPassword's answer
+   * was lost (OUTCOME_UNKNOWN) and by the intent sweeper. With `newPassword` (still in memory on
+   * the request that sent it) the store may check it directly (a bind as the user); without it,
+   * by the time of the last change (pwdChangedTime, pwdLastSet, the local hash's timestamp).
+   * true: applied; false: not applied; null: the store cannot tell now (unreachable). A store
+   * without it can never resolve a lost answer: its intents wait for a supervisor.
+   */
+  resetApplied?(userId: string, since: Date, newPassword?: string): Promise<boolean | null>
 }
 
 /** Agents signing in with their directory credentials (the standalone server, issue 5). */

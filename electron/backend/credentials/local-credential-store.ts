@@ -1,4 +1,5 @@
 // The embedded directory and credential store: users in the store, passwords as scrypt hashes.
+import { randomBytes } from 'node:crypto'
 import type { Kysely, Selectable } from 'kysely'
 import type { DB, DirectoryUsersTable } from '../store/schema'
 import { containsIgnoringCase } from '../store/like'
@@ -52,6 +53,19 @@ export class LocalCredentialStore implements Directory, CredentialStore {
     return row ? toDirectoryUser(row) : null
   }
 
+  async findByLoginOrEmail(term: string): Promise<DirectoryUser | null> {
+    const t = term.trim().toLowerCase()
+    if (!t) return null
+    const rows = await this.db
+      .selectFrom('directory_users')
+      .selectAll()
+      .where((eb) => eb.or([eb(eb.fn('lower', ['username']), '=', t), eb(eb.fn('lower', ['email']), '=', t)]))
+      .limit(2)
+      .execute()
+    // Two users sharing an address is ambiguous: leave the caller unmatched rather than guess.
+    return rows.length === 1 ? toDirectoryUser(rows[0]!) : null
+  }
+
   async resetPassword(userId: string, newPassword: string, options: ResetOptions): Promise<void> {
     const hash = await slowHash(newPassword, this.hashCost)
     const now = this.now().toISOString()
@@ -67,8 +81,28 @@ export class LocalCredentialStore implements Directory, CredentialStore {
       .execute()
   }
 
+  /** F2: the hash's timestamp is written in the same statement as the hash itself. */
+  async resetApplied(userId: string, since: Date): Promise<boolean | null> {
+    const row = await this.db.selectFrom('directory_users').select('password_changed_at').where('id', '=', userId).executeTakeFirst()
+    if (!row) return false
+    return row.password_changed_at !== null && row.password_changed_at >= since.toISOString()
+  }
+
   async unlock(userId: string): Promise<void> {
     await this.db.updateTable('directory_users').set({ locked_at: null }).where('id', '=', userId).execute()
+  }
+
+  private dummyHash: Promise<string> | null = null
+
+  /**
+   * G4: the user's own sign-in. An unknown user, or one without a password, costs the same scrypt
+   * work as a known one (against a throwaway hash of the same cost), so time does not tell them apart.
+   */
+  async authenticate(login: string, password: string): Promise<DirectoryUser | null> {
+    const row = await this.db.selectFrom('directory_users').selectAll().where('username', '=', login.trim()).executeTakeFirst()
+    this.dummyHash ??= slowHash(randomBytes(16).toString('base64'), this.hashCost)
+    const ok = await slowVerify(password, row?.password_hash ?? (await this.dummyHash))
+    return ok && row?.password_hash && !row.locked_at ? toDirectoryUser(row) : null
   }
 
   /** The user's own sign-in against this store (used by the reset-link page and by tests). */

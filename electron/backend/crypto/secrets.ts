@@ -47,10 +47,8 @@ export async function slowVerify(secret: string, stored: string): Promise<boolea
   return timingSafeEqual(key, expected)
 }
 
-/** R5.3: answers compare after case and white-space folding. */
-export function foldAnswer(answer: string): string {
-  return answer.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()
-}
+/** R5.3: answers compare after NFKC, case and white-space folding (shared with the enrolment page's checks). */
+export { foldAnswer } from '../../../shared/domain/enrolment'
 
 /** Keys the backend derives from its one secret. */
 export interface BackendKeys {

@@ -27,7 +27,7 @@ export const demoProcesses: Process[] = [
   {
     id: 'proc-standard', name: 'Standard password reset', description: 'Any verified employee; every method.',
     appliesToGroups: ['All Staff'], protectedAccounts: false, credentialStore: 'local',
-    methods: ['email_code', 'sms_code', 'security_questions', 'personal_data_verify', 'personal_data_confirm'],
+    methods: ['email_code', 'sms_code', 'security_questions', 'personal_data_verify', 'personal_data_confirm', 'totp_code'],
     requiredPasses: 1, resetMethods: ['email_link', 'generate', 'manual'], unlock: true, requireChange: true, requiresApproval: false,
   },
   {
@@ -38,7 +38,7 @@ export const demoProcesses: Process[] = [
   {
     id: 'proc-protected', name: 'Protected accounts', description: 'Executives and administrators: two methods, one a code, and a supervisor approval.',
     appliesToGroups: [], protectedAccounts: true, credentialStore: 'local',
-    methods: ['email_code', 'sms_code', 'security_questions'], requiredPasses: 2, resetMethods: ['generate', 'manual'],
+    methods: ['email_code', 'sms_code', 'security_questions', 'totp_code'], requiredPasses: 2, resetMethods: ['generate', 'manual'],
     unlock: true, requireChange: true, requiresApproval: true, policy: { minLength: 20 },
   },
 ].map((p) => processSchema.parse({ policy: {}, settings: {}, ...p }))
@@ -55,6 +55,8 @@ interface DemoUser {
   protected?: boolean
   locked?: boolean
   answers?: [string, string][]
+  /** G4: a directory password, so the enrolment page can be rehearsed (demo desk only, README). */
+  password?: string
 }
 
 /** Named users the README and tests refer to; the rest are generated. */
@@ -70,7 +72,7 @@ export const namedUsers: DemoUser[] = [
   },
   {
     id: 'user-casey', username: 'casey.singh', displayName: 'Casey Singh', email: null,
-    mobiles: [], groups: ['All Staff'], department: 'Facilities', title: 'Technician',
+    mobiles: [], groups: ['All Staff'], department: 'Facilities', title: 'Technician', password: 'casey-demo-2026',
   },
   {
     id: 'user-drew', username: 'drew.patel', displayName: 'Drew Patel', email: 'drew.patel@example.com',
@@ -225,21 +227,28 @@ export async function seedDemoDesk(db: Kysely<DB>, hashCost: HashCost, now: Date
     ...demoAgents.map(async (a) => ({ id: a.id, username: a.username, display_name: a.displayName, password_hash: await slowHash(a.password, hashCost), roles: JSON.stringify(a.roles), groups: JSON.stringify(a.groups) })),
     ...otherAgents.map(async (a) => ({ id: a.id, username: a.id, display_name: a.displayName, password_hash: await slowHash(randomBytes(24).toString('base64'), hashCost), roles: '[]', groups: JSON.stringify(a.groups) })),
   ])
+  // G4: the demo desk enrols its users through the same tables as the enrolment page: a
+  // catalogue of every question the demo users answered, and their answers under scrypt.
+  const at = now.toISOString()
+  const questionTexts = [...new Set(users.flatMap((u) => (u.answers ?? []).map(([q]) => q)))]
+  const questionRows = questionTexts.map((text, position) => ({ id: `q${position + 1}`, text, active: 1, position, updated_at: at }))
+  const questionId = (text: string) => questionRows.find((q) => q.text === text)!.id
   const answerRows = (
     await Promise.all(
       users.flatMap((u) =>
         (u.answers ?? []).map(async ([question, answer], position) => ({
-          id: `${u.id}-q${position + 1}`, user_id: u.id, position, question, answer_hash: await slowHash(foldAnswer(answer), hashCost),
+          id: `${u.id}-q${position + 1}`, user_id: u.id, question_id: questionId(question), position,
+          answer_hash: await slowHash(foldAnswer(answer), hashCost), enrolled_at: at,
         })),
       ),
     )
   )
-  const userRows: Insertable<DirectoryUsersTable>[] = users.map((u) => ({
+  const userRows: Insertable<DirectoryUsersTable>[] = await Promise.all(users.map(async (u) => ({
     id: u.id, username: u.username, display_name: u.displayName, email: u.email, mobiles: JSON.stringify(u.mobiles),
     groups: JSON.stringify(u.groups), department: u.department, title: u.title, protected: u.protected ? 1 : 0,
     locked_at: u.locked ? new Date(now.getTime() - 3_600_000).toISOString() : null, must_change: 0,
-    password_hash: null, password_changed_at: null, contact_changed_at: null,
-  }))
+    password_hash: u.password ? await slowHash(u.password, hashCost) : null, password_changed_at: null, contact_changed_at: null,
+  })))
   const records = generateRecords({ incidents: 200, interactions: 100, now, users: users.map((u) => ({ id: u.id, displayName: u.displayName })) })
   const activity = records.map((r, i) => ({
     id: `act-${r.id}`, record_id: r.id, at: new Date(new Date(r.opened_at).getTime() + 60_000).toISOString(),
@@ -250,7 +259,8 @@ export async function seedDemoDesk(db: Kysely<DB>, hashCost: HashCost, now: Date
     if (Number(claim.numInsertedOrUpdatedRows ?? 0) === 0) return false
     await insertBatches(trx, 'agents', agentRows)
     await insertBatches(trx, 'directory_users', userRows)
-    await insertBatches(trx, 'security_answers', answerRows)
+    await insertBatches(trx, 'security_questions', questionRows)
+    await insertBatches(trx, 'enrolled_answers', answerRows)
     await insertBatches(trx, 'processes', demoProcesses.map(processRow))
     await insertBatches(trx, 'records', records)
     await insertBatches(trx, 'record_activity', activity)

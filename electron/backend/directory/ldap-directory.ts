@@ -20,6 +20,7 @@ import type { Logger } from '../rules/context'
 import { first, type LdapDialect } from './ldap-dialect'
 import { adDialect } from './ad-dialect'
 import { openLdapDialect } from './openldap-dialect'
+import { bindsWith, changedSince, changeTimeAttributes, passwordChangedAt } from './reset-outcome'
 
 export interface LdapDirectoryConfig {
   dialect: 'openldap' | 'ad'
@@ -174,6 +175,17 @@ export class LdapDirectory implements Directory, CredentialStore {
     })
   }
 
+  /** G5: an exact login name or mail match (the directory helper's layout-aware version supersedes this). */
+  async findByLoginOrEmail(term: string): Promise<DirectoryUser | null> {
+    const value = term.trim()
+    if (value === '') return null
+    return this.session('search', async (client) => {
+      const match = new OrFilter({ filters: [this.dialect.usernameAttribute, 'mail'].map((attribute) => new EqualityFilter({ attribute, value })) })
+      const { searchEntries } = await client.search(this.config.userBase, { scope: 'sub', filter: this.personFilter(match), attributes: this.dialect.attributes, sizeLimit: 2 })
+      return searchEntries.length === 1 ? this.toUser(client, searchEntries[0]!) : null
+    })
+  }
+
   async get(userId: string): Promise<DirectoryUser | null> {
     return this.session('get', async (client) => {
       const entry = await this.findEntry(client, userId)
@@ -216,12 +228,52 @@ export class LdapDirectory implements Directory, CredentialStore {
     if (this.dialect.requiresComplexity && complexityClasses(newPassword) < 3) {
       throw new AppError('POLICY_VIOLATED', { failures: [{ rule: 'ad_complexity', message: 'Use three of: upper-case letters, lower-case letters, digits, symbols.' }] })
     }
-    await this.session('modify', async (client) => {
-      const entry = await this.findEntry(client, userId)
-      if (!entry) throw new AppError('USER_NOT_FOUND')
-      await client.modify(entry.dn, this.dialect.resetChanges(newPassword, options, entry))
-    })
+    let sent = false
+    try {
+      await this.session('modify', async (client) => {
+        const entry = await this.findEntry(client, userId)
+        if (!entry) throw new AppError('USER_NOT_FOUND')
+        sent = true
+        await client.modify(entry.dn, this.dialect.resetChanges(newPassword, options, entry))
+      })
+    } catch (e) {
+      // F2: the modify went out and no LDAP answer came back (connection cut, timeout): the
+      // directory may have applied it. Never "nothing changed": the caller asks resetApplied.
+      if (sent && e instanceof AppError && e.code === 'DIRECTORY_UNAVAILABLE' && e.details.reason === 'unreachable') throw new AppError('OUTCOME_UNKNOWN')
+      throw e
+    }
     this.log.info('ldap_password_reset', { userId, dialect: this.dialect.name, unlock: options.unlock, mustChange: options.mustChange })
+  }
+
+  /** F2: see CredentialStore.resetApplied; the logic is in reset-outcome.ts. */
+  async resetApplied(userId: string, since: Date, newPassword?: string): Promise<boolean | null> {
+    const found = await this.session('search', async (client) => {
+      const { searchEntries } = await client.search(this.config.userBase, {
+        scope: 'sub',
+        filter: this.personFilter(new EqualityFilter({ attribute: this.dialect.usernameAttribute, value: userId })),
+        attributes: [...changeTimeAttributes[this.dialect.name]],
+        sizeLimit: 2,
+      })
+      return searchEntries.length === 1 ? searchEntries[0]! : null
+    }).catch(() => undefined)
+    if (found === undefined) return null
+    if (found === null) return false
+    if (newPassword !== undefined) {
+      const timeout = this.config.timeoutMs ?? 5000
+      const bound = await bindsWith(
+        () => new Client({ url: this.config.url, timeout, connectTimeout: timeout, tlsOptions: this.config.tls }),
+        async (c) => { if (this.config.startTls) await c.startTLS(this.config.tls ?? {}) },
+        found.dn, newPassword,
+      )
+      // A refused bind may be a ppolicy lock the reset did not lift: the change time decides.
+      if (bound === true) return true
+    }
+    return changedSince(passwordChangedAt(this.dialect.name, found), since)
+  }
+
+  /** F1 readiness: a bind as the service account. */
+  async ping(): Promise<void> {
+    await this.session('search', async () => {})
   }
 
   async unlock(userId: string): Promise<void> {

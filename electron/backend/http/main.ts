@@ -44,6 +44,19 @@ async function loadConnectors(file: string) {
     return fatal(`connectors: ${(e as Error).message}`)
   }
 }
+/** G6 worker timings (RESETDESK_WEBHOOK_POLL_MS, _TIMEOUT_MS, _LEASE_MS, _BACKOFF_MS, _MAX_ATTEMPTS); defaults suit a desk. */
+function webhookTimings() {
+  const n = (name: string) => (env[name] && Number.isFinite(Number(env[name])) ? Number(env[name]) : undefined)
+  const timings = {
+    pollMs: n('RESETDESK_WEBHOOK_POLL_MS'),
+    requestTimeoutMs: n('RESETDESK_WEBHOOK_TIMEOUT_MS'),
+    leaseMs: n('RESETDESK_WEBHOOK_LEASE_MS'),
+    backoffBaseMs: n('RESETDESK_WEBHOOK_BACKOFF_MS'),
+    maxAttempts: n('RESETDESK_WEBHOOK_MAX_ATTEMPTS'),
+  }
+  return Object.fromEntries(Object.entries(timings).filter(([, v]) => v !== undefined))
+}
+
 const connectors = env.RESETDESK_CONNECTORS_FILE ? await loadConnectors(env.RESETDESK_CONNECTORS_FILE) : null
 
 const backend = await createBackend({
@@ -55,13 +68,20 @@ const backend = await createBackend({
   // Test runs lower the scrypt cost; production keeps the default.
   ...(env.RESETDESK_HASH_COST_LOG2 ? { hashCost: { N: 2 ** Number(env.RESETDESK_HASH_COST_LOG2) } } : {}),
   ...(env.RESETDESK_RESET_LINK_BASE ? { resetLinkBase: env.RESETDESK_RESET_LINK_BASE } : {}),
+  // F2/F3: how often this replica sweeps open intents, and how long an intent's writer keeps it.
+  ...(env.RESETDESK_SWEEP_SECONDS ? { sweepEverySeconds: Number(env.RESETDESK_SWEEP_SECONDS) } : {}),
+  ...(env.RESETDESK_INTENT_LEASE_SECONDS ? { intentLeaseSeconds: Number(env.RESETDESK_INTENT_LEASE_SECONDS) } : {}),
+  webhooks: webhookTimings(),
 })
 if (connectors && backend.ctx.demo) {
   await backend.close()
   fatal('the store holds the demo desk (seeded earlier with RESETDESK_DEMO=1); with RESETDESK_CONNECTORS_FILE it is never served. Use an empty database for your desk.')
 }
 const tls = env.RESETDESK_TLS_CERT && env.RESETDESK_TLS_KEY ? { cert: readFileSync(env.RESETDESK_TLS_CERT), key: readFileSync(env.RESETDESK_TLS_KEY) } : undefined
-const server = createHttpServer(backend, { tls })
+const server = createHttpServer(backend, {
+  tls,
+  ...(env.RESETDESK_INTEGRATION_RATE_LIMIT ? { integrationRateLimit: { max: Number(env.RESETDESK_INTEGRATION_RATE_LIMIT), timeWindowMs: 60_000 } } : {}),
+})
 const address = await server.listen({ host: env.RESETDESK_HOST ?? '127.0.0.1', port: Number(env.RESETDESK_PORT ?? 7420) })
 log.info('listening', { address, store: store.kind, tls: Boolean(tls) })
 

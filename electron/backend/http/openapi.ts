@@ -4,6 +4,7 @@ import { appErrorSchema } from '../../../shared/errors'
 import { contract, type Channel } from '../../../shared/ipc/contract'
 import { agentSchema } from '../../../shared/domain/types'
 import { refreshInputSchema, tokenPairSchema } from './agent-sessions'
+import { integrationPaths, integrationSecuritySchemes } from '../integrations/integration-openapi'
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => {
   const doc = z.toJSONSchema(schema, { io, unrepresentable: 'any' })
@@ -44,7 +45,7 @@ export function openApiDocument(): object {
     },
     '/api/session/signOut': { post: { summary: 'Revoke this session and close its flows', responses: { default: answer({ type: 'object' }) } } },
     '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },
-    '/readyz': { get: { summary: 'Readiness: the store answers', security: [], responses: { 200: { description: 'ready' }, 503: { description: 'store unavailable' } } } },
+    '/readyz': { get: { summary: 'Readiness: database, directory and mail each up, down or not configured', security: [], responses: { 200: { description: 'every configured dependency answers' }, 503: { description: 'the body names the dependency that is down' } } } },
   }
   for (const channel of Object.keys(contract) as Channel[]) {
     if (channel === 'session:signIn' || channel === 'session:signOut') continue
@@ -56,10 +57,11 @@ export function openApiDocument(): object {
       },
     }
   }
+  Object.assign(paths, integrationPaths())
   return {
     openapi: '3.1.0',
     info: { title: 'ResetDesk identity backend', version: '1' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, ...integrationSecuritySchemes } },
     security: [{ bearer: [] }],
     paths,
   }

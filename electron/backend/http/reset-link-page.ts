@@ -43,6 +43,7 @@ const SCRIPT = `(function(){
         if (a.status === 'done') { form.hidden = true; say('good', ['Your password has been changed and your account is unlocked.', 'You can sign in with your new password now.']); return; }
         form.elements.submit.disabled = false;
         if (a.status === 'policy') say('bad', ['This password does not meet the policy:'].concat(a.failures));
+        else if (a.status === 'unknown') { form.hidden = true; say('bad', ['We could not confirm whether your password was changed.', 'Try signing in with the new password; if it does not work, call the service desk. Do not use this link again.']); }
         else if (a.status === 'unavailable') say('bad', ['The directory could not be reached. Nothing was changed.', 'Try again in a few minutes; the link still works until it expires.']);
         else { form.hidden = true; say('bad', ['This link is not valid. It may have been used already or have expired.', 'Ask the service desk to send a new one.']); }
       })
@@ -78,7 +79,7 @@ function pageHtml(path: string): string {
 </main><script>${SCRIPT}</script></body></html>`
 }
 
-type Answer = { status: 'done' } | { status: 'policy'; failures: string[] } | { status: 'invalid' } | { status: 'unavailable' } | { status: 'error' }
+type Answer = { status: 'unknown' } | { status: 'done' } | { status: 'policy'; failures: string[] } | { status: 'invalid' } | { status: 'unavailable' } | { status: 'error' }
 
 const securityHeaders = {
   'content-security-policy': resetPageCsp,
@@ -104,6 +105,8 @@ export function registerResetLinkPage(app: FastifyInstance, options: ResetLinkPa
       return result.ok ? { status: 'done' } : { status: 'policy', failures: result.failures.map((f) => f.message) }
     } catch (e) {
       if (e instanceof AppError && e.code === 'DIRECTORY_UNAVAILABLE') return { status: 'unavailable' }
+      // F2: the change was sent and its outcome could not be confirmed; a retry must not follow.
+      if (e instanceof AppError && e.code === 'OUTCOME_UNKNOWN') return { status: 'unknown' }
       // The credential store's own rules (AD complexity, history): the link stays usable.
       if (e instanceof AppError && e.code === 'POLICY_VIOLATED') {
         const failures = (e.details.failures as { message: string }[] | undefined) ?? []

@@ -6,20 +6,26 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { AppError, isAppError, toErrorData, type AppErrorData } from '../../../shared/errors'
 import { contract } from '../../../shared/ipc/contract'
 import type { Backend } from '../index'
-import { dispatch, parseInput } from '../dispatch'
+import { asCatalogueError, dispatch, parseInput } from '../dispatch'
+import { readiness } from './readiness'
 import { agentForAccessToken, openAgentSession, refreshAgentSession, refreshInputSchema, revokeAgentSession } from './agent-sessions'
 import { openApiDocument } from './openapi'
 import { httpStatus } from './status'
 import { registerResetLinkPage } from './reset-link-page'
+import { registerEnrolmentPage } from '../enrolment/enrolment-page'
 import { signOut } from '../rules/sessions'
 import { sql } from 'kysely'
 import { errorFacts } from '../rules/context'
+import { isApiKeyShaped } from '../integrations/api-keys'
+import { registerIntegrationRoutes, type IntegrationRateLimit } from '../integrations/integration-routes'
 
 export interface HttpServerOptions {
   /** TLS certificate and key (PEM); plain HTTP without them, for a TLS-terminating proxy. */
   tls?: { cert: string | Buffer; key: string | Buffer }
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number
+  /** G5: requests per API key per window on the integration routes (per replica). */
+  integrationRateLimit?: IntegrationRateLimit
 }
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -56,8 +62,11 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
   /** A route's failure as a catalogue answer; an unexpected one is logged under its correlation id. */
   const refuse = (e: unknown, request: FastifyRequest) => {
     const correlationId = String(request.id)
-    if (!isAppError(e)) ctx.log.error('http_technical_error', { correlationId, route: request.routeOptions.url ?? 'unknown', ...errorFacts(e) })
-    return fail(toErrorData(e, correlationId))
+    const failure = asCatalogueError(e)
+    if (!isAppError(failure) || failure.code === 'DATABASE_UNAVAILABLE') {
+      ctx.log.error(isAppError(failure) ? 'database_unavailable' : 'http_technical_error', { correlationId, route: request.routeOptions.url ?? 'unknown', ...errorFacts(e) })
+    }
+    return fail(toErrorData(failure, correlationId))
   }
 
   // Malformed JSON, wrong content type, oversized bodies: catalogue errors, never a stack.
@@ -76,13 +85,10 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
   })
 
   app.get('/healthz', async () => ({ ok: true }))
+  // F1: which dependency is down (database, directory, mail), not only whether one is.
   app.get('/readyz', async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(ctx.store.db)
-      return { ok: true }
-    } catch {
-      return reply.status(503).send({ ok: false })
-    }
+    const report = await readiness(ctx)
+    return report.ok ? report : reply.status(503).send(report)
   })
   app.get('/openapi.json', async () => openApiDocument())
 
@@ -127,6 +133,8 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
     }
     let agentId: string
     try {
+      // G5: an API key opens the integration routes only.
+      if (isApiKeyShaped(bearer(request))) throw new AppError('API_KEY_INVALID', { reason: 'API keys are for the integration routes' })
       agentId = (await agentForAccessToken(ctx, bearer(request))).agentId
     } catch (e) {
       const { status, body } = refuse(e, request)
@@ -136,8 +144,14 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
     return result.ok ? result : reply.status(httpStatus(result.error.code)).send(result)
   })
 
+  // G5: the ITSM's integration API, authenticated by API keys.
+  registerIntegrationRoutes(app, ctx, options.integrationRateLimit)
+
   // R6.1: the page users reach from the emailed link, at the path of the configured link base.
   registerResetLinkPage(app, { complete: backend.completeResetLink, log: ctx.log, path: new URL(ctx.resetLinkBase).pathname })
+
+  // G4: the enrolment page, under the server's base URL.
+  registerEnrolmentPage(app, ctx, { path: '/enrol' })
 
   return app
 }

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../../../shared/errors'
 const statusByCode: Partial<Record<ErrorCode, number>> = {
   NOT_SIGNED_IN: 401,
   INVALID_CREDENTIALS: 401,
+  API_KEY_INVALID: 401,
   ROLE_MISSING: 403,
   NOT_ASSIGNED: 403,
   FORBIDDEN: 403,
@@ -17,8 +18,11 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   SESSION_EXPIRED: 409,
   INVALID_INPUT: 400,
   RATE_LIMITED: 429,
+  TOO_MANY_REQUESTS: 429,
   DIRECTORY_UNAVAILABLE: 503,
   DELIVERY_FAILED: 502,
+  DATABASE_UNAVAILABLE: 503,
+  OUTCOME_UNKNOWN: 502,
   TECHNICAL: 500,
 }
 

@@ -17,4 +17,6 @@ export interface Notifier {
   readonly smsProviderConfigured: boolean
   /** Throws on failure; the caller maps it to DELIVERY_FAILED. */
   deliver(message: OutboundMessage): Promise<void>
+  /** F1 readiness: resolves when the mail server answers. */
+  ping?(): Promise<void>
 }

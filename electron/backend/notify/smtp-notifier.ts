@@ -68,6 +68,11 @@ export class SmtpNotifier implements Notifier {
     }
   }
 
+  /** F1 readiness: connects and greets the SMTP server without sending. */
+  async ping(): Promise<void> {
+    await this.transport.verify()
+  }
+
   close(): void {
     this.transport.close()
   }

@@ -5,14 +5,17 @@ import { afterResetNotice, afterResetSms } from '../notify/templates'
 import type { AuditEvent } from './audit-log'
 import { recordAudit } from './flows'
 import { errorFacts, type RuleContext } from './context'
+import { allAddresses } from '../enrolment/enrolment-store'
 
 export async function notifyAfterReset(ctx: RuleContext, user: DirectoryUser, how: string, audit: Omit<AuditEvent, 'action' | 'outcome'>): Promise<void> {
   const at = ctx.now()
   const notice = afterResetNotice({ displayName: user.displayName, at, how })
+  // G4: the personal contacts the user confirmed are registered addresses too.
+  const addresses = await allAddresses(ctx.store.db, user)
   const messages = [
-    ...(user.email ? [{ channel: 'email' as const, to: user.email, subject: notice.subject, text: notice.text, html: notice.html }] : []),
+    ...addresses.emails.map((to) => ({ channel: 'email' as const, to, subject: notice.subject, text: notice.text, html: notice.html })),
     // Without a provider API a mobile needs its carrier, which only the agent knows (R5.2).
-    ...(ctx.notifier.smsProviderConfigured ? user.mobiles.map((to) => ({ channel: 'sms' as const, to, subject: null, text: afterResetSms({ at }) })) : []),
+    ...(ctx.notifier.smsProviderConfigured ? addresses.mobiles.map((to) => ({ channel: 'sms' as const, to, subject: null, text: afterResetSms({ at }) })) : []),
   ]
   let sent = 0
   const failed: string[] = []
@@ -25,7 +28,7 @@ export async function notifyAfterReset(ctx: RuleContext, user: DirectoryUser, ho
       ctx.log.error('reset_notice_failed', { userId: user.id, channel: m.channel, ...errorFacts(e) })
     }
   }
-  const skippedMobiles = ctx.notifier.smsProviderConfigured ? 0 : user.mobiles.length
+  const skippedMobiles = ctx.notifier.smsProviderConfigured ? 0 : addresses.mobiles.length
   await recordAudit(ctx, {
     ...audit,
     action: 'reset.notice',

@@ -12,6 +12,7 @@ import type { AuditTable, DB } from '../store/schema'
 import type { Store } from '../store/database'
 import type { AuditCheckpoint, AuditEntry } from '../../../shared/domain/types'
 import type { BackendKeys } from '../crypto/secrets'
+import { enqueueRecordEvent, recordEventOfAudit } from '../integrations/webhook-outbox'
 
 export interface AuditEvent {
   agentId?: string | null
@@ -68,6 +69,9 @@ export async function appendAudit(sink: AuditSink, trx: Transaction<DB>, at: Dat
     prev_hash: last?.hash ?? GENESIS,
   }
   await trx.insertInto('audit').values({ ...row, hash: entryHash(sink.keys.audit, row) }).execute()
+  // G6: an audited step that is a record event goes to the webhook outbox in this same transaction.
+  const recordEvent = recordEventOfAudit(event, at)
+  if (recordEvent) await enqueueRecordEvent(sink.store, trx, recordEvent)
 }
 
 /**

@@ -32,6 +32,8 @@ export interface RuleContext {
   /** Base URL of the reset-link page (R6.1). */
   resetLinkBase: string
   demo: boolean
+  /** F2: seconds an intent stays with the process that wrote it before a sweeper may resolve it (default 120). */
+  intentLeaseSeconds?: number
 }
 
 export const hours = (n: number) => n * 3_600_000

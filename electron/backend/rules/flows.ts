@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Selectable, Transaction } from 'kysely'
 import { AppError } from '../../../shared/errors'
-import { codeMethods, type Agent, type ApprovalRequest, type FlowView, type Process, type VerifyMethod } from '../../../shared/domain/types'
+import { codeMethods, codeProofMethods, type Agent, type ApprovalRequest, type FlowView, type Process, type VerifyMethod } from '../../../shared/domain/types'
 import type { DB, FlowsTable } from '../store/schema'
 import type { DirectoryUser } from '../credentials/credential-store'
 import { appendAudit, type AuditEvent } from './audit-log'
@@ -12,6 +12,8 @@ import { addMs, minutes, type RuleContext } from './context'
 import { attemptUsages, resetUsage } from './limits'
 import { isEligible, loadProcess, loadProcessForNewFlow, loadProcesses } from './processes'
 import { maskEmail, maskPhone } from './masking'
+import { isEnrolled, loadEnrolment } from '../enrolment/enrolment-store'
+import { enqueueRecordEvent } from '../integrations/webhook-outbox'
 
 export interface FlowScope {
   flow: Selectable<FlowsTable>
@@ -218,21 +220,8 @@ async function passedMethods(ctx: RuleContext, flowId: string, process: Process)
 /** R5 and B1: enough methods passed; protected accounts need two, one of them a code. */
 export function isVerified(process: Process, passed: Set<VerifyMethod>): boolean {
   const required = process.protectedAccounts ? Math.max(2, process.requiredPasses) : process.requiredPasses
-  const codePassed = codeMethods.some((m) => passed.has(m))
+  const codePassed = codeProofMethods.some((m) => passed.has(m))
   return passed.size >= required && (!process.protectedAccounts || codePassed)
-}
-
-export function isEnrolled(user: DirectoryUser, method: VerifyMethod, questionCount: number): boolean {
-  switch (method) {
-    case 'email_code':
-    case 'personal_data_verify':
-    case 'personal_data_confirm':
-      return user.email !== null
-    case 'sms_code':
-      return user.mobiles.length > 0
-    case 'security_questions':
-      return questionCount > 0
-  }
 }
 
 /**
@@ -245,21 +234,21 @@ export async function flowView(ctx: RuleContext, flowId: string, known?: { userI
   const flowQuery = db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirstOrThrow()
   const head: { userId: string; process: Process } = known ?? (await flowQuery.then(async (f) => ({ userId: f.user_id, process: await loadProcess(db, f.process_id) })))
   const { process } = head
-  const [flow, user, questions, passed, codes, resets, usages] = await Promise.all([
+  const [flow, user, passed, codes, resets, usages] = await Promise.all([
     flowQuery,
     loadUser(ctx, head.userId),
-    db.selectFrom('security_answers').select(['id', 'question']).where('user_id', '=', head.userId).orderBy('position').execute(),
     passedMethods(ctx, flowId, process),
     db.selectFrom('codes').select(['method', 'expires_at']).where('flow_id', '=', flowId).where('state', '=', 'active').where('expires_at', '>', now.toISOString()).execute(),
     db.selectFrom('resets').select(['method', 'at']).where('flow_id', '=', flowId).where('status', '=', 'done').orderBy('at').execute(),
     attemptUsages(db, head.userId, process, now),
   ])
+  const enrolment = await loadEnrolment(db, user)
   const sendsLeft = Math.max(0, process.settings.maxSends - flow.sends)
   const methods = process.methods.map((method) => {
     const usage = usages.get(method)!
     return {
       method,
-      enrolled: isEnrolled(user, method, questions.length),
+      enrolled: isEnrolled(enrolment, method),
       passed: passed.has(method),
       attemptsLeft: usage.left,
       closedUntil: usage.freesAt,
@@ -278,9 +267,9 @@ export async function flowView(ctx: RuleContext, flowId: string, known?: { userI
       id: user.id,
       username: user.username,
       displayName: user.displayName,
-      email: showEmail ? user.email : maskEmail(user.email),
-      mobiles: user.mobiles.map((m, index) => ({ index, masked: maskPhone(m) })),
-      questions: questions.map((q) => ({ id: q.id, text: q.question })),
+      email: showEmail ? (enrolment.emails[0] ?? null) : maskEmail(enrolment.emails[0] ?? null),
+      mobiles: enrolment.mobiles.map((m, index) => ({ index, masked: maskPhone(m) })),
+      questions: enrolment.questions,
       locked: user.locked,
       protected: user.protected,
     },
@@ -365,10 +354,11 @@ export async function pendingApprovals(ctx: RuleContext, agentId: string): Promi
 }
 
 export async function addWorkNote(ctx: RuleContext, trx: Transaction<DB>, recordId: string, author: string, text: string): Promise<void> {
-  await trx
-    .insertInto('record_activity')
-    .values({ id: randomUUID(), record_id: recordId, at: ctx.now().toISOString(), author, kind: 'work_note', text })
-    .execute()
+  const at = ctx.now()
+  const id = randomUUID()
+  await trx.insertInto('record_activity').values({ id, record_id: recordId, at: at.toISOString(), author, kind: 'work_note', text }).execute()
+  // G6: the note reaches the ITSM from the outbox, written in this same transaction.
+  await enqueueRecordEvent(ctx.store, trx, { type: 'work_note.added', at, recordId, data: { noteId: id, author, text } })
 }
 
 export const assertNever = (x: never): never => {

@@ -14,6 +14,8 @@ import { loadUser } from './flows'
 import { resetUsage } from './limits'
 import { maskEmail } from './masking'
 import { isEligible, loadProcesses } from './processes'
+import { loadEnrolment, summarise } from '../enrolment/enrolment-store'
+import type { EnrolmentSummary } from '../../../shared/domain/enrolment'
 
 /** Above this many matches a search term counts as common (see searchPredicate). */
 const commonTermMatches = 2_000
@@ -150,7 +152,7 @@ export async function getRecord(ctx: RuleContext, agentId: string, recordId: str
   }
 }
 
-export function toUserSummary(u: DirectoryUser): UserSummary {
+export function toUserSummary(u: DirectoryUser, enrolment: EnrolmentSummary): UserSummary {
   return {
     id: u.id,
     username: u.username,
@@ -159,13 +161,21 @@ export function toUserSummary(u: DirectoryUser): UserSummary {
     emailMasked: maskEmail(u.email),
     locked: u.locked,
     protected: u.protected,
+    enrolment,
   }
 }
 
 export async function searchUsers(ctx: RuleContext, agentId: string, input: { q: string; limit: number }): Promise<UserSummary[]> {
   await loadAgent(ctx, agentId)
   const users = await ctx.directory.search(input.q, input.limit)
-  return users.map(toUserSummary)
+  // G4: Identify shows what each user is enrolled in.
+  return Promise.all(users.map(async (u) => toUserSummary(u, summarise(await loadEnrolment(ctx.store.db, u)))))
+}
+
+/** G4: what Identify shows of the user's enrolment. */
+export async function userEnrolment(ctx: RuleContext, agentId: string, userId: string): Promise<EnrolmentSummary> {
+  await loadAgent(ctx, agentId)
+  return summarise(await loadEnrolment(ctx.store.db, await loadUser(ctx, userId)))
 }
 
 /** R3 + R4: the processes that apply to the user, each with its uses left today. */

@@ -1,6 +1,7 @@
-// R6 and R4: resetting the password. The R4 use is reserved first (under the counter's lock),
-// then the credential store is changed, then the reservation is confirmed with its audit entry
-// and work note; if the store fails, the reservation is released and nothing counts.
+// R6 and R4: resetting the password. The R4 use is reserved first (under the counter's lock)
+// together with an intent (F2), then the credential store is changed, then the intent is settled:
+// applied confirms the reservation with its audit entry and work note; a refusal hands it back;
+// a lost answer is resolved by asking the store, and what cannot be resolved is OUTCOME_UNKNOWN.
 import { randomInt, randomUUID } from 'node:crypto'
 import { AppError } from '../../../shared/errors'
 import type { FlowView, PolicySettings, ResetMethod } from '../../../shared/domain/types'
@@ -10,12 +11,12 @@ import type { DirectoryUser } from '../credentials/credential-store'
 import { keyedHash, randomToken } from '../crypto/secrets'
 import { appendAudit } from './audit-log'
 import { addMs, errorFacts, minutes, type RuleContext } from './context'
-import { addWorkNote, assertNever, auditedTransaction, enterFlow, flowAudit, flowView, recordAudit, type FlowScope } from './flows'
+import { addWorkNote, assertNever, auditedTransaction, enterFlow, flowAudit, flowView, type FlowScope } from './flows'
 import { resetLockKey, resetUsage } from './limits'
 import { maskEmail } from './masking'
 import { loadProcess } from './processes'
-import { notifyAfterReset } from './after-reset'
 import { resetLinkMessage } from '../notify/templates'
+import { askStore, markUnresolved, settleWithRetry, writeIntent, type Intent, type IntentPlan } from '../intents/intents'
 
 const RESET_LINK_MINUTES = 30
 
@@ -84,48 +85,109 @@ export async function runReset(
       assertNever(input.method)
   }
 
-  const resetId = await reserveReset(ctx, scope, input.method)
-  let sentTo: string[] = []
-  try {
-    if (password !== null) {
-      const credentials = ctx.credentialStores[process.credentialStore]
-      if (!credentials) throw new AppError('DIRECTORY_UNAVAILABLE', { store: process.credentialStore })
-      await credentials.resetPassword(user.id, password, { unlock: process.unlock, mustChange: process.requireChange })
-    } else {
-      sentTo = await sendResetLink(ctx, scope)
-    }
-  } catch (e) {
-    await auditedTransaction(ctx, flowAudit(scope, 'reset', 'failed', { method: input.method, detail: { reason: e instanceof AppError ? e.code : 'error' } }), (trx) =>
-      trx.deleteFrom('resets').where('id', '=', resetId).execute(),
-    )
-    if (e instanceof AppError) throw e
-    ctx.log.error('reset_failed', { flowId: flow.id, method: input.method, ...errorFacts(e) })
-    throw new AppError(input.method === 'email_link' ? 'DELIVERY_FAILED' : 'DIRECTORY_UNAVAILABLE')
-  }
-
   const effects = [
     methodWords[input.method],
     input.method !== 'email_link' && process.unlock ? 'account unlocked' : null,
     input.method !== 'email_link' && process.requireChange ? 'change required at next sign-in' : null,
   ].filter(Boolean)
   const passed = view.methods.filter((m) => m.passed).map((m) => m.method.replaceAll('_', ' '))
-  await auditedTransaction(ctx, flowAudit(scope, 'reset', 'done', { method: input.method, detail: { unlock: process.unlock, mustChange: process.requireChange } }), async (trx) => {
-    await trx.updateTable('resets').set({ status: 'done' }).where('id', '=', resetId).execute()
-    await trx.updateTable('flows').set({ state: 'reset' }).where('id', '=', flow.id).execute()
-    await addWorkNote(ctx, trx, flow.record_id, scope.agent.displayName,
-      `Password reset for ${user.displayName} (${user.username}) with process "${process.name}": ${effects.join('; ')}. ` +
-        `Identity verified by: ${passed.join(', ')}.`)
-  })
-  if (password !== null) await notifyAfterReset(ctx, user, methodWords[input.method], flowAudit(scope, 'reset.notice', 'sent'))
-  return { flow: await flowView(ctx, flow.id, { userId: user.id, process }), generatedPassword: input.method === 'generate' ? password : null, sentTo }
+  const plan: IntentPlan = {
+    detail: { unlock: process.unlock, mustChange: process.requireChange },
+    workNote: {
+      author: scope.agent.displayName,
+      text: `Password reset for ${user.displayName} (${user.username}) with process "${process.name}": ${effects.join('; ')}. ` +
+        `Identity verified by: ${passed.join(', ')}.`,
+    },
+    noticeHow: methodWords[input.method],
+  }
+  const generatedPassword = input.method === 'generate' ? password : null
+
+  if (password === null) {
+    const resetId = (await reserveReset(ctx, scope, input.method, null)).resetId
+    let sentTo: string[]
+    try {
+      sentTo = await sendResetLink(ctx, scope)
+    } catch (e) {
+      await auditedTransaction(ctx, flowAudit(scope, 'reset', 'failed', { method: input.method, detail: { reason: e instanceof AppError ? e.code : 'error' } }), (trx) =>
+        trx.deleteFrom('resets').where('id', '=', resetId).execute(),
+      )
+      if (e instanceof AppError) throw e
+      ctx.log.error('reset_failed', { flowId: flow.id, method: input.method, ...errorFacts(e) })
+      throw new AppError('DELIVERY_FAILED')
+    }
+    await auditedTransaction(ctx, flowAudit(scope, 'reset', 'done', { method: input.method, detail: plan.detail }), async (trx) => {
+      await trx.updateTable('resets').set({ status: 'done' }).where('id', '=', resetId).execute()
+      await trx.updateTable('flows').set({ state: 'reset' }).where('id', '=', flow.id).execute()
+      await addWorkNote(ctx, trx, flow.record_id, plan.workNote!.author, plan.workNote!.text)
+    })
+    return { flow: await flowView(ctx, flow.id, { userId: user.id, process }), generatedPassword: null, sentTo }
+  }
+
+  const credentials = ctx.credentialStores[process.credentialStore]
+  if (!credentials) throw new AppError('DIRECTORY_UNAVAILABLE', { store: process.credentialStore })
+  const { intent } = await reserveReset(ctx, scope, input.method, plan)
+  const recorded = await changePassword(ctx, intent!, password, { unlock: process.unlock, mustChange: process.requireChange })
+  const at = ctx.now().toISOString()
+  // Applied but the database stayed down: the truth is that the password changed, so the agent
+  // gets it (the caller needs it) and the sweeper records the rest once the database is back.
+  const flowAfter = recorded
+    ? await flowView(ctx, flow.id, { userId: user.id, process }).catch(() => null)
+    : null
+  return { flow: flowAfter ?? { ...view, state: 'reset', resets: [...view.resets, { method: input.method, at }] }, generatedPassword, sentTo: [] }
+}
+
+/**
+ * F2: changes the password under a committed intent and settles it. Resolves true when the change
+ * is applied and recorded, false when applied but not yet recorded (database down); throws the
+ * store's catalogue error when it was not applied, OUTCOME_UNKNOWN when nobody can tell.
+ */
+async function changePassword(ctx: RuleContext, intent: Intent, password: string, options: { unlock: boolean; mustChange: boolean }): Promise<boolean> {
+  const credentials = ctx.credentialStores[intent.credential_store]!
+  let applied: boolean | null
+  let refusal: AppError | null = null
+  // 'answer': the store's own reply to the change; 'store': asked afterwards (F2).
+  let by: 'answer' | 'store' = 'answer'
+  try {
+    await credentials.resetPassword(intent.user_id, password, options)
+    applied = true
+  } catch (e) {
+    if (e instanceof AppError && e.code !== 'OUTCOME_UNKNOWN') {
+      // The store answered: nothing was changed.
+      applied = false
+      refusal = e
+    } else {
+      // The answer was lost (or the store failed in a way it did not explain): ask it.
+      ctx.log.error('reset_outcome_lost', { intentId: intent.id, ...errorFacts(e) })
+      by = 'store'
+      applied = await askStore(ctx, intent, password)
+    }
+  }
+  if (applied === null) {
+    await markUnresolved(ctx, intent)
+    throw new AppError('OUTCOME_UNKNOWN')
+  }
+  const recorded = await settleWithRetry(ctx, intent, applied, { by, reason: refusal?.code ?? 'not_applied' })
+  if (!applied) throw refusal ?? new AppError('DIRECTORY_UNAVAILABLE')
+  return recorded
 }
 
 /** R4: take one of the three daily uses, atomically; refuses with the time the next one frees up. */
-async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMethod): Promise<string> {
+async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMethod, plan: IntentPlan | null): Promise<{ resetId: string; intent: Intent | null }> {
   const now = ctx.now()
   const id = randomUUID()
+  let intent: Intent | null = null
   const refused = await ctx.store.db.transaction().execute(async (trx) => {
     await ctx.store.lock(trx, resetLockKey(scope.user.id, scope.process.id))
+    // F2 "do not retry": while an earlier change for this user waits for its outcome (the agent
+    // was told so, or its server died), no new one starts on a guess.
+    const waiting = await trx
+      .selectFrom('intents')
+      .select('id')
+      .where('user_id', '=', scope.user.id)
+      .where('status', '=', 'open')
+      .where((eb) => eb.or([eb('unresolved_at', 'is not', null), eb('lease_until', '<=', now.toISOString())]))
+      .executeTakeFirst()
+    if (waiting) return { unknown: waiting.id }
     const usage = await resetUsage(trx, scope.user.id, scope.process, now)
     if (usage.left === 0) {
       await appendAudit(ctx, trx, now, flowAudit(scope, 'reset', 'rate_limited', { method, detail: { freesAt: usage.freesAt } }))
@@ -135,10 +197,18 @@ async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMet
       .insertInto('resets')
       .values({ id, user_id: scope.user.id, process_id: scope.process.id, flow_id: scope.flow.id, agent_id: scope.agent.id, method, at: now.toISOString(), status: 'pending' })
       .execute()
+    // F2: committed with the reservation, before the credential store is touched.
+    if (plan) {
+      intent = await writeIntent(ctx, trx, {
+        kind: 'reset', agentId: scope.agent.id, userId: scope.user.id, processId: scope.process.id, flowId: scope.flow.id,
+        recordId: scope.flow.record_id, resetId: id, tokenId: null, credentialStore: scope.process.credentialStore, method, plan,
+      })
+    }
     return null
   })
+  if (typeof refused === 'object' && refused !== null) throw new AppError('OUTCOME_UNKNOWN', { waitingFor: refused.unknown })
   if (refused) throw new AppError('RATE_LIMITED', { freesAt: refused })
-  return id
+  return { resetId: id, intent }
 }
 
 /** R6.1: a single-use link with a 256-bit token, stored only as a keyed hash, valid 30 minutes. */
@@ -178,19 +248,20 @@ export async function completeResetLink(ctx: RuleContext, token: string, passwor
   const process = await loadProcess(ctx.store.db, row.process_id)
   const failures = policyFailures(password, process.policy, user)
   if (failures.length > 0) return { ok: false, failures }
-  const claimed = await ctx.store.db.updateTable('reset_tokens').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst()
-  if (Number(claimed.numUpdatedRows) !== 1) throw new AppError('SESSION_EXPIRED')
-  const credentials = ctx.credentialStores[process.credentialStore]
-  try {
-    if (!credentials) throw new AppError('DIRECTORY_UNAVAILABLE')
-    await credentials.resetPassword(user.id, password, { unlock: true, mustChange: false })
-  } catch (e) {
-    // Give the link back: the user may try again once the directory answers.
-    await ctx.store.db.updateTable('reset_tokens').set({ used_at: null }).where('id', '=', row.id).execute()
-    throw e instanceof AppError ? e : new AppError('DIRECTORY_UNAVAILABLE')
-  }
-  await recordAudit(ctx, { userId: user.id, processId: process.id, flowId: row.flow_id, action: 'reset.link_completed', method: 'email_link', outcome: 'done' })
-  await notifyAfterReset(ctx, user, 'new password chosen from the emailed link', { userId: user.id, processId: process.id, flowId: row.flow_id, method: 'email_link' })
+  if (!ctx.credentialStores[process.credentialStore]) throw new AppError('DIRECTORY_UNAVAILABLE')
+  // F2: the link is spent together with the intent; settling spends it for good or gives it back.
+  const intent = await ctx.store.db.transaction().execute(async (trx) => {
+    const claimed = await trx.updateTable('reset_tokens').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst()
+    if (Number(claimed.numUpdatedRows) !== 1) return null
+    return writeIntent(ctx, trx, {
+      kind: 'link', agentId: null, userId: user.id, processId: process.id, flowId: row.flow_id, recordId: null, resetId: null, tokenId: row.id,
+      credentialStore: process.credentialStore, method: 'email_link',
+      plan: { detail: {}, workNote: null, noticeHow: 'new password chosen from the emailed link' },
+    })
+  })
+  if (!intent) throw new AppError('SESSION_EXPIRED')
+  // Applied and not yet recorded (database down) is still done for the user: the sweeper records it.
+  await changePassword(ctx, intent, password, { unlock: true, mustChange: false })
   return { ok: true }
 }
 

@@ -8,36 +8,30 @@ import type { CodeMethod, FlowView, VerifyMethod } from '../../../shared/domain/
 import { foldAnswer, keyedEqual, keyedHash, randomCode, slowVerify } from '../crypto/secrets'
 import { addMs, errorFacts, minutes, type RuleContext } from './context'
 import { appendAudit } from './audit-log'
-import { enterFlow, flowAudit, flowView, isEnrolled, recordAudit, type FlowScope } from './flows'
+import { auditedTransaction, enterFlow, flowAudit, flowView, recordAudit, type FlowScope } from './flows'
+import { isEnrolled, loadEnrolment, type UserEnrolment } from '../enrolment/enrolment-store'
 import { attemptLockKey, attemptUsage } from './limits'
 import { maskEmail, maskPhone } from './masking'
 import { codeMessage } from '../notify/templates'
 import { loadDeskSettings } from '../admin/desk-settings'
 
-async function questionCount(ctx: RuleContext, userId: string): Promise<number> {
-  const { n } = await ctx.store.db
-    .selectFrom('security_answers')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('user_id', '=', userId)
-    .executeTakeFirstOrThrow()
-  return Number(n)
-}
-
-/** The method must be offered, enrolled and still open for this user. */
-async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod): Promise<void> {
+/** The method must be offered, enrolled (G4: read from the enrolment tables) and still open for this user. */
+export async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod): Promise<UserEnrolment> {
   if (!scope.process.methods.includes(method)) throw new AppError('METHOD_NOT_ALLOWED', { method })
-  if (!isEnrolled(scope.user, method, await questionCount(ctx, scope.user.id))) throw new AppError('NOT_ENROLLED', { method })
+  const enrolment = await loadEnrolment(ctx.store.db, scope.user)
+  if (!isEnrolled(enrolment, method)) throw new AppError('NOT_ENROLLED', { method })
   const usage = await attemptUsage(ctx.store.db, scope.user.id, method, scope.process, ctx.now())
   if (usage.left === 0) throw new AppError('MAX_ATTEMPTS', { method, closedUntil: usage.freesAt })
+  return enrolment
 }
 
-type Judgement = { pass: true } | { pass: false; error: 'CODE_INCORRECT' | 'ANSWERS_INCORRECT' | 'PERSONAL_DATA_INCORRECT' } | { refuse: AppError }
+type Judgement = { pass: true } | { pass: false; error: 'CODE_INCORRECT' | 'CODE_ALREADY_USED' | 'ANSWERS_INCORRECT' | 'PERSONAL_DATA_INCORRECT' } | { refuse: AppError }
 
 /**
  * Records one attempt under the method's lock and audits it. `judge` runs inside the lock so a
  * single-use code cannot be spent twice and a fourth attempt cannot slip past three.
  */
-async function attempt(
+export async function attempt(
   ctx: RuleContext,
   scope: FlowScope,
   method: VerifyMethod,
@@ -82,19 +76,40 @@ export async function sendCode(
 ): Promise<{ flow: FlowView; sentTo: string[] }> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
   const { process, user, flow } = scope
-  await requireMethodOpen(ctx, scope, input.method)
-  const now = ctx.now()
-  if (flow.sends >= process.settings.maxSends) throw new AppError('MAX_RESENDS')
-  if (flow.last_send_at) {
-    const retryAt = addMs(new Date(flow.last_send_at), process.settings.resendPauseSeconds * 1000)
-    if (retryAt > now) throw new AppError('RESEND_TOO_SOON', { retryAt: retryAt.toISOString() })
-  }
-
-  const recipients = input.method === 'email_code' ? [{ to: user.email!, shown: maskEmail(user.email)! }] : smsRecipients(ctx, scope, input.carriers)
+  const enrolment = await requireMethodOpen(ctx, scope, input.method)
+  // G4: codes go to the trusted directory contacts and the confirmed personal ones.
+  const recipients = input.method === 'email_code' ? enrolment.emails.map((to) => ({ to, shown: maskEmail(to)! })) : smsRecipients(ctx, enrolment.mobiles, input.carriers)
   const code = randomCode(process.settings.codeLength)
   // R5/G7: the process's own code lifetime wins; without one, the desk's setting (read afresh).
   const minutesValid = process.settings.codeTtlMinutes ?? (await loadDeskSettings(ctx.store.db)).codeTtlMinutes
   const message = codeMessage({ code, minutesValid })
+  const now = ctx.now()
+  const codeId = randomUUID()
+
+  // F4: the send is reserved under the flow's lock, from the flow row as it is now (not as it was
+  // when this request began): the limit and the pause hold across concurrent calls and replicas,
+  // and nothing goes out that was not reserved. The new code waits as 'pending' until delivered.
+  const reserved = await ctx.store.db.transaction().execute(async (trx) => {
+    await ctx.store.lock(trx, `flow:${flow.id}`)
+    const fresh = await trx.selectFrom('flows').select(['sends', 'last_send_at']).where('id', '=', flow.id).executeTakeFirstOrThrow()
+    if (fresh.sends >= process.settings.maxSends) return { refuse: new AppError('MAX_RESENDS') }
+    if (fresh.last_send_at) {
+      const retryAt = addMs(new Date(fresh.last_send_at), process.settings.resendPauseSeconds * 1000)
+      if (retryAt > now) return { refuse: new AppError('RESEND_TOO_SOON', { retryAt: retryAt.toISOString() }) }
+    }
+    await trx.updateTable('flows').set({ sends: fresh.sends + 1, last_send_at: now.toISOString() }).where('id', '=', flow.id).execute()
+    await trx
+      .insertInto('codes')
+      .values({
+        id: codeId, flow_id: flow.id, user_id: user.id, method: input.method,
+        code_hash: keyedHash(ctx.keys.codes, code), created_at: now.toISOString(),
+        expires_at: addMs(now, minutes(minutesValid)).toISOString(), state: 'pending',
+      })
+      .execute()
+    return { previousSendAt: fresh.last_send_at }
+  })
+  if ('refuse' in reserved) throw reserved.refuse
+
   try {
     for (const r of recipients) {
       await ctx.notifier.deliver({
@@ -108,36 +123,36 @@ export async function sendCode(
     }
   } catch (e) {
     ctx.log.error('delivery_failed', { flowId: flow.id, method: input.method, ...errorFacts(e) })
-    await recordAudit(ctx, flowAudit(scope, 'verify.send', 'delivery_failed', { method: input.method }))
+    // R5: a failed delivery consumes nothing: the send is handed back and its code dropped.
+    await auditedTransaction(ctx, flowAudit(scope, 'verify.send', 'delivery_failed', { method: input.method }), async (trx) => {
+      await ctx.store.lock(trx, `flow:${flow.id}`)
+      await trx.deleteFrom('codes').where('id', '=', codeId).execute()
+      await trx.updateTable('flows').set((eb) => ({ sends: eb('sends', '-', 1) })).where('id', '=', flow.id).execute()
+      // The pause restarts from the previous send, unless another send has been reserved since.
+      await trx.updateTable('flows').set({ last_send_at: reserved.previousSendAt }).where('id', '=', flow.id).where('last_send_at', '=', now.toISOString()).execute()
+    })
     throw new AppError('DELIVERY_FAILED', { method: input.method })
   }
 
   const sentTo = recipients.map((r) => r.shown)
   await ctx.store.db.transaction().execute(async (trx) => {
     await ctx.store.lock(trx, `flow:${flow.id}`)
+    // A resend voids the code before it (R5); only now, once the new one has gone out.
     await trx.updateTable('codes').set({ state: 'void' }).where('flow_id', '=', flow.id).where('method', '=', input.method).where('state', '=', 'active').execute()
-    await trx
-      .insertInto('codes')
-      .values({
-        id: randomUUID(), flow_id: flow.id, user_id: user.id, method: input.method,
-        code_hash: keyedHash(ctx.keys.codes, code), created_at: now.toISOString(),
-        expires_at: addMs(now, minutes(minutesValid)).toISOString(), state: 'active',
-      })
-      .execute()
-    await trx.updateTable('flows').set((eb) => ({ sends: eb('sends', '+', 1), last_send_at: now.toISOString() })).where('id', '=', flow.id).execute()
+    await trx.updateTable('codes').set({ state: 'active' }).where('id', '=', codeId).where('state', '=', 'pending').execute()
     await appendAudit(ctx, trx, now, flowAudit(scope, 'verify.send', 'sent', { method: input.method, detail: { sentTo } }))
   })
   return { flow: await flowView(ctx, flow.id, { userId: user.id, process }), sentTo }
 }
 
 /** R5.2: every registered mobile; through its carrier's gateway when there is no SMS provider API. */
-function smsRecipients(ctx: RuleContext, scope: FlowScope, carriers: Record<string, string> = {}) {
-  return scope.user.mobiles.map((number, index) => {
+function smsRecipients(ctx: RuleContext, mobiles: string[], carriers: Record<string, string> = {}) {
+  return mobiles.map((number, index) => {
     const shown = maskPhone(number)
     if (ctx.notifier.smsProviderConfigured) return { to: number, shown }
     const carrier = ctx.carriers.find((c) => c.id === carriers[String(index)])
     if (!carrier) {
-      throw new AppError('SMS_CARRIER_NEEDED', { mobiles: scope.user.mobiles.map((m, i) => ({ index: i, masked: maskPhone(m) })) })
+      throw new AppError('SMS_CARRIER_NEEDED', { mobiles: mobiles.map((m, i) => ({ index: i, masked: maskPhone(m) })) })
     }
     return { to: `${number.replace(/\D/g, '')}@${carrier.gateway}`, shown: `${shown} (${carrier.name})` }
   })
@@ -175,11 +190,11 @@ export async function answerQuestions(
 ): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
   await requireMethodOpen(ctx, scope, 'security_questions')
-  const enrolled = await ctx.store.db.selectFrom('security_answers').select(['id', 'answer_hash']).where('user_id', '=', scope.user.id).execute()
+  const enrolled = await ctx.store.db.selectFrom('enrolled_answers').select(['question_id', 'answer_hash']).where('user_id', '=', scope.user.id).execute()
   // Hash every answer (even after a wrong one) so the time taken does not tell which was wrong.
   const results = await Promise.all(
     enrolled.map((q) => {
-      const given = input.answers.find((a) => a.questionId === q.id)?.answer ?? ''
+      const given = input.answers.find((a) => a.questionId === q.question_id)?.answer ?? ''
       return slowVerify(foldAnswer(given), q.answer_hash)
     }),
   )
@@ -190,8 +205,9 @@ export async function answerQuestions(
 /** R5.4: the email address the caller gives must match the registered one. */
 export async function verifyPersonalData(ctx: RuleContext, agentId: string, input: { flowId: string; email: string }): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
-  await requireMethodOpen(ctx, scope, 'personal_data_verify')
-  const matches = input.email.trim().toLowerCase() === (scope.user.email ?? '').toLowerCase()
+  const enrolment = await requireMethodOpen(ctx, scope, 'personal_data_verify')
+  const given = input.email.trim().toLowerCase()
+  const matches = enrolment.emails.some((e) => e.toLowerCase() === given)
   return attempt(ctx, scope, 'personal_data_verify', async () => (matches ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }))
 }
 

@@ -14,7 +14,7 @@ export type StoreConfig =
       /** Path to a better_sqlite3.node built for the running runtime (Electron vs Node). */
       nativeBinding?: string
     }
-  | { kind: 'postgres'; connectionString: string; poolSize?: number }
+  | { kind: 'postgres'; connectionString: string; poolSize?: number; connectTimeoutMs?: number }
 
 export interface Store {
   db: Kysely<DB>
@@ -57,11 +57,18 @@ function openSqlite(config: { file: string; nativeBinding?: string }): Store {
   }
 }
 
-function openPostgres(config: { connectionString: string; poolSize?: number }): Store {
-  const pool = new pg.Pool({ connectionString: config.connectionString, max: config.poolSize ?? 10 })
-  // An idle client whose server went away (restart, failover) is dropped by the pool and the
+function openPostgres(config: { connectionString: string; poolSize?: number; connectTimeoutMs?: number }): Store {
+  const pool = new pg.Pool({ connectionString: config.connectionString, max: config.poolSize ?? 10, connectionTimeoutMillis: config.connectTimeoutMs ?? 5000 })
+  // F1: an idle client whose server went away (restart, failover) is dropped by the pool and the
   // next query reconnects; without a listener the event would crash the process.
   pool.on('error', () => {})
+  // F1: a client that is checked out (running a query) has no pool listener: when its backend
+  // is terminated mid-query, node-postgres fails the query (the request gets its catalogue
+  // error) and then emits 'error' on the client, which would end the process unheard. The pool
+  // discards such a client on release (it is no longer queryable), so nothing else is needed.
+  pool.on('connect', (client) => {
+    client.on('error', () => {})
+  })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return {
     db,

@@ -232,6 +232,91 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('session_tokens_session').on('session_tokens').column('session_id').execute()
       },
     },
+    '0004_enrolment': {
+      // G4: enrolment keyed by the directory's stable user id (opaque: entryUUID, objectGUID or the
+      // local id), with no foreign key to the demo table, so directory users can enrol too.
+      // The old demo-only `security_answers` rows move into the catalogue and the answers table.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('security_questions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('active', 'integer', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable('enrolled_answers')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('question_id', 'text', (c) => c.notNull().references('security_questions.id'))
+          .addColumn('position', 'integer', (c) => c.notNull())
+          // scrypt$N$r$p$salt$hash of the folded answer (per-answer salt); never the answer.
+          .addColumn('answer_hash', 'text', (c) => c.notNull())
+          .addColumn('enrolled_at', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('enrolled_answers_user_question').unique().on('enrolled_answers').columns(['user_id', 'question_id']).execute()
+        await db.schema.createIndex('enrolled_answers_question').on('enrolled_answers').column('question_id').execute()
+        await db.schema
+          .createTable('personal_contacts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull()) // email | mobile
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('confirmed_at', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('personal_contacts_user_kind').unique().on('personal_contacts').columns(['user_id', 'kind']).execute()
+        await db.schema
+          .createTable('totp_enrolments')
+          .addColumn('user_id', 'text', (c) => c.primaryKey())
+          .addColumn('secret_sealed', 'text', (c) => c.notNull())
+          .addColumn('enrolled_at', 'text', (c) => c.notNull())
+          // The last RFC 6238 time step accepted: a step is never accepted twice.
+          .addColumn('last_step', 'integer', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable('enrolment_challenges')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull()) // email | mobile | totp
+          .addColumn('target', 'text')
+          // A keyed hash of the code sent (email, mobile) or the sealed pending TOTP secret.
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('attempts_left', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('enrolment_challenges_user_kind').unique().on('enrolment_challenges').columns(['user_id', 'kind']).execute()
+        await db.schema
+          .createTable('enrolment_sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable('enrolment_throttle')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('enrolment_throttle_key').on('enrolment_throttle').columns(['key', 'at']).execute()
+
+        const old = (await db.selectFrom('security_answers').selectAll().orderBy('user_id').orderBy('position').execute()) as { id: string; user_id: string; position: number; question: string; answer_hash: string }[]
+        const now = new Date().toISOString()
+        const byText = new Map<string, string>()
+        for (const row of old) {
+          if (!byText.has(row.question)) {
+            const id = `q${byText.size + 1}`
+            byText.set(row.question, id)
+            await db.insertInto('security_questions').values({ id, text: row.question, active: 1, position: byText.size, updated_at: now }).execute()
+          }
+          await db
+            .insertInto('enrolled_answers')
+            .values({ id: row.id, user_id: row.user_id, question_id: byText.get(row.question), position: row.position, answer_hash: row.answer_hash, enrolled_at: now })
+            .execute()
+        }
+        await db.schema.dropTable('security_answers').execute()
+      },
+    },
     '0005_records_in': {
       // G5: record numbers (INC…, IMS…) from a counter row per prefix. Allocation increments the
       // row inside the creating transaction, so PostgreSQL's row lock orders replicas and no two
@@ -267,6 +352,93 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       async up(db: Kysely<any>) {
         await db.schema.alterTable('processes').addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1)).execute()
         await db.schema.createIndex('flows_process').on('flows').column('process_id').execute()
+      },
+    },
+    '0008_intents': {
+      // F2/F3: one row per credential-store change, committed before the store is touched, so a
+      // change whose answer was lost (or whose process died) is resolved by asking the store, and
+      // the R4 use or reset link it holds is confirmed or handed back exactly once. Never a password.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('intents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull()) // reset (agent's reset:run) | link (emailed link completed)
+          .addColumn('agent_id', 'text')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('process_id', 'text', (c) => c.notNull())
+          .addColumn('flow_id', 'text', (c) => c.notNull())
+          .addColumn('record_id', 'text')
+          .addColumn('reset_id', 'text')
+          .addColumn('token_id', 'text')
+          .addColumn('credential_store', 'text', (c) => c.notNull())
+          .addColumn('method', 'text', (c) => c.notNull())
+          .addColumn('plan', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('lease_until', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull()) // open | applied | not_applied
+          .addColumn('unresolved_at', 'text')
+          .addColumn('resolved_at', 'text')
+          .addColumn('resolved_by', 'text')
+          .execute()
+        await db.schema.createIndex('intents_status').on('intents').columns(['status', 'lease_until']).execute()
+      },
+    },
+    '0006_integrations': {
+      // G5 API keys (SHA-256 of the key only) and G6 webhooks: endpoints with their sealed signing
+      // secret, and the durable outbox of deliveries, one row per event and endpoint, written in
+      // the transaction of the change it reports.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('prefix', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text')
+          .addColumn('last_used_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .execute()
+        await db.schema
+          .createTable('webhook_endpoints')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('events', 'text', (c) => c.notNull())
+          .addColumn('active', 'integer', (c) => c.notNull())
+          .addColumn('secret_sealed', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable('webhook_deliveries')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('endpoint_id', 'text', (c) => c.notNull().references('webhook_endpoints.id').onDelete('cascade'))
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('event_type', 'text', (c) => c.notNull())
+          .addColumn('record_number', 'text')
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+          .addColumn('lease_until', 'text')
+          .addColumn('lease_owner', 'text')
+          .addColumn('last_status', 'integer')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('delivered_at', 'text')
+          .execute()
+        // The worker's claim walks due pending rows; the admin log pages by endpoint and time.
+        await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['state', 'next_attempt_at']).execute()
+        await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'created_at']).execute()
+        // The integration API's per-key request counts, one row per key and time window, shared
+        // by every replica so a key's limit holds for the whole desk.
+        await db.schema
+          .createTable('integration_rate_buckets')
+          .addColumn('bucket', 'text', (c) => c.primaryKey())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute()
       },
     },
   }

@@ -31,12 +31,65 @@ export interface DirectoryUsersTable {
   contact_changed_at: string | null
 }
 
-export interface SecurityAnswersTable {
+/** G4: the desk's question catalogue; a question in use is deactivated, never deleted. */
+export interface SecurityQuestionsTable {
+  id: string
+  text: string
+  active: Bool
+  position: number
+  updated_at: string
+}
+
+/** G4: a user's enrolled answers, keyed by the directory's stable user id. */
+export interface EnrolledAnswersTable {
   id: string
   user_id: string
+  question_id: string
   position: number
-  question: string
+  /** scrypt of the folded answer with its own salt. */
   answer_hash: string
+  enrolled_at: string
+}
+
+/** G4: a personal email or mobile the user confirmed by code (one of each per user). */
+export interface PersonalContactsTable {
+  id: string
+  user_id: string
+  kind: string // email | mobile
+  value: string
+  confirmed_at: string
+}
+
+/** G4: an authenticator app (RFC 6238); the secret sealed with the backend's key. */
+export interface TotpEnrolmentsTable {
+  user_id: string
+  secret_sealed: string
+  enrolled_at: string
+  last_step: number
+}
+
+/** G4: a pending confirmation on the enrolment page (code hash, or sealed pending TOTP secret). */
+export interface EnrolmentChallengesTable {
+  id: string
+  user_id: string
+  kind: string // email | mobile | totp
+  target: string | null
+  secret: string
+  attempts_left: number
+  expires_at: string
+}
+
+export interface EnrolmentSessionsTable {
+  token_hash: string
+  user_id: string
+  expires_at: string
+}
+
+/** Failed sign-ins on the enrolment page, per user name and per address (holds across replicas). */
+export interface EnrolmentThrottleTable {
+  id: string
+  key: string
+  at: string
 }
 
 export interface ProcessesTable {
@@ -192,12 +245,99 @@ export interface RecordNumbersTable {
   last: number
 }
 
+/** F2: a credential-store change in flight or settled (migration 0008_intents). */
+export interface IntentsTable {
+  id: string
+  kind: string // reset | link
+  agent_id: string | null
+  user_id: string
+  process_id: string
+  flow_id: string
+  record_id: string | null
+  /** The R4 reservation (resets row) this change confirms or hands back. */
+  reset_id: string | null
+  /** The reset link (reset_tokens row) this change spends or gives back. */
+  token_id: string | null
+  credential_store: string
+  method: string
+  /** JSON: what to record when applied (audit detail, work note, notice wording). No secret. */
+  plan: string
+  created_at: string
+  /** Until then the process that wrote it is still at work; after it, any sweeper may resolve it. */
+  lease_until: string
+  status: string // open | applied | not_applied
+  /** When the agent was told OUTCOME_UNKNOWN (the supervisor queue). */
+  unresolved_at: string | null
+  resolved_at: string | null
+  resolved_by: string | null
+}
+
+export interface ApiKeysTable {
+  id: string
+  name: string
+  prefix: string
+  /** SHA-256 of the key: the key itself is shown once and never stored (G5). */
+  key_hash: string
+  created_at: string
+  created_by: string | null
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface WebhookEndpointsTable {
+  id: string
+  name: string
+  url: string
+  events: string // JSON array of WebhookEventType
+  active: Bool
+  /** Sealed under the backend key: signing needs the secret itself, so it cannot be hashed. */
+  secret_sealed: string
+  created_at: string
+  updated_at: string
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  endpoint_id: string
+  event_id: string
+  event_type: string
+  record_number: string | null
+  payload: string // JSON WebhookPayload, no secret inside
+  state: string // pending | delivered | failed
+  attempts: number
+  next_attempt_at: string
+  /** A worker's claim: until then no other worker (on any replica) attempts this row. */
+  lease_until: string | null
+  lease_owner: string | null
+  last_status: number | null
+  last_error: string | null
+  created_at: string
+  delivered_at: string | null
+}
+
+export interface IntegrationRateBucketsTable {
+  bucket: string // `${keyId}:${windowStart}`
+  count: number
+  expires_at: string
+}
+
 export interface DB {
+  intents: IntentsTable
+  api_keys: ApiKeysTable
+  integration_rate_buckets: IntegrationRateBucketsTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_deliveries: WebhookDeliveriesTable
   agent_sessions: AgentSessionsTable
   session_tokens: SessionTokensTable
   agents: AgentsTable
   directory_users: DirectoryUsersTable
-  security_answers: SecurityAnswersTable
+  security_questions: SecurityQuestionsTable
+  enrolled_answers: EnrolledAnswersTable
+  personal_contacts: PersonalContactsTable
+  totp_enrolments: TotpEnrolmentsTable
+  enrolment_challenges: EnrolmentChallengesTable
+  enrolment_sessions: EnrolmentSessionsTable
+  enrolment_throttle: EnrolmentThrottleTable
   processes: ProcessesTable
   records: RecordsTable
   record_numbers: RecordNumbersTable

@@ -51,6 +51,8 @@ export const recordQueries = {
 export const userQueries = {
   search: (q: string) =>
     queryOptions({ queryKey: ['users', 'search', q], queryFn: () => call('users:search', { q, limit: 10 }), staleTime: 30_000 }),
+  enrolment: (userId: string) =>
+    queryOptions({ queryKey: ['users', userId, 'enrolment'], queryFn: () => call('users:enrolment', { userId }) }),
   processes: (userId: string) =>
     // Fetched afresh whenever Identify opens: R4's uses left and an administrator's changes (G7)
     // must not be a few seconds old there.
@@ -72,6 +74,11 @@ export const demoQueries = {
 export const approvalQueries = {
   /** B1: a supervisor's queue; polled, since approvals are asked for from other consoles. */
   pending: () => queryOptions({ queryKey: ['approvals'], queryFn: () => call('approvals:list', {}), refetchInterval: 3_000 }),
+}
+
+export const intentQueries = {
+  /** F2: changes with an unknown outcome; polled, since the sweeper settles them in the background. */
+  open: () => queryOptions({ queryKey: ['intents'], queryFn: () => call('intents:list', {}), refetchInterval: 5_000 }),
 }
 
 export const auditQueries = {

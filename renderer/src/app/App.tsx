@@ -13,6 +13,7 @@ import { CallerSimulator } from '../features/simulator/CallerSimulator'
 import { useFlowStore } from '../stores/flow-store'
 import { ConnectionBanner } from '../components/ConnectionBanner'
 import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
+import { IntentQueue } from '../features/intents/IntentQueue'
 import { AuditLog } from '../features/audit/AuditLog'
 import { AdminArea } from '../features/admin/AdminArea'
 import { PresenterToggle } from '../components/PresenterToggle'
@@ -25,6 +26,7 @@ type View =
   | { name: 'approvals'; kind: RecordKind }
   | { name: 'audit'; kind: RecordKind }
   | { name: 'admin'; kind: RecordKind }
+  | { name: 'intents'; kind: RecordKind }
 
 export function App() {
   const session = useQuery(sessionQueries.current())
@@ -104,6 +106,13 @@ export function App() {
           )}
           {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
             <li>
+              <button type="button" aria-current={view.name === 'intents' ? 'page' : undefined} onClick={() => navigate({ name: 'intents', kind: view.kind })}>
+                Unresolved resets
+              </button>
+            </li>
+          )}
+          {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
+            <li>
               <button type="button" aria-current={view.name === 'audit' ? 'page' : undefined} onClick={() => navigate({ name: 'audit', kind: view.kind })}>
                 Audit log
               </button>
@@ -121,6 +130,8 @@ export function App() {
       <main className="content">
         {view.name === 'approvals' ? (
           <ApprovalQueue />
+        ) : view.name === 'intents' ? (
+          <IntentQueue />
         ) : view.name === 'audit' ? (
           <AuditLog agent={agent} />
         ) : view.name === 'admin' ? (

@@ -8,6 +8,18 @@ import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { useFlowStore, type WizardState } from '../../stores/flow-store'
 import { StepFrame } from '../../components/StepFrame'
 import { Sensitive } from '../../components/Sensitive'
+import type { EnrolmentSummary } from '../../../../shared/domain/enrolment'
+
+/** G4: the user's enrolment in words, e.g. "email, mobile, 2 security questions". */
+export function enrolmentText(e: EnrolmentSummary): string {
+  const parts = [
+    e.email ? 'email' : null,
+    e.mobile ? 'mobile' : null,
+    e.questions > 0 ? `${e.questions} security ${e.questions === 1 ? 'question' : 'questions'}` : null,
+    e.authenticator ? 'authenticator app' : null,
+  ].filter((p): p is string => p !== null)
+  return parts.length > 0 ? parts.join(', ') : 'nothing'
+}
 
 type Identify = Extract<WizardState, { step: 'identify' }>
 
@@ -23,6 +35,7 @@ export function IdentifyStep({ state, defaultUserName, initialSearch = null }: {
   }, [q])
   const search = useQuery({ ...userQueries.search(debounced), enabled: debounced.length >= 2 })
   const processes = useQuery({ ...userQueries.processes(state.userId ?? ''), enabled: !!state.userId })
+  const enrolment = useQuery({ ...userQueries.enrolment(state.userId ?? ''), enabled: !!state.userId })
   const chosen = processes.data?.find((p) => p.process.id === state.processId)
   const ids = useId()
 
@@ -68,6 +81,7 @@ export function IdentifyStep({ state, defaultUserName, initialSearch = null }: {
                   {u.displayName} (<Sensitive kind="text" value={u.username} />){u.department ? ` · ${u.department}` : ''}
                   {u.locked ? ' · locked' : ''}
                   {u.protected ? ' · protected' : ''}
+                  {` · enrolled: ${enrolmentText(u.enrolment)}`}
                 </button>
               </li>
             ))}
@@ -75,6 +89,9 @@ export function IdentifyStep({ state, defaultUserName, initialSearch = null }: {
         )}
       </div>
 
+      {state.userId && enrolment.data && (
+        <p data-testid="user-enrolment">Enrolled in: {enrolmentText(enrolment.data)}.</p>
+      )}
       {state.userId && (
         <fieldset className="processes">
           <legend>Password reset process</legend>

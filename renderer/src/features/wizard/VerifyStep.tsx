@@ -16,6 +16,7 @@ export const methodTitles: Record<VerifyMethod, string> = {
   security_questions: 'Security questions',
   personal_data_verify: 'Personal data verification',
   personal_data_confirm: 'Personal data confirmation',
+  totp_code: 'Authenticator app code',
 }
 
 /** A verify call: on success the flow is replaced; on a failure the flow is refetched (attempts changed). */
@@ -95,6 +96,9 @@ function MethodCard({ flow, status }: { flow: FlowView; status: MethodStatus }) 
         break
       case 'personal_data_confirm':
         body = <PersonalDataConfirmForm flow={flow} />
+        break
+      case 'totp_code':
+        body = <AuthenticatorForm flow={flow} />
         break
     }
   return (
@@ -272,5 +276,38 @@ function PersonalDataConfirmForm({ flow }: { flow: FlowView }) {
       </div>
       <ErrorNotice error={confirm.error} />
     </div>
+  )
+}
+
+/** G4: the caller reads the current code from their authenticator app; a code is accepted once. */
+function AuthenticatorForm({ flow }: { flow: FlowView }) {
+  const id = useId()
+  const [code, setCode] = useState('')
+  const inputType = useSensitiveInputType()
+  const check = useFlowMutation(flow.id, (c: string) => call('verify:checkTotp', { flowId: flow.id, code: c }))
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    const c = code
+    setCode('') // the code is not kept once submitted
+    check.mutate(c)
+  }
+  return (
+    <form onSubmit={submit} className="inline-form">
+      <p>Ask the caller to open their authenticator app and read the current ResetDesk code.</p>
+      <label htmlFor={`${id}-totp`}>Code from the authenticator app</label>
+      <input
+        id={`${id}-totp`}
+        type={inputType}
+        inputMode="numeric"
+        autoComplete="off"
+        pattern="\d{6}"
+        value={code}
+        onChange={(e) => setCode(e.target.value.replace(/\s/g, ''))}
+      />
+      <button type="submit" disabled={code.length !== 6 || check.isPending}>
+        Check authenticator code
+      </button>
+      <ErrorNotice error={check.error} />
+    </form>
   )
 }

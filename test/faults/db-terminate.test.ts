@@ -1,0 +1,77 @@
+// F1/F8: PostgreSQL connections terminated mid-query under load (pg_terminate_backend on every
+// active backend of the replica's database, again and again). The server process must stay up,
+// each request either succeed or get DATABASE_UNAVAILABLE, and later requests succeed.
+// Before the fix the replica died on the first terminated query (3 runs in 3).
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { storeVariants } from '../helpers/stores'
+import { startReplica, type Replica } from '../helpers/replica'
+import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
+import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
+import { nodeFetch } from '../helpers/transports'
+import type { Operations, Session } from '../../electron/backend/operations'
+import type { StoreConfig } from '../../electron/backend/store/database'
+
+const pgVariant = storeVariants.find((v) => v.name === 'postgres')!
+
+describe.skipIf(pgVariant.skip !== null)('F1: connections terminated mid-query under load', () => {
+  let replica: Replica
+  let dispose: () => Promise<void>
+  let url: string
+  let ops: Operations
+  const session: Session = { agentId: null }
+
+  beforeAll(async () => {
+    const store = await pgVariant.create()
+    dispose = store.dispose
+    url = (store.config as Extract<StoreConfig, { kind: 'postgres' }>).connectionString
+    replica = await startReplica({ RESETDESK_DATABASE_URL: url, RESETDESK_SECRET: randomBytes(32).toString('base64'), RESETDESK_DEMO: '1', RESETDESK_HASH_COST_LOG2: '10', RESETDESK_DB_POOL: '8' })
+    ops = createRemoteOperations({ baseUrl: replica.url, secrets: new MemorySecretStore(), fetch: nodeFetch })
+    await ops['session:signIn'](session, { username: 'desk', password: 'desk-demo-2026' })
+  }, 120_000)
+  afterAll(async () => {
+    await replica?.stop()
+    await dispose?.()
+  })
+
+  it('the server stays up, every failure is DATABASE_UNAVAILABLE, and the next requests succeed', async () => {
+    const killer = new pg.Client({ connectionString: url })
+    await killer.connect()
+    const database = new URL(url).pathname.slice(1)
+    let terminated = 0
+    let stop = false
+    const killing = (async () => {
+      while (!stop) {
+        const r = await killer.query(
+          `select pg_terminate_backend(pid) as t from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and state = 'active'`, [database])
+        terminated += r.rows.filter((x) => x.t).length
+        await new Promise((res) => setTimeout(res, 5))
+      }
+    })()
+    const outcomes: string[] = []
+    const worker = async () => {
+      for (let i = 0; i < 25; i++) {
+        // Search by text: a query slow enough to be caught running.
+        await ops['records:list'](session, { kind: 'incident', filter: 'all_open', q: 'e', sort: 'callerName', limit: 50 } as never)
+          .then(() => outcomes.push('ok'), (e) => outcomes.push(e.code ?? 'raw'))
+        await ops['verify:sendCode'](session, { flowId: '00000000-0000-0000-0000-000000000000', method: 'email_code' })
+          .then(() => outcomes.push('ok'), (e) => outcomes.push(e.code ?? 'raw'))
+      }
+    }
+    await Promise.all(Array.from({ length: 8 }, worker))
+    stop = true
+    await killing
+    await killer.end()
+
+    expect(terminated).toBeGreaterThan(0)
+    expect(replica.alive()).toBe(true)
+    // Refusals are the flow's own (FLOW_CLOSED) or the database's; never a technical error.
+    expect(outcomes.filter((o) => !['ok', 'DATABASE_UNAVAILABLE', 'FLOW_CLOSED'].includes(o))).toEqual([])
+    const ready = await fetch(`${replica.url}/readyz`).then((r) => r.json())
+    expect(ready).toMatchObject({ ok: true, dependencies: { database: 'up' } })
+    const list = await ops['records:list'](session, { kind: 'incident', filter: 'assigned_to_me', limit: 5 } as never)
+    expect(list.rows.length).toBeGreaterThan(0)
+    expect(replica.output()).not.toContain('desk-demo-2026')
+  }, 120_000)
+})

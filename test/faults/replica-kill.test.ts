@@ -1,0 +1,153 @@
+// F3/F8: a replica killed with SIGKILL in the middle of a reset (its password modify held by a
+// TCP proxy before slapd). The other replica's sweeper resolves the intent by asking slapd, so
+// the uses left are exact: counted once when the modify was applied, handed back when it never
+// reached the directory. Each case asserts rows, audit and what the agent sees afterwards.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { storeVariants } from '../helpers/stores'
+import { startReplica, type Replica } from '../helpers/replica'
+import { addPerson, ldapConfig, slapd, userBind, type LdapPerson } from '../helpers/ldap-fixtures'
+import { startLdapProxy, type LdapProxy, type ProxyMode } from '../helpers/ldap-proxy'
+import { ldapHelpdesk } from '../helpers/slapd'
+import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
+import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
+import { nodeFetch } from '../helpers/transports'
+import { openStore, type Store, type StoreConfig } from '../../electron/backend/store/database'
+import { processRow } from '../../electron/backend/rules/processes'
+import { processSchema } from '../../shared/domain/types'
+import type { Operations, Session } from '../../electron/backend/operations'
+
+const pgVariant = storeVariants.find((v) => v.name === 'postgres')!
+
+describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a replica killed with SIGKILL mid-reset', () => {
+  let proxy: LdapProxy
+  let dir: string
+  let dispose: () => Promise<void>
+  let store: Store
+  let env: Record<string, string>
+  const replicas: Replica[] = []
+  let survivor: { ops: Operations; session: Session }
+  let agent: LdapPerson
+
+  // A real desk (no demo, G1): the agent signs in with their directory password.
+  const connect = async (url: string) => {
+    const ops = createRemoteOperations({ baseUrl: url, secrets: new MemorySecretStore(), fetch: nodeFetch })
+    const session: Session = { agentId: null }
+    await ops['session:signIn'](session, { username: agent.uid, password: agent.password })
+    return { ops, session }
+  }
+
+  beforeAll(async () => {
+    proxy = await startLdapProxy(slapd().url!)
+    agent = await addPerson({ prefix: 'agent', groups: ['Kill Agents'] })
+    const db = await pgVariant.create()
+    dispose = db.dispose
+    dir = mkdtempSync(join(tmpdir(), 'resetdesk-kill-'))
+    const config = ldapConfig()
+    writeFileSync(join(dir, 'connectors.json'), JSON.stringify({
+      version: 1,
+      directory: {
+        name: 'ldap', useAsDirectory: true, dialect: 'openldap', url: proxy.url, bindDn: config.bindDn, timeoutMs: 10000,
+        bindPassword: { secret: 'ldap-helpdesk' }, userBase: config.userBase, groupBase: config.groupBase,
+        agentSignIn: { roleGroups: { password_reset_service_desk: ['Kill Agents'] } },
+      },
+    }))
+    env = {
+      RESETDESK_DATABASE_URL: (db.config as Extract<StoreConfig, { kind: 'postgres' }>).connectionString,
+      RESETDESK_SECRET: randomBytes(32).toString('base64'),
+      RESETDESK_HASH_COST_LOG2: '10',
+      RESETDESK_CONNECTORS_FILE: join(dir, 'connectors.json'),
+      RESETDESK_SECRET_LDAP_HELPDESK: ldapHelpdesk.password,
+      // A short lease and a quick sweep, so the test sees the survivor take over in seconds. The
+      // lease outlasts the directory timeout (10 s): a live writer is never overtaken.
+      RESETDESK_INTENT_LEASE_SECONDS: '12',
+      RESETDESK_SWEEP_SECONDS: '1',
+    }
+    replicas.push(await startReplica(env))
+    store = await openStore(db.config)
+    await store.db.insertInto('processes').values(processRow(processSchema.parse({
+      id: 'proc-kill', name: 'Directory staff', description: 'Directory staff', appliesToGroups: ['Kill Staff'], protectedAccounts: false,
+      credentialStore: 'ldap', methods: ['personal_data_confirm'], requiredPasses: 1, resetMethods: ['generate'],
+      unlock: true, requireChange: false, requiresApproval: false, policy: {}, settings: {},
+    }))).execute()
+    survivor = await connect(replicas[0]!.url)
+  }, 120_000)
+
+  afterAll(async () => {
+    for (const r of replicas) await r.stop()
+    await store?.close()
+    await dispose?.()
+    await proxy?.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  /** Starts a reset on a fresh replica, kills it with SIGKILL once the proxy holds the modify. */
+  async function killMidReset(mode: ProxyMode) {
+    const victim = await startReplica(env)
+    replicas.push(victim)
+    const onVictim = await connect(victim.url)
+    const p = await addPerson({ groups: ['Kill Staff'] })
+    const recordId = (await onVictim.ops['records:createInteraction'](onVictim.session, { channel: 'phone', callerId: p.uid, shortDescription: 'Locked out' } as never)).id
+    const flow = await onVictim.ops['flow:start'](onVictim.session, { recordId, userId: p.uid, processId: 'proc-kill' })
+    await onVictim.ops['verify:confirmPersonalData'](onVictim.session, { flowId: flow.id, confirmed: true })
+    const modifiesBefore = proxy.modifies
+    proxy.mode = mode
+    const seen = onVictim.ops['reset:run'](onVictim.session, { flowId: flow.id, method: 'generate' }).then(() => 'ok', (e) => e.code as string)
+    for (let i = 0; i < 600 && proxy.modifies === modifiesBefore; i++) await new Promise((r) => setTimeout(r, 25))
+    expect(proxy.modifies).toBe(modifiesBefore + 1)
+    // Let slapd apply a forwarded modify before the kill (the reply is held either way).
+    await new Promise((r) => setTimeout(r, 200))
+    victim.proc.kill('SIGKILL')
+    await new Promise((r) => victim.proc.on('exit', r))
+    proxy.mode = 'pass'
+    // What the agent on the killed replica saw: the server gone, never "done" or "nothing changed".
+    expect(await seen).toBe('BACKEND_UNREACHABLE')
+    return { p, flow, recordId }
+  }
+
+  async function settled(userId: string) {
+    for (let i = 0; i < 150; i++) {
+      const intent = await store.db.selectFrom('intents').selectAll().where('user_id', '=', userId).executeTakeFirst()
+      if (intent && intent.status !== 'open') return intent
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    throw new Error('the sweeper did not settle the intent')
+  }
+  const usesLeft = async (userId: string) => (await survivor.ops['processes:forUser'](survivor.session, { userId })).find((o) => o.process.id === 'proc-kill')!.usesLeft
+  const audit = (userId: string) => store.db.selectFrom('audit').select(['action', 'outcome', 'detail']).where('user_id', '=', userId).where('action', 'like', 'reset%').orderBy('seq').execute()
+
+  it('killed after slapd applied the modify: the survivor records the reset once (uses left 2, audit done, work note)', async () => {
+    const { p, flow, recordId } = await killMidReset('hold_reply_after_modify')
+    // While the intent is with the dead process, the use is held: never a second reset on a guess.
+    expect(await usesLeft(p.uid)).toBe(2)
+    const intent = await settled(p.uid)
+    expect(intent).toMatchObject({ status: 'applied', resolved_by: 'sweeper' })
+    expect(await userBind(p.dn, p.password)).toBe('InvalidCredentialsError')
+    expect(await store.db.selectFrom('resets').select('status').where('user_id', '=', p.uid).execute()).toEqual([{ status: 'done' }])
+    expect(await usesLeft(p.uid)).toBe(2)
+    const entries = await audit(p.uid)
+    expect(entries.map((e) => [e.action, e.outcome])).toEqual([['reset', 'done'], ['reset.notice', 'sent']])
+    expect(JSON.parse(entries[0]!.detail)).toMatchObject({ resolvedBy: 'sweeper' })
+    const notes = (await survivor.ops['records:get'](survivor.session, { recordId })).activity.filter((a) => a.kind === 'work_note' && a.text.includes(p.uid))
+    expect(notes).toHaveLength(1)
+    // The same agent carries on from the surviving replica and sees the truth.
+    expect((await survivor.ops['flow:get'](survivor.session, { flowId: flow.id })).state).toBe('reset')
+  }, 90_000)
+
+  it('killed before the modify reached slapd: the survivor hands the use back (uses left 3, audit failed)', async () => {
+    const { p, flow } = await killMidReset('hold_modify')
+    const intent = await settled(p.uid)
+    expect(intent).toMatchObject({ status: 'not_applied', resolved_by: 'sweeper' })
+    expect(await userBind(p.dn, p.password)).toBe('ok')
+    expect(await store.db.selectFrom('resets').select('status').where('user_id', '=', p.uid).execute()).toEqual([])
+    expect(await usesLeft(p.uid)).toBe(3)
+    expect((await audit(p.uid)).map((e) => [e.action, e.outcome])).toEqual([['reset', 'failed']])
+    // The flow is still the agent's and still verified: the reset can run again from the survivor.
+    const again = await survivor.ops['reset:run'](survivor.session, { flowId: flow.id, method: 'generate' })
+    expect(await userBind(p.dn, again.generatedPassword!)).toBe('ok')
+    expect(await usesLeft(p.uid)).toBe(2)
+  }, 90_000)
+})
