@@ -93,14 +93,14 @@ for (const variant of storeVariants) {
 
     it('an unexpected error on a session route is logged under the correlation id the caller gets', async () => {
       const original = h.backend.ctx.agentDirectory
-      h.backend.ctx.agentDirectory = { roleGroups: {}, authenticate: async () => { throw Object.assign(new Error('ldap said: password=hunter2'), { code: 'ECONNRESET' }) } } as never
+      h.backend.ctx.agentDirectory = { roleGroups: {}, authenticate: async () => { throw Object.assign(new Error('ldap said: password=hunter2'), { code: 'ERR_LDAP_PROTOCOL' }) } } as never
       try {
         const res = await post('/api/session/signIn', { username: 'someone', password: 'hunter2' }, false)
         expect([res.status, res.body.error?.code]).toEqual([500, 'TECHNICAL'])
         const correlationId = res.body.error.details.correlationId as string
         expect(correlationId).toMatch(/^[0-9a-f-]{36}$/)
         const line = h.logLines.map((l) => JSON.parse(l)).find((l) => l.correlationId === correlationId)
-        expect(line).toMatchObject({ event: 'http_technical_error', route: '/api/session/signIn', code: 'ECONNRESET' })
+        expect(line).toMatchObject({ event: 'http_technical_error', route: '/api/session/signIn', code: 'ERR_LDAP_PROTOCOL' })
         expect(h.logLines.join('\n')).not.toContain('hunter2')
       } finally {
         h.backend.ctx.agentDirectory = original
