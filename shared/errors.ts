@@ -11,6 +11,18 @@ export const errorCatalogue = {
     message: 'The user name or password is incorrect.',
     next: 'Check your sign-in details and try again.',
   },
+  SIGN_IN_THROTTLED: {
+    message: 'Too many sign-in attempts from this computer or for this user name.',
+    next: 'Wait until the time shown, then try again; if you forgot your password, ask your administrator.',
+  },
+  NOT_AN_AGENT: {
+    message: "Your directory account is not in the desk's agent groups, so it cannot sign in to ResetDesk.",
+    next: 'Ask your administrator to add you to one of the agent groups shown.',
+  },
+  NO_DESK_ROLE: {
+    message: 'Your directory account is in no group that grants a ResetDesk role (service desk, administrator or supervisor).',
+    next: 'Ask your administrator to add you to one of the role groups shown.',
+  },
   NOT_ASSIGNED: {
     message: 'You are not the assignee of this record.',
     next: 'Assign the record to yourself, or ask its assignee to run the reset.',

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import carrierList from '../../resources/carriers.json'
 import { openStore, type Store, type StoreConfig } from './store/database'
-import { deriveKeys, productionHashCost, type HashCost } from './crypto/secrets'
+import { deriveKeys, dummyHash, productionHashCost, type HashCost } from './crypto/secrets'
 import { LocalCredentialStore } from './credentials/local-credential-store'
 import type { AgentDirectory, CredentialStore, Directory } from './credentials/credential-store'
 import type { Notifier } from './notify/notifier'
@@ -64,6 +64,8 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   const hashCost = config.hashCost ?? productionHashCost
   const store = await openStore(config.store)
   const keys = deriveKeys(config.secret ?? randomBytes(32))
+  // Made now, not on the first unknown name: that sign-in would otherwise take two derivations (G3).
+  await dummyHash(hashCost)
   const local = new LocalCredentialStore(store.db, hashCost, now)
   const outbox = config.notifier ? null : new OutboxNotifier(store.db, keys.seal, now)
   if (config.demo) await seedDemoDesk(store.db, hashCost, now())

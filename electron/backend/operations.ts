@@ -11,6 +11,7 @@ import { assignToMe } from './records/assign'
 import { createInteraction } from './records/create'
 import { checkPolicy, runReset } from './rules/reset'
 import { signIn, signOut } from './rules/sessions'
+import { LOCAL_CONSOLE_ADDRESS } from './rules/sign-in-throttle'
 import { answerQuestions, checkCode, confirmPersonalData, sendCode, verifyPersonalData } from './rules/verification'
 import type { OutboxNotifier } from './notify/outbox-notifier'
 import { checkAuthenticatorCode } from './enrolment/totp'
@@ -37,7 +38,8 @@ function agentOf(session: Session): string {
 export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null): Operations {
   return {
     'session:signIn': async (session, { username, password }) => {
-      const agent = await signIn(ctx, username, password)
+      // The embedded console has one client, the person at this computer (G3 throttle).
+      const agent = await signIn(ctx, username, password, LOCAL_CONSOLE_ADDRESS)
       session.agentId = agent.id
       return agent
     },

@@ -118,7 +118,7 @@ for (const variant of storeVariants) {
       expect(dump.toLowerCase()).not.toContain(typed.toLowerCase())
       // Repeated tries on one name still show as such.
       await post('/api/session/signIn', { username: typed, password: 'again' }, false)
-      const digests = (await h.backend.store.db.selectFrom('audit').select('detail').where('outcome', '=', 'refused').orderBy('seq', 'desc').limit(2).execute()).map((r) => JSON.parse(r.detail).nameDigest)
+      const digests = (await h.backend.store.db.selectFrom('audit').select('detail').where('outcome', '=', 'refused').orderBy('seq', 'desc').limit(2).execute()).map((r) => JSON.parse(r.detail).usernameHash)
       expect(digests[0]).toBeTruthy()
       expect(digests[0]).toBe(digests[1])
     })

@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { e2eMissingReason, launchBrowser, methodCard, openConsole, openRecord, startHost, startWizard, visible, type BrowserHost, type Page } from './host/fixture'
-import { addPerson, ppolicyState, slapd, userBind } from '../helpers/ldap-fixtures'
-import { ldapGroups, ldapHelpdesk, ldapPeople } from '../helpers/slapd'
+import { addPerson, ppolicyState, slapd, uidLayout, userBind } from '../helpers/ldap-fixtures'
+import { ldapHelpdesk } from '../helpers/slapd'
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink'
 import { buildConnectors, loadConnectorsConfig, type Connectors } from '../../electron/backend/config/connectors-config'
 import { startResetLinkServer } from '../../electron/backend/http/reset-link-page'
@@ -36,7 +36,7 @@ describe.skipIf(missing !== null)('the wizard with the LDAP store and SMTP confi
     dataDir = mkdtempSync(join(tmpdir(), 'resetdesk-e2e-conn-'))
     writeFileSync(join(dataDir, 'connectors.json'), JSON.stringify({
       version: 1,
-      directory: { dialect: 'openldap', url: slapd().url, bindDn: ldapHelpdesk.dn, bindPassword: { secret: 'ldap-bind' }, userBase: ldapPeople, groupBase: ldapGroups },
+      directory: { dialect: 'openldap', url: slapd().url, bindDn: ldapHelpdesk.dn, bindPassword: { secret: 'ldap-bind' }, ...uidLayout },
       email: { host: '127.0.0.1', port: sink.port, secure: false, user: 'resetdesk', password: { secret: 'smtp' }, from: 'Service Desk <desk@example.org>', timeoutMs: 5000 },
       resetPage: { publicUrl: resetPage.url },
     }))

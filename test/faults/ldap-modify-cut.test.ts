@@ -55,7 +55,7 @@ describe.skipIf(slapd().missing !== null)('F2: the directory connection cut arou
 
   it('reply dropped after slapd applied the modify: resolved by a bind, the agent gets the password, R4 counted once', async () => {
     const p = await addPerson({ groups: ['LDAP Proxy Staff'] })
-    const flow = await verifiedFlow(p.uid)
+    const flow = await verifiedFlow(p.id)
     proxy.mode = 'drop_reply_after_modify'
     const before = proxy.modifies
     try {
@@ -70,9 +70,9 @@ describe.skipIf(slapd().missing !== null)('F2: the directory connection cut arou
     } finally {
       proxy.mode = 'pass'
     }
-    expect(await rows(p.uid)).toEqual({ resets: [{ status: 'done' }], intents: [{ status: 'applied', resolved_by: 'store', unresolved_at: null }] })
-    expect(await usesLeft(p.uid)).toBe(2)
-    const entries = await audit(p.uid)
+    expect(await rows(p.id)).toEqual({ resets: [{ status: 'done' }], intents: [{ status: 'applied', resolved_by: 'store', unresolved_at: null }] })
+    expect(await usesLeft(p.id)).toBe(2)
+    const entries = await audit(p.id)
     expect(entries.map((e) => [e.action, e.outcome])).toEqual([['reset', 'done'], ['reset.notice', 'sent']])
     expect(JSON.parse(entries[0]!.detail)).toMatchObject({ resolvedBy: 'store' })
     const notes = (await h.call(desk, 'records:get', { recordId })).activity.filter((a) => a.kind === 'work_note' && a.text.includes(p.uid))
@@ -81,7 +81,7 @@ describe.skipIf(slapd().missing !== null)('F2: the directory connection cut arou
 
   it('the modify never reached slapd: resolved as not applied, R4 handed back, the agent told nothing changed', async () => {
     const p = await addPerson({ groups: ['LDAP Proxy Staff'] })
-    const flow = await verifiedFlow(p.uid)
+    const flow = await verifiedFlow(p.id)
     proxy.mode = 'drop_modify'
     try {
       const e = await errorOf(h.call(desk, 'reset:run', { flowId: flow.id, method: 'generate' }))
@@ -90,14 +90,14 @@ describe.skipIf(slapd().missing !== null)('F2: the directory connection cut arou
       proxy.mode = 'pass'
     }
     expect(await userBind(p.dn, p.password)).toBe('ok')
-    expect(await rows(p.uid)).toEqual({ resets: [], intents: [{ status: 'not_applied', resolved_by: 'store', unresolved_at: null }] })
-    expect(await usesLeft(p.uid)).toBe(3)
-    expect((await audit(p.uid)).map((e) => [e.action, e.outcome])).toEqual([['reset', 'failed']])
+    expect(await rows(p.id)).toEqual({ resets: [], intents: [{ status: 'not_applied', resolved_by: 'store', unresolved_at: null }] })
+    expect(await usesLeft(p.id)).toBe(3)
+    expect((await audit(p.id)).map((e) => [e.action, e.outcome])).toEqual([['reset', 'failed']])
   })
 
   it('nobody can tell (the directory gone after the modify): OUTCOME_UNKNOWN, queued, then the sweeper records the truth', async () => {
     const p = await addPerson({ groups: ['LDAP Proxy Staff'] })
-    const flow = await verifiedFlow(p.uid)
+    const flow = await verifiedFlow(p.id)
     proxy.mode = 'drop_reply_after_modify'
     // The cut reply, then every new connection refused: the bind that would tell cannot happen.
     proxy.afterDrop = 'refuse'
@@ -108,11 +108,11 @@ describe.skipIf(slapd().missing !== null)('F2: the directory connection cut arou
       proxy.afterDrop = null
     }
     // The reservation is held while the truth is unknown: never a second reset on a guess.
-    expect(await rows(p.uid)).toMatchObject({ resets: [{ status: 'pending' }], intents: [{ status: 'open', resolved_by: null }] })
-    expect((await rows(p.uid)).intents[0]!.unresolved_at).not.toBeNull()
-    expect(await usesLeft(p.uid)).toBe(2)
+    expect(await rows(p.id)).toMatchObject({ resets: [{ status: 'pending' }], intents: [{ status: 'open', resolved_by: null }] })
+    expect((await rows(p.id)).intents[0]!.unresolved_at).not.toBeNull()
+    expect(await usesLeft(p.id)).toBe(2)
     const queue = await h.call(await h.signIn('super'), 'intents:list', {})
-    expect(queue.map((i) => i.userId)).toContain(p.uid)
+    expect(queue.map((i) => i.userId)).toContain(p.id)
 
     // The directory answers again; once the lease has passed the sweeper asks pwdChangedTime.
     proxy.mode = 'pass'
@@ -120,11 +120,11 @@ describe.skipIf(slapd().missing !== null)('F2: the directory connection cut arou
     const report = await sweepOnce(h.backend.ctx)
     expect(report.settled).toBeGreaterThanOrEqual(1)
     expect(await userBind(p.dn, 'amber-orchard-compass-7731')).toBe('ok')
-    expect(await rows(p.uid)).toMatchObject({ resets: [{ status: 'done' }], intents: [{ status: 'applied', resolved_by: 'sweeper' }] })
-    expect(await usesLeft(p.uid)).toBe(2)
-    const entries = await audit(p.uid)
+    expect(await rows(p.id)).toMatchObject({ resets: [{ status: 'done' }], intents: [{ status: 'applied', resolved_by: 'sweeper' }] })
+    expect(await usesLeft(p.id)).toBe(2)
+    const entries = await audit(p.id)
     expect(entries.map((e) => [e.action, e.outcome])).toEqual([['reset', 'outcome_unknown'], ['reset', 'done'], ['reset.notice', 'sent']])
     expect(JSON.parse(entries[1]!.detail)).toMatchObject({ resolvedBy: 'sweeper' })
-    expect((await h.call(await h.signIn('super'), 'intents:list', {})).map((i) => i.userId)).not.toContain(p.uid)
+    expect((await h.call(await h.signIn('super'), 'intents:list', {})).map((i) => i.userId)).not.toContain(p.id)
   })
 })

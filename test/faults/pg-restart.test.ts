@@ -86,7 +86,7 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
 
   it('down: each request gets DATABASE_UNAVAILABLE, readiness names the database; back up: the next request recovers', async () => {
     const p = await addPerson({ groups: ['PG Fault Staff'] })
-    const flow = await verifiedFlow(p.uid)
+    const flow = await verifiedFlow(p.id)
     cluster.halt()
     try {
       expect(await codeOf(call(desk, 'flow:get', { flowId: flow.id }))).toBe('DATABASE_UNAVAILABLE')
@@ -97,15 +97,15 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
     }
     expect((await readiness(backend.ctx)).dependencies.database).toBe('up')
     // Nothing was reserved while the database was down: all three uses, and the reset works.
-    expect(await usesLeft(p.uid)).toBe(3)
+    expect(await usesLeft(p.id)).toBe(3)
     const done = await call(desk, 'reset:run', { flowId: flow.id, method: 'generate' })
     expect(await userBind(p.dn, done.generatedPassword!)).toBe('ok')
-    expect(await usesLeft(p.uid)).toBe(2)
+    expect(await usesLeft(p.id)).toBe(2)
   }, 60_000)
 
   it('F2: the database fails after the directory changed the password: the agent still gets the password; the sweeper records the truth', async () => {
     const p = await addPerson({ groups: ['PG Fault Staff'] })
-    const flow = await verifiedFlow(p.uid)
+    const flow = await verifiedFlow(p.id)
     afterModify = async () => cluster.halt()
     let result: OutputOf<'reset:run'>
     try {
@@ -118,14 +118,14 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
     expect(result.flow.state).toBe('reset')
     expect(await userBind(p.dn, result.generatedPassword!)).toBe('ok')
     // The database never heard of it yet: the intent is open, the R4 use held (not handed back).
-    const intent = await backend.store.db.selectFrom('intents').selectAll().where('user_id', '=', p.uid).executeTakeFirstOrThrow()
+    const intent = await backend.store.db.selectFrom('intents').selectAll().where('user_id', '=', p.id).executeTakeFirstOrThrow()
     expect(intent.status).toBe('open')
-    expect(await usesLeft(p.uid)).toBe(2)
+    expect(await usesLeft(p.id)).toBe(2)
     await new Promise((r) => setTimeout(r, 1100))
     expect((await sweepOnce(backend.ctx)).settled).toBe(1)
-    expect(await backend.store.db.selectFrom('resets').select('status').where('user_id', '=', p.uid).execute()).toEqual([{ status: 'done' }])
-    expect(await usesLeft(p.uid)).toBe(2)
-    const audit = await auditOf(p.uid)
+    expect(await backend.store.db.selectFrom('resets').select('status').where('user_id', '=', p.id).execute()).toEqual([{ status: 'done' }])
+    expect(await usesLeft(p.id)).toBe(2)
+    const audit = await auditOf(p.id)
     expect(audit.map((a) => [a.action, a.outcome])).toEqual([['reset', 'done'], ['reset.notice', 'sent']])
     expect(JSON.parse(audit[0]!.detail)).toMatchObject({ resolvedBy: 'sweeper' })
     const notes = (await call(desk, 'records:get', { recordId })).activity.filter((a) => a.kind === 'work_note' && a.text.includes(p.uid))
@@ -137,7 +137,7 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
 
   it('F3: a reset link completed while the database failed stays usable', async () => {
     const p = await addPerson({ groups: ['PG Fault Staff'] })
-    const flow = await verifiedFlow(p.uid)
+    const flow = await verifiedFlow(p.id)
     await call(desk, 'reset:run', { flowId: flow.id, method: 'email_link' })
     const token = mail.filter((m) => m.to === p.mail).map((m) => m.text.match(/#token=([\w-]+)/)?.[1]).find(Boolean)!
     expect(token).toBeTruthy()
@@ -177,7 +177,7 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
     // Given back by the sweeper: the user completes the same link now.
     expect(await backend.completeResetLink(token, 'copper-meadow-lantern-4412')).toEqual({ ok: true })
     expect(await userBind(p.dn, 'copper-meadow-lantern-4412')).toBe('ok')
-    const audit = await auditOf(p.uid)
+    const audit = await auditOf(p.id)
     expect(audit.map((a) => [a.action, a.outcome])).toEqual([['reset', 'done'], ['reset.link_completed', 'failed'], ['reset.link_completed', 'done'], ['reset.notice', 'sent']])
   }, 60_000)
 })

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeVariants } from '../helpers/stores'
 import { startReplica, type Replica } from '../helpers/replica'
-import { addPerson, ldapConfig, slapd, userBind, type LdapPerson } from '../helpers/ldap-fixtures'
+import { addPerson, ldapConfig, slapd, userBind, type LdapPerson, uidLayout } from '../helpers/ldap-fixtures'
 import { startLdapProxy, type LdapProxy, type ProxyMode } from '../helpers/ldap-proxy'
 import { ldapHelpdesk } from '../helpers/slapd'
 import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
@@ -51,8 +51,8 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
       version: 1,
       directory: {
         name: 'ldap', useAsDirectory: true, dialect: 'openldap', url: proxy.url, bindDn: config.bindDn, timeoutMs: 10000,
-        bindPassword: { secret: 'ldap-helpdesk' }, userBase: config.userBase, groupBase: config.groupBase,
-        agentSignIn: { roleGroups: { password_reset_service_desk: ['Kill Agents'] } },
+        bindPassword: { secret: 'ldap-helpdesk' }, ...uidLayout,
+        agentSignIn: { groups: ['Kill Agents'], roleGroups: { password_reset_service_desk: ['Kill Agents'] } },
       },
     }))
     env = {
@@ -90,8 +90,8 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
     replicas.push(victim)
     const onVictim = await connect(victim.url)
     const p = await addPerson({ groups: ['Kill Staff'] })
-    const recordId = (await onVictim.ops['records:createInteraction'](onVictim.session, { channel: 'phone', callerId: p.uid, shortDescription: 'Locked out' } as never)).id
-    const flow = await onVictim.ops['flow:start'](onVictim.session, { recordId, userId: p.uid, processId: 'proc-kill' })
+    const recordId = (await onVictim.ops['records:createInteraction'](onVictim.session, { channel: 'phone', callerId: p.id, shortDescription: 'Locked out' } as never)).id
+    const flow = await onVictim.ops['flow:start'](onVictim.session, { recordId, userId: p.id, processId: 'proc-kill' })
     await onVictim.ops['verify:confirmPersonalData'](onVictim.session, { flowId: flow.id, confirmed: true })
     const modifiesBefore = proxy.modifies
     proxy.mode = mode
@@ -122,13 +122,13 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
   it('killed after slapd applied the modify: the survivor records the reset once (uses left 2, audit done, work note)', async () => {
     const { p, flow, recordId } = await killMidReset('hold_reply_after_modify')
     // While the intent is with the dead process, the use is held: never a second reset on a guess.
-    expect(await usesLeft(p.uid)).toBe(2)
-    const intent = await settled(p.uid)
+    expect(await usesLeft(p.id)).toBe(2)
+    const intent = await settled(p.id)
     expect(intent).toMatchObject({ status: 'applied', resolved_by: 'sweeper' })
     expect(await userBind(p.dn, p.password)).toBe('InvalidCredentialsError')
-    expect(await store.db.selectFrom('resets').select('status').where('user_id', '=', p.uid).execute()).toEqual([{ status: 'done' }])
-    expect(await usesLeft(p.uid)).toBe(2)
-    const entries = await audit(p.uid)
+    expect(await store.db.selectFrom('resets').select('status').where('user_id', '=', p.id).execute()).toEqual([{ status: 'done' }])
+    expect(await usesLeft(p.id)).toBe(2)
+    const entries = await audit(p.id)
     expect(entries.map((e) => [e.action, e.outcome])).toEqual([['reset', 'done'], ['reset.notice', 'sent']])
     expect(JSON.parse(entries[0]!.detail)).toMatchObject({ resolvedBy: 'sweeper' })
     const notes = (await survivor.ops['records:get'](survivor.session, { recordId })).activity.filter((a) => a.kind === 'work_note' && a.text.includes(p.uid))
@@ -139,15 +139,15 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
 
   it('killed before the modify reached slapd: the survivor hands the use back (uses left 3, audit failed)', async () => {
     const { p, flow } = await killMidReset('hold_modify')
-    const intent = await settled(p.uid)
+    const intent = await settled(p.id)
     expect(intent).toMatchObject({ status: 'not_applied', resolved_by: 'sweeper' })
     expect(await userBind(p.dn, p.password)).toBe('ok')
-    expect(await store.db.selectFrom('resets').select('status').where('user_id', '=', p.uid).execute()).toEqual([])
-    expect(await usesLeft(p.uid)).toBe(3)
-    expect((await audit(p.uid)).map((e) => [e.action, e.outcome])).toEqual([['reset', 'failed']])
+    expect(await store.db.selectFrom('resets').select('status').where('user_id', '=', p.id).execute()).toEqual([])
+    expect(await usesLeft(p.id)).toBe(3)
+    expect((await audit(p.id)).map((e) => [e.action, e.outcome])).toEqual([['reset', 'failed']])
     // The flow is still the agent's and still verified: the reset can run again from the survivor.
     const again = await survivor.ops['reset:run'](survivor.session, { flowId: flow.id, method: 'generate' })
     expect(await userBind(p.dn, again.generatedPassword!)).toBe('ok')
-    expect(await usesLeft(p.uid)).toBe(2)
+    expect(await usesLeft(p.id)).toBe(2)
   }, 90_000)
 })

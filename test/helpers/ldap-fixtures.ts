@@ -5,10 +5,11 @@ import { Attribute, Change, Client } from 'ldapts'
 import { inject } from 'vitest'
 import { ldapBase, ldapGroups, ldapHelpdesk, ldapPeople, ldapRoot } from './slapd'
 import type { LdapDirectoryConfig } from '../../electron/backend/directory/ldap-directory'
+import { directoryLayoutSchema, type DirectoryLayoutInput } from '../../electron/backend/directory/directory-layout'
 
 export const slapd = () => inject('slapd')
 
-async function asRoot<T>(work: (c: Client) => Promise<T>): Promise<T> {
+export async function asRoot<T>(work: (c: Client) => Promise<T>): Promise<T> {
   const c = new Client({ url: slapd().url!, timeout: 5000, connectTimeout: 5000 })
   try {
     await c.bind(ldapRoot.dn, ldapRoot.password)
@@ -19,6 +20,8 @@ async function asRoot<T>(work: (c: Client) => Promise<T>): Promise<T> {
 }
 
 export interface LdapPerson {
+  /** The stable id (entryUUID): DirectoryUser.id. */
+  id: string
   uid: string
   dn: string
   password: string
@@ -53,7 +56,15 @@ export async function addPerson(opts: { groups?: string[]; mobiles?: string[]; m
       }
     }
   })
-  return { uid, dn, password, displayName, mail: mail ?? '' }
+  return { id: await entryUuidOf(dn), uid, dn, password, displayName, mail: mail ?? '' }
+}
+
+/** The entryUUID slapd gave an entry (DirectoryUser.id of an OpenLDAP user). */
+export async function entryUuidOf(dn: string): Promise<string> {
+  return asRoot(async (c) => {
+    const { searchEntries } = await c.search(dn, { scope: 'base', attributes: ['entryUUID'] })
+    return String(searchEntries[0]!.entryUUID)
+  })
 }
 
 export async function deletePerson(dn: string): Promise<void> {
@@ -84,16 +95,23 @@ export async function ppolicyState(dn: string): Promise<{ locked: boolean; pwdRe
   })
 }
 
-export function ldapConfig(over: Partial<LdapDirectoryConfig> = {}): LdapDirectoryConfig {
+/** The suite's first layout: people by uid under ou=people, groupOfNames by member under ou=groups. */
+export const uidLayout: DirectoryLayoutInput = {
+  callers: { base: ldapPeople },
+  agents: { base: ldapPeople },
+  loginAttribute: 'uid',
+  groups: { membership: 'member', base: ldapGroups },
+  protectedGroups: ['LDAP Executives'],
+}
+
+export function ldapConfig(over: Partial<LdapDirectoryConfig> = {}, layout: DirectoryLayoutInput = uidLayout): LdapDirectoryConfig {
   return {
     dialect: 'openldap',
     url: slapd().url!,
     bindDn: ldapHelpdesk.dn,
     bindPassword: ldapHelpdesk.password,
-    userBase: ldapPeople,
-    groupBase: ldapGroups,
-    protectedGroups: ['LDAP Executives'],
     timeoutMs: 3000,
+    ...directoryLayoutSchema.parse(layout),
     ...over,
   }
 }

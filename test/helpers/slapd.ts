@@ -18,12 +18,24 @@ declare module 'vitest' {
 export const ldapBase = 'dc=example,dc=org'
 export const ldapPeople = `ou=people,${ldapBase}`
 export const ldapGroups = `ou=groups,${ldapBase}`
-export const ldapRoot = { dn: `cn=admin,${ldapBase}`, password: 'root-test-pw' }
-export const ldapHelpdesk = { dn: `cn=helpdesk,ou=system,${ldapBase}`, password: 'helpdesk-test-pw' }
+/** The root DN (test setup only) and the delegated help-desk account of a directory with this suffix. */
+export const slapdAccounts = (suffix: string) => ({
+  root: { dn: `cn=admin,${suffix}`, password: 'root-test-pw' },
+  helpdesk: { dn: `cn=helpdesk,ou=system,${suffix}`, password: 'helpdesk-test-pw' },
+})
+export const { root: ldapRoot, helpdesk: ldapHelpdesk } = slapdAccounts(ldapBase)
+
+/** Which directory a slapd serves: its suffix and the LDIF attributes of the suffix entry. */
+export interface SlapdTree {
+  suffix: string
+  topEntry: string
+}
+const exampleOrg: SlapdTree = { suffix: ldapBase, topEntry: 'objectClass: top\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example' }
 
 const slapdBin = '/usr/sbin/slapd'
 
-function slapdConf(dir: string, rootHash: string): string {
+function slapdConf(dir: string, rootHash: string, tree: SlapdTree): string {
+  const { root, helpdesk } = slapdAccounts(tree.suffix)
   return `include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
@@ -36,37 +48,37 @@ argsfile ${dir}/slapd.args
 loglevel none
 database mdb
 maxsize  104857600
-suffix   "${ldapBase}"
-rootdn   "${ldapRoot.dn}"
+suffix   "${tree.suffix}"
+rootdn   "${root.dn}"
 rootpw   ${rootHash}
 directory ${dir}/db
 index objectClass eq
 index uid,cn,mail,member eq
 overlay ppolicy
-ppolicy_default "cn=default,ou=policies,${ldapBase}"
+ppolicy_default "cn=default,ou=policies,${tree.suffix}"
 ppolicy_hash_cleartext
 ppolicy_use_lockout
 # The delegated help-desk account: reset, unlock and must-change, but it is not the rootdn.
 access to attrs=userPassword
   by self write
-  by dn.exact="${ldapHelpdesk.dn}" write
+  by dn.exact="${helpdesk.dn}" write
   by anonymous auth
   by * none
 access to *
-  by dn.exact="${ldapHelpdesk.dn}" write
+  by dn.exact="${helpdesk.dn}" write
   by self read
   by users read
   by * none
 `
 }
 
-function baseLdif(helpdeskHash: string): string {
+function baseLdif(helpdeskHash: string, tree: SlapdTree): string {
+  const ldapBase = tree.suffix
+  const ldapPeople = `ou=people,${ldapBase}`
+  const ldapGroups = `ou=groups,${ldapBase}`
+  const { helpdesk: ldapHelpdesk } = slapdAccounts(ldapBase)
   return `dn: ${ldapBase}
-objectClass: top
-objectClass: dcObject
-objectClass: organization
-o: Example
-dc: example
+${tree.topEntry}
 
 dn: ${ldapPeople}
 objectClass: organizationalUnit
@@ -109,12 +121,13 @@ userPassword: ${helpdeskHash}
 
 const hash = (pw: string) => execFileSync('slappasswd', ['-s', pw]).toString().trim()
 
-export async function startSlapd(): Promise<{ url: string; stop(): void }> {
+export async function startSlapd(tree: SlapdTree = exampleOrg): Promise<{ url: string; stop(): void }> {
+  const { root } = slapdAccounts(tree.suffix)
   const dir = mkdtempSync(join(tmpdir(), 'resetdesk-slapd-'))
   const port = await freePort()
   const url = `ldap://127.0.0.1:${port}`
-  writeFileSync(join(dir, 'slapd.conf'), slapdConf(dir, hash(ldapRoot.password)))
-  writeFileSync(join(dir, 'base.ldif'), baseLdif(hash(ldapHelpdesk.password)))
+  writeFileSync(join(dir, 'slapd.conf'), slapdConf(dir, hash(root.password), tree))
+  writeFileSync(join(dir, 'base.ldif'), baseLdif(hash(slapdAccounts(tree.suffix).helpdesk.password), tree))
   execFileSync('mkdir', ['-p', join(dir, 'db')])
   execFileSync('slaptest', ['-Q', '-u', '-f', join(dir, 'slapd.conf')], { stdio: 'pipe' })
   execFileSync('slapadd', ['-q', '-f', join(dir, 'slapd.conf'), '-l', join(dir, 'base.ldif')], { stdio: 'pipe' })
@@ -131,7 +144,7 @@ export async function startSlapd(): Promise<{ url: string; stop(): void }> {
   }
   for (let i = 0; i < 100; i++) {
     try {
-      execFileSync('ldapsearch', ['-x', '-H', url, '-D', ldapRoot.dn, '-w', ldapRoot.password, '-b', ldapBase, '-s', 'base', 'dn'], { stdio: 'pipe' })
+      execFileSync('ldapsearch', ['-x', '-H', url, '-D', root.dn, '-w', root.password, '-b', tree.suffix, '-s', 'base', 'dn'], { stdio: 'pipe' })
       return { url, stop }
     } catch {
       await new Promise((r) => setTimeout(r, 50))

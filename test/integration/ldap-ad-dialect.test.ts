@@ -11,59 +11,16 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LdapDirectory, type LdapDirectoryConfig } from '../../electron/backend/directory/ldap-directory'
 import { errorOf } from '../helpers/backend-harness'
+import { directoryLayoutSchema } from '../../electron/backend/directory/directory-layout'
 
-// --- a minimal BER reader/writer (definite lengths only, as LDAP uses) ---
-interface Tlv { tag: number; value: Buffer; end: number }
-function readTlv(buf: Buffer, at: number): Tlv {
-  const tag = buf[at]!
-  let len = buf[at + 1]!
-  let start = at + 2
-  if (len & 0x80) {
-    const n = len & 0x7f
-    len = 0
-    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i]!
-    start += n
-  }
-  return { tag, value: buf.subarray(start, start + len), end: start + len }
-}
-function children(buf: Buffer): Tlv[] {
-  const out: Tlv[] = []
-  for (let at = 0; at < buf.length; ) {
-    const t = readTlv(buf, at)
-    out.push(t)
-    at = t.end
-  }
-  return out
-}
-function tlv(tag: number, content: Buffer): Buffer {
-  const len = content.length
-  const head = len < 128 ? Buffer.from([tag, len]) : len < 256 ? Buffer.from([tag, 0x81, len]) : Buffer.from([tag, 0x82, len >> 8, len & 0xff])
-  return Buffer.concat([head, content])
-}
-const int = (n: number) => tlv(0x02, Buffer.from([n]))
-const str = (s: string) => tlv(0x04, Buffer.from(s, 'utf8'))
-const seq = (...parts: Buffer[]) => tlv(0x30, Buffer.concat(parts))
-const result = (msgId: number, op: number, code = 0) => seq(int(msgId), tlv(op, Buffer.concat([tlv(0x0a, Buffer.from([code])), str(''), str('')])))
-
-interface DecodedChange { operation: number; type: string; values: Buffer[] }
-interface DecodedModify { dn: string; changes: DecodedChange[] }
-
-function decodeModify(op: Buffer): DecodedModify {
-  const [dn, changeSeq] = children(op)
-  return {
-    dn: dn!.value.toString('utf8'),
-    changes: children(changeSeq!.value).map((c) => {
-      const [operation, modification] = children(c.value)
-      const [type, vals] = children(modification!.value)
-      expect(vals!.tag).toBe(0x31) // SET OF values
-      return { operation: operation!.value[0]!, type: type!.value.toString('utf8'), values: children(vals!.value).map((v) => v.value) }
-    }),
-  }
-}
+import { children, decodeModify, readTlv, result, seq, str, tlv, int, type DecodedModify, type Tlv } from '../helpers/ber'
 
 const PAT_DN = 'CN=Pat Doe,OU=Staff,DC=corp,DC=example'
 const BIND_DN = 'CN=svc-helpdesk,OU=Service Accounts,DC=corp,DC=example'
 const BIND_PW = 'ad-helpdesk-test-pw'
+// Pat's objectGUID as AD prints it, and the 16 bytes it stores (first three fields little-endian).
+const PAT_ID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301'
+const PAT_GUID = Buffer.from('e004253f894fd3119a0c0305e82c3301', 'hex')
 
 interface FakeAd {
   port: number
@@ -107,6 +64,7 @@ async function startFakeAd(): Promise<FakeAd> {
           }
           case 0x63: { // SearchRequest: one person, whatever was asked
             const attrs = seq(
+              seq(str('objectGUID'), tlv(0x31, tlv(0x04, PAT_GUID))),
               seq(str('sAMAccountName'), tlv(0x31, str('pat.doe'))),
               seq(str('displayName'), tlv(0x31, str('Pat Doe'))),
               seq(str('mail'), tlv(0x31, str('pat.doe@corp.example'))),
@@ -144,7 +102,11 @@ describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
   const log = { info: (e: string, f?: object) => void logLines.push(JSON.stringify({ e, ...f })), error: (e: string, f?: object) => void logLines.push(JSON.stringify({ e, ...f })) }
   const config = (over: Partial<LdapDirectoryConfig> = {}): LdapDirectoryConfig => ({
     dialect: 'ad', url: `ldaps://127.0.0.1:${ad.port}`, bindDn: BIND_DN, bindPassword: BIND_PW,
-    userBase: 'DC=corp,DC=example', protectedGroups: ['Domain Admins'], tls: { ca: ad.ca }, timeoutMs: 3000, ...over,
+    ...directoryLayoutSchema.parse({
+      callers: { base: 'DC=corp,DC=example' }, loginAttribute: 'sAMAccountName', groups: { membership: 'memberOf' },
+      protectedGroups: ['CN=Domain Admins,OU=Groups,DC=corp,DC=example'],
+    }),
+    tls: { ca: ad.ca }, timeoutMs: 3000, ...over,
   })
 
   beforeAll(async () => {
@@ -155,7 +117,7 @@ describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
   it('a reset is one modify: unicodePwd as the quoted UTF-16LE password, lockoutTime=0, pwdLastSet=0', async () => {
     ad.modifies.length = 0
     const password = 'Ünïcode-Passwort-2026!'
-    await new LdapDirectory(config(), log).resetPassword('pat.doe', password, { unlock: true, mustChange: true })
+    await new LdapDirectory(config(), log).resetPassword(PAT_ID, password, { unlock: true, mustChange: true })
     expect(ad.modifies).toHaveLength(1)
     const m = ad.modifies[0]!
     expect(m.dn).toBe(PAT_DN)
@@ -171,7 +133,7 @@ describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
 
   it('without must-change pwdLastSet is -1 (now), and without unlock lockoutTime is left alone', async () => {
     ad.modifies.length = 0
-    await new LdapDirectory(config(), log).resetPassword('pat.doe', 'Another-Long-Pass-2026', { unlock: false, mustChange: false })
+    await new LdapDirectory(config(), log).resetPassword(PAT_ID, 'Another-Long-Pass-2026', { unlock: false, mustChange: false })
     expect(ad.modifies[0]!.changes.map((c) => [c.operation, c.type, c.values.map((v) => (c.type === 'unicodePwd' ? '…' : String(v)))])).toEqual([
       [2, 'unicodePwd', ['…']],
       [2, 'pwdLastSet', ['-1']],
@@ -180,26 +142,26 @@ describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
 
   it('an unlock alone is lockoutTime=0', async () => {
     ad.modifies.length = 0
-    await new LdapDirectory(config(), log).unlock('pat.doe')
+    await new LdapDirectory(config(), log).unlock(PAT_ID)
     expect(ad.modifies.map((m) => m.changes.map((c) => [c.operation, c.type, c.values.map(String)]))).toEqual([[[2, 'lockoutTime', ['0']]]])
   })
 
   it('reads lock state, must-change, groups (memberOf) and protected accounts the AD way', async () => {
-    const user = await new LdapDirectory(config(), log).get('pat.doe')
-    expect(user).toMatchObject({ id: 'pat.doe', displayName: 'Pat Doe', email: 'pat.doe@corp.example', mobiles: ['+1 415 555 0150'], locked: true, mustChange: false, protected: true })
+    const user = await new LdapDirectory(config(), log).get(PAT_ID)
+    expect(user).toMatchObject({ id: PAT_ID, username: 'pat.doe', displayName: 'Pat Doe', email: 'pat.doe@corp.example', mobiles: ['+1 415 555 0150'], locked: true, mustChange: false, protected: true })
     expect(user!.groups).toEqual(['Domain Users', 'Domain Admins'])
   })
 
   it('R8 a certificate the client does not trust is DIRECTORY_UNAVAILABLE (tls) and nothing is sent', async () => {
     ad.modifies.length = 0
-    const e = await errorOf(new LdapDirectory(config({ tls: {} }), log).resetPassword('pat.doe', 'Whatever-Long-2026', { unlock: true, mustChange: true }))
+    const e = await errorOf(new LdapDirectory(config({ tls: {} }), log).resetPassword(PAT_ID, 'Whatever-Long-2026', { unlock: true, mustChange: true }))
     expect([e.code, e.details.reason]).toEqual(['DIRECTORY_UNAVAILABLE', 'tls'])
     expect(ad.modifies).toEqual([])
   })
 
   it('R8 a wrong delegated password is DIRECTORY_UNAVAILABLE (service account rejected) and nothing is modified', async () => {
     ad.modifies.length = 0
-    const e = await errorOf(new LdapDirectory(config({ bindPassword: 'wrong' }), log).resetPassword('pat.doe', 'Whatever-Long-2026', { unlock: true, mustChange: true }))
+    const e = await errorOf(new LdapDirectory(config({ bindPassword: 'wrong' }), log).resetPassword(PAT_ID, 'Whatever-Long-2026', { unlock: true, mustChange: true }))
     expect([e.code, e.details.reason]).toEqual(['DIRECTORY_UNAVAILABLE', 'service_account_rejected'])
     expect(ad.modifies).toEqual([])
   })
@@ -207,7 +169,7 @@ describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
   it("R8 AD refusing the password under its own policy (constraintViolation) is POLICY_VIOLATED", async () => {
     ad.modifyResult = 19
     try {
-      const e = await errorOf(new LdapDirectory(config(), log).resetPassword('pat.doe', 'Whatever-Long-2026', { unlock: true, mustChange: true }))
+      const e = await errorOf(new LdapDirectory(config(), log).resetPassword(PAT_ID, 'Whatever-Long-2026', { unlock: true, mustChange: true }))
       expect(e.code).toBe('POLICY_VIOLATED')
     } finally {
       ad.modifyResult = 0
@@ -216,7 +178,7 @@ describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
 
   it('AD complexity: a password with fewer than three character classes is POLICY_VIOLATED before anything is sent', async () => {
     ad.modifies.length = 0
-    const e = await errorOf(new LdapDirectory(config(), log).resetPassword('pat.doe', 'all lower case but very long', { unlock: true, mustChange: true }))
+    const e = await errorOf(new LdapDirectory(config(), log).resetPassword(PAT_ID, 'all lower case but very long', { unlock: true, mustChange: true }))
     expect(e.code).toBe('POLICY_VIOLATED')
     expect((e.details.failures as { rule: string }[]).map((f) => f.rule)).toEqual(['ad_complexity'])
     expect(ad.modifies).toEqual([])

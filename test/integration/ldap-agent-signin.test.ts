@@ -6,11 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addPerson, ldapConfig, slapd, userBind, type LdapPerson } from '../helpers/ldap-fixtures'
+import { addPerson, ldapConfig, slapd, uidLayout, userBind, type LdapPerson } from '../helpers/ldap-fixtures'
 import { ldapHelpdesk } from '../helpers/slapd'
 import { freePort } from '../helpers/service'
 import { errorOf } from '../helpers/backend-harness'
 import { LdapDirectory } from '../../electron/backend/directory/ldap-directory'
+import { createBackend } from '../../electron/backend/index'
 import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
 import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
 import { nodeFetch } from '../helpers/transports'
@@ -35,17 +36,25 @@ describe.skipIf(slapd().missing !== null)('agents sign in with directory credent
       version: 1,
       directory: {
         name: 'ldap', useAsDirectory: false, dialect: 'openldap', url: config.url, bindDn: config.bindDn,
-        bindPassword: { secret: 'ldap-helpdesk' }, userBase: config.userBase, groupBase: config.groupBase,
-        agentSignIn: { roleGroups: { password_reset_service_desk: ['RD Service Desk'], password_reset_admin: ['RD Admins'] } },
+        bindPassword: { secret: 'ldap-helpdesk' }, ...uidLayout,
+        agentSignIn: { groups: ['Service Desk'], roleGroups: { password_reset_service_desk: ['RD Service Desk'], password_reset_admin: ['RD Admins'] } },
       },
     }))
+    // A real desk has no demo data (G1): its one record, in the agents' directory group, is put in
+    // the store before the server starts.
+    const seeding = await createBackend({ store: { kind: 'sqlite', file: join(dir, 'server.sqlite') }, hashCost: { N: 1024 }, log: silent })
+    await seeding.store.db.insertInto('records').values({
+      id: 'rec-dir-1', kind: 'incident', number: 'INC0090001', short_description: 'Cannot sign in', description: '', caller_id: null, caller_name: null,
+      state: 'new', active: 1, priority: 3, channel: null, assignment_group: 'Service Desk', assigned_to: null, assigned_to_name: null,
+      opened_at: new Date().toISOString(), search_text: 'inc0090001 cannot sign in',
+    }).execute()
+    await seeding.close()
     const port = await freePort()
     server = spawn(process.execPath, ['--import', 'tsx', 'electron/backend/http/main.ts'], {
       env: {
         ...process.env,
         RESETDESK_SQLITE_FILE: join(dir, 'server.sqlite'),
         RESETDESK_SECRET: randomBytes(32).toString('base64'),
-        RESETDESK_DEMO: '1',
         RESETDESK_HASH_COST_LOG2: '10',
         RESETDESK_PORT: String(port),
         RESETDESK_CONNECTORS_FILE: join(dir, 'connectors.json'),
@@ -86,15 +95,23 @@ describe.skipIf(slapd().missing !== null)('agents sign in with directory credent
     const c = connect()
     expect((await errorOf(c.ops['session:signIn'](c.session, { username: agent.uid, password: 'not-it' }))).code).toBe('INVALID_CREDENTIALS')
     expect((await errorOf(c.ops['session:signIn'](c.session, { username: 'nobody-here', password: 'whatever' }))).code).toBe('INVALID_CREDENTIALS')
-    // The local demo accounts do not work once the directory signs agents in.
+    // No demo accounts beside a directory (G1): the README's demo password is refused.
     expect((await errorOf(c.ops['session:signIn'](c.session, { username: 'desk', password: 'desk-demo-2026' }))).code).toBe('INVALID_CREDENTIALS')
   })
 
-  it('a directory user outside the role groups signs in without a reset role', async () => {
+  it('G3 an agent-group member in no role group is refused, naming the missing role groups', async () => {
     const c = connect()
-    expect((await c.ops['session:signIn'](c.session, { username: outsider.uid, password: outsider.password })).roles).toEqual([])
-    const recordId = (await c.ops['records:list'](c.session, { kind: 'incident', filter: 'all_open', limit: 1 } as never)).rows[0]!.id
-    expect((await errorOf(c.ops['flow:start'](c.session, { recordId, userId: 'user-alex', processId: 'proc-standard' }))).code).toBe('ROLE_MISSING')
+    const e = await errorOf(c.ops['session:signIn'](c.session, { username: outsider.uid, password: outsider.password }))
+    expect([e.code, e.details.missing]).toEqual(['NO_DESK_ROLE', 'role'])
+    expect(e.details.roleGroups).toMatchObject({ password_reset_service_desk: ['RD Service Desk'] })
+    expect(c.session.agentId).toBeNull()
+  })
+
+  it('G3 a directory user outside the agent groups is refused, even with a role group', async () => {
+    const stranger = await addPerson({ prefix: 'stranger', groups: ['RD Service Desk'] })
+    const c = connect()
+    const e = await errorOf(c.ops['session:signIn'](c.session, { username: stranger.uid, password: stranger.password }))
+    expect([e.code, e.details.missing, e.details.groups]).toEqual(['NOT_AN_AGENT', 'agent_group', ['Service Desk']])
   })
 
   it('never binds with an empty password (LDAP would treat it as anonymous)', async () => {

@@ -10,6 +10,7 @@ import type { BackendConfig } from '../index'
 import type { AgentDirectory, CredentialStore, Directory } from '../credentials/credential-store'
 import type { Logger } from '../rules/context'
 import { LdapDirectory } from '../directory/ldap-directory'
+import { directoryLayoutShape, groupRef } from '../directory/directory-layout'
 import { SmtpNotifier } from '../notify/smtp-notifier'
 import { HttpSmsProvider } from '../notify/sms-provider'
 
@@ -39,23 +40,26 @@ export const connectorsConfigSchema = z.strictObject({
       startTls: z.boolean().default(false),
       bindDn: z.string().min(1),
       bindPassword: secretRef,
-      userBase: z.string().min(1),
-      userFilter: z.string().optional(),
-      groupBase: z.string().optional(),
-      protectedGroups: z.array(z.string()).default([]),
-      /** Agents sign in with their directory credentials; these groups grant the reset roles. */
+      // G2: where callers and agents live, what they sign in with, which attributes hold what,
+      // how groups are recorded (directory-layout.ts documents each field).
+      ...directoryLayoutShape,
+      /** Agents sign in with their directory credentials (G3). */
       agentSignIn: z
         .strictObject({
+          /** Only members (direct or nested) of these groups, by DN or name, may sign in. */
+          groups: z.array(groupRef).min(1),
+          /** The groups (DNs or names) that grant each role; a member of none is refused. */
           roleGroups: z.strictObject({
-            password_reset_service_desk: z.array(z.string()).default([]),
-            password_reset_admin: z.array(z.string()).default([]),
-            password_reset_supervisor: z.array(z.string()).default([]),
+            password_reset_service_desk: z.array(groupRef).default([]),
+            password_reset_admin: z.array(groupRef).default([]),
+            password_reset_supervisor: z.array(groupRef).default([]),
           }),
         })
         .optional(),
       tls: tlsSchema.optional(),
       timeoutMs: z.number().int().min(100).max(60_000).default(5000),
     })
+    .refine((d) => !d.agentSignIn || d.agents !== undefined, { message: 'agentSignIn needs the agents entry (where agents live)', path: ['agents'] })
     .optional(),
   email: z
     .strictObject({
@@ -145,16 +149,11 @@ export async function buildConnectors(config: ConnectorsConfig, secrets: SecretR
   const credentialStores: Record<string, CredentialStore> = {}
   if (config.directory) {
     const d = config.directory
-    const ldap = new LdapDirectory(
-      {
-        dialect: d.dialect, url: d.url, startTls: d.startTls, bindDn: d.bindDn, bindPassword: await secret(secrets, d.bindPassword),
-        userBase: d.userBase, userFilter: d.userFilter, groupBase: d.groupBase, protectedGroups: d.protectedGroups, tls: readTls(d.tls), timeoutMs: d.timeoutMs,
-      },
-      log,
-    )
+    const { name: _name, useAsDirectory: _use, agentSignIn: _agents, bindPassword, tls, ...layout } = d
+    const ldap = new LdapDirectory({ ...layout, bindPassword: await secret(secrets, bindPassword), tls: readTls(tls) }, log)
     credentialStores[d.name] = ldap
     if (d.useAsDirectory) directory = ldap
-    if (d.agentSignIn) agentDirectory = { authenticate: (u, p) => ldap.authenticate(u, p), roleGroups: d.agentSignIn.roleGroups }
+    if (d.agentSignIn) agentDirectory = { authenticate: (u, p) => ldap.authenticateAgent(u, p), groups: d.agentSignIn.groups, roleGroups: d.agentSignIn.roleGroups }
   }
   const sms = config.sms
     ? new HttpSmsProvider({ ...config.sms, token: await secret(secrets, config.sms.token) })

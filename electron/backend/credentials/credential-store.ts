@@ -2,7 +2,9 @@
 // (directory_users with scrypt hashes); the LDAP / Active Directory connectors implement the same.
 
 export interface DirectoryUser {
+  /** Opaque and stable (entryUUID, objectGUID, or the local store's id): look users up by it. */
   id: string
+  /** What the user signs in with (the layout's login attribute). */
   username: string
   displayName: string
   email: string | null
@@ -14,16 +16,25 @@ export interface DirectoryUser {
   locked: boolean
   mustChange: boolean
   contactChangedAt: string | null
+  /** Every registered email (the first is `email`); absent where the store keeps only one. */
+  emails?: string[]
+  /** The manager as the directory names it (a DN in LDAP). */
+  manager?: string | null
+  /** The DNs of `groups`, for groups configured by DN (G2); absent in the local store. */
+  groupDns?: string[]
 }
 
 export interface Directory {
   search(q: string, limit: number): Promise<DirectoryUser[]>
+  /** By DirectoryUser.id (opaque, stable). */
   get(userId: string): Promise<DirectoryUser | null>
   /**
    * G4: the user's own sign-in (the enrolment page) with their directory password. Null for a
    * wrong password, an unknown or a locked user alike; throws DIRECTORY_UNAVAILABLE when it cannot tell.
    */
   authenticate(login: string, password: string): Promise<DirectoryUser | null>
+  /** Exact match on the login name or any registered email; null when none or more than one. */
+  findByLoginOrEmail(term: string): Promise<DirectoryUser | null>
   /** F1 readiness: resolves when the directory answers (a bind as the service account). */
   ping?(): Promise<void>
   /**
@@ -55,8 +66,10 @@ export interface CredentialStore {
 
 /** Agents signing in with their directory credentials (the standalone server, issue 5). */
 export interface AgentDirectory {
-  /** The agent's directory entry when the password is right; null when it is not. */
+  /** The agent's directory entry when the password is right; null when it is not (known and unknown names cost the same). */
   authenticate(username: string, password: string): Promise<DirectoryUser | null>
-  /** Directory groups that grant each reset role. */
+  /** Only members (direct or nested) of these groups, by DN or name, may sign in (G3). */
+  groups: string[]
+  /** Directory groups (DNs or names) that grant each reset role. */
   roleGroups: Partial<Record<'password_reset_service_desk' | 'password_reset_admin' | 'password_reset_supervisor', string[]>>
 }

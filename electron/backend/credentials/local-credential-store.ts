@@ -1,9 +1,8 @@
 // The embedded directory and credential store: users in the store, passwords as scrypt hashes.
-import { randomBytes } from 'node:crypto'
 import type { Kysely, Selectable } from 'kysely'
 import type { DB, DirectoryUsersTable } from '../store/schema'
 import { containsIgnoringCase } from '../store/like'
-import { slowHash, slowVerify, type HashCost } from '../crypto/secrets'
+import { dummyHash, slowHash, slowVerify, type HashCost } from '../crypto/secrets'
 import type { CredentialStore, Directory, DirectoryUser, ResetOptions } from './credential-store'
 
 export function toDirectoryUser(row: Selectable<DirectoryUsersTable>): DirectoryUser {
@@ -92,16 +91,15 @@ export class LocalCredentialStore implements Directory, CredentialStore {
     await this.db.updateTable('directory_users').set({ locked_at: null }).where('id', '=', userId).execute()
   }
 
-  private dummyHash: Promise<string> | null = null
-
   /**
-   * G4: the user's own sign-in. An unknown user, or one without a password, costs the same scrypt
-   * work as a known one (against a throwaway hash of the same cost), so time does not tell them apart.
+   * G4: the user's own sign-in (the enrolment page). An unknown user, one without a password, a
+   * locked one and a wrong password all run one scrypt with the store's own parameters (the dummy
+   * hash is made at that cost), so time does not tell them apart (G3).
    */
   async authenticate(login: string, password: string): Promise<DirectoryUser | null> {
+    if (password.length === 0) return null
     const row = await this.db.selectFrom('directory_users').selectAll().where('username', '=', login.trim()).executeTakeFirst()
-    this.dummyHash ??= slowHash(randomBytes(16).toString('base64'), this.hashCost)
-    const ok = await slowVerify(password, row?.password_hash ?? (await this.dummyHash))
+    const ok = await slowVerify(password, row?.password_hash ?? (await dummyHash(this.hashCost)))
     return ok && row?.password_hash && !row.locked_at ? toDirectoryUser(row) : null
   }
 

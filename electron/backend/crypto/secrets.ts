@@ -33,6 +33,22 @@ export async function slowHash(secret: string, cost: HashCost): Promise<string> 
   return ['scrypt', cost.N, r, p, salt.toString('base64'), key.toString('base64')].join('$')
 }
 
+const dummies = new Map<number, Promise<string>>()
+
+/**
+ * A hash of a random secret made with the same parameters as real hashes, to verify against when
+ * a user name is unknown: the same key derivation runs, so the time taken does not reveal that the
+ * name does not exist (G3). Made once per cost and kept.
+ */
+export function dummyHash(cost: HashCost): Promise<string> {
+  let hash = dummies.get(cost.N)
+  if (!hash) {
+    hash = slowHash(randomBytes(32).toString('base64'), cost)
+    dummies.set(cost.N, hash)
+  }
+  return hash
+}
+
 export async function slowVerify(secret: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$')
   if (scheme !== 'scrypt' || !salt || !hash) return false

@@ -2,7 +2,7 @@
 // lockoutTime=0 unlocks, pwdLastSet=0 forces a change at next sign-in (-1 means "set now").
 import { Attribute, Change } from 'ldapts'
 import type { LdapDialect } from './ldap-dialect'
-import { cnOf, first, values } from './ldap-dialect'
+import { first } from './ldap-dialect'
 
 const replace = (type: string, v: string[] | Buffer[]) => new Change({ operation: 'replace', modification: new Attribute({ type, values: v }) })
 
@@ -10,19 +10,14 @@ export const encodeUnicodePwd = (password: string): Buffer => Buffer.from(`"${pa
 
 export const adDialect: LdapDialect = {
   name: 'ad',
-  usernameAttribute: 'sAMAccountName',
   personFilter: '(&(objectCategory=person)(objectClass=user))',
-  attributes: ['sAMAccountName', 'cn', 'displayName', 'mail', 'mobile', 'otherMobile', 'department', 'title', 'memberOf', 'lockoutTime', 'pwdLastSet'],
+  idAttribute: 'objectGUID',
+  attributeDefaults: { displayName: 'displayName', emails: ['mail'], mobiles: ['mobile', 'otherMobile'], department: 'department', title: 'title', manager: 'manager' },
+  stateAttributes: ['lockoutTime', 'pwdLastSet'],
   requiresTls: true,
   requiresComplexity: true,
-  groupsFromEntry: (entry) => values(entry, 'memberOf').map(cnOf),
   isLocked: (entry) => Number(first(entry, 'lockoutTime') ?? '0') > 0,
   mustChange: (entry) => first(entry, 'pwdLastSet') === '0',
-  email: (entry) => first(entry, 'mail'),
-  mobiles: (entry) => [...values(entry, 'mobile'), ...values(entry, 'otherMobile')],
-  displayName: (entry) => first(entry, 'displayName') ?? first(entry, 'cn') ?? first(entry, 'sAMAccountName') ?? '',
-  department: (entry) => first(entry, 'department'),
-  title: (entry) => first(entry, 'title'),
   resetChanges(newPassword, options) {
     return [
       replace('unicodePwd', [encodeUnicodePwd(newPassword)]),

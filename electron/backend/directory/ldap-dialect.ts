@@ -1,29 +1,25 @@
-// What differs between directories: attribute names, how lock and must-change are read and
-// written, how the password itself is set. The LDAP connector (ldap-directory.ts) is the same.
+// What differs between directory products: how lock and must-change are read and written, how the
+// password itself is set, and the defaults of the layout. Where people and groups live, and which
+// attributes hold what, is the desk's layout (directory-layout.ts): a mapping, not code.
 import type { Change, Entry } from 'ldapts'
 import type { ResetOptions } from '../credentials/credential-store'
+import type { AttributeMap } from './directory-layout'
 
 export interface LdapDialect {
   readonly name: 'openldap' | 'ad'
-  /** The attribute whose value is the user's id in ResetDesk (unique, readable, survives OU moves). */
-  readonly usernameAttribute: string
-  /** Which entries are people. */
+  /** Which entries are people, when the layout names no filter. */
   readonly personFilter: string
-  /** Attributes read for a user; operational ones (ppolicy) must be asked for by name. */
-  readonly attributes: string[]
+  /** The stable id of an entry: survives renames and OU moves. */
+  readonly idAttribute: 'entryUUID' | 'objectGUID'
+  readonly attributeDefaults: Required<AttributeMap>
+  /** Operational attributes lock and must-change are read from (they must be asked for by name). */
+  readonly stateAttributes: string[]
   /** The password may only travel over TLS (AD refuses unicodePwd otherwise). */
   readonly requiresTls: boolean
   /** The directory enforces composition (AD "complexity"): checked before anything is sent. */
   readonly requiresComplexity: boolean
-  /** Groups named in the entry itself (memberOf), or null when they must be searched for. */
-  groupsFromEntry(entry: Entry): string[] | null
   isLocked(entry: Entry): boolean
   mustChange(entry: Entry): boolean
-  email(entry: Entry): string | null
-  mobiles(entry: Entry): string[]
-  displayName(entry: Entry): string
-  department(entry: Entry): string | null
-  title(entry: Entry): string | null
   /**
    * One modify request: the password, the unlock and the must-change flag change together or not
    * at all. `entry` is the user as read just before, for dialects whose changes depend on state.
@@ -43,8 +39,10 @@ export function values(entry: Entry, attribute: string): string[] {
 
 export const first = (entry: Entry, attribute: string): string | null => values(entry, attribute)[0] ?? null
 
-/** "CN=Domain Admins,OU=Groups,DC=corp" -> "Domain Admins" (escaped commas kept). */
-export function cnOf(dn: string): string {
-  const rdn = dn.match(/^\s*cn=((?:\\.|[^,])*)/i)?.[1]
-  return rdn ? rdn.replace(/\\(.)/g, '$1').trim() : dn
+/** The raw bytes of a binary attribute (objectGUID), asked for with explicitBufferAttributes. */
+export function firstBuffer(entry: Entry, attribute: string): Buffer | null {
+  const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase())
+  const v = key ? entry[key] : undefined
+  const one = Array.isArray(v) ? v[0] : v
+  return Buffer.isBuffer(one) && one.length > 0 ? one : null
 }

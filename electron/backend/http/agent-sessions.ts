@@ -50,8 +50,8 @@ async function issuePair(ctx: RuleContext, sessionId: string, sessionExpiresAt: 
   return { accessToken, refreshToken, accessExpiresAt }
 }
 
-export async function openAgentSession(ctx: RuleContext, username: string, password: string): Promise<{ agent: Agent } & TokenPair> {
-  const agent = await signIn(ctx, username, password)
+export async function openAgentSession(ctx: RuleContext, username: string, password: string, clientAddress: string): Promise<{ agent: Agent } & TokenPair> {
+  const agent = await signIn(ctx, username, password, clientAddress)
   const now = ctx.now()
   const id = randomUUID()
   const expiresAt = addMs(now, SESSION_ABSOLUTE_MS).toISOString()

@@ -95,7 +95,7 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
   app.post('/api/session/signIn', async (request, reply) => {
     try {
       const { username, password } = parseInput(contract['session:signIn'].input, request.body)
-      return { ok: true, data: await openAgentSession(ctx, username, password) }
+      return { ok: true, data: await openAgentSession(ctx, username, password, request.ip) }
     } catch (e) {
       const { status, body } = refuse(e, request)
       return reply.status(status).send(body)

@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/errors'
 import { processSchema, type Process } from '../../../shared/domain/types'
 import type { DB, ProcessesTable } from '../store/schema'
 import type { DirectoryUser } from '../credentials/credential-store'
+import { inAnyGroup } from '../directory/dn'
 
 export function toProcess(row: Selectable<ProcessesTable>): Process {
   return processSchema.parse({ id: row.id, name: row.name, ...JSON.parse(row.config) })
@@ -41,5 +42,5 @@ export async function loadProcessForNewFlow(db: Kysely<DB>, processId: string): 
 /** Protected accounts (B1) only through a process made for them; others by group membership. */
 export function isEligible(process: Process, user: DirectoryUser): boolean {
   if (process.protectedAccounts !== user.protected) return false
-  return process.appliesToGroups.length === 0 || process.appliesToGroups.some((g) => user.groups.includes(g))
+  return process.appliesToGroups.length === 0 || inAnyGroup(user, process.appliesToGroups)
 }

@@ -1,30 +1,60 @@
-// Agent sign-in against the backend's agent accounts (the directory's in a deployment).
-import { AppError } from '../../../shared/errors'
+// Agent sign-in against the backend's agent accounts, or the directory's agents (G3), throttled
+// per user name and per client address in the store.
+import { AppError, type ErrorCode } from '../../../shared/errors'
 import { roles as roleNames, type Agent } from '../../../shared/domain/types'
 import type { AgentDirectory } from '../credentials/credential-store'
-import { keyedHash, slowVerify } from '../crypto/secrets'
+import { dummyHash, slowVerify } from '../crypto/secrets'
+import { inAnyGroup } from '../directory/dn'
 import { toAgent } from './access'
 import type { RuleContext } from './context'
 import { auditedTransaction, closeFlow, recordAudit } from './flows'
+import { reserveSignInTry, signInKeys, type SignInKeys } from './sign-in-throttle'
 
-// A real hash to compare against when the user name is unknown, so timing does not reveal it.
-const DUMMY_HASH = 'scrypt$1024$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
+/** A refusal that counts against the throttle (the try was answered, not failed by a fault). */
+const REFUSALS: ReadonlySet<ErrorCode> = new Set(['INVALID_CREDENTIALS', 'NOT_AN_AGENT', 'NO_DESK_ROLE'])
 
-export async function signIn(ctx: RuleContext, username: string, password: string): Promise<Agent> {
-  if (ctx.agentDirectory) return directorySignIn(ctx, ctx.agentDirectory, username, password)
+/**
+ * `clientAddress` is the HTTP client's address on the server and LOCAL_CONSOLE_ADDRESS in the
+ * embedded console.
+ */
+export async function signIn(ctx: RuleContext, username: string, password: string, clientAddress: string): Promise<Agent> {
+  const keys = signInKeys(ctx, username, clientAddress)
+  let reservation: Awaited<ReturnType<typeof reserveSignInTry>>
+  try {
+    reservation = await reserveSignInTry(ctx, keys)
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'SIGN_IN_THROTTLED') {
+      await recordAudit(ctx, { action: 'session.sign_in', outcome: 'throttled', detail: { usernameHash: keys.name } })
+    }
+    throw e
+  }
+  try {
+    const agent = ctx.agentDirectory ? await directorySignIn(ctx, ctx.agentDirectory, keys, username, password) : await localSignIn(ctx, keys, username, password)
+    await reservation.release()
+    return agent
+  } catch (e) {
+    // A directory or store fault is not the caller's try: it does not count.
+    if (!(e instanceof AppError && REFUSALS.has(e.code))) await reservation.release()
+    throw e
+  }
+}
+
+async function localSignIn(ctx: RuleContext, keys: SignInKeys, username: string, password: string): Promise<Agent> {
   const row = await ctx.store.db.selectFrom('agents').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst()
-  const ok = await slowVerify(password, row?.password_hash ?? DUMMY_HASH)
-  if (!row || !ok) return refuseSignIn(ctx, username)
+  // An unknown name runs the same scrypt, with the same parameters, as a known one (G3).
+  const ok = await slowVerify(password, row?.password_hash ?? (await dummyHash(ctx.hashCost)))
+  if (!row || !ok) return refuseSignIn(ctx, keys, 'INVALID_CREDENTIALS')
   await recordAudit(ctx, { agentId: row.id, action: 'session.sign_in', outcome: 'signed_in' })
   return toAgent(row, ctx.demo)
 }
 
-async function refuseSignIn(ctx: RuleContext, username: string): Promise<never> {
-  // F7: what was typed as a user name is often a password, so it is never stored; a keyed digest
-  // of it still shows repeated tries on one name.
-  const nameDigest = keyedHash(ctx.keys.audit, `sign-in name\n${username.trim().toLowerCase()}`).slice(0, 16)
-  await recordAudit(ctx, { action: 'session.sign_in', outcome: 'refused', detail: { nameDigest } })
-  throw new AppError('INVALID_CREDENTIALS')
+/**
+ * The audit keeps a keyed hash of the typed name, never the name itself: people type their
+ * password into the name field. The hash still ties repeated tries on one name together.
+ */
+async function refuseSignIn(ctx: RuleContext, keys: SignInKeys, code: ErrorCode, details: Record<string, unknown> = {}, directoryUser?: string): Promise<never> {
+  await recordAudit(ctx, { action: 'session.sign_in', outcome: code === 'INVALID_CREDENTIALS' ? 'refused' : code.toLowerCase(), detail: { usernameHash: keys.name, ...(directoryUser ? { directoryUser } : {}) } })
+  throw new AppError(code, details)
 }
 
 /** Ends the agent's session: their open flows close so no other agent is kept waiting (R3). */
@@ -36,14 +66,18 @@ export async function signOut(ctx: RuleContext, agentId: string): Promise<void> 
 }
 
 /**
- * Directory sign-in: the directory checks the password; its groups give the roles and the
- * assignment groups. The agent row is kept in step (flows and audit refer to it) and holds no
- * usable local password.
+ * Directory sign-in: the directory checks the password; only members of the agent groups may
+ * sign in, their role groups give the roles (none: refused, naming what is missing) and their
+ * directory groups are the assignment groups. The agent row is kept in step (flows and audit
+ * refer to it) and holds no usable local password.
  */
-async function directorySignIn(ctx: RuleContext, directory: AgentDirectory, username: string, password: string): Promise<Agent> {
+async function directorySignIn(ctx: RuleContext, directory: AgentDirectory, keys: SignInKeys, username: string, password: string): Promise<Agent> {
   const user = await directory.authenticate(username, password)
-  if (!user) return refuseSignIn(ctx, username)
-  const roles = roleNames.filter((role) => (directory.roleGroups[role] ?? []).some((g) => user.groups.includes(g)))
+  if (!user) return refuseSignIn(ctx, keys, 'INVALID_CREDENTIALS')
+  // The name is now the directory's own (authenticated), not typed text: safe to audit.
+  if (!inAnyGroup(user, directory.groups)) return refuseSignIn(ctx, keys, 'NOT_AN_AGENT', { missing: 'agent_group', groups: directory.groups }, user.username)
+  const roles = roleNames.filter((role) => inAnyGroup(user, directory.roleGroups[role] ?? []))
+  if (roles.length === 0) return refuseSignIn(ctx, keys, 'NO_DESK_ROLE', { missing: 'role', roleGroups: directory.roleGroups }, user.username)
   const values = {
     display_name: user.displayName,
     password_hash: '!directory',

@@ -441,5 +441,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
       },
     },
+    '0003_sign_in_throttle': {
+      // G3: sign-in tries per user name and per client address, counted in the store so the
+      // limit holds across replicas. Keys are keyed hashes: a typed user name is often a password.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('sign_in_attempts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('sign_in_attempts_key_at').on('sign_in_attempts').columns(['key', 'at']).execute()
+      },
+    },
   }
 }

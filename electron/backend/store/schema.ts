@@ -321,6 +321,14 @@ export interface IntegrationRateBucketsTable {
   expires_at: string
 }
 
+/** G3: one sign-in try (reserved before the password is checked; removed again on success). */
+export interface SignInAttemptsTable {
+  id: string
+  /** Keyed hash of "name:<user name>" or "address:<client address>". */
+  key: string
+  at: string
+}
+
 export interface DB {
   intents: IntentsTable
   api_keys: ApiKeysTable
@@ -350,4 +358,5 @@ export interface DB {
   audit: AuditTable
   outbox: OutboxTable
   meta: MetaTable
+  sign_in_attempts: SignInAttemptsTable
 }

@@ -23,6 +23,13 @@ function detailLines(details: Record<string, unknown>): string[] {
   if (Array.isArray(details.issues)) {
     for (const i of details.issues as { path?: unknown; message?: unknown }[]) lines.push(`${String(i.path || 'input')}: ${String(i.message)}`)
   }
+  // G3 sign-in refusals name what is missing: the agent groups, or the groups of each role.
+  if (Array.isArray(details.groups)) lines.push(`Agent groups: ${details.groups.map(String).join('; ')}`)
+  if (details.roleGroups && typeof details.roleGroups === 'object') {
+    for (const [role, groups] of Object.entries(details.roleGroups as Record<string, unknown>)) {
+      if (Array.isArray(groups) && groups.length > 0) lines.push(`${role}: ${groups.map(String).join('; ')}`)
+    }
+  }
   if (typeof details.correlationId === 'string') lines.push(`Reference: ${details.correlationId}`)
   return lines
 }

@@ -1,5 +1,5 @@
 // Issue 4 / S3: one connectors file; secrets only by reference to the keychain.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -10,7 +10,10 @@ import { SmtpNotifier } from '../../../electron/backend/notify/smtp-notifier'
 
 const valid = {
   version: 1,
-  directory: { dialect: 'openldap', url: 'ldap://ldap.corp.example:389', bindDn: 'cn=helpdesk,dc=corp', bindPassword: { secret: 'ldap-bind' }, userBase: 'ou=people,dc=corp', groupBase: 'ou=groups,dc=corp' },
+  directory: {
+    dialect: 'openldap', url: 'ldap://ldap.corp.example:389', bindDn: 'cn=helpdesk,dc=corp', bindPassword: { secret: 'ldap-bind' },
+    callers: { base: 'ou=people,dc=corp' }, loginAttribute: 'uid', groups: { membership: 'member', base: 'ou=groups,dc=corp' },
+  },
   email: { host: 'smtp.corp.example', port: 587, secure: false, requireTls: true, user: 'resetdesk', password: { secret: 'smtp' }, from: 'Service Desk <desk@corp.example>' },
   sms: { url: 'https://sms.example/v1/messages', format: 'json', token: { secret: 'sms-token' } },
   resetPage: { publicUrl: 'https://reset.corp.example/reset' },
@@ -61,6 +64,26 @@ describe('connectors configuration', () => {
     expect(c.backend.notifier!.smsProviderConfigured).toBe(true)
     expect(c.backend.resetLinkBase).toBe('https://reset.corp.example/reset')
     c.close()
+  })
+
+  it('G2 refuses a layout it cannot use, naming the field: a base that is no DN, a bad filter, groups with nowhere to search, agent sign-in with no agents entry', () => {
+    const bad = (directory: object) => () => parseConnectorsConfig({ ...valid, directory: { ...valid.directory, ...directory } }, 'x')
+    expect(bad({ callers: { base: 'people' } })).toThrow(/directory\.callers\.base/)
+    expect(bad({ callers: { base: 'ou=people,dc=corp', filter: '(objectClass=person' } })).toThrow(/directory\.callers\.filter/)
+    expect(bad({ callers: { base: 'ou=people,dc=corp', scope: 'subtree' } })).toThrow(/directory\.callers\.scope/)
+    expect(bad({ groups: { membership: 'member' } })).toThrow(/directory\.groups\.base/)
+    expect(bad({ groups: { membership: 'memberUid', base: 'ou=groups,dc=corp', nested: 'search' } })).toThrow(/directory\.groups\.nested/)
+    expect(bad({ loginAttribute: 'employeeNumber' })).toThrow(/directory\.loginAttribute/)
+    expect(bad({ agentSignIn: { groups: ['Service Desk'], roleGroups: {} } })).toThrow(/directory\.agents/)
+    expect(bad({ agents: { base: 'ou=agents,dc=corp' }, agentSignIn: { groups: [], roleGroups: {} } })).toThrow(/directory\.agentSignIn\.groups/)
+  })
+
+  it("G2 the README's connectors examples (OpenLDAP and Active Directory) are valid as written", () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## Connect to your desk'), readme.indexOf('\n## ', readme.indexOf('## Connect to your desk') + 5))
+    const examples = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => parseConnectorsConfig(JSON.parse(m[1]!), 'README'))
+    expect(examples.map((c) => c.directory!.dialect)).toEqual(['openldap', 'ad'])
+    expect(examples[1]!.directory!.groups).toMatchObject({ membership: 'memberOf', nested: 'inChain', nameAttribute: 'cn', maxDepth: 5 })
   })
 
   it('a secret missing from the keychain fails the start with the entry name', async () => {
