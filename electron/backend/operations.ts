@@ -78,15 +78,15 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       requireRole(await loadAgent(ctx, agentOf(s)), ['password_reset_admin', 'password_reset_supervisor'])
       return listAudit(ctx.store.db, offset, limit)
     },
-    'audit:verify': async (s) => {
+    'audit:verify': async (s, { checkpoint }) => {
       requireRole(await loadAgent(ctx, agentOf(s)), ['password_reset_admin', 'password_reset_supervisor'])
-      return verifyAudit(ctx.store.db)
+      return verifyAudit(ctx, checkpoint)
     },
     'audit:export': async (s, { fromSeq, limit }) => {
       // Exporting the whole log is an administrator's act (R9), and it is itself audited.
       const agent = await loadAgent(ctx, agentOf(s))
       requireRole(agent, ['password_reset_admin'])
-      const slice = await exportAudit(ctx.store.db, fromSeq, limit)
+      const slice = await exportAudit(ctx, fromSeq, limit)
       await recordAudit(ctx, { agentId: agent.id, action: 'audit.export', outcome: 'exported', detail: { fromSeq: slice.fromSeq, toSeq: slice.toSeq } })
       return slice
     },

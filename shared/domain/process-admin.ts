@@ -31,9 +31,9 @@ export const processDraftSchema = z
     appliesToGroups: z.array(text(512, 1)).max(50).refine(unique, 'Each group once.'),
     protectedAccounts: z.boolean(),
     credentialStore: z.string().min(1, 'Choose a credential store.').max(64),
-    methods: z.array(verifyMethodSchema).min(1, 'Choose at least one verification method.').refine(unique, 'Each method once.'),
+    methods: z.array(verifyMethodSchema).min(1, 'Choose at least one verification method.').max(verifyMethodSchema.options.length).refine(unique, 'Each method once.'),
     requiredPasses: z.number().int().min(1).max(5),
-    resetMethods: z.array(resetMethodSchema).min(1, 'Choose at least one reset method.').refine(unique, 'Each method once.'),
+    resetMethods: z.array(resetMethodSchema).min(1, 'Choose at least one reset method.').max(resetMethodSchema.options.length).refine(unique, 'Each method once.'),
     policy: z
       .object({
         // S7: length first; NIST SP 800-63B-4 asks for at least 15 where a password is the only factor.

@@ -129,6 +129,8 @@ export const processSettingsSchema = z.object({
   maxSends: z.number().int().min(1).default(4), // the first send plus three resends
   resendPauseSeconds: z.number().min(0).default(30),
   resetsPerDay: z.number().int().min(1).default(3),
+  /** Item 10: a passed method counts this long; after it the caller verifies again. */
+  verificationValidMinutes: z.number().min(1).max(1440).default(15),
 })
 export type ProcessSettings = z.infer<typeof processSettingsSchema>
 
@@ -223,6 +225,17 @@ export const auditEntrySchema = z.object({
   hash: z.string(),
 })
 export type AuditEntry = z.infer<typeof auditEntrySchema>
+
+/** F5: the chain's head signed by the desk, kept by the administrator outside the database. */
+export const auditCheckpointSchema = z
+  .object({
+    seq: z.number().int().min(1).max(2_147_483_647),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    at: isoDate,
+    signature: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict()
+export type AuditCheckpoint = z.infer<typeof auditCheckpointSchema>
 
 export const outboxMessageSchema = z.object({
   id: z.string(),

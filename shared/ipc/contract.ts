@@ -5,6 +5,7 @@ import { z } from 'zod'
 import {
   agentSchema,
   approvalRequestSchema,
+  auditCheckpointSchema,
   auditEntrySchema,
   carrierSchema,
   codeMethodSchema,
@@ -16,7 +17,6 @@ import {
   recordDetailSchema,
   recordKindSchema,
   recordSummarySchema,
-  resetMethodSchema,
   userSummarySchema,
 } from '../domain/types'
 import { adminProcessSchema, processDraftSchema } from '../domain/process-admin'
@@ -34,6 +34,41 @@ import {
 const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
 const flowRef = { flowId: id }
+/**
+ * Surrounding white space is dropped after the check: the pattern says what is accepted before
+ * trimming, so the OpenAPI document (which cannot express a trim) states exactly what the server
+ * takes (F7).
+ */
+const trim = (s: string) => s.trim()
+
+/** The largest integer any input may carry: every store column holds it (PostgreSQL integer). */
+export const inputIntMax = 2_147_483_647
+
+/**
+ * F7: what every input refuses, whatever its schema says: a NUL byte in any string or key
+ * (PostgreSQL cannot store one; C code downstream cuts at it) and a number outside the store's
+ * integer range. Applied to every channel by `defineContract`, so a new channel cannot forget it.
+ */
+function refuseEdges(value: unknown, ctx: z.RefinementCtx, path: PropertyKey[] = []): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) ctx.addIssue({ code: 'custom', path, message: 'NUL byte' })
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) > inputIntMax) ctx.addIssue({ code: 'custom', path, message: 'number out of range' })
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => refuseEdges(v, ctx, [...path, i]))
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) ctx.addIssue({ code: 'custom', path, message: 'NUL byte in a key' })
+      refuseEdges(v, ctx, [...path, k])
+    }
+  }
+}
+
+type Entry = { input: z.ZodType; output: z.ZodType }
+function defineContract<const T extends Record<string, Entry>>(entries: T): T {
+  for (const entry of Object.values(entries) as Entry[]) entry.input = entry.input.superRefine((v, ctx) => refuseEdges(v, ctx))
+  return entries
+}
 
 /** Counting stops here: an exact count of 100k rows costs more than the page itself. */
 export const recordCountCap = 10_000
@@ -84,7 +119,7 @@ export type ConsoleSettingsView = z.output<typeof consoleSettingsSchema>
 /** An ordinary (not kiosk) console: what is answered where no console settings apply. */
 export const ordinaryConsoleSettings: ConsoleSettingsView = { kiosk: { enabled: false, idleMinutes: 3 } }
 
-export const contract = {
+export const contract = defineContract({
   'session:signIn': {
     input: z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(256) }).strict(),
     output: agentSchema,
@@ -103,7 +138,7 @@ export const contract = {
          * Keyset paging: the sort value and id of the last row of the page before. With it the
          * next page is a seek on the list's index, as cheap as the first (offset is then ignored).
          */
-        after: z.object({ value: z.union([z.string().max(64), z.number().int()]).nullable(), id: z.string().min(1).max(64) }).strict().optional(),
+        after: z.object({ value: z.union([z.string().max(64), z.number().int().min(-inputIntMax).max(inputIntMax)]).nullable(), id: z.string().min(1).max(64) }).strict().optional(),
         limit: z.number().int().min(1).max(200).default(50),
       })
       .strict(),
@@ -164,7 +199,7 @@ export const contract = {
     output: z.object({ flow: flowViewSchema, sentTo: z.array(z.string()) }),
   },
   'verify:checkCode': {
-    input: z.object({ ...flowRef, method: codeMethodSchema, code: z.string().trim().regex(/^\d{6,12}$/) }).strict(),
+    input: z.object({ ...flowRef, method: codeMethodSchema, code: z.string().max(32).regex(/^\s*\d{6,12}\s*$/).transform(trim) }).strict(),
     output: flowViewSchema,
   },
   'verify:answerQuestions': {
@@ -177,7 +212,7 @@ export const contract = {
     output: flowViewSchema,
   },
   'verify:personalData': {
-    input: z.object({ ...flowRef, email: z.string().trim().min(3).max(254) }).strict(),
+    input: z.object({ ...flowRef, email: z.string().max(254).regex(/^\s*\S[\s\S]+\S\s*$/).transform(trim) }).strict(),
     output: flowViewSchema,
   },
   'verify:confirmPersonalData': {
@@ -199,14 +234,12 @@ export const contract = {
     output: z.object({ ok: z.boolean(), failures: z.array(z.object({ rule: z.string(), message: z.string() })) }),
   },
   'reset:run': {
-    input: z
-      .object({
-        ...flowRef,
-        method: resetMethodSchema,
-        password: z.string().max(256).optional(),
-        confirm: z.string().max(256).optional(),
-      })
-      .strict(),
+    // R6.3: a manual reset carries the new password twice; the other methods carry none.
+    input: z.discriminatedUnion('method', [
+      z.object({ ...flowRef, method: z.literal('email_link') }).strict(),
+      z.object({ ...flowRef, method: z.literal('generate') }).strict(),
+      z.object({ ...flowRef, method: z.literal('manual'), password: z.string().min(1).max(256), confirm: z.string().max(256) }).strict(),
+    ]),
     output: z.object({
       flow: flowViewSchema,
       /** R6.2: shown once to the agent to read out; never stored. */
@@ -220,17 +253,25 @@ export const contract = {
   },
 
   'audit:list': {
-    input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    input: z.object({ offset: z.number().int().min(0).max(inputIntMax).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.object({ rows: z.array(auditEntrySchema), total: z.number().int() }),
   },
   'audit:verify': {
-    input: empty,
-    output: z.object({ ok: z.boolean(), count: z.number().int(), brokenAt: z.number().int().nullable() }),
+    /** F5: a checkpoint kept from an earlier check or export reveals a cut or rewritten chain. */
+    input: z.object({ checkpoint: auditCheckpointSchema.optional() }).strict(),
+    output: z.object({
+      ok: z.boolean(),
+      count: z.number().int(),
+      brokenAt: z.number().int().nullable(),
+      truncated: z.boolean(),
+      checkpointMismatch: z.boolean(),
+      checkpoint: auditCheckpointSchema.nullable(),
+    }),
   },
   /** R9: a contiguous slice of the chain as JSON lines, with every hash, for offline checking. */
   'audit:export': {
-    input: z.object({ fromSeq: z.number().int().min(1).default(1), limit: z.number().int().min(1).max(100_000).default(50_000) }).strict(),
-    output: z.object({ jsonl: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), more: z.boolean() }),
+    input: z.object({ fromSeq: z.number().int().min(1).max(inputIntMax).default(1), limit: z.number().int().min(1).max(100_000).default(50_000) }).strict(),
+    output: z.object({ jsonl: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), more: z.boolean(), checkpoint: auditCheckpointSchema.nullable() }),
   },
   'carriers:list': { input: empty, output: z.array(carrierSchema) },
   /** G4 / G7: the security-question catalogue (password_reset_admin only; saves are audited). */
@@ -277,7 +318,7 @@ export const contract = {
   'console:settings': { input: empty, output: consoleSettingsSchema },
   /** G1: the first-run choice "Try the demo desk", answered by main (refused once a desk is set). */
   'console:chooseDesk': { input: z.object({ desk: z.literal('demo') }).strict(), output: consoleSettingsSchema },
-} as const
+})
 
 export type Contract = typeof contract
 export type Channel = keyof Contract

@@ -1,6 +1,7 @@
 // R9 in the console: administrators read the audit log, verify its chain, and export it as JSON
 // lines; a supervisor can read and verify but not export; a changed row is named by the check.
 import { readFile } from 'node:fs/promises'
+import { asDatabaseOwner } from '../helpers/audit-tamper'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { e2eMissingReason, launchBrowser, openConsole, screenshot, seriousAxeViolations, startHost, visible } from './host/fixture'
@@ -29,14 +30,27 @@ describe.skipIf(missing)('R9 audit log view', () => {
       expect(await seriousAxeViolations(page)).toEqual([])
       await screenshot(page, 'audit-log')
 
+      // Two refused sign-ins, so the chain has a body before the checkpoint.
+      for (const username of ['nobody', 'no-one']) await host.backend.ops['session:signIn']({ agentId: null }, { username, password: 'x' }).catch(() => undefined)
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()])
       expect(download.suggestedFilename()).toMatch(/^resetdesk-audit-\d{4}-\d{2}-\d{2}\.jsonl$/)
       const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
       expect(lines.length).toBeGreaterThanOrEqual(1)
       expect(lines[0]).toMatchObject({ seq: 1, prev_hash: '0'.repeat(64) })
 
-      // Someone edits a stored row: the check names it.
-      await host.backend.store.db.updateTable('audit').set({ outcome: 'forged' }).where('seq', '=', 1).execute()
+      // F5: the export hands out a signed checkpoint; after the tail is deleted by someone who owns
+      // the database, the check given that checkpoint reports the cut.
+      const kept = await page.getByTestId('new-checkpoint').innerText()
+      expect(JSON.parse(kept)).toMatchObject({ seq: lines.at(-1).seq, hash: lines.at(-1).hash })
+      await asDatabaseOwner(host.backend.store, (db) => db.deleteFrom('audit').where('seq', '>=', lines.at(-1).seq).execute())
+      await page.getByLabel(/^Checkpoint kept from an earlier check/).fill(kept)
+      await page.getByRole('button', { name: 'Verify chain' }).click()
+      await visible(page.getByText(/^Chain cut short: it ends at entry #\d+, before the checkpoint's entry\./))
+      expect(await seriousAxeViolations(page)).toEqual([])
+      await page.getByLabel(/^Checkpoint kept from an earlier check/).fill('')
+
+      // Someone who owns the database lifts the guard and edits a stored row: the check names it.
+      await asDatabaseOwner(host.backend.store, (db) => db.updateTable('audit').set({ outcome: 'forged' }).where('seq', '=', 1).execute())
       await page.getByRole('button', { name: 'Verify chain' }).click()
       await visible(page.getByText(/^Chain broken at entry #1:/))
 

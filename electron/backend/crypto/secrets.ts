@@ -70,10 +70,12 @@ export { foldAnswer } from '../../../shared/domain/enrolment'
 export interface BackendKeys {
   codes: Buffer
   seal: Buffer
+  /** F5: keys the audit chain and signs its checkpoints. */
+  audit: Buffer
 }
 export function deriveKeys(secret: Buffer): BackendKeys {
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), info, 32))
-  return { codes: derive('resetdesk codes v1'), seal: derive('resetdesk outbox v1') }
+  return { codes: derive('resetdesk codes v1'), seal: derive('resetdesk outbox v1'), audit: derive('resetdesk audit v1') }
 }
 
 /** Keyed hash of a code or token (stored instead of the value). */

@@ -3,9 +3,27 @@ import { z } from 'zod'
 import { appErrorSchema } from '../../../shared/errors'
 import { contract, type Channel } from '../../../shared/ipc/contract'
 import { agentSchema } from '../../../shared/domain/types'
+import { refreshInputSchema, tokenPairSchema } from './agent-sessions'
 import { integrationPaths, integrationSecuritySchemes } from '../integrations/integration-openapi'
 
-const json = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' })
+const json = (schema: z.ZodType, io: 'input' | 'output') => {
+  const doc = z.toJSONSchema(schema, { io, unrepresentable: 'any' })
+  if (io === 'input') refuseNulInDocument(doc)
+  return doc
+}
+
+/**
+ * F7: the contract refuses a NUL byte in every input string (a refinement JSON Schema cannot
+ * express), so the document says so on every string it describes, and a client generated from
+ * it agrees with the server.
+ */
+function refuseNulInDocument(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(refuseNulInDocument)
+  if (node === null || typeof node !== 'object') return
+  const schema = node as Record<string, unknown>
+  if (schema.type === 'string' && schema.not === undefined) schema.not = { pattern: '\\u0000' }
+  for (const value of Object.values(schema)) refuseNulInDocument(value)
+}
 const envelope = (data: object) => ({
   oneOf: [
     { type: 'object', required: ['ok', 'data'], properties: { ok: { const: true }, data } },
@@ -15,7 +33,7 @@ const envelope = (data: object) => ({
 const jsonBody = (schema: object) => ({ required: true, content: { 'application/json': { schema } } })
 const answer = (schema: object) => ({ description: 'A result, or a catalogue error (R8)', content: { 'application/json': { schema: envelope(schema) } } })
 
-const tokenPair = z.object({ accessToken: z.string(), refreshToken: z.string(), accessExpiresAt: z.string() })
+const tokenPair = tokenPairSchema
 
 export function openApiDocument(): object {
   const paths: Record<string, object> = {
@@ -23,7 +41,7 @@ export function openApiDocument(): object {
       post: { summary: 'Sign in with directory credentials', security: [], requestBody: jsonBody(json(contract['session:signIn'].input, 'input')), responses: { default: answer(json(tokenPair.extend({ agent: agentSchema }), 'output')) } },
     },
     '/api/session/refresh': {
-      post: { summary: 'Rotate the refresh token (reuse revokes the session)', security: [], requestBody: jsonBody(json(z.object({ refreshToken: z.string() }), 'input')), responses: { default: answer(json(tokenPair, 'output')) } },
+      post: { summary: 'Rotate the refresh token (reuse revokes the session)', security: [], requestBody: jsonBody(json(refreshInputSchema, 'input')), responses: { default: answer(json(tokenPair, 'output')) } },
     },
     '/api/session/signOut': { post: { summary: 'Revoke this session and close its flows', responses: { default: answer({ type: 'object' }) } } },
     '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },

@@ -1,20 +1,21 @@
 // The standalone identity backend over HTTP: the same operations as the IPC contract, for a whole
 // service desk. Stateless between requests — every counter, code and session lives in the store —
 // so any number of replicas can serve one PostgreSQL.
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
-import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors'
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import { AppError, isAppError, toErrorData, type AppErrorData } from '../../../shared/errors'
 import { contract } from '../../../shared/ipc/contract'
-import { z } from 'zod'
 import type { Backend } from '../index'
-import { asCatalogueError, dispatch } from '../dispatch'
+import { asCatalogueError, dispatch, parseInput } from '../dispatch'
 import { readiness } from './readiness'
-import { agentForAccessToken, openAgentSession, refreshAgentSession, revokeAgentSession } from './agent-sessions'
+import { agentForAccessToken, openAgentSession, refreshAgentSession, refreshInputSchema, revokeAgentSession } from './agent-sessions'
 import { openApiDocument } from './openapi'
 import { httpStatus } from './status'
 import { registerResetLinkPage } from './reset-link-page'
 import { registerEnrolmentPage } from '../enrolment/enrolment-page'
 import { signOut } from '../rules/sessions'
 import { sql } from 'kysely'
+import { errorFacts } from '../rules/context'
 import { isApiKeyShaped } from '../integrations/api-keys'
 import { registerIntegrationRoutes, type IntegrationRateLimit } from '../integrations/integration-routes'
 
@@ -32,24 +33,46 @@ function bearer(request: FastifyRequest): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined
 }
 
+/** F7: fastify's own refusals, in words for the catalogue's details (never fastify's codes). */
+const frameworkReasons: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed body',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed body',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body too large',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad content length',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported media type',
+  FST_ERR_BAD_URL: 'bad URL',
+}
+const frameworkReason = (code: string | undefined) => (code && frameworkReasons[code]) ?? 'bad request'
+
 export function createHttpServer(backend: Backend, options: HttpServerOptions = {}): FastifyInstance {
   const { ctx, ops } = backend
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // A correlation id that means something across replicas (fastify's default counts per process).
+    genReqId: () => randomUUID(),
+    // F7: a URL fastify cannot decode never reaches a route; answer it from the catalogue too.
+    frameworkErrors: (error: { code?: string }, _request: FastifyRequest, reply: FastifyReply) => {
+      void reply.status(400).send({ ok: false, error: new AppError('INVALID_INPUT', { reason: frameworkReason(error.code) }).toData() })
+    },
     ...(options.tls ? { https: options.tls } : {}),
   } as never) as unknown as FastifyInstance
 
   const fail = (error: AppErrorData) => ({ status: httpStatus(error.code), body: { ok: false as const, error } })
-  const refuse = (e: unknown, correlationId: string) => fail(toErrorData(asCatalogueError(e), correlationId))
+  /** A route's failure as a catalogue answer; an unexpected one is logged under its correlation id. */
+  const refuse = (e: unknown, request: FastifyRequest) => {
+    const correlationId = String(request.id)
+    const failure = asCatalogueError(e)
+    if (!isAppError(failure) || failure.code === 'DATABASE_UNAVAILABLE') {
+      ctx.log.error(isAppError(failure) ? 'database_unavailable' : 'http_technical_error', { correlationId, route: request.routeOptions.url ?? 'unknown', ...errorFacts(e) })
+    }
+    return fail(toErrorData(failure, correlationId))
+  }
 
   // Malformed JSON, wrong content type, oversized bodies: catalogue errors, never a stack.
   app.setErrorHandler((error: { code?: string; statusCode?: number; name?: string }, request, reply) => {
     const clientError = (error.statusCode ?? 500) < 500
-    if (!clientError) ctx.log.error('http_technical_error', { correlationId: request.id, route: request.routeOptions.url, error: error.name })
-    const { status, body } = clientError
-      ? fail(new AppError('INVALID_INPUT', { reason: error.code ?? 'bad request' }).toData())
-      : refuse(error, String(request.id))
+    const { status, body } = clientError ? fail(new AppError('INVALID_INPUT', { reason: frameworkReason(error.code) }).toData()) : refuse(error, request)
     void reply.status(clientError ? error.statusCode! : status).send(body)
   })
   app.setNotFoundHandler((_request, reply) => {
@@ -70,24 +93,21 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
   app.get('/openapi.json', async () => openApiDocument())
 
   app.post('/api/session/signIn', async (request, reply) => {
-    const parsed = contract['session:signIn'].input.safeParse(request.body)
     try {
-      if (!parsed.success) throw new AppError('INVALID_INPUT', { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) })
-      return { ok: true, data: await openAgentSession(ctx, parsed.data.username, parsed.data.password, request.ip) }
+      const { username, password } = parseInput(contract['session:signIn'].input, request.body)
+      return { ok: true, data: await openAgentSession(ctx, username, password, request.ip) }
     } catch (e) {
-      const { status, body } = refuse(e, String(request.id))
+      const { status, body } = refuse(e, request)
       return reply.status(status).send(body)
     }
   })
 
-  const refreshInput = z.object({ refreshToken: z.string().min(20).max(200) }).strict()
   app.post('/api/session/refresh', async (request, reply) => {
-    const parsed = refreshInput.safeParse(request.body)
     try {
-      if (!parsed.success) throw new AppError('INVALID_INPUT')
-      return { ok: true, data: await refreshAgentSession(ctx, parsed.data.refreshToken) }
+      const { refreshToken } = parseInput(refreshInputSchema, request.body)
+      return { ok: true, data: await refreshAgentSession(ctx, refreshToken) }
     } catch (e) {
-      const { status, body } = refuse(e, String(request.id))
+      const { status, body } = refuse(e, request)
       return reply.status(status).send(body)
     }
   })
@@ -99,7 +119,7 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
       await revokeAgentSession(ctx, sessionId, agentId, 'signed_out')
       return { ok: true, data: {} }
     } catch (e) {
-      const { status, body } = refuse(e, String(request.id))
+      const { status, body } = refuse(e, request)
       return reply.status(status).send(body)
     }
   })
@@ -117,7 +137,7 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
       if (isApiKeyShaped(bearer(request))) throw new AppError('API_KEY_INVALID', { reason: 'API keys are for the integration routes' })
       agentId = (await agentForAccessToken(ctx, bearer(request))).agentId
     } catch (e) {
-      const { status, body } = refuse(e, String(request.id))
+      const { status, body } = refuse(e, request)
       return reply.status(status).send(body)
     }
     const result = await dispatch(ops, ctx.log, { agentId }, channel, request.body)

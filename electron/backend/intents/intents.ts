@@ -89,7 +89,7 @@ export async function settleIntent(ctx: RuleContext, intent: Intent, applied: bo
       if (intent.token_id) await trx.updateTable('reset_tokens').set({ used_at: null }).where('id', '=', intent.token_id).execute()
     }
     const unresolvedBefore = intent.unresolved_at !== null || how.by !== 'answer'
-    await appendAudit(ctx.store, trx, now, {
+    await appendAudit(ctx, trx, now, {
       ...auditBase(intent),
       action: auditAction(intent),
       outcome: applied ? 'done' : 'failed',
@@ -135,7 +135,7 @@ export async function markUnresolved(ctx: RuleContext, intent: Intent): Promise<
   try {
     await ctx.store.db.transaction().execute(async (trx) => {
       await trx.updateTable('intents').set({ unresolved_at: now.toISOString() }).where('id', '=', intent.id).where('status', '=', 'open').execute()
-      await appendAudit(ctx.store, trx, now, { ...auditBase(intent), action: auditAction(intent), outcome: 'outcome_unknown', detail: { intentId: intent.id } })
+      await appendAudit(ctx, trx, now, { ...auditBase(intent), action: auditAction(intent), outcome: 'outcome_unknown', detail: { intentId: intent.id } })
     })
   } catch (e) {
     // The intent itself is committed and open: the sweeper finds it all the same.

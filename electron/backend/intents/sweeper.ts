@@ -76,7 +76,7 @@ async function releaseOrphanReservations(ctx: RuleContext): Promise<number> {
         : undefined
       if (link) await trx.updateTable('resets').set({ status: 'done' }).where('id', '=', r.id).execute()
       else await trx.deleteFrom('resets').where('id', '=', r.id).execute()
-      await appendAudit(ctx.store, trx, now, {
+      await appendAudit(ctx, trx, now, {
         agentId: r.agent_id, userId: r.user_id, processId: r.process_id, flowId: r.flow_id, method: r.method,
         action: 'reset', outcome: link ? 'done' : 'released', detail: { resolvedBy: 'sweeper' },
       })

@@ -46,7 +46,7 @@ export async function assignRecord(
   if (record.assigned_to === toId) return false
   await trx.updateTable('records').set({ assigned_to: toId, assigned_to_name: to?.displayName ?? null }).where('id', '=', recordId).execute()
   const now = ctx.now()
-  await appendAudit(ctx.store, trx, now, {
+  await appendAudit(ctx, trx, now, {
     agentId: by.agentId, recordId, action: 'record.assign', outcome: 'assigned', detail: { from: record.assigned_to, to: toId },
   })
   const text = `${to ? `Assigned to ${to.displayName}` : 'Unassigned'}${record.assigned_to_name ? ` (was ${record.assigned_to_name})` : ''}.`
@@ -68,7 +68,7 @@ export async function assignToMe(ctx: RuleContext, agentId: string, recordId: st
   const refusal = assignRefusal(agent, record)
   if (refusal) {
     await ctx.store.db.transaction().execute((trx) =>
-      appendAudit(ctx.store, trx, ctx.now(), {
+      appendAudit(ctx, trx, ctx.now(), {
         agentId: agent.id, recordId, action: 'record.assign', outcome: 'refused', detail: { reason: refusal.code, group: record.assignment_group },
       }),
     )

@@ -38,7 +38,7 @@ export async function createInteraction(ctx: RuleContext, agentId: string, input
           .insertInto('record_activity')
           .values({ id: randomUUID(), record_id: id, at: openedAt, author: agent.displayName, kind: 'assignment', text: `Opened (${input.channel}) and assigned to ${agent.displayName}.` })
           .execute()
-        await appendAudit(ctx.store, trx, ctx.now(), {
+        await appendAudit(ctx, trx, ctx.now(), {
           agentId: agent.id, recordId: id, userId: caller.id, action: 'record.create', outcome: 'created',
           detail: { number, kind: 'interaction', channel: input.channel, assignedTo: agent.id },
         })

@@ -36,7 +36,7 @@ export async function auditedTransaction<T>(
 ): Promise<T> {
   return ctx.store.db.transaction().execute(async (trx) => {
     const result = await work(trx)
-    await appendAudit(ctx.store, trx, ctx.now(), typeof event === 'function' ? event(result) : event)
+    await appendAudit(ctx, trx, ctx.now(), typeof event === 'function' ? event(result) : event)
     return result
   })
 }
@@ -81,7 +81,7 @@ export async function closeReassignedFlow(ctx: RuleContext, trx: Transaction<DB>
   const open = await trx.selectFrom('flows').select('id').where('id', '=', flow.id).where('closed_at', 'is', null).executeTakeFirst()
   if (!open) return
   await closeFlow(ctx, trx, flow.id, 'reassigned')
-  await appendAudit(ctx.store, trx, ctx.now(), {
+  await appendAudit(ctx, trx, ctx.now(), {
     agentId: flow.agent_id, recordId: flow.record_id, userId: flow.user_id, processId: flow.process_id, flowId: flow.id,
     action: 'flow.close', outcome: 'reassigned', detail,
   })
@@ -200,9 +200,20 @@ export async function enterFlow(ctx: RuleContext, agentId: string, flowId: strin
   return { flow, agent, user, process }
 }
 
-/** Methods passed in this flow. */
-async function passedMethods(ctx: RuleContext, flowId: string): Promise<Set<VerifyMethod>> {
-  const rows = await ctx.store.db.selectFrom('attempts').select('method').where('flow_id', '=', flowId).where('success', '=', 1).execute()
+/**
+ * Methods passed in this flow that still count: a pass lapses `verificationValidMinutes` after
+ * it was made, so a flow kept alive by activity cannot reset hours after the caller proved who
+ * they were (issue 11 item 10); the caller verifies again.
+ */
+async function passedMethods(ctx: RuleContext, flowId: string, process: Process): Promise<Set<VerifyMethod>> {
+  const since = addMs(ctx.now(), -minutes(process.settings.verificationValidMinutes)).toISOString()
+  const rows = await ctx.store.db
+    .selectFrom('attempts')
+    .select('method')
+    .where('flow_id', '=', flowId)
+    .where('success', '=', 1)
+    .where('at', '>', since)
+    .execute()
   return new Set(rows.map((r) => r.method as VerifyMethod))
 }
 
@@ -226,7 +237,7 @@ export async function flowView(ctx: RuleContext, flowId: string, known?: { userI
   const [flow, user, passed, codes, resets, usages] = await Promise.all([
     flowQuery,
     loadUser(ctx, head.userId),
-    passedMethods(ctx, flowId),
+    passedMethods(ctx, flowId, process),
     db.selectFrom('codes').select(['method', 'expires_at']).where('flow_id', '=', flowId).where('state', '=', 'active').where('expires_at', '>', now.toISOString()).execute(),
     db.selectFrom('resets').select(['method', 'at']).where('flow_id', '=', flowId).where('status', '=', 'done').orderBy('at').execute(),
     attemptUsages(db, head.userId, process, now),
@@ -328,7 +339,7 @@ export async function pendingApprovals(ctx: RuleContext, agentId: string): Promi
   return Promise.all(
     rows.map(async (r) => {
       const process = processes.find((p) => p.id === r.process_id)!
-      const [user, passed] = await Promise.all([loadUser(ctx, r.user_id), passedMethods(ctx, r.id)])
+      const [user, passed] = await Promise.all([loadUser(ctx, r.user_id), passedMethods(ctx, r.id, process)])
       return {
         flowId: r.id,
         recordNumber: r.number,

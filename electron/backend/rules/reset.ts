@@ -190,7 +190,7 @@ async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMet
     if (waiting) return { unknown: waiting.id }
     const usage = await resetUsage(trx, scope.user.id, scope.process, now)
     if (usage.left === 0) {
-      await appendAudit(ctx.store, trx, now, flowAudit(scope, 'reset', 'rate_limited', { method, detail: { freesAt: usage.freesAt } }))
+      await appendAudit(ctx, trx, now, flowAudit(scope, 'reset', 'rate_limited', { method, detail: { freesAt: usage.freesAt } }))
       return usage.freesAt
     }
     await trx

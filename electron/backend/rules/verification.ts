@@ -53,7 +53,7 @@ export async function attempt(
       // The method closes for this user: no code of it may pass any more.
       await trx.updateTable('codes').set({ state: 'void' }).where('user_id', '=', scope.user.id).where('method', '=', method).where('state', '=', 'active').execute()
     }
-    await appendAudit(ctx.store, trx, now, flowAudit(scope, 'verify.check', judgement.pass ? 'passed' : after.left === 0 ? 'failed_closed' : 'failed', {
+    await appendAudit(ctx, trx, now, flowAudit(scope, 'verify.check', judgement.pass ? 'passed' : after.left === 0 ? 'failed_closed' : 'failed', {
       method,
       detail: { attemptsLeft: after.left },
     }))
@@ -140,7 +140,7 @@ export async function sendCode(
     // A resend voids the code before it (R5); only now, once the new one has gone out.
     await trx.updateTable('codes').set({ state: 'void' }).where('flow_id', '=', flow.id).where('method', '=', input.method).where('state', '=', 'active').execute()
     await trx.updateTable('codes').set({ state: 'active' }).where('id', '=', codeId).where('state', '=', 'pending').execute()
-    await appendAudit(ctx.store, trx, now, flowAudit(scope, 'verify.send', 'sent', { method: input.method, detail: { sentTo } }))
+    await appendAudit(ctx, trx, now, flowAudit(scope, 'verify.send', 'sent', { method: input.method, detail: { sentTo } }))
   })
   return { flow: await flowView(ctx, flow.id, { userId: user.id, process }), sentTo }
 }

@@ -329,6 +329,23 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
       },
     },
+    '0009_audit_guard': {
+      // F5: the audit table is append-only in the database itself: UPDATE and DELETE (and on
+      // PostgreSQL TRUNCATE) are refused, whoever asks. Rows written before the chain was keyed
+      // are remembered, so they stay checkable under the unkeyed recipe and no later one is.
+      async up(db: Kysely<any>) {
+        if (dialect === 'postgres') {
+          await sql`create function audit_append_only() returns trigger language plpgsql as $$
+            begin raise exception 'audit is append-only' using errcode = 'P0001'; end $$`.execute(db)
+          await sql`create trigger audit_no_change before update or delete on audit for each row execute function audit_append_only()`.execute(db)
+          await sql`create trigger audit_no_truncate before truncate on audit for each statement execute function audit_append_only()`.execute(db)
+        } else {
+          await sql`create trigger audit_no_update before update on audit begin select raise(abort, 'audit is append-only'); end`.execute(db)
+          await sql`create trigger audit_no_delete before delete on audit begin select raise(abort, 'audit is append-only'); end`.execute(db)
+        }
+        await sql`insert into meta (key, value) select 'audit_keyed_from', cast(coalesce(max(seq), 0) + 1 as text) from audit`.execute(db)
+      },
+    },
     '0010_admin': {
       // G7: an administrator disables a process instead of deleting one that flows used. A column
       // (not a field of the config JSON) so that Identify filters on it in SQL.

@@ -57,8 +57,20 @@ export function createRemoteOperations(options: RemoteOptions): Operations {
     throw new AppError(error.code, error.details)
   }
 
-  /** Trades the keychain's refresh token for a new pair; false when there is none or it is refused. */
-  async function refresh(): Promise<boolean> {
+  /**
+   * Trades the keychain's refresh token for a new pair; false when there is none or it is refused.
+   * F6: single-flight. Calls that find their access token lapsed at the same moment share one
+   * refresh: each presenting the same refresh token would look like a stolen copy being reused,
+   * and the server would revoke the session.
+   */
+  let refreshing: Promise<boolean> | null = null
+  function refresh(): Promise<boolean> {
+    refreshing ??= rotate().finally(() => {
+      refreshing = null
+    })
+    return refreshing
+  }
+  async function rotate(): Promise<boolean> {
     const refreshToken = await options.secrets.get(account)
     if (!refreshToken) return false
     const result = await post('/api/session/refresh', { refreshToken }, false)
@@ -74,9 +86,13 @@ export function createRemoteOperations(options: RemoteOptions): Operations {
 
   async function rpc(channel: Channel, input: unknown): Promise<unknown> {
     if (!access && !(await refresh())) throw new AppError('NOT_SIGNED_IN')
+    const sentWith = access
     let result = await post(`/api/rpc/${channel}`, input, true)
-    // An access token lives ten minutes: renew it once and repeat the call.
-    if (!result.ok && result.error.code === 'NOT_SIGNED_IN' && (await refresh())) result = await post(`/api/rpc/${channel}`, input, true)
+    // An access token lives ten minutes: renew it once and repeat the call. If another call has
+    // renewed it while this one was on the wire, the new token is already here: just repeat.
+    if (!result.ok && result.error.code === 'NOT_SIGNED_IN' && ((access !== null && access !== sentWith) || (await refresh()))) {
+      result = await post(`/api/rpc/${channel}`, input, true)
+    }
     return result.ok ? contract[channel].output.parse(result.data) : raise(result.error)
   }
 
@@ -102,7 +118,7 @@ export function createRemoteOperations(options: RemoteOptions): Operations {
     return agent
   }
   ops['session:signOut'] = async (session) => {
-    // Signing out always works locally; an unreachable server lets the session lapse (12 hours).
+    // Signing out always works locally; an unreachable server lets the session lapse (F6: idle limit).
     if (access) await post('/api/session/signOut', {}, true).catch(() => undefined)
     access = null
     session.agentId = null

@@ -32,6 +32,9 @@ export function App() {
   const session = useQuery(sessionQueries.current())
   const queryClient = useQueryClient()
   const [view, setView] = useState<View>({ name: 'list', kind: 'incident' })
+  // Item 9: the workspace navigation leaves an open Done step only through its Exit confirmation.
+  const leaveFlow = useFlowStore((s) => s.leave)
+  const navigate = (next: View) => leaveFlow(() => setView(next))
   // B7: a kiosk console (told by main); until main answers, or should it fail, an ordinary one.
   const settings = useQuery(consoleQueries.settings())
   const kiosk = settings.data?.kiosk ?? ordinaryConsoleSettings.kiosk
@@ -88,7 +91,7 @@ export function App() {
               <button
                 type="button"
                 aria-current={view.kind === kind && view.name === 'list' ? 'page' : undefined}
-                onClick={() => setView({ name: 'list', kind })}
+                onClick={() => navigate({ name: 'list', kind })}
               >
                 {kind === 'incident' ? 'Incidents' : 'Interactions'}
               </button>
@@ -96,21 +99,21 @@ export function App() {
           ))}
           {agent.roles.includes('password_reset_supervisor') && (
             <li>
-              <button type="button" aria-current={view.name === 'approvals' ? 'page' : undefined} onClick={() => setView({ name: 'approvals', kind: view.kind })}>
+              <button type="button" aria-current={view.name === 'approvals' ? 'page' : undefined} onClick={() => navigate({ name: 'approvals', kind: view.kind })}>
                 Approvals
               </button>
             </li>
           )}
           {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
             <li>
-              <button type="button" aria-current={view.name === 'intents' ? 'page' : undefined} onClick={() => setView({ name: 'intents', kind: view.kind })}>
+              <button type="button" aria-current={view.name === 'intents' ? 'page' : undefined} onClick={() => navigate({ name: 'intents', kind: view.kind })}>
                 Unresolved resets
               </button>
             </li>
           )}
           {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
             <li>
-              <button type="button" aria-current={view.name === 'audit' ? 'page' : undefined} onClick={() => setView({ name: 'audit', kind: view.kind })}>
+              <button type="button" aria-current={view.name === 'audit' ? 'page' : undefined} onClick={() => navigate({ name: 'audit', kind: view.kind })}>
                 Audit log
               </button>
             </li>

@@ -80,12 +80,29 @@ export function flowIdOf(state: WizardState): string | null {
 
 interface FlowStore {
   state: WizardState
+  /**
+   * Item 9: where the agent was going when leaving the Done step made the console ask first;
+   * it runs once they have exited, and is dropped when they stay.
+   */
+  leaveAfterExit: (() => void) | null
   send(event: WizardEvent): void
+  /** Leaves the flow's screen: at once, or at the Done step only after the Exit confirmation. */
+  leave(proceed: () => void): void
   reset(): void
 }
 
-export const useFlowStore = create<FlowStore>()((set) => ({
+export const useFlowStore = create<FlowStore>()((set, get) => ({
   state: initialWizardState,
-  send: (event) => set((s) => ({ state: transition(s.state, event) })),
-  reset: () => set({ state: initialWizardState }),
+  leaveAfterExit: null,
+  send: (event) =>
+    set((s) => {
+      const state = transition(s.state, event)
+      return { state, leaveAfterExit: event.type === 'cancelClose' ? null : s.leaveAfterExit }
+    }),
+  leave: (proceed) => {
+    // A password may have been read out: leaving must not record "not shared" without asking.
+    if (get().state.step !== 'done') return proceed()
+    set((s) => ({ state: transition(s.state, { type: 'askClose' }), leaveAfterExit: proceed }))
+  },
+  reset: () => set({ state: initialWizardState, leaveAfterExit: null }),
 }))

@@ -41,11 +41,13 @@ export function RecordView({ recordId, onBack, focusActions = false }: { recordI
   const [menuOpen, setMenuOpen] = useState(false)
   const menuId = useId()
 
-  const back = async () => {
-    // Leaving the record is an exit path: end any open flow and wipe it.
-    await cancelFlow()
-    onBack()
-  }
+  const leave = useFlowStore((s) => s.leave)
+  // Leaving the record is an exit path: end any open flow and wipe it (after Exit at Done).
+  const back = () =>
+    leave(async () => {
+      await cancelFlow()
+      onBack()
+    })
 
   if (detail.isPending) return <p className="loading">Loading record…</p>
   if (detail.isError)

@@ -1,7 +1,8 @@
 // The end of the flow: the generated password shown once with its phonetic spelling (R6.2, B3),
 // the outcome, and R7's Close → "Exit" confirmation, which writes the work note and wipes the flow.
 import { useMutation, useQuery } from '@tanstack/react-query'
-import { useEffect, useId, useRef } from 'react'
+import { useId } from 'react'
+import { Description, Dialog, DialogPanel, DialogTitle } from '@headlessui/react'
 import { spellPassword } from '../../../../shared/policy/phonetic'
 import { call } from '../../api/client'
 import { flowQueries } from '../../api/queries'
@@ -21,7 +22,12 @@ export function DoneStep({ state }: { state: Done }) {
   const ids = useId()
   const exit = useMutation({
     mutationFn: () => call('flow:close', { flowId: state.flowId, passwordShared: state.method !== 'email_link' }),
-    onSuccess: () => wipe(state.recordId),
+    onSuccess: () => {
+      // Where the agent was going when the console asked (Back to list, another view), if anywhere.
+      const proceed = useFlowStore.getState().leaveAfterExit
+      wipe(state.recordId)
+      proceed?.()
+    },
   })
   const f = flow.data
   // B4: on a shared screen neither the password nor its spelling is in the page.
@@ -61,38 +67,43 @@ export function DoneStep({ state }: { state: Done }) {
           Close
         </button>
       </div>
-      {state.confirmingClose && <ExitDialog onExit={() => exit.mutate()} onBack={() => send({ type: 'cancelClose' })} pending={exit.isPending} error={exit.error} shared={state.method !== 'email_link'} />}
+      <ExitDialog
+        open={state.confirmingClose}
+        onExit={() => exit.mutate()}
+        onStay={() => send({ type: 'cancelClose' })}
+        pending={exit.isPending}
+        error={exit.error}
+        shared={state.method !== 'email_link'}
+      />
     </StepFrame>
   )
 }
 
-function ExitDialog(props: { onExit: () => void; onBack: () => void; pending: boolean; error: unknown; shared: boolean }) {
-  const ids = useId()
-  const exitRef = useRef<HTMLButtonElement>(null)
-  useEffect(() => exitRef.current?.focus(), [])
+/**
+ * R7's confirmation as a real modal (Headless UI Dialog): focus is trapped inside, the rest of the
+ * console is made inert, and Escape or a click outside means "stay", never "exit". (Headless UI
+ * rather than Radix: Radix's scroll lock injects a <style> element, which S1's CSP refuses.)
+ */
+function ExitDialog(props: { open: boolean; onExit: () => void; onStay: () => void; pending: boolean; error: unknown; shared: boolean }) {
   return (
-    <div
-      className="dialog"
-      role="dialog"
-      aria-modal="true"
-      aria-labelledby={`${ids}-t`}
-      aria-describedby={`${ids}-d`}
-      onKeyDown={(e) => e.key === 'Escape' && props.onBack()}
-    >
-      <h3 id={`${ids}-t`}>End this password reset?</h3>
-      <p id={`${ids}-d`}>
-        {props.shared ? 'Exit records that the password was shared with the user, ' : 'Exit '}
-        writes a work note on the record, ends the flow and clears it from this console.
-      </p>
-      <ErrorNotice error={props.error} />
-      <div className="actions">
-        <button ref={exitRef} type="button" className="primary" disabled={props.pending} onClick={props.onExit}>
-          Exit
-        </button>
-        <button type="button" onClick={props.onBack}>
-          Back
-        </button>
-      </div>
-    </div>
+    <Dialog open={props.open} onClose={props.onStay} className="dialog-root">
+      <div className="dialog-overlay" aria-hidden="true" />
+      <DialogPanel className="dialog">
+        <DialogTitle as="h3">End this password reset?</DialogTitle>
+        <Description>
+          {props.shared ? 'Exit records that the password was shared with the user, ' : 'Exit '}
+          writes a work note on the record, ends the flow and clears it from this console.
+        </Description>
+        <ErrorNotice error={props.error} />
+        <div className="actions">
+          <button type="button" className="primary" data-autofocus disabled={props.pending} onClick={props.onExit}>
+            Exit
+          </button>
+          <button type="button" onClick={props.onStay}>
+            Back
+          </button>
+        </div>
+      </DialogPanel>
+    </Dialog>
   )
 }

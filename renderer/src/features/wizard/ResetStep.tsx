@@ -51,11 +51,7 @@ export function ResetStep({ flowId }: { flowId: string }) {
   const policy = usePolicyCheck(flowId, method === 'manual' ? password : '')
   const run = useMutation({
     mutationFn: async (m: ResetMethod) => {
-      const r = await call('reset:run', {
-        flowId,
-        method: m,
-        ...(m === 'manual' ? { password, confirm } : {}),
-      })
+      const r = await call('reset:run', m === 'manual' ? { flowId, method: m, password, confirm } : { flowId, method: m })
       // The generated password goes to the Close screen only; it is not returned into the
       // mutation cache.
       send({ type: 'resetDone', method: m, generatedPassword: r.generatedPassword, sentTo: r.sentTo })
