@@ -82,11 +82,14 @@ describe.skipIf(missing)('records and R1 in the console', () => {
     expect(rendered).toBeLessThan(Math.min(allOpen, 100))
     // Scrolling to the end pages in the rest from the server.
     await page.locator('.table-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight))
-    await page.waitForFunction(() => {
+    // Until the list has rendered its end: right after a scroll the rows in the DOM are still the
+    // old range (React renders the new one a frame later), so "no row loading" alone proves nothing.
+    await page.waitForFunction((n) => {
       const el = document.querySelector('.table-scroll')!
       el.scrollTo(0, el.scrollHeight)
-      return ![...document.querySelectorAll('tbody tr')].some((r) => r.textContent === 'Loading…')
-    })
+      const rows = [...document.querySelectorAll('tbody tr[aria-rowindex]')]
+      return !rows.some((r) => r.textContent === 'Loading…') && rows.at(-1)?.getAttribute('aria-rowindex') === String(n + 1)
+    }, allOpen)
     const lastIndex = await page.locator('tbody tr[data-record-id]').last().getAttribute('aria-rowindex')
     expect(Number(lastIndex)).toBe(allOpen + 1)
 
