@@ -34,11 +34,14 @@ export async function auditedTransaction<T>(
   event: AuditEvent | ((result: T) => AuditEvent),
   work: (trx: Transaction<DB>) => Promise<T>,
 ): Promise<T> {
-  return ctx.store.db.transaction().execute(async (trx) => {
+  const result = await ctx.store.db.transaction().execute(async (trx) => {
     const result = await work(trx)
     await appendAudit(ctx, trx, ctx.now(), typeof event === 'function' ? event(result) : event)
     return result
   })
+  // B5: published after the commit, never before: a live view may now read the entry.
+  ctx.live?.published()
+  return result
 }
 
 /** An audit entry on its own, in its own transaction (a refusal, a failure, an export). */

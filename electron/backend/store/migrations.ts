@@ -454,5 +454,16 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('sign_in_attempts_key_at').on('sign_in_attempts').columns(['key', 'at']).execute()
       },
     },
+    '0011_live': {
+      // B5 and B10. The live view reads a flow's audited steps by flow and sequence; the
+      // dashboard counts one action over a range of days, grouped by outcome and method, which
+      // this index answers without touching the table (PostgreSQL index-only scan, SQLite
+      // covering index). Handle times read the flows closed in a range.
+      async up(db: Kysely<any>) {
+        await db.schema.createIndex('audit_flow_seq').on('audit').columns(['flow_id', 'seq']).execute()
+        await db.schema.createIndex('audit_action_at').on('audit').columns(['action', 'at', 'outcome', 'method']).execute()
+        await db.schema.createIndex('flows_closed_at').on('flows').columns(['closed_at']).execute()
+      },
+    },
   }
 }
