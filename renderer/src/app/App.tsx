@@ -16,6 +16,8 @@ import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
 import { IntentQueue } from '../features/intents/IntentQueue'
 import { AuditLog } from '../features/audit/AuditLog'
 import { AdminArea } from '../features/admin/AdminArea'
+import { LiveView } from '../features/live/LiveView'
+import { DashboardView } from '../features/dashboard/DashboardView'
 import { PresenterToggle } from '../components/PresenterToggle'
 import { NewInteraction } from '../features/interactions/NewInteraction'
 import { idleLockNotice, useIdleLock, useKioskCopyGuard } from './use-idle-lock'
@@ -27,6 +29,8 @@ type View =
   | { name: 'audit'; kind: RecordKind }
   | { name: 'admin'; kind: RecordKind }
   | { name: 'intents'; kind: RecordKind }
+  | { name: 'live'; kind: RecordKind }
+  | { name: 'dashboard'; kind: RecordKind }
 
 export function App() {
   const session = useQuery(sessionQueries.current())
@@ -104,6 +108,20 @@ export function App() {
               </button>
             </li>
           )}
+          {agent.roles.includes('password_reset_supervisor') && (
+            <li>
+              <button type="button" aria-current={view.name === 'live' ? 'page' : undefined} onClick={() => navigate({ name: 'live', kind: view.kind })}>
+                Live
+              </button>
+            </li>
+          )}
+          {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
+            <li>
+              <button type="button" aria-current={view.name === 'dashboard' ? 'page' : undefined} onClick={() => navigate({ name: 'dashboard', kind: view.kind })}>
+                Dashboard
+              </button>
+            </li>
+          )}
           {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
             <li>
               <button type="button" aria-current={view.name === 'intents' ? 'page' : undefined} onClick={() => navigate({ name: 'intents', kind: view.kind })}>
@@ -128,7 +146,11 @@ export function App() {
         </ul>
       </nav>
       <main className="content">
-        {view.name === 'approvals' ? (
+        {view.name === 'live' ? (
+          <LiveView />
+        ) : view.name === 'dashboard' ? (
+          <DashboardView />
+        ) : view.name === 'approvals' ? (
           <ApprovalQueue />
         ) : view.name === 'intents' ? (
           <IntentQueue />
