@@ -53,7 +53,7 @@ function Chart({ title, summary, children, table }: { title: string; summary: st
   )
 }
 
-export function DashboardView() {
+export default function DashboardView() {
   const [range, setRange] = useState(() => lastDays(7))
   const valid = range.from !== '' && range.to !== '' && range.from <= range.to
   const dashboard = useQuery({
