@@ -36,8 +36,8 @@ function Chart({ title, summary, children, table }: { title: string; summary: st
   const id = useId()
   return (
     <figure className="chart" aria-labelledby={id}>
-      <figcaption id={id}>
-        <h2>{title}</h2>
+      <figcaption>
+        <h2 id={id}>{title}</h2>
         <p className="chart-summary">{summary}</p>
       </figcaption>
       <div className="chart-plot" aria-hidden="true">

@@ -54,7 +54,7 @@ export function LiveView() {
                   <td>{formatDuration((now - Date.parse(f.stepSince)) / 1000)}</td>
                   <td>
                     <button type="button" aria-pressed={f.flowId === follow} aria-label={`Follow the flow on ${f.recordNumber}`} onClick={() => setFollow(f.flowId === follow ? null : f.flowId)}>
-                      {f.flowId === follow ? 'Following' : 'Follow'}
+                      Follow
                     </button>
                   </td>
                 </tr>
