@@ -73,7 +73,8 @@ export function LiveView() {
             {followed.events.map((e) => (
               <li key={e.seq}>
                 <time dateTime={e.at}>{formatTime(e.at)}</time> {actionLabel(e.action)}
-                {e.method && ` · ${methodName(e.method)}`} · {outcomeLabel(e.outcome)}
+                {e.method && ` · ${methodName(e.method)}`}
+                {e.action !== 'flow.start' && ` · ${outcomeLabel(e.outcome)}`}
               </li>
             ))}
           </ol>
