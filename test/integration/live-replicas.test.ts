@@ -109,7 +109,16 @@ describe.skipIf(pgVariant.skip !== null)('B5 live feed across two replicas on on
     expect(text).not.toMatch(/@|415|555 ?01|alex|morgan/i)
     controller.abort()
 
-    await agent.ops['flow:close'](agent.session, { flowId: flow.id, passwordShared: false })
+    // B10 on PostgreSQL, through the other replica: the flow's verification, reset and close count.
+    await agent.ops['verify:confirmPersonalData'](agent.session, { flowId: flow.id, confirmed: true })
+    await agent.ops['reset:run'](agent.session, { flowId: flow.id, method: 'generate' })
+    await agent.ops['flow:close'](agent.session, { flowId: flow.id, passwordShared: true })
+    const today = new Date().toISOString().slice(0, 10)
+    const dashboard = await supervisor.ops['dashboard:get'](supervisor.session, { from: today, to: today })
+    expect(dashboard.resetsPerDay).toEqual([{ day: today, email_link: 0, generate: 1, manual: 0 }])
+    expect(dashboard.verification).toEqual([{ method: 'personal_data_confirm', passed: 1, failed: 0 }])
+    expect(dashboard.handleTimes).toEqual([{ agentName: 'Dana Desk', flows: 1, medianSeconds: expect.any(Number) }])
+    expect(dashboard.approvalsWaiting).toBe(0)
     // A desk agent is refused both channels and the stream, with catalogue errors.
     expect((await errorOf(agent.ops['live:next'](agent.session, { afterSeq: 0, waitMs: 0 }))).code).toBe('FORBIDDEN')
     expect((await errorOf(agent.ops['dashboard:get'](agent.session, { from: '2026-01-01', to: '2026-01-31' }))).code).toBe('FORBIDDEN')
