@@ -94,6 +94,11 @@ for (const variant of storeVariants) {
       expect(d.limitsPerDay[1]).toEqual({ day: '2026-11-27', rateLimited: 0, lockouts: 1, signInThrottled: 0 })
       // Handle times 60, 120 and 180 s (the open fourth flow is not handled yet): median 120 s.
       expect(d.handleTimes).toEqual([{ agentName: 'Dana Desk', flows: 3, medianSeconds: 120 }])
+      // Three days on, those days have ended: counted once into audit_daily, with the same figures.
+      h.clock.advance(3 * 86_400_000)
+      expect(await h.call(sup, 'dashboard:get', { from: '2026-11-26', to: '2026-11-27' })).toEqual({ ...d, approvalsWaiting: 0 })
+      expect(await h.backend.store.db.selectFrom('audit_daily_done').select('day').orderBy('day').execute()).toEqual([{ day: '2026-11-26' }, { day: '2026-11-27' }])
+      expect(await h.call(sup, 'dashboard:get', { from: '2026-11-26', to: '2026-11-27' })).toEqual({ ...d, approvalsWaiting: 0 })
       const earlier = await h.call(sup, 'dashboard:get', { from: '2026-11-20', to: '2026-11-26' })
       expect(earlier.resetsPerDay.every((r) => r.email_link + r.generate + r.manual === 0)).toBe(true)
       expect(earlier.handleTimes).toEqual([])

@@ -24,46 +24,93 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+/** The audit actions the dashboard counts (resets, verification checks, sign-ins). */
+const countedActions = ['reset', 'verify.check', 'session.sign_in']
+export interface DayCount {
+  day: string
+  action: string
+  outcome: string
+  method: string
+  n: number
+}
+
+/**
+ * Counts of the counted actions per day, outcome and method. A day that has ended (before
+ * yesterday, UTC, so a late commit or a replica's clock cannot still add to it) never changes
+ * again in an append-only log: it is counted once into `audit_daily` and read from there, so a
+ * range costs its number of days, not its number of audit rows. Yesterday and today are counted
+ * from the audit itself, on the (action, at, outcome, method) index.
+ */
+async function dayCounts(ctx: RuleContext, from: string, to: string): Promise<DayCount[]> {
+  const db = ctx.store.db
+  const settledBefore = new Date(ctx.now().getTime() - dayMs).toISOString().slice(0, 10)
+  const settled = daysOf(from, to).filter((d) => d < settledBefore)
+  const live = daysOf(from, to).filter((d) => d >= settledBefore)
+  if (settled.length) await settleDays(ctx, settled)
+  const [rolled, fresh] = await Promise.all([
+    settled.length
+      ? db.selectFrom('audit_daily').select(['day', 'action', 'outcome', 'method', 'n']).where('day', '>=', settled[0]!).where('day', '<=', settled.at(-1)!).execute()
+      : [],
+    live.length ? countAudit(ctx, live[0]!, live.at(-1)!) : [],
+  ])
+  return [...rolled, ...fresh].map((r) => ({ ...r, n: Number(r.n) }))
+}
+
+/** Counts straight from the audit for whole days `from` to `to`. */
+function countAudit(ctx: RuleContext, from: string, to: string) {
+  // The day as written in SQL, not bound: PostgreSQL must see the select's and the group by's
+  // expressions as the same one, and two sets of parameters would make them differ.
+  const day = sql<string>`substr(at, 1, 10)`
+  return ctx.store.db
+    .selectFrom('audit')
+    .select((eb) => [day.as('day'), 'action', 'outcome', eb.fn.coalesce('method', sql<string>`''`).as('method'), eb.fn.countAll<number>().as('n')])
+    .where('action', 'in', countedActions)
+    .where('at', '>=', `${from}T00:00:00.000Z`)
+    .where('at', '<', new Date(Date.parse(`${to}T00:00:00Z`) + dayMs).toISOString())
+    .groupBy([day, 'action', 'outcome', 'method'])
+    .execute()
+}
+
+/** Counts the ended days not counted yet into audit_daily (replicas racing insert the same rows once). */
+async function settleDays(ctx: RuleContext, days: string[]): Promise<void> {
+  const db = ctx.store.db
+  const done = new Set((await db.selectFrom('audit_daily_done').select('day').where('day', '>=', days[0]!).where('day', '<=', days.at(-1)!).execute()).map((r) => r.day))
+  const missing = days.filter((d) => !done.has(d))
+  if (missing.length === 0) return
+  const wanted = new Set(missing)
+  const rows = (await countAudit(ctx, missing[0]!, missing.at(-1)!)).filter((r) => wanted.has(r.day)).map((r) => ({ ...r, n: Number(r.n) }))
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < rows.length; i += 1000) {
+      await trx.insertInto('audit_daily').values(rows.slice(i, i + 1000)).onConflict((oc) => oc.columns(['day', 'action', 'outcome', 'method']).doNothing()).execute()
+    }
+    for (let i = 0; i < missing.length; i += 1000) {
+      await trx.insertInto('audit_daily_done').values(missing.slice(i, i + 1000).map((day) => ({ day }))).onConflict((oc) => oc.column('day').doNothing()).execute()
+    }
+  })
+}
+
 /** The dashboard's queries, each on its own so the bench can time them one by one. */
 export function dashboardQueries(ctx: RuleContext, from: string, to: string) {
   const db = ctx.store.db
   const start = `${from}T00:00:00.000Z`
   // ISO strings compare as times: everything before the next day's midnight.
   const end = new Date(Date.parse(`${to}T00:00:00Z`) + dayMs).toISOString()
-  // The day as written in SQL, not bound: PostgreSQL must see the select's and the group by's
-  // expressions as the same one, and two sets of parameters would make them differ.
-  const day = sql<string>`substr(at, 1, 10)`
-  const perDay = (action: string) =>
-    db
-      .selectFrom('audit')
-      .select((eb) => [day.as('day'), 'outcome', 'method', eb.fn.countAll().as('n')])
-      .where('action', '=', action)
-      .where('at', '>=', start)
-      .where('at', '<', end)
-      .groupBy([day, 'outcome', 'method'])
   return {
-    resets: () => perDay('reset').where('outcome', 'in', ['done', 'rate_limited']).execute(),
-    verification: () =>
-      db
-        .selectFrom('audit')
-        .select(['method', 'outcome', (eb) => eb.fn.countAll().as('n')])
-        .where('action', '=', 'verify.check')
-        .where('at', '>=', start)
-        .where('at', '<', end)
-        .groupBy(['method', 'outcome'])
-        .execute(),
-    lockouts: () => perDay('verify.check').where('outcome', '=', 'failed_closed').execute(),
-    signInThrottled: () => perDay('session.sign_in').where('outcome', '=', 'throttled').execute(),
-    handleTimes: () =>
-      db
+    dayCounts: () => dayCounts(ctx, from, to),
+    handleTimes: async () => {
+      // The index covers the closed flows; the few agents' names are read apart, not joined per row.
+      const rows = await db
         .selectFrom('flows')
-        .innerJoin('agents', 'agents.id', 'flows.agent_id')
-        .select(['agents.display_name', 'flows.created_at', 'flows.closed_at'])
-        .where('flows.closed_at', '>=', start)
-        .where('flows.closed_at', '<', end)
+        .select(['agent_id', 'created_at', 'closed_at'])
+        .where('closed_at', '>=', start)
+        .where('closed_at', '<', end)
         // Handled means the agent closed it (R7 Exit); expired and cancelled flows are not calls handled.
-        .where('flows.close_reason', '=', 'exit')
-        .execute(),
+        .where('close_reason', '=', 'exit')
+        .execute()
+      const ids = [...new Set(rows.map((r) => r.agent_id))]
+      const names = new Map(ids.length ? (await db.selectFrom('agents').select(['id', 'display_name']).where('id', 'in', ids).execute()).map((a) => [a.id, a.display_name]) : [])
+      return rows.map((r) => ({ display_name: names.get(r.agent_id) ?? r.agent_id, created_at: r.created_at, closed_at: r.closed_at }))
+    },
     approvalsWaiting: async () => {
       const approvalProcesses = (await loadProcesses(db)).filter((p) => p.requiresApproval).map((p) => p.id)
       if (approvalProcesses.length === 0) return 0
@@ -83,28 +130,24 @@ export function dashboardQueries(ctx: RuleContext, from: string, to: string) {
 export async function loadDashboard(ctx: RuleContext, agentId: string, range: { from: string; to: string }): Promise<Dashboard> {
   requireRole(await loadAgent(ctx, agentId), ['password_reset_supervisor', 'password_reset_admin'])
   const q = dashboardQueries(ctx, range.from, range.to)
-  const [resets, verification, lockouts, throttled, handled, approvalsWaiting] = await Promise.all([
-    q.resets(), q.verification(), q.lockouts(), q.signInThrottled(), q.handleTimes(), q.approvalsWaiting(),
-  ])
+  const [counts, handled, approvalsWaiting] = await Promise.all([q.dayCounts(), q.handleTimes(), q.approvalsWaiting()])
   const days = daysOf(range.from, range.to)
   const resetsPerDay = days.map((day) => ({ day, email_link: 0, generate: 0, manual: 0 }))
   const limitsPerDay = days.map((day) => ({ day, rateLimited: 0, lockouts: 0, signInThrottled: 0 }))
-  const at = (day: string) => days.indexOf(day)
-  for (const r of resets) {
-    const i = at(r.day)
-    if (i < 0) continue
-    if (r.outcome === 'rate_limited') limitsPerDay[i]!.rateLimited += Number(r.n)
-    else if (r.method === 'email_link' || r.method === 'generate' || r.method === 'manual') resetsPerDay[i]![r.method] += Number(r.n)
-  }
-  for (const r of lockouts) if (at(r.day) >= 0) limitsPerDay[at(r.day)]!.lockouts += Number(r.n)
-  for (const r of throttled) if (at(r.day) >= 0) limitsPerDay[at(r.day)]!.signInThrottled += Number(r.n)
   const byMethod = new Map<string, { method: string; passed: number; failed: number }>()
-  for (const r of verification) {
-    if (!r.method) continue
-    const row = byMethod.get(r.method) ?? { method: r.method, passed: 0, failed: 0 }
-    if (r.outcome === 'passed') row.passed += Number(r.n)
-    else row.failed += Number(r.n)
-    byMethod.set(r.method, row)
+  for (const c of counts) {
+    const i = days.indexOf(c.day)
+    if (i < 0) continue
+    if (c.action === 'reset') {
+      if (c.outcome === 'rate_limited') limitsPerDay[i]!.rateLimited += c.n
+      else if (c.outcome === 'done' && (c.method === 'email_link' || c.method === 'generate' || c.method === 'manual')) resetsPerDay[i]![c.method] += c.n
+    } else if (c.action === 'verify.check' && c.method) {
+      if (c.outcome === 'failed_closed') limitsPerDay[i]!.lockouts += c.n
+      const row = byMethod.get(c.method) ?? { method: c.method, passed: 0, failed: 0 }
+      if (c.outcome === 'passed') row.passed += c.n
+      else row.failed += c.n
+      byMethod.set(c.method, row)
+    } else if (c.action === 'session.sign_in' && c.outcome === 'throttled') limitsPerDay[i]!.signInThrottled += c.n
   }
   const perAgent = new Map<string, number[]>()
   for (const f of handled) {

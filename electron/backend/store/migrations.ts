@@ -462,7 +462,20 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       async up(db: Kysely<any>) {
         await db.schema.createIndex('audit_flow_seq').on('audit').columns(['flow_id', 'seq']).execute()
         await db.schema.createIndex('audit_action_at').on('audit').columns(['action', 'at', 'outcome', 'method']).execute()
-        await db.schema.createIndex('flows_closed_at').on('flows').columns(['closed_at']).execute()
+        // Covering: the handle-time query reads nothing else of a closed flow.
+        await db.schema.createIndex('flows_closed_at').on('flows').columns(['closed_at', 'close_reason', 'agent_id', 'created_at']).execute()
+        // B10: per-day counts of ended days, made once from the append-only audit (see
+        // dashboard/dashboard-queries.ts), and which days have been counted (a day may count zero).
+        await db.schema
+          .createTable('audit_daily')
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('method', 'text', (c) => c.notNull())
+          .addColumn('n', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('audit_daily_pk', ['day', 'action', 'outcome', 'method'])
+          .execute()
+        await db.schema.createTable('audit_daily_done').addColumn('day', 'text', (c) => c.primaryKey()).execute()
       },
     },
   }
