@@ -1,7 +1,8 @@
 // B10 supervisor dashboard: counts over the audit (the one record of what happened) and handle
-// times over the flows table, for whole UTC days. Each audit query names one action and a range
-// of `at`, so it runs on the (action, at, outcome, method) index of migration 0011_live as an
-// index-only range scan, however large the log grows (bench/dashboard-bench.ts measures it).
+// times over the flows table, for whole UTC days. Ended days are rolled up once (audit_daily,
+// flow_daily) since an append-only log never changes them; yesterday and today are read from the
+// audit on its (action, at, outcome, method) index and from flows on their closed_at index, so a
+// range costs its number of days, not its number of rows (bench/dashboard-bench.ts measures it).
 import { sql } from 'kysely'
 import type { Dashboard } from '../../../shared/domain/live'
 import { loadAgent, requireRole } from '../rules/access'
@@ -41,12 +42,15 @@ export interface DayCount {
  * range costs its number of days, not its number of audit rows. Yesterday and today are counted
  * from the audit itself, on the (action, at, outcome, method) index.
  */
+/** The range's ended days (read from the rollups) and its open ones (read from the source). */
+function splitDays(ctx: RuleContext, from: string, to: string) {
+  const settledBefore = new Date(ctx.now().getTime() - dayMs).toISOString().slice(0, 10)
+  return { settled: daysOf(from, to).filter((d) => d < settledBefore), live: daysOf(from, to).filter((d) => d >= settledBefore) }
+}
+
 async function dayCounts(ctx: RuleContext, from: string, to: string): Promise<DayCount[]> {
   const db = ctx.store.db
-  const settledBefore = new Date(ctx.now().getTime() - dayMs).toISOString().slice(0, 10)
-  const settled = daysOf(from, to).filter((d) => d < settledBefore)
-  const live = daysOf(from, to).filter((d) => d >= settledBefore)
-  if (settled.length) await settleDays(ctx, settled)
+  const { settled, live } = splitDays(ctx, from, to)
   const [rolled, fresh] = await Promise.all([
     settled.length
       ? db.selectFrom('audit_daily').select(['day', 'action', 'outcome', 'method', 'n']).where('day', '>=', settled[0]!).where('day', '<=', settled.at(-1)!).execute()
@@ -56,7 +60,7 @@ async function dayCounts(ctx: RuleContext, from: string, to: string): Promise<Da
   return [...rolled, ...fresh].map((r) => ({ ...r, n: Number(r.n) }))
 }
 
-/** Counts straight from the audit for whole days `from` to `to`. */
+/** Counts straight from the audit for whole days `from` to `to` (ISO strings compare as times). */
 function countAudit(ctx: RuleContext, from: string, to: string) {
   // The day as written in SQL, not bound: PostgreSQL must see the select's and the group by's
   // expressions as the same one, and two sets of parameters would make them differ.
@@ -71,6 +75,18 @@ function countAudit(ctx: RuleContext, from: string, to: string) {
     .execute()
 }
 
+/** The flows agents closed (R7 Exit) on whole days `from` to `to`; expired and cancelled flows are not calls handled. */
+function closedFlows(ctx: RuleContext, from: string, to: string) {
+  return ctx.store.db
+    .selectFrom('flows')
+    .select(['agent_id', 'created_at', 'closed_at'])
+    .where('closed_at', '>=', `${from}T00:00:00.000Z`)
+    .where('closed_at', '<', new Date(Date.parse(`${to}T00:00:00Z`) + dayMs).toISOString())
+    .where('close_reason', '=', 'exit')
+    .execute()
+}
+const durationSeconds = (f: { created_at: string; closed_at: string | null }) => (Date.parse(f.closed_at!) - Date.parse(f.created_at)) / 1000
+
 /** Counts the ended days not counted yet into audit_daily (replicas racing insert the same rows once). */
 async function settleDays(ctx: RuleContext, days: string[]): Promise<void> {
   const db = ctx.store.db
@@ -79,7 +95,21 @@ async function settleDays(ctx: RuleContext, days: string[]): Promise<void> {
   if (missing.length === 0) return
   const wanted = new Set(missing)
   const rows = (await countAudit(ctx, missing[0]!, missing.at(-1)!)).filter((r) => wanted.has(r.day)).map((r) => ({ ...r, n: Number(r.n) }))
+  // Handle times are kept whole (a median does not add up): each ended day's durations per agent.
+  const perDayAgent = new Map<string, { day: string; agent_id: string; seconds: number[] }>()
+  for (const f of await closedFlows(ctx, missing[0]!, missing.at(-1)!)) {
+    const day = f.closed_at!.slice(0, 10)
+    if (!wanted.has(day)) continue
+    const key = `${day} ${f.agent_id}`
+    const entry = perDayAgent.get(key) ?? { day, agent_id: f.agent_id, seconds: [] }
+    entry.seconds.push(durationSeconds(f))
+    perDayAgent.set(key, entry)
+  }
+  const durations = [...perDayAgent.values()].map((e) => ({ day: e.day, agent_id: e.agent_id, seconds: JSON.stringify(e.seconds) }))
   await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < durations.length; i += 1000) {
+      await trx.insertInto('flow_daily').values(durations.slice(i, i + 1000)).onConflict((oc) => oc.columns(['day', 'agent_id']).doNothing()).execute()
+    }
     for (let i = 0; i < rows.length; i += 1000) {
       await trx.insertInto('audit_daily').values(rows.slice(i, i + 1000)).onConflict((oc) => oc.columns(['day', 'action', 'outcome', 'method']).doNothing()).execute()
     }
@@ -92,24 +122,37 @@ async function settleDays(ctx: RuleContext, days: string[]): Promise<void> {
 /** The dashboard's queries, each on its own so the bench can time them one by one. */
 export function dashboardQueries(ctx: RuleContext, from: string, to: string) {
   const db = ctx.store.db
-  const start = `${from}T00:00:00.000Z`
-  // ISO strings compare as times: everything before the next day's midnight.
-  const end = new Date(Date.parse(`${to}T00:00:00Z`) + dayMs).toISOString()
+  // The range's ended days are rolled up once, whichever query asks first.
+  let settling: Promise<void> | null = null
+  const settle = () => {
+    const { settled } = splitDays(ctx, from, to)
+    return (settling ??= settled.length ? settleDays(ctx, settled) : Promise.resolve())
+  }
   return {
-    dayCounts: () => dayCounts(ctx, from, to),
+    dayCounts: async () => {
+      await settle()
+      return dayCounts(ctx, from, to)
+    },
+    /** Durations in seconds per agent: ended days from flow_daily, the open ones from flows. */
     handleTimes: async () => {
-      // The index covers the closed flows; the few agents' names are read apart, not joined per row.
-      const rows = await db
-        .selectFrom('flows')
-        .select(['agent_id', 'created_at', 'closed_at'])
-        .where('closed_at', '>=', start)
-        .where('closed_at', '<', end)
-        // Handled means the agent closed it (R7 Exit); expired and cancelled flows are not calls handled.
-        .where('close_reason', '=', 'exit')
-        .execute()
-      const ids = [...new Set(rows.map((r) => r.agent_id))]
+      await settle()
+      const { settled, live } = splitDays(ctx, from, to)
+      const [rolled, fresh] = await Promise.all([
+        settled.length ? db.selectFrom('flow_daily').select(['agent_id', 'seconds']).where('day', '>=', settled[0]!).where('day', '<=', settled.at(-1)!).execute() : [],
+        live.length ? closedFlows(ctx, live[0]!, live.at(-1)!) : [],
+      ])
+      const perAgent = new Map<string, number[]>()
+      const add = (agentId: string, seconds: number[]) => {
+        const list = perAgent.get(agentId)
+        if (list) list.push(...seconds)
+        else perAgent.set(agentId, [...seconds])
+      }
+      for (const r of rolled) add(r.agent_id, JSON.parse(r.seconds) as number[])
+      for (const f of fresh) add(f.agent_id, [durationSeconds(f)])
+      const ids = [...perAgent.keys()]
+      // The few agents' names are read apart, not joined per flow.
       const names = new Map(ids.length ? (await db.selectFrom('agents').select(['id', 'display_name']).where('id', 'in', ids).execute()).map((a) => [a.id, a.display_name]) : [])
-      return rows.map((r) => ({ display_name: names.get(r.agent_id) ?? r.agent_id, created_at: r.created_at, closed_at: r.closed_at }))
+      return [...perAgent].map(([agentId, seconds]) => ({ agentName: names.get(agentId) ?? agentId, seconds }))
     },
     approvalsWaiting: async () => {
       const approvalProcesses = (await loadProcesses(db)).filter((p) => p.requiresApproval).map((p) => p.id)
@@ -149,20 +192,13 @@ export async function loadDashboard(ctx: RuleContext, agentId: string, range: { 
       byMethod.set(c.method, row)
     } else if (c.action === 'session.sign_in' && c.outcome === 'throttled') limitsPerDay[i]!.signInThrottled += c.n
   }
-  const perAgent = new Map<string, number[]>()
-  for (const f of handled) {
-    const seconds = (Date.parse(f.closed_at!) - Date.parse(f.created_at)) / 1000
-    const list = perAgent.get(f.display_name)
-    if (list) list.push(seconds)
-    else perAgent.set(f.display_name, [seconds])
-  }
   return {
     from: range.from,
     to: range.to,
     resetsPerDay,
     verification: [...byMethod.values()].sort((a, b) => a.method.localeCompare(b.method)),
     limitsPerDay,
-    handleTimes: [...perAgent].map(([agentName, s]) => ({ agentName, flows: s.length, medianSeconds: Math.round(median(s)) })).sort((a, b) => a.agentName.localeCompare(b.agentName)),
+    handleTimes: handled.map(({ agentName, seconds }) => ({ agentName, flows: seconds.length, medianSeconds: Math.round(median(seconds)) })).sort((a, b) => a.agentName.localeCompare(b.agentName)),
     approvalsWaiting,
   }
 }

@@ -476,6 +476,14 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addPrimaryKeyConstraint('audit_daily_pk', ['day', 'action', 'outcome', 'method'])
           .execute()
         await db.schema.createTable('audit_daily_done').addColumn('day', 'text', (c) => c.primaryKey()).execute()
+        // B10: each ended day's handle times per agent, in seconds (a JSON array: medians do not add up).
+        await db.schema
+          .createTable('flow_daily')
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('seconds', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('flow_daily_pk', ['day', 'agent_id'])
+          .execute()
       },
     },
   }

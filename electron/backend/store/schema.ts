@@ -220,6 +220,14 @@ export interface AuditDailyDoneTable {
   day: string
 }
 
+/** B10: an ended day's handle times of one agent (0011_live). */
+export interface FlowDailyTable {
+  day: string
+  agent_id: string
+  /** JSON array of seconds from flow start to Exit. */
+  seconds: string
+}
+
 export interface OutboxTable {
   id: string
   at: string
@@ -372,6 +380,7 @@ export interface DB {
   audit: AuditTable
   audit_daily: AuditDailyTable
   audit_daily_done: AuditDailyDoneTable
+  flow_daily: FlowDailyTable
   outbox: OutboxTable
   meta: MetaTable
   sign_in_attempts: SignInAttemptsTable
