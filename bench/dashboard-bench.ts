@@ -51,7 +51,7 @@ async function seed(backend: Backend) {
   const agents = ['agent-desk', 'agent-admin', 'agent-super']
   const head = (await db.selectFrom('audit').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst())?.seq ?? 0
   const batch = 2000
-  let t = performance.now()
+  const t = performance.now()
   for (let start = 0; start < AUDIT_ROWS; start += batch) {
     const rows = []
     for (let i = start; i < Math.min(AUDIT_ROWS, start + batch); i++) {

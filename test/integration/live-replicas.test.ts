@@ -8,7 +8,7 @@ import { errorOf } from '../helpers/backend-harness'
 import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
 import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
 import { nodeFetch } from '../helpers/transports'
-import type { Operations, Session } from '../../electron/backend/operations'
+import type { Session } from '../../electron/backend/operations'
 import type { StoreConfig } from '../../electron/backend/store/database'
 import type { LiveSnapshot } from '../../shared/domain/live'
 
