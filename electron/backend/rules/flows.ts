@@ -12,7 +12,7 @@ import { addMs, minutes, type RuleContext } from './context'
 import { attemptUsages, resetUsage } from './limits'
 import { isEligible, loadProcess, loadProcessForNewFlow, loadProcesses } from './processes'
 import { maskEmail, maskPhone } from './masking'
-import { isEnrolled, loadEnrolment } from '../enrolment/enrolment-store'
+import { isEnrolled, loadEnrolment, type UserEnrolment } from '../enrolment/enrolment-store'
 import { enqueueRecordEvent } from '../integrations/webhook-outbox'
 
 export interface FlowScope {
@@ -161,7 +161,7 @@ export async function startFlow(
     if (isUniqueViolation(e)) throw new AppError('FLOW_HELD')
     throw e
   }
-  return flowView(ctx, flowId, { userId: user.id, process })
+  return flowView(ctx, flowId, { userId: user.id, process, user })
 }
 
 export function isUniqueViolation(e: unknown): boolean {
@@ -226,23 +226,32 @@ export function isVerified(process: Process, passed: Set<VerifyMethod>): boolean
 
 /**
  * What the console shows of a flow. Everything is read afresh (a reset may just have unlocked the
- * user), in one parallel round of queries; callers that already hold the flow's scope pass it.
+ * user), in one parallel round of queries; callers that already hold the flow's scope pass it, and
+ * a step that read the user and their enrolment in this same request, and did not change them,
+ * passes those too (issue 14: each is a round trip, and a step's view then needs one round).
  */
-export async function flowView(ctx: RuleContext, flowId: string, known?: { userId: string; process: Process }): Promise<FlowView> {
+export async function flowView(
+  ctx: RuleContext,
+  flowId: string,
+  known?: { userId: string; process: Process; user?: DirectoryUser; enrolment?: UserEnrolment },
+): Promise<FlowView> {
   const db = ctx.store.db
   const now = ctx.now()
   const flowQuery = db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirstOrThrow()
   const head: { userId: string; process: Process } = known ?? (await flowQuery.then(async (f) => ({ userId: f.user_id, process: await loadProcess(db, f.process_id) })))
   const { process } = head
-  const [flow, user, passed, codes, resets, usages] = await Promise.all([
+  const userQuery = known?.user ? Promise.resolve(known.user) : loadUser(ctx, head.userId)
+  const [flow, user, passed, codes, resets, usages, knownEnrolment] = await Promise.all([
     flowQuery,
-    loadUser(ctx, head.userId),
+    userQuery,
     passedMethods(ctx, flowId, process),
     db.selectFrom('codes').select(['method', 'expires_at']).where('flow_id', '=', flowId).where('state', '=', 'active').where('expires_at', '>', now.toISOString()).execute(),
     db.selectFrom('resets').select(['method', 'at']).where('flow_id', '=', flowId).where('status', '=', 'done').orderBy('at').execute(),
     attemptUsages(db, head.userId, process, now),
+    // With the user known, the enrolment need not wait for it: read in the same round.
+    known?.enrolment ?? (known?.user ? loadEnrolment(db, known.user) : null),
   ])
-  const enrolment = await loadEnrolment(db, user)
+  const enrolment = knownEnrolment ?? (await loadEnrolment(db, user))
   const sendsLeft = Math.max(0, process.settings.maxSends - flow.sends)
   const methods = process.methods.map((method) => {
     const usage = usages.get(method)!
@@ -286,7 +295,7 @@ export async function flowView(ctx: RuleContext, flowId: string, known?: { userI
 
 export async function getFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, flowId)
-  return flowView(ctx, flowId, { userId: scope.user.id, process: scope.process })
+  return flowView(ctx, flowId, { userId: scope.user.id, process: scope.process, user: scope.user })
 }
 
 /** R7: "Exit" records whether the password was shared, writes the work note and ends the flow. */
