@@ -10,7 +10,7 @@ import { appendAudit, type AuditEvent } from './audit-log'
 import { loadAgent, loadRecord, requireResetAccess, requireRole } from './access'
 import { addMs, minutes, type RuleContext } from './context'
 import { attemptUsages, resetUsage } from './limits'
-import { isEligible, loadProcess, loadProcessForNewFlow, loadProcesses } from './processes'
+import { isEligible, loadProcess, loadProcessForNewFlow, loadProcesses, toProcess } from './processes'
 import { maskEmail, maskPhone } from './masking'
 import { isEnrolled, loadEnrolment, type UserEnrolment } from '../enrolment/enrolment-store'
 import { enqueueRecordEvent } from '../integrations/webhook-outbox'
@@ -174,22 +174,32 @@ export function isUniqueViolation(e: unknown): boolean {
  * hold (role and assignment are re-read on every step). Marks the flow active.
  */
 export async function enterFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowScope> {
-  const [agent, flow] = await Promise.all([
+  // The flow with its record's assignee and its process in one statement (issue 14: one scope
+  // read per step, not three).
+  const [agent, row] = await Promise.all([
     loadAgent(ctx, agentId),
-    ctx.store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst(),
+    ctx.store.db
+      .selectFrom('flows')
+      .leftJoin('records', 'records.id', 'flows.record_id')
+      .leftJoin('processes', 'processes.id', 'flows.process_id')
+      .selectAll('flows')
+      .select(['records.id as scope_record_id', 'records.assigned_to as scope_assigned_to', 'processes.id as scope_process_id', 'processes.name as scope_process_name', 'processes.config as scope_process_config'])
+      .where('flows.id', '=', flowId)
+      .executeTakeFirst(),
   ])
-  if (!flow) throw new AppError('FLOW_CLOSED')
+  if (!row) throw new AppError('FLOW_CLOSED')
+  const { scope_record_id, scope_assigned_to, scope_process_id, scope_process_name, scope_process_config, ...flow } = row
   if (flow.agent_id !== agent.id) throw new AppError('FLOW_HELD')
   if (flow.closed_at) throw new AppError(flow.close_reason === 'expired' ? 'SESSION_EXPIRED' : flow.close_reason === 'reassigned' ? 'RECORD_REASSIGNED' : 'FLOW_CLOSED')
   if (isIdle(ctx, flow)) {
     await expireFlow(ctx, flow)
     throw new AppError('SESSION_EXPIRED')
   }
-  const [record, user, process] = await Promise.all([
-    loadRecord(ctx, flow.record_id),
-    loadUser(ctx, flow.user_id),
-    loadProcess(ctx.store.db, flow.process_id),
-  ])
+  if (scope_record_id === null) throw new AppError('RECORD_NOT_FOUND')
+  if (scope_process_id === null) throw new AppError('NOT_ELIGIBLE', { reason: 'unknown process' })
+  const record = { assigned_to: scope_assigned_to }
+  const process = toProcess({ id: scope_process_id, name: scope_process_name!, config: scope_process_config!, enabled: 1 })
+  const user = await loadUser(ctx, flow.user_id)
   if (record.assigned_to !== agent.id) {
     // The record changed hands without the flow being closed: close it now, not in 30 minutes.
     await ctx.store.db.transaction().execute((trx) => closeReassignedFlow(ctx, trx, flow))
