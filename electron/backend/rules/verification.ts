@@ -16,10 +16,12 @@ import { codeMessage } from '../notify/templates'
 import { loadDeskSettings } from '../admin/desk-settings'
 
 /** The method must be offered, enrolled (G4: read from the enrolment tables) and still open for this user. */
-export async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod): Promise<UserEnrolment> {
+export async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod, opts: { limitCheckedUnderLock?: boolean } = {}): Promise<UserEnrolment> {
   if (!scope.process.methods.includes(method)) throw new AppError('METHOD_NOT_ALLOWED', { method })
   const enrolment = await loadEnrolment(ctx.store.db, scope.user)
   if (!isEnrolled(enrolment, method)) throw new AppError('NOT_ENROLLED', { method })
+  // A step that goes straight to `attempt` is refused there, under the lock, with the same error.
+  if (opts.limitCheckedUnderLock) return enrolment
   const usage = await attemptUsage(ctx.store.db, scope.user.id, method, scope.process, ctx.now())
   if (usage.left === 0) throw new AppError('MAX_ATTEMPTS', { method, closedUntil: usage.freesAt })
   return enrolment
@@ -164,7 +166,7 @@ function smsRecipients(ctx: RuleContext, mobiles: string[], carriers: Record<str
 /** R5.1 / R5.2: the code the caller reads back. Expired or voided codes are refused. */
 export async function checkCode(ctx: RuleContext, agentId: string, input: { flowId: string; method: CodeMethod; code: string }): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
-  const enrolment = await requireMethodOpen(ctx, scope, input.method)
+  const enrolment = await requireMethodOpen(ctx, scope, input.method, { limitCheckedUnderLock: true })
   const now = ctx.now().toISOString()
   return attempt(ctx, scope, input.method, async (trx) => {
     const active = await trx
