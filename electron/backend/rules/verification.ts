@@ -8,7 +8,7 @@ import type { CodeMethod, FlowView, VerifyMethod } from '../../../shared/domain/
 import { foldAnswer, keyedEqual, keyedHash, randomCode, slowVerify } from '../crypto/secrets'
 import { addMs, errorFacts, minutes, type RuleContext } from './context'
 import { appendAudit } from './audit-log'
-import { auditedTransaction, enterFlow, flowAudit, flowView, recordAudit, type FlowScope } from './flows'
+import { auditedTransaction, enterFlow, flowAudit, flowView, type FlowScope } from './flows'
 import { isEnrolled, loadEnrolment, type UserEnrolment } from '../enrolment/enrolment-store'
 import { attemptLockKey, attemptUsage } from './limits'
 import { maskEmail, maskPhone } from './masking'
