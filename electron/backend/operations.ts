@@ -20,6 +20,7 @@ import { demoAccountHints } from './demo/seed'
 import { adminOperations } from './admin/operations'
 import { listOpenIntents } from './intents/queue'
 import { integrationAdminOperations } from './integrations/admin-operations'
+import { userRisk } from './risk/risk-signals'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -59,6 +60,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     },
     'users:search': (s, input) => searchUsers(ctx, agentOf(s), input),
     'users:enrolment': (s, { userId }) => userEnrolment(ctx, agentOf(s), userId),
+    'users:risk': (s, input) => userRisk(ctx, agentOf(s), input),
     'processes:forUser': (s, { userId }) => processesForUser(ctx, agentOf(s), userId),
     'flow:start': (s, input) => startFlow(ctx, agentOf(s), input),
     'flow:get': (s, { flowId }) => getFlow(ctx, agentOf(s), flowId),

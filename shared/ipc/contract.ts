@@ -21,6 +21,7 @@ import {
 } from '../domain/types'
 import { adminProcessSchema, processDraftSchema } from '../domain/process-admin'
 import { deskSettingsSchema } from '../domain/desk-settings'
+import { userRiskSchema } from '../domain/risk'
 import { enrolmentSummarySchema, questionCatalogSaveSchema, questionCatalogViewSchema } from '../domain/enrolment'
 import {
   apiKeyCreateSchema,
@@ -177,6 +178,8 @@ export const contract = defineContract({
   },
   /** G4: what the user is enrolled in (email, mobile, questions, authenticator), for Identify. */
   'users:enrolment': { input: z.object({ userId: id }).strict(), output: enrolmentSummarySchema },
+  /** B2: risk signals for the chosen user on this record, each with its reason. */
+  'users:risk': { input: z.object({ userId: id, recordId: id }).strict(), output: userRiskSchema },
   'processes:forUser': {
     input: z.object({ userId: id }).strict(),
     output: z.array(processOptionSchema),
@@ -237,7 +240,8 @@ export const contract = defineContract({
     // R6.3: a manual reset carries the new password twice; the other methods carry none.
     input: z.discriminatedUnion('method', [
       z.object({ ...flowRef, method: z.literal('email_link') }).strict(),
-      z.object({ ...flowRef, method: z.literal('generate') }).strict(),
+      // R6.2: random characters without look-alikes, or a passphrase of words (easier to read aloud).
+      z.object({ ...flowRef, method: z.literal('generate'), style: z.enum(['characters', 'passphrase']).optional() }).strict(),
       z.object({ ...flowRef, method: z.literal('manual'), password: z.string().min(1).max(256), confirm: z.string().max(256) }).strict(),
     ]),
     output: z.object({

@@ -16,6 +16,7 @@ import { resetLockKey, resetUsage } from './limits'
 import { maskEmail } from './masking'
 import { loadProcess } from './processes'
 import { resetLinkMessage } from '../notify/templates'
+import { generatePassphrase } from './passphrase'
 import { askStore, markUnresolved, settleWithRetry, writeIntent, type Intent, type IntentPlan } from '../intents/intents'
 
 const RESET_LINK_MINUTES = 30
@@ -56,7 +57,7 @@ const methodWords: Record<ResetMethod, string> = {
 export async function runReset(
   ctx: RuleContext,
   agentId: string,
-  input: { flowId: string; method: ResetMethod; password?: string; confirm?: string },
+  input: { flowId: string; method: ResetMethod; password?: string; confirm?: string; style?: 'characters' | 'passphrase' },
 ): Promise<{ flow: FlowView; generatedPassword: string | null; sentTo: string[] }> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
   const { process, user, flow } = scope
@@ -76,7 +77,9 @@ export async function runReset(
       break
     }
     case 'generate':
-      password = generatePassword(process.policy, user)
+      password = input.style === 'passphrase'
+        ? generatePassphrase(process.policy, (p) => policyFailures(p, process.policy, user).length === 0)
+        : generatePassword(process.policy, user)
       break
     case 'email_link':
       if (!user.email) throw new AppError('NOT_ENROLLED', { method: 'email_link' })
