@@ -1,6 +1,6 @@
 // B2 risk signals shown at Identify: what the backend found, each with the reason it is shown.
 import { z } from 'zod'
-import { isoDate } from './types'
+import { isoDate, userSummarySchema } from './types'
 
 export const riskSignalKinds = ['locked', 'contact_changed', 'contact_change_unknown', 'recent_resets', 'recent_failed_verifications', 'not_the_caller'] as const
 export const riskSignalSchema = z.object({
@@ -12,7 +12,11 @@ export const riskSignalSchema = z.object({
 })
 export type RiskSignal = z.infer<typeof riskSignalSchema>
 
+/** R3 + B2: the user's card at Identify (who, status, enrolment) with the risk signals. */
 export const userRiskSchema = z.object({
+  user: userSummarySchema,
+  /** The directory asks the user to change the password at next sign-in. */
+  mustChange: z.boolean(),
   signals: z.array(riskSignalSchema),
   /** Resets of this user by any agent and any process in the last 24 hours. */
   resetsLast24h: z.number().int(),

@@ -5,6 +5,8 @@ import type { DirectoryUser } from '../credentials/credential-store'
 import { loadAgent, loadRecord } from '../rules/access'
 import { addMs, hours, type RuleContext } from '../rules/context'
 import { loadUser } from '../rules/flows'
+import { toUserSummary } from '../rules/records'
+import { loadEnrolment, summarise } from '../enrolment/enrolment-store'
 
 export const CONTACT_CHANGE_DAYS = 7
 export const RECENT_HOURS = 24
@@ -60,11 +62,12 @@ export async function userRisk(ctx: RuleContext, agentId: string, input: { userI
   const now = ctx.now()
   const since = addMs(now, -hours(RECENT_HOURS)).toISOString()
   const db = ctx.store.db
-  const [resets, failed, contact] = await Promise.all([
+  const [resets, failed, contact, enrolment] = await Promise.all([
     // Confirmed resets only: a reservation that was handed back (F3) changed nothing.
     db.selectFrom('resets').select('at').where('user_id', '=', user.id).where('at', '>', since).where('status', '=', 'done').orderBy('at').execute(),
     db.selectFrom('attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.id).where('success', '=', 0).where('at', '>', since).executeTakeFirstOrThrow(),
     db.selectFrom('personal_contacts').select((eb) => eb.fn.max('confirmed_at').as('at')).where('user_id', '=', user.id).executeTakeFirst(),
+    loadEnrolment(db, user),
   ])
   const facts: RiskFacts = {
     locked: user.locked,
@@ -75,5 +78,8 @@ export async function userRisk(ctx: RuleContext, agentId: string, input: { userI
     recordCallerId: record.caller_id,
     userId: user.id,
   }
-  return { signals: riskSignals(facts, now), resetsLast24h: resets.length, failedVerificationsLast24h: facts.recentFailedVerifications, lastReset: resets.at(-1)?.at ?? null }
+  return {
+    user: toUserSummary(user, summarise(enrolment)),
+    mustChange: user.mustChange,
+    signals: riskSignals(facts, now), resetsLast24h: resets.length, failedVerificationsLast24h: facts.recentFailedVerifications, lastReset: resets.at(-1)?.at ?? null }
 }

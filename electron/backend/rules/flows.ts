@@ -238,12 +238,14 @@ export async function flowView(ctx: RuleContext, flowId: string, known?: { userI
     flowQuery,
     loadUser(ctx, head.userId),
     passedMethods(ctx, flowId, process),
-    db.selectFrom('codes').select(['method', 'expires_at']).where('flow_id', '=', flowId).where('state', '=', 'active').where('expires_at', '>', now.toISOString()).execute(),
+    // Every code of the flow: the live one per method, and how many were sent with each (R5).
+    db.selectFrom('codes').select(['method', 'expires_at', 'state']).where('flow_id', '=', flowId).execute(),
     db.selectFrom('resets').select(['method', 'at']).where('flow_id', '=', flowId).where('status', '=', 'done').orderBy('at').execute(),
     attemptUsages(db, head.userId, process, now),
   ])
   const enrolment = await loadEnrolment(db, user)
-  const sendsLeft = Math.max(0, process.settings.maxSends - flow.sends)
+  const sendsLeft = (method: VerifyMethod) => Math.max(0, process.settings.maxSends - codes.filter((c) => c.method === method).length)
+  const nowIso = now.toISOString()
   const methods = process.methods.map((method) => {
     const usage = usages.get(method)!
     return {
@@ -252,8 +254,8 @@ export async function flowView(ctx: RuleContext, flowId: string, known?: { userI
       passed: passed.has(method),
       attemptsLeft: usage.left,
       closedUntil: usage.freesAt,
-      codeExpiresAt: codes.find((c) => c.method === method)?.expires_at ?? null,
-      sendsLeft: (codeMethods as readonly string[]).includes(method) ? sendsLeft : null,
+      codeExpiresAt: codes.find((c) => c.method === method && c.state === 'active' && c.expires_at > nowIso)?.expires_at ?? null,
+      sendsLeft: (codeMethods as readonly string[]).includes(method) ? sendsLeft(method) : null,
     }
   })
   const verified = isVerified(process, passed)

@@ -53,6 +53,9 @@ export const userQueries = {
     queryOptions({ queryKey: ['users', 'search', q], queryFn: () => call('users:search', { q, limit: 10 }), staleTime: 30_000 }),
   enrolment: (userId: string) =>
     queryOptions({ queryKey: ['users', userId, 'enrolment'], queryFn: () => call('users:enrolment', { userId }) }),
+  /** R3 + B2: the user's card and risk signals, read afresh each time Identify shows them. */
+  risk: (userId: string, recordId: string) =>
+    queryOptions({ queryKey: ['users', userId, 'risk', recordId], queryFn: () => call('users:risk', { userId, recordId }), staleTime: 0 }),
   processes: (userId: string) =>
     // Fetched afresh whenever Identify opens: R4's uses left and an administrator's changes (G7)
     // must not be a few seconds old there.
