@@ -29,11 +29,11 @@ describe.skipIf(missing)('B1 supervisor approval of a protected account', () => 
       await page.getByRole('button', { name: 'Continue to verify' }).click()
       await visible(page.getByRole('heading', { name: 'Verify Drew Patel' }))
 
-      const questions = methodCard(page, 'Security questions')
+      const questions = await methodCard(page, 'Security questions')
       await questions.getByLabel('What was your first car?').fill('beetle')
       await questions.getByLabel('What is your favourite book?').fill('Dune')
       await questions.getByRole('button', { name: 'Check answers' }).click()
-      const email = methodCard(page, 'Email code')
+      const email = await methodCard(page, 'Email code')
       await email.getByRole('button', { name: 'Send verification code' }).click()
       await email.getByLabel('Code the caller reads back').fill(await readCode(page, 'inbox'))
       await email.getByRole('button', { name: 'Check code' }).click()

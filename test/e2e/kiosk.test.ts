@@ -60,7 +60,7 @@ describe.skipIf(missing)('B7 kiosk mode', () => {
     await openRecord(page, alexRecord)
     await startWizard(page)
     await identify(page)
-    const card = methodCard(page, 'Email code')
+    const card = await methodCard(page, 'Email code')
     await card.getByRole('button', { name: 'Send verification code' }).click()
     const code = await readCode(page, 'inbox')
     await card.getByLabel('Code the caller reads back').fill(code)

@@ -40,10 +40,10 @@ describe.skipIf(missing)('B4 presenter mode', () => {
     await identify(page)
 
     // Send an email code and an SMS code (through the carriers' gateways) while presenter mode is off.
-    const email = methodCard(page, 'Email code')
+    const email = await methodCard(page, 'Email code')
     await email.getByRole('button', { name: 'Send verification code' }).click()
     const code = await readCode(page, 'inbox')
-    const sms = methodCard(page, 'SMS code')
+    const sms = await methodCard(page, 'SMS code')
     await sms.getByLabel('Carrier for •••• 0101').selectOption('att')
     await sms.getByLabel('Carrier for •••• 0102').selectOption('verizon')
     host.clock.advance(31_000) // R5: the flow's pause between sends
@@ -68,7 +68,7 @@ describe.skipIf(missing)('B4 presenter mode', () => {
     // What the agent types from the caller is masked too.
     const codeInput = email.getByLabel('Code the caller reads back')
     expect(await codeInput.getAttribute('type')).toBe('password')
-    expect(await methodCard(page, 'Security questions').getByLabel('In which city were you born?').getAttribute('type')).toBe('password')
+    expect(await (await methodCard(page, 'Security questions')).getByLabel('In which city were you born?').getAttribute('type')).toBe('password')
     expect(await seriousAxeViolations(page)).toEqual([])
     await screenshot(page, 'presenter-verify')
 

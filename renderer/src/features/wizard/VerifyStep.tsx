@@ -60,6 +60,11 @@ export function VerifyStep({ flowId }: { flowId: string }) {
   // After a method passes, the next thing to do gets the focus: Continue once verification is
   // complete, otherwise the next method the user can still pass.
   const lastPassed = useRef(passedCount)
+  // The first method shown stays chosen until the agent or a pass moves on: a method that closes
+  // keeps its card (and why it closed) on screen.
+  useEffect(() => {
+    if (selected === null && flow.data) setSelected(nextMethod(flow.data))
+  }, [selected, flow.data])
   useEffect(() => {
     if (!flow.data || passedCount <= lastPassed.current) return
     lastPassed.current = passedCount
