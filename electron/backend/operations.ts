@@ -5,7 +5,7 @@ import { ordinaryConsoleSettings, type Channel, type OutputOf, type ParsedInputO
 import { exportAudit, listAudit, verifyAudit } from './rules/audit-log'
 import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
-import { approveFlow, exitFlow, getFlow, pendingApprovals, recordAudit, startFlow } from './rules/flows'
+import { exitFlow, getFlow, pendingApprovals, recordAudit, startFlow } from './rules/flows'
 import { countRecords, getRecord, listRecords, processesForUser, searchUsers, userEnrolment } from './rules/records'
 import { assignToMe } from './records/assign'
 import { createInteraction } from './records/create'
@@ -21,6 +21,7 @@ import { adminOperations } from './admin/operations'
 import { listOpenIntents } from './intents/queue'
 import { integrationAdminOperations } from './integrations/admin-operations'
 import { userRisk } from './risk/risk-signals'
+import { approvalDecision, approveAndRecord, rejectFlow } from './approvals/decisions'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -70,7 +71,9 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'verify:personalData': (s, input) => verifyPersonalData(ctx, agentOf(s), input),
     'verify:confirmPersonalData': (s, input) => confirmPersonalData(ctx, agentOf(s), input),
     'verify:checkTotp': (s, input) => checkAuthenticatorCode(ctx, agentOf(s), input),
-    'flow:approve': (s, { flowId }) => approveFlow(ctx, agentOf(s), flowId),
+    'flow:approve': (s, { flowId }) => approveAndRecord(ctx, agentOf(s), flowId),
+    'flow:reject': (s, { flowId, reason }) => rejectFlow(ctx, agentOf(s), flowId, reason),
+    'approvals:decision': (s, { flowId }) => approvalDecision(ctx, agentOf(s), flowId),
     'approvals:list': (s) => pendingApprovals(ctx, agentOf(s)),
     'intents:list': (s) => listOpenIntents(ctx, agentOf(s)),
     'policy:check': (s, input) => checkPolicy(ctx, agentOf(s), input),

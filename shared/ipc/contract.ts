@@ -22,6 +22,7 @@ import {
 import { adminProcessSchema, processDraftSchema } from '../domain/process-admin'
 import { deskSettingsSchema } from '../domain/desk-settings'
 import { userRiskSchema } from '../domain/risk'
+import { approvalDecisionSchema } from '../domain/approvals'
 import { enrolmentSummarySchema, questionCatalogSaveSchema, questionCatalogViewSchema } from '../domain/enrolment'
 import {
   apiKeyCreateSchema,
@@ -228,6 +229,13 @@ export const contract = defineContract({
     output: flowViewSchema,
   },
   'flow:approve': { input: z.object(flowRef).strict(), output: flowViewSchema },
+  /** B1: a supervisor rejects a protected account's reset, with the reason the agent is shown; the flow ends. */
+  'flow:reject': {
+    input: z.object({ ...flowRef, reason: z.string().trim().min(3).max(500).regex(/^[^\p{Cc}]*$/u, 'one line of text') }).strict(),
+    output: z.object({ closed: z.literal(true) }),
+  },
+  /** B1: who approved or rejected the flow and why; null while no one has decided. */
+  'approvals:decision': { input: z.object(flowRef).strict(), output: approvalDecisionSchema.nullable() },
   /** B1: protected-account flows waiting for a supervisor's approval. */
   'approvals:list': { input: empty, output: z.array(approvalRequestSchema) },
   /** F2: supervisors' queue of password changes whose outcome is not known yet. */

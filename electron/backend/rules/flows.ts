@@ -349,6 +349,7 @@ export async function pendingApprovals(ctx: RuleContext, agentId: string): Promi
         agentName: r.display_name,
         processName: process.name,
         verified: isVerified(process, passed),
+        passedMethods: process.methods.filter((m) => passed.has(m)),
         startedAt: r.created_at,
       }
     }),

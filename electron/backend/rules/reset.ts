@@ -17,6 +17,7 @@ import { maskEmail } from './masking'
 import { loadProcess } from './processes'
 import { resetLinkMessage } from '../notify/templates'
 import { generatePassphrase } from './passphrase'
+import { approverName } from '../approvals/decisions'
 import { askStore, markUnresolved, settleWithRetry, writeIntent, type Intent, type IntentPlan } from '../intents/intents'
 
 const RESET_LINK_MINUTES = 30
@@ -94,12 +95,14 @@ export async function runReset(
     input.method !== 'email_link' && process.requireChange ? 'change required at next sign-in' : null,
   ].filter(Boolean)
   const passed = view.methods.filter((m) => m.passed).map((m) => m.method.replaceAll('_', ' '))
+  // B1: the work note names the supervisor who approved a protected account's reset.
+  const approver = view.approval === 'approved' ? await approverName(ctx, flow.id) : null
   const plan: IntentPlan = {
     detail: { unlock: process.unlock, mustChange: process.requireChange },
     workNote: {
       author: scope.agent.displayName,
       text: `Password reset for ${user.displayName} (${user.username}) with process "${process.name}": ${effects.join('; ')}. ` +
-        `Identity verified by: ${passed.join(', ')}.`,
+        `Identity verified by: ${passed.join(', ')}.` + (approver ? ` Approved by ${approver}.` : ''),
     },
     noticeHow: methodWords[input.method],
   }

@@ -454,5 +454,20 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('sign_in_attempts_key_at').on('sign_in_attempts').columns(['key', 'at']).execute()
       },
     },
+    '0012_wizard': {
+      // B1: a supervisor's decision on a protected account's reset (approved, or rejected with a
+      // reason), kept by flow so the agent's console can say who decided and why.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('approval_decisions')
+          .addColumn('flow_id', 'text', (c) => c.primaryKey())
+          .addColumn('decision', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('agent_name', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute()
+      },
+    },
   }
 }

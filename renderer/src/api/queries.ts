@@ -77,6 +77,9 @@ export const demoQueries = {
 export const approvalQueries = {
   /** B1: a supervisor's queue; polled, since approvals are asked for from other consoles. */
   pending: () => queryOptions({ queryKey: ['approvals'], queryFn: () => call('approvals:list', {}), refetchInterval: 3_000 }),
+  /** B1: the agent's side: who approved or rejected their flow, polled until someone decides. */
+  decision: (flowId: string) =>
+    queryOptions({ queryKey: ['flow', flowId, 'decision'], queryFn: () => call('approvals:decision', { flowId }), refetchInterval: (q) => (q.state.data ? false : 3_000) }),
 }
 
 export const intentQueries = {

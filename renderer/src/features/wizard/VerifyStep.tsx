@@ -6,7 +6,8 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { Tab, TabGroup, TabList, TabPanel, TabPanels } from '@headlessui/react'
 import type { CodeMethod, FlowView, MethodStatus, VerifyMethod } from '../../../../shared/domain/types'
 import { ApiError, call } from '../../api/client'
-import { demoQueries, flowQueries } from '../../api/queries'
+import { approvalQueries, demoQueries, flowQueries } from '../../api/queries'
+import { useWipeFlow } from './Wizard'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { StepFrame } from '../../components/StepFrame'
 import { Sensitive, useSensitiveInputType } from '../../components/Sensitive'
@@ -53,6 +54,8 @@ export function VerifyStep({ flowId }: { flowId: string }) {
     refetchInterval: (q) => (q.state.data?.approval === 'required' && q.state.data.verified ? 3_000 : false),
   })
   const [selected, setSelected] = useState<number | null>(null)
+  // B1: who approved, or why a supervisor rejected; asked only where an approval is needed.
+  const decision = useQuery({ ...approvalQueries.decision(flowId), enabled: !!flow.data && flow.data.approval !== 'not_needed' })
   const continueRef = useRef<HTMLButtonElement>(null)
   const passedCount = flow.data?.methods.filter((m) => m.passed).length ?? 0
   const verified = flow.data?.verified ?? false
@@ -71,6 +74,7 @@ export function VerifyStep({ flowId }: { flowId: string }) {
     if (canContinue) continueRef.current?.focus()
     else if (!verified) setSelected(nextMethod(flow.data))
   }, [passedCount, canContinue, verified, flow.data])
+  if (decision.data?.decision === 'rejected') return <Rejected by={decision.data.by} reason={decision.data.reason} recordId={flow.data?.recordId} />
   if (flow.isPending) return <p>Loading flow…</p>
   if (flow.isError) return <ErrorNotice error={flow.error} />
   const f = flow.data
@@ -80,7 +84,12 @@ export function VerifyStep({ flowId }: { flowId: string }) {
   return (
     <StepFrame title={`Verify ${f.user.displayName}`}>
       {f.approval === 'required' && (
-        <p className="notice">This is a protected account: a supervisor must approve the reset from their console.</p>
+        <p className="notice" data-testid="approval-notice">This is a protected account: a supervisor must approve the reset from their console.</p>
+      )}
+      {f.approval === 'approved' && (
+        <p className="ok" role="status" data-testid="approval-notice">
+          Approved by {decision.data?.decision === 'approved' ? `${decision.data.by} at ${formatTime(decision.data.at)}` : 'a supervisor'}. You may reset the password.
+        </p>
       )}
       {!verified && enrolledCount < f.passesRequired && (
         <p className="notice" data-testid="not-enrolled-help">
@@ -378,5 +387,23 @@ function AuthenticatorForm({ flow }: { flow: FlowView }) {
       </button>
       <ErrorNotice error={check.error} />
     </form>
+  )
+}
+
+/** B1: a supervisor rejected the reset: the flow has ended in the backend; say who and why. */
+function Rejected({ by, reason, recordId }: { by: string; reason: string | null; recordId: string | undefined }) {
+  const wipe = useWipeFlow()
+  return (
+    <StepFrame title="Reset rejected">
+      <p className="closed" role="alert" data-testid="rejection">
+        {by} rejected this reset{reason ? `: ${reason}` : '.'}
+      </p>
+      <p>The flow has ended and nothing was changed. The record has a work note with the reason.</p>
+      <div className="actions">
+        <button type="button" className="primary" data-autofocus onClick={() => wipe(recordId)}>
+          Back to the record
+        </button>
+      </div>
+    </StepFrame>
   )
 }
