@@ -22,6 +22,7 @@ import { listOpenIntents } from './intents/queue'
 import { integrationAdminOperations } from './integrations/admin-operations'
 import { userRisk } from './risk/risk-signals'
 import { approvalDecision, approveAndRecord, rejectFlow } from './approvals/decisions'
+import { searchAudit } from './audit/audit-search'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -83,6 +84,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       requireRole(await loadAgent(ctx, agentOf(s)), ['password_reset_admin', 'password_reset_supervisor'])
       return listAudit(ctx.store.db, offset, limit)
     },
+    'audit:search': (s, input) => searchAudit(ctx, agentOf(s), input),
     'audit:verify': async (s, { checkpoint }) => {
       requireRole(await loadAgent(ctx, agentOf(s)), ['password_reset_admin', 'password_reset_supervisor'])
       return verifyAudit(ctx, checkpoint)

@@ -23,6 +23,7 @@ import { adminProcessSchema, processDraftSchema } from '../domain/process-admin'
 import { deskSettingsSchema } from '../domain/desk-settings'
 import { userRiskSchema } from '../domain/risk'
 import { approvalDecisionSchema } from '../domain/approvals'
+import { auditRowSchema, auditSearchInputSchema } from '../domain/audit-view'
 import { enrolmentSummarySchema, questionCatalogSaveSchema, questionCatalogViewSchema } from '../domain/enrolment'
 import {
   apiKeyCreateSchema,
@@ -268,6 +269,8 @@ export const contract = defineContract({
     input: z.object({ offset: z.number().int().min(0).max(inputIntMax).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.object({ rows: z.array(auditEntrySchema), total: z.number().int() }),
   },
+  /** R9 for people: filtered in the backend and paged, with names instead of ids. */
+  'audit:search': { input: auditSearchInputSchema, output: z.object({ rows: z.array(auditRowSchema), total: z.number().int() }) },
   'audit:verify': {
     /** F5: a checkpoint kept from an earlier check or export reveals a cut or rewritten chain. */
     input: z.object({ checkpoint: auditCheckpointSchema.optional() }).strict(),

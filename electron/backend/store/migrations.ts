@@ -467,6 +467,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('reason', 'text')
           .addColumn('at', 'text', (c) => c.notNull())
           .execute()
+        // R9 for people: the audit log filtered by user, agent or record, newest first, by index.
+        await db.schema.createIndex('audit_user_seq').on('audit').columns(['user_id', 'seq']).execute()
+        await db.schema.createIndex('audit_agent_seq').on('audit').columns(['agent_id', 'seq']).execute()
+        await db.schema.createIndex('audit_record_seq').on('audit').columns(['record_id', 'seq']).execute()
+        await db.schema.createIndex('audit_at').on('audit').column('at').execute()
       },
     },
   }

@@ -2,6 +2,7 @@
 // whole branch (everything about one flow, one record) can be invalidated or removed at once.
 import { queryOptions } from '@tanstack/react-query'
 import type { InputOf, OutputOf } from '../../../shared/ipc/contract'
+import type { AuditSearchInput } from '../../../shared/domain/audit-view'
 import type { RecordKind } from '../../../shared/domain/types'
 import { call } from './client'
 
@@ -89,5 +90,7 @@ export const intentQueries = {
 
 export const auditQueries = {
   all: () => ['audit'] as const,
+  search: (input: Omit<AuditSearchInput, 'offset' | 'limit'> & { offset: number; limit: number }) =>
+    queryOptions({ queryKey: ['audit', 'search', input], queryFn: () => call('audit:search', input) }),
   page: (offset: number, limit: number) => queryOptions({ queryKey: ['audit', 'list', offset, limit], queryFn: () => call('audit:list', { offset, limit }) }),
 }
