@@ -135,6 +135,10 @@ export const errorCatalogue = {
     message: 'This password reset flow has already ended.',
     next: 'Start a new flow from the record.',
   },
+  FLOW_NOT_OBSERVABLE: {
+    message: 'This flow is not one your groups can observe, or it no longer exists.',
+    next: 'Pick a flow from the Live list.',
+  },
   SESSION_EXPIRED: {
     message: 'This session has expired.',
     next: 'Start the flow again from the record.',

@@ -27,6 +27,7 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
 const idempotentChannels: ReadonlySet<string> = new Set<Channel>([
   'session:current', 'records:list', 'records:get', 'users:search', 'processes:forUser', 'flow:get',
   'approvals:list', 'intents:list', 'audit:list', 'audit:verify', 'carriers:list', 'demo:mailbox',
+  'live:next', 'dashboard:get',
 ])
 
 /** A lost database connection is DATABASE_UNAVAILABLE; any other unexpected error stays as it is. */

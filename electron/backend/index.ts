@@ -108,6 +108,7 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     },
     close: async () => {
       stopSweeper()
+      ctx.live?.close()
       await webhooks?.stop()
       await store.close()
     },

@@ -23,6 +23,9 @@ import { integrationAdminOperations } from './integrations/admin-operations'
 import { userRisk } from './risk/risk-signals'
 import { approvalDecision, approveAndRecord, rejectFlow } from './approvals/decisions'
 import { searchAudit } from './audit/audit-search'
+import { LiveFeed } from './live/live-feed'
+import { nextLive } from './live/live-view'
+import { loadDashboard } from './dashboard/dashboard-queries'
 
 /** Who is calling: main keeps one per window, the HTTP server one per access token. */
 export interface Session {
@@ -39,6 +42,8 @@ function agentOf(session: Session): string {
 }
 
 export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null): Operations {
+  // B5: one feed per backend; a context built without one (tests) gets it here.
+  const live = (ctx.live ??= new LiveFeed(ctx.store.db))
   return {
     'session:signIn': async (session, { username, password }) => {
       // The embedded console has one client, the person at this computer (G3 throttle).
@@ -97,6 +102,8 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       await recordAudit(ctx, { agentId: agent.id, action: 'audit.export', outcome: 'exported', detail: { fromSeq: slice.fromSeq, toSeq: slice.toSeq } })
       return slice
     },
+    'live:next': (s, input) => nextLive(ctx, live, agentOf(s), input),
+    'dashboard:get': (s, range) => loadDashboard(ctx, agentOf(s), range),
     'carriers:list': async (s) => {
       agentOf(s)
       return ctx.carriers.map(({ id, name, country }) => ({ id, name, country }))

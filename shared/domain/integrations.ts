@@ -9,7 +9,6 @@ const plainText = (max: number) =>
   z
     .string()
     .max(max)
-    // eslint-disable-next-line no-control-regex
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'control characters are not allowed')
 const line = (min: number, max: number) => plainText(max).trim().min(min)
 

@@ -18,6 +18,8 @@ export const processSettingsDraftSchema = z
     maxSends: z.number().int().min(1).max(10),
     resendPauseSeconds: z.number().int().min(0).max(3600),
     resetsPerDay: z.number().int().min(1).max(20),
+    /** Item 10: how long a passed method counts before the caller verifies again. */
+    verificationValidMinutes: z.number().int().min(1).max(1440),
   })
   .strict()
 
@@ -89,5 +91,5 @@ export const newProcessDraft: ProcessDraft = {
   unlock: true,
   requireChange: true,
   requiresApproval: false,
-  settings: { attemptsPerMethod: 3, attemptWindowHours: 8, codeLength: 6, maxSends: 4, resendPauseSeconds: 30, resetsPerDay: 3 },
+  settings: { attemptsPerMethod: 3, attemptWindowHours: 8, codeLength: 6, maxSends: 4, resendPauseSeconds: 30, resetsPerDay: 3, verificationValidMinutes: 15 },
 }

@@ -33,6 +33,7 @@ import {
   webhookSaveSchema,
   webhookViewSchema,
 } from '../domain/integrations'
+import { dashboardSchema, liveSnapshotSchema } from '../domain/live'
 
 const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
@@ -329,6 +330,31 @@ export const contract = defineContract({
     output: z.object({ rows: z.array(webhookDeliverySchema), total: z.number().int() }),
   },
   'admin:webhooks:retry': { input: z.object({ deliveryId: id }).strict(), output: webhookDeliverySchema },
+  /**
+   * B5 live observe (password_reset_supervisor): a long poll. It answers at once when the audit
+   * holds an entry after `afterSeq`, else when one is committed (on any replica) or after
+   * `waitMs`, with the open flows of the supervisor's groups. One request/response shape works
+   * unchanged over IPC, the E2E host and HTTP; the standalone server also streams it as SSE.
+   */
+  'live:next': {
+    input: z
+      .object({
+        afterSeq: z.number().int().min(0).max(inputIntMax).default(0),
+        follow: id.optional(),
+        waitMs: z.number().int().min(0).max(25_000).default(25_000),
+      })
+      .strict(),
+    output: liveSnapshotSchema,
+  },
+  /** B10 supervisor dashboard (supervisors and admins): whole UTC days, `from` to `to` inclusive, at most a year. */
+  'dashboard:get': {
+    input: z
+      .object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) })
+      .strict()
+      .refine((r) => !Number.isNaN(Date.parse(r.from)) && !Number.isNaN(Date.parse(r.to)), 'a real date')
+      .refine((r) => r.from <= r.to && Date.parse(r.to) - Date.parse(r.from) <= 366 * 86_400_000, 'from before to, at most a year'),
+    output: dashboardSchema,
+  },
   /** The console's own settings (B7 kiosk), answered by main, not by the identity backend. */
   'console:settings': { input: empty, output: consoleSettingsSchema },
   /** G1: the first-run choice "Try the demo desk", answered by main (refused once a desk is set). */

@@ -44,6 +44,16 @@ export function openApiDocument(): object {
       post: { summary: 'Rotate the refresh token (reuse revokes the session)', security: [], requestBody: jsonBody(json(refreshInputSchema, 'input')), responses: { default: answer(json(tokenPair, 'output')) } },
     },
     '/api/session/signOut': { post: { summary: 'Revoke this session and close its flows', responses: { default: answer({ type: 'object' }) } } },
+    '/api/live/events': {
+      get: {
+        summary: 'B5 live observe as server-sent events (password_reset_supervisor): one `live` event (the live:next output) per audit change on any replica',
+        parameters: [
+          { name: 'afterSeq', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
+          { name: 'follow', in: 'query', required: false, schema: { type: 'string', maxLength: 64 } },
+        ],
+        responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, default: answer({ type: 'object' }) },
+      },
+    },
     '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },
     '/readyz': { get: { summary: 'Readiness: database, directory and mail each up, down or not configured', security: [], responses: { 200: { description: 'every configured dependency answers' }, 503: { description: 'the body names the dependency that is down' } } } },
   }

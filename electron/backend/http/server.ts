@@ -14,10 +14,11 @@ import { httpStatus } from './status'
 import { registerResetLinkPage } from './reset-link-page'
 import { registerEnrolmentPage } from '../enrolment/enrolment-page'
 import { signOut } from '../rules/sessions'
-import { sql } from 'kysely'
 import { errorFacts } from '../rules/context'
 import { isApiKeyShaped } from '../integrations/api-keys'
 import { registerIntegrationRoutes, type IntegrationRateLimit } from '../integrations/integration-routes'
+import { registerLiveRoutes } from '../live/live-routes'
+import { LiveFeed } from '../live/live-feed'
 
 export interface HttpServerOptions {
   /** TLS certificate and key (PEM); plain HTTP without them, for a TLS-terminating proxy. */
@@ -143,6 +144,9 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
     const result = await dispatch(ops, ctx.log, { agentId }, channel, request.body)
     return result.ok ? result : reply.status(httpStatus(result.error.code)).send(result)
   })
+
+  // B5: the live feed as server-sent events (the long poll live:next is also on /api/rpc).
+  registerLiveRoutes(app, ctx, (ctx.live ??= new LiveFeed(ctx.store.db)), bearer)
 
   // G5: the ITSM's integration API, authenticated by API keys.
   registerIntegrationRoutes(app, ctx, options.integrationRateLimit)

@@ -18,6 +18,7 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   UNKNOWN_OPERATION: 404,
   FLOW_HELD: 409,
   FLOW_CLOSED: 409,
+  FLOW_NOT_OBSERVABLE: 404,
   SESSION_EXPIRED: 409,
   INVALID_INPUT: 400,
   RATE_LIMITED: 429,

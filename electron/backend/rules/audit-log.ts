@@ -31,6 +31,8 @@ export interface AuditEvent {
 export interface AuditSink {
   store: Store
   keys: Pick<BackendKeys, 'audit'>
+  /** B5: the live feed, told to look again (it reads committed entries only; see live/live-feed.ts). */
+  live?: { published(): void }
 }
 
 const GENESIS = '0'.repeat(64)
@@ -72,6 +74,10 @@ export async function appendAudit(sink: AuditSink, trx: Transaction<DB>, at: Dat
   // G6: an audited step that is a record event goes to the webhook outbox in this same transaction.
   const recordEvent = recordEventOfAudit(event, at)
   if (recordEvent) await enqueueRecordEvent(sink.store, trx, recordEvent)
+  // B5: live views look again. Nothing is handed over here: the feed reads the audit, so the
+  // entry is seen only once this transaction has committed (on SQLite the read waits for the
+  // commit; on PostgreSQL it sees the old head and the next look, after the commit, finds it).
+  sink.live?.published()
 }
 
 /**

@@ -4,6 +4,7 @@ import type { BackendKeys, HashCost } from '../crypto/secrets'
 import type { AgentDirectory, CredentialStore, Directory } from '../credentials/credential-store'
 import type { Notifier } from '../notify/notifier'
 import type { Carrier } from '../../../shared/domain/types'
+import type { LiveFeed } from '../live/live-feed'
 
 export interface CarrierGateway extends Carrier {
   /** Email-to-SMS domain: the message goes to <digits>@<gateway>. */
@@ -34,6 +35,8 @@ export interface RuleContext {
   demo: boolean
   /** F2: seconds an intent stays with the process that wrote it before a sweeper may resolve it (default 120). */
   intentLeaseSeconds?: number
+  /** B5: wakes supervisors' live views after an audited step commits (made by createOperations if absent). */
+  live?: LiveFeed
 }
 
 export const hours = (n: number) => n * 3_600_000

@@ -10,9 +10,9 @@ import { appendAudit, type AuditEvent } from './audit-log'
 import { loadAgent, loadRecord, requireResetAccess, requireRole } from './access'
 import { addMs, minutes, type RuleContext } from './context'
 import { attemptUsages, resetUsage } from './limits'
-import { isEligible, loadProcess, loadProcessForNewFlow, loadProcesses } from './processes'
+import { isEligible, loadProcess, loadProcessForNewFlow, loadProcesses, toProcess } from './processes'
 import { maskEmail, maskPhone } from './masking'
-import { isEnrolled, loadEnrolment } from '../enrolment/enrolment-store'
+import { isEnrolled, loadEnrolment, type UserEnrolment } from '../enrolment/enrolment-store'
 import { enqueueRecordEvent } from '../integrations/webhook-outbox'
 
 export interface FlowScope {
@@ -34,11 +34,14 @@ export async function auditedTransaction<T>(
   event: AuditEvent | ((result: T) => AuditEvent),
   work: (trx: Transaction<DB>) => Promise<T>,
 ): Promise<T> {
-  return ctx.store.db.transaction().execute(async (trx) => {
+  const result = await ctx.store.db.transaction().execute(async (trx) => {
     const result = await work(trx)
     await appendAudit(ctx, trx, ctx.now(), typeof event === 'function' ? event(result) : event)
     return result
   })
+  // B5: published after the commit, never before: a live view may now read the entry.
+  ctx.live?.published()
+  return result
 }
 
 /** An audit entry on its own, in its own transaction (a refusal, a failure, an export). */
@@ -161,7 +164,7 @@ export async function startFlow(
     if (isUniqueViolation(e)) throw new AppError('FLOW_HELD')
     throw e
   }
-  return flowView(ctx, flowId, { userId: user.id, process })
+  return flowView(ctx, flowId, { userId: user.id, process, user })
 }
 
 export function isUniqueViolation(e: unknown): boolean {
@@ -174,22 +177,32 @@ export function isUniqueViolation(e: unknown): boolean {
  * hold (role and assignment are re-read on every step). Marks the flow active.
  */
 export async function enterFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowScope> {
-  const [agent, flow] = await Promise.all([
+  // The flow with its record's assignee and its process in one statement (issue 14: one scope
+  // read per step, not three).
+  const [agent, row] = await Promise.all([
     loadAgent(ctx, agentId),
-    ctx.store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst(),
+    ctx.store.db
+      .selectFrom('flows')
+      .leftJoin('records', 'records.id', 'flows.record_id')
+      .leftJoin('processes', 'processes.id', 'flows.process_id')
+      .selectAll('flows')
+      .select(['records.id as scope_record_id', 'records.assigned_to as scope_assigned_to', 'processes.id as scope_process_id', 'processes.name as scope_process_name', 'processes.config as scope_process_config'])
+      .where('flows.id', '=', flowId)
+      .executeTakeFirst(),
   ])
-  if (!flow) throw new AppError('FLOW_CLOSED')
+  if (!row) throw new AppError('FLOW_CLOSED')
+  const { scope_record_id, scope_assigned_to, scope_process_id, scope_process_name, scope_process_config, ...flow } = row
   if (flow.agent_id !== agent.id) throw new AppError('FLOW_HELD')
   if (flow.closed_at) throw new AppError(flow.close_reason === 'expired' ? 'SESSION_EXPIRED' : flow.close_reason === 'reassigned' ? 'RECORD_REASSIGNED' : 'FLOW_CLOSED')
   if (isIdle(ctx, flow)) {
     await expireFlow(ctx, flow)
     throw new AppError('SESSION_EXPIRED')
   }
-  const [record, user, process] = await Promise.all([
-    loadRecord(ctx, flow.record_id),
-    loadUser(ctx, flow.user_id),
-    loadProcess(ctx.store.db, flow.process_id),
-  ])
+  if (scope_record_id === null) throw new AppError('RECORD_NOT_FOUND')
+  if (scope_process_id === null) throw new AppError('NOT_ELIGIBLE', { reason: 'unknown process' })
+  const record = { assigned_to: scope_assigned_to }
+  const process = toProcess({ id: scope_process_id, name: scope_process_name!, config: scope_process_config!, enabled: 1 })
+  const user = await loadUser(ctx, flow.user_id)
   if (record.assigned_to !== agent.id) {
     // The record changed hands without the flow being closed: close it now, not in 30 minutes.
     await ctx.store.db.transaction().execute((trx) => closeReassignedFlow(ctx, trx, flow))
@@ -226,24 +239,33 @@ export function isVerified(process: Process, passed: Set<VerifyMethod>): boolean
 
 /**
  * What the console shows of a flow. Everything is read afresh (a reset may just have unlocked the
- * user), in one parallel round of queries; callers that already hold the flow's scope pass it.
+ * user), in one parallel round of queries; callers that already hold the flow's scope pass it, and
+ * a step that read the user and their enrolment in this same request, and did not change them,
+ * passes those too (issue 14: each is a round trip, and a step's view then needs one round).
  */
-export async function flowView(ctx: RuleContext, flowId: string, known?: { userId: string; process: Process }): Promise<FlowView> {
+export async function flowView(
+  ctx: RuleContext,
+  flowId: string,
+  known?: { userId: string; process: Process; user?: DirectoryUser; enrolment?: UserEnrolment },
+): Promise<FlowView> {
   const db = ctx.store.db
   const now = ctx.now()
   const flowQuery = db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirstOrThrow()
   const head: { userId: string; process: Process } = known ?? (await flowQuery.then(async (f) => ({ userId: f.user_id, process: await loadProcess(db, f.process_id) })))
   const { process } = head
-  const [flow, user, passed, codes, resets, usages] = await Promise.all([
+  const userQuery = known?.user ? Promise.resolve(known.user) : loadUser(ctx, head.userId)
+  const [flow, user, passed, codes, resets, usages, knownEnrolment] = await Promise.all([
     flowQuery,
-    loadUser(ctx, head.userId),
+    userQuery,
     passedMethods(ctx, flowId, process),
     // Every code of the flow: the live one per method, and how many were sent with each (R5).
     db.selectFrom('codes').select(['method', 'expires_at', 'state']).where('flow_id', '=', flowId).execute(),
     db.selectFrom('resets').select(['method', 'at']).where('flow_id', '=', flowId).where('status', '=', 'done').orderBy('at').execute(),
     attemptUsages(db, head.userId, process, now),
+    // With the user known, the enrolment need not wait for it: read in the same round.
+    known?.enrolment ?? (known?.user ? loadEnrolment(db, known.user) : null),
   ])
-  const enrolment = await loadEnrolment(db, user)
+  const enrolment = knownEnrolment ?? (await loadEnrolment(db, user))
   const sendsLeft = (method: VerifyMethod) => Math.max(0, process.settings.maxSends - codes.filter((c) => c.method === method).length)
   const nowIso = now.toISOString()
   const methods = process.methods.map((method) => {
@@ -288,7 +310,7 @@ export async function flowView(ctx: RuleContext, flowId: string, known?: { userI
 
 export async function getFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, flowId)
-  return flowView(ctx, flowId, { userId: scope.user.id, process: scope.process })
+  return flowView(ctx, flowId, { userId: scope.user.id, process: scope.process, user: scope.user })
 }
 
 /** R7: "Exit" records whether the password was shared, writes the work note and ends the flow. */

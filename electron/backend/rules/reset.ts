@@ -63,7 +63,7 @@ export async function runReset(
   const scope = await enterFlow(ctx, agentId, input.flowId)
   const { process, user, flow } = scope
   if (!process.resetMethods.includes(input.method)) throw new AppError('METHOD_NOT_ALLOWED', { method: input.method })
-  const view = await flowView(ctx, flow.id, { userId: user.id, process })
+  const view = await flowView(ctx, flow.id, { userId: user.id, process, user })
   if (!view.verified) throw new AppError('NOT_VERIFIED')
   if (view.approval === 'required') throw new AppError('APPROVAL_REQUIRED')
 
@@ -131,15 +131,19 @@ export async function runReset(
 
   const credentials = ctx.credentialStores[process.credentialStore]
   if (!credentials) throw new AppError('DIRECTORY_UNAVAILABLE', { store: process.credentialStore })
-  const { intent } = await reserveReset(ctx, scope, input.method, plan)
-  const recorded = await changePassword(ctx, intent!, password, { unlock: process.unlock, mustChange: process.requireChange })
-  const at = ctx.now().toISOString()
-  // Applied but the database stayed down: the truth is that the password changed, so the agent
-  // gets it (the caller needs it) and the sweeper records the rest once the database is back.
-  const flowAfter = recorded
-    ? await flowView(ctx, flow.id, { userId: user.id, process }).catch(() => null)
-    : null
-  return { flow: flowAfter ?? { ...view, state: 'reset', resets: [...view.resets, { method: input.method, at }] }, generatedPassword, sentTo: [] }
+  const { intent, at } = await reserveReset(ctx, scope, input.method, plan)
+  await changePassword(ctx, intent!, password, { unlock: process.unlock, mustChange: process.requireChange })
+  // The view after the reset is the one read above with what the reset changed (issue 14: not a
+  // second read of ten statements): this reset, done at the time it was reserved, and the user
+  // unlocked if the process unlocks. Also when applied but the database stayed down: the password
+  // changed, so the agent gets it (the caller needs it) and the sweeper records the rest.
+  const after: FlowView = {
+    ...view,
+    state: 'reset',
+    user: { ...view.user, locked: process.unlock ? false : view.user.locked },
+    resets: [...view.resets, { method: input.method, at }],
+  }
+  return { flow: after, generatedPassword, sentTo: [] }
 }
 
 /**
@@ -178,7 +182,7 @@ async function changePassword(ctx: RuleContext, intent: Intent, password: string
 }
 
 /** R4: take one of the three daily uses, atomically; refuses with the time the next one frees up. */
-async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMethod, plan: IntentPlan | null): Promise<{ resetId: string; intent: Intent | null }> {
+async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMethod, plan: IntentPlan | null): Promise<{ resetId: string; intent: Intent | null; at: string }> {
   const now = ctx.now()
   const id = randomUUID()
   let intent: Intent | null = null
@@ -214,7 +218,7 @@ async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMet
   })
   if (typeof refused === 'object' && refused !== null) throw new AppError('OUTCOME_UNKNOWN', { waitingFor: refused.unknown })
   if (refused) throw new AppError('RATE_LIMITED', { freesAt: refused })
-  return { resetId: id, intent }
+  return { resetId: id, intent, at: now.toISOString() }
 }
 
 /** R6.1: a single-use link with a 256-bit token, stored only as a keyed hash, valid 30 minutes. */

@@ -8,7 +8,7 @@ import type { CodeMethod, FlowView, VerifyMethod } from '../../../shared/domain/
 import { foldAnswer, keyedEqual, keyedHash, randomCode, slowVerify } from '../crypto/secrets'
 import { addMs, errorFacts, minutes, type RuleContext } from './context'
 import { appendAudit } from './audit-log'
-import { auditedTransaction, enterFlow, flowAudit, flowView, recordAudit, type FlowScope } from './flows'
+import { auditedTransaction, enterFlow, flowAudit, flowView, type FlowScope } from './flows'
 import { isEnrolled, loadEnrolment, type UserEnrolment } from '../enrolment/enrolment-store'
 import { attemptLockKey, attemptUsage } from './limits'
 import { maskEmail, maskPhone } from './masking'
@@ -16,10 +16,12 @@ import { codeMessage } from '../notify/templates'
 import { loadDeskSettings } from '../admin/desk-settings'
 
 /** The method must be offered, enrolled (G4: read from the enrolment tables) and still open for this user. */
-export async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod): Promise<UserEnrolment> {
+export async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod, opts: { limitCheckedUnderLock?: boolean } = {}): Promise<UserEnrolment> {
   if (!scope.process.methods.includes(method)) throw new AppError('METHOD_NOT_ALLOWED', { method })
   const enrolment = await loadEnrolment(ctx.store.db, scope.user)
   if (!isEnrolled(enrolment, method)) throw new AppError('NOT_ENROLLED', { method })
+  // A step that goes straight to `attempt` is refused there, under the lock, with the same error.
+  if (opts.limitCheckedUnderLock) return enrolment
   const usage = await attemptUsage(ctx.store.db, scope.user.id, method, scope.process, ctx.now())
   if (usage.left === 0) throw new AppError('MAX_ATTEMPTS', { method, closedUntil: usage.freesAt })
   return enrolment
@@ -36,6 +38,7 @@ export async function attempt(
   scope: FlowScope,
   method: VerifyMethod,
   judge: (trx: Transaction<DB>) => Promise<Judgement>,
+  enrolment?: UserEnrolment,
 ): Promise<FlowView> {
   const now = ctx.now()
   const outcome = await ctx.store.db.transaction().execute(async (trx) => {
@@ -65,7 +68,8 @@ export async function attempt(
     if (after.left === 0) throw new AppError('MAX_ATTEMPTS', { method, closedUntil: after.freesAt })
     throw new AppError(judgement.error, { method, attemptsLeft: after.left })
   }
-  return flowView(ctx, scope.flow.id, { userId: scope.user.id, process: scope.process })
+  // An attempt changes neither the user nor their enrolment: the view reuses what this step read.
+  return flowView(ctx, scope.flow.id, { userId: scope.user.id, process: scope.process, user: scope.user, enrolment })
 }
 
 /** R5.1 / R5.2: send a new code, voiding the previous one. A failed delivery uses no attempt. */
@@ -146,7 +150,8 @@ export async function sendCode(
     await trx.updateTable('codes').set({ state: 'active' }).where('id', '=', codeId).where('state', '=', 'pending').execute()
     await appendAudit(ctx, trx, now, flowAudit(scope, 'verify.send', 'sent', { method: input.method, detail: { sentTo } }))
   })
-  return { flow: await flowView(ctx, flow.id, { userId: user.id, process }), sentTo }
+  // Sending changes neither the user nor their enrolment: the view reuses what this step read.
+  return { flow: await flowView(ctx, flow.id, { userId: user.id, process, user, enrolment }), sentTo }
 }
 
 /** R5.2: every registered mobile; through its carrier's gateway when there is no SMS provider API. */
@@ -165,7 +170,7 @@ function smsRecipients(ctx: RuleContext, mobiles: string[], carriers: Record<str
 /** R5.1 / R5.2: the code the caller reads back. Expired or voided codes are refused. */
 export async function checkCode(ctx: RuleContext, agentId: string, input: { flowId: string; method: CodeMethod; code: string }): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
-  await requireMethodOpen(ctx, scope, input.method)
+  const enrolment = await requireMethodOpen(ctx, scope, input.method, { limitCheckedUnderLock: true })
   const now = ctx.now().toISOString()
   return attempt(ctx, scope, input.method, async (trx) => {
     const active = await trx
@@ -183,7 +188,7 @@ export async function checkCode(ctx: RuleContext, agentId: string, input: { flow
     if (!keyedEqual(ctx.keys.codes, input.code, active.code_hash)) return { pass: false, error: 'CODE_INCORRECT' }
     await trx.updateTable('codes').set({ state: 'used' }).where('id', '=', active.id).execute()
     return { pass: true }
-  })
+  }, enrolment)
 }
 
 /** R5.3: every enrolled question answered, compared after folding against slow hashes. */
@@ -193,7 +198,7 @@ export async function answerQuestions(
   input: { flowId: string; answers: { questionId: string; answer: string }[] },
 ): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
-  await requireMethodOpen(ctx, scope, 'security_questions')
+  const enrolment = await requireMethodOpen(ctx, scope, 'security_questions')
   const enrolled = await ctx.store.db.selectFrom('enrolled_answers').select(['question_id', 'answer_hash']).where('user_id', '=', scope.user.id).execute()
   // Hash every answer (even after a wrong one) so the time taken does not tell which was wrong.
   const results = await Promise.all(
@@ -203,7 +208,7 @@ export async function answerQuestions(
     }),
   )
   const allRight = results.every(Boolean)
-  return attempt(ctx, scope, 'security_questions', async () => (allRight ? { pass: true } : { pass: false, error: 'ANSWERS_INCORRECT' }))
+  return attempt(ctx, scope, 'security_questions', async () => (allRight ? { pass: true } : { pass: false, error: 'ANSWERS_INCORRECT' }), enrolment)
 }
 
 /** R5.4: the email address the caller gives must match the registered one. */
@@ -212,12 +217,12 @@ export async function verifyPersonalData(ctx: RuleContext, agentId: string, inpu
   const enrolment = await requireMethodOpen(ctx, scope, 'personal_data_verify')
   const given = input.email.trim().toLowerCase()
   const matches = enrolment.emails.some((e) => e.toLowerCase() === given)
-  return attempt(ctx, scope, 'personal_data_verify', async () => (matches ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }))
+  return attempt(ctx, scope, 'personal_data_verify', async () => (matches ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }), enrolment)
 }
 
 /** R5.5: the agent confirms the caller knows the registered address (or records that they do not). */
 export async function confirmPersonalData(ctx: RuleContext, agentId: string, input: { flowId: string; confirmed: boolean }): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
-  await requireMethodOpen(ctx, scope, 'personal_data_confirm')
-  return attempt(ctx, scope, 'personal_data_confirm', async () => (input.confirmed ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }))
+  const enrolment = await requireMethodOpen(ctx, scope, 'personal_data_confirm')
+  return attempt(ctx, scope, 'personal_data_confirm', async () => (input.confirmed ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }), enrolment)
 }

@@ -454,6 +454,38 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('sign_in_attempts_key_at').on('sign_in_attempts').columns(['key', 'at']).execute()
       },
     },
+    '0011_live': {
+      // B5 and B10. The live view reads a flow's audited steps by flow and sequence; the
+      // dashboard counts one action over a range of days, grouped by outcome and method, which
+      // this index answers without touching the table (PostgreSQL index-only scan, SQLite
+      // covering index). Handle times read the flows closed in a range.
+      async up(db: Kysely<any>) {
+        await db.schema.createIndex('audit_flow_seq').on('audit').columns(['flow_id', 'seq']).execute()
+        await db.schema.createIndex('audit_action_at').on('audit').columns(['action', 'at', 'outcome', 'method']).execute()
+        // Covering: the handle-time query reads nothing else of a closed flow.
+        await db.schema.createIndex('flows_closed_at').on('flows').columns(['closed_at', 'close_reason', 'agent_id', 'created_at']).execute()
+        // B10: per-day counts of ended days, made once from the append-only audit (see
+        // dashboard/dashboard-queries.ts), and which days have been counted (a day may count zero).
+        await db.schema
+          .createTable('audit_daily')
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('method', 'text', (c) => c.notNull())
+          .addColumn('n', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('audit_daily_pk', ['day', 'action', 'outcome', 'method'])
+          .execute()
+        await db.schema.createTable('audit_daily_done').addColumn('day', 'text', (c) => c.primaryKey()).execute()
+        // B10: each ended day's handle times per agent, in seconds (a JSON array: medians do not add up).
+        await db.schema
+          .createTable('flow_daily')
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('seconds', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('flow_daily_pk', ['day', 'agent_id'])
+          .execute()
+      },
+    },
     '0012_wizard': {
       // B1: a supervisor's decision on a protected account's reset (approved, or rejected with a
       // reason), kept by flow so the agent's console can say who decided and why.

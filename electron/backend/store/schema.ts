@@ -206,6 +206,28 @@ export interface AuditTable {
   hash: string
 }
 
+/** B10: counts per ended day of the audit actions the dashboard shows (0011_live). */
+export interface AuditDailyTable {
+  day: string
+  action: string
+  outcome: string
+  /** '' where the entry has no method. */
+  method: string
+  n: number
+}
+
+export interface AuditDailyDoneTable {
+  day: string
+}
+
+/** B10: an ended day's handle times of one agent (0011_live). */
+export interface FlowDailyTable {
+  day: string
+  agent_id: string
+  /** JSON array of seconds from flow start to Exit. */
+  seconds: string
+}
+
 export interface OutboxTable {
   id: string
   at: string
@@ -356,6 +378,9 @@ export interface DB {
   resets: ResetsTable
   reset_tokens: ResetTokensTable
   audit: AuditTable
+  audit_daily: AuditDailyTable
+  audit_daily_done: AuditDailyDoneTable
+  flow_daily: FlowDailyTable
   outbox: OutboxTable
   meta: MetaTable
   sign_in_attempts: SignInAttemptsTable

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import type { RecordKind } from '../../../shared/domain/types'
 import { ordinaryConsoleSettings } from '../../../shared/ipc/contract'
 import { call } from '../api/client'
@@ -16,9 +16,13 @@ import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
 import { IntentQueue } from '../features/intents/IntentQueue'
 import { AuditLog } from '../features/audit/AuditLog'
 import { AdminArea } from '../features/admin/AdminArea'
+import { LiveView } from '../features/live/LiveView'
 import { PresenterToggle } from '../components/PresenterToggle'
 import { NewInteraction } from '../features/interactions/NewInteraction'
 import { idleLockNotice, useIdleLock, useKioskCopyGuard } from './use-idle-lock'
+
+// B10: the chart library loads with the dashboard only, keeping the first bundle within budget.
+const DashboardView = lazy(() => import('../features/dashboard/DashboardView'))
 
 type View =
   | { name: 'list'; kind: RecordKind }
@@ -27,6 +31,8 @@ type View =
   | { name: 'audit'; kind: RecordKind }
   | { name: 'admin'; kind: RecordKind }
   | { name: 'intents'; kind: RecordKind }
+  | { name: 'live'; kind: RecordKind }
+  | { name: 'dashboard'; kind: RecordKind }
 
 export function App() {
   const session = useQuery(sessionQueries.current())
@@ -105,6 +111,20 @@ export function App() {
               </button>
             </li>
           )}
+          {agent.roles.includes('password_reset_supervisor') && (
+            <li>
+              <button type="button" aria-current={view.name === 'live' ? 'page' : undefined} onClick={() => navigate({ name: 'live', kind: view.kind })}>
+                Live
+              </button>
+            </li>
+          )}
+          {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
+            <li>
+              <button type="button" aria-current={view.name === 'dashboard' ? 'page' : undefined} onClick={() => navigate({ name: 'dashboard', kind: view.kind })}>
+                Dashboard
+              </button>
+            </li>
+          )}
           {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
             <li>
               <button type="button" aria-current={view.name === 'intents' ? 'page' : undefined} onClick={() => navigate({ name: 'intents', kind: view.kind })}>
@@ -129,7 +149,13 @@ export function App() {
         </ul>
       </nav>
       <main className="content">
-        {view.name === 'approvals' ? (
+        {view.name === 'live' ? (
+          <LiveView />
+        ) : view.name === 'dashboard' ? (
+          <Suspense fallback={<p>Loading…</p>}>
+            <DashboardView />
+          </Suspense>
+        ) : view.name === 'approvals' ? (
           <ApprovalQueue />
         ) : view.name === 'intents' ? (
           <IntentQueue />

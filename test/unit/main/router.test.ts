@@ -3,7 +3,6 @@ import { createBackend, type Backend } from '../../../electron/backend/index'
 import type { Session } from '../../../electron/backend/operations'
 import { createRouter, type Handle } from '../../../electron/main/ipc/router'
 import { isTrustedSender } from '../../../electron/main/ipc/sender'
-import { channels, contract } from '../../../shared/ipc/contract'
 import { errorCatalogue } from '../../../shared/errors'
 
 const origin = 'app://resetdesk'

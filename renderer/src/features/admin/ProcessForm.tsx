@@ -192,6 +192,7 @@ export function ProcessForm({ editing, onDone }: { editing: AdminProcess | null;
           {numberField('settings.codeTtlMinutes', 'Code lifetime (minutes)', { min: 1, max: 60, optional: true, hint: 'Empty: the desk’s setting.' }, errors.settings?.codeTtlMinutes?.message)}
           {numberField('settings.maxSends', 'Codes sent per flow', { min: 1, max: 10 }, errors.settings?.maxSends?.message)}
           {numberField('settings.resendPauseSeconds', 'Pause between sends (seconds)', { min: 0, max: 3600 }, errors.settings?.resendPauseSeconds?.message)}
+          {numberField('settings.verificationValidMinutes', 'Verification valid for (minutes)', { min: 1, max: 1440, hint: 'After this, the caller verifies again before a reset.' }, errors.settings?.verificationValidMinutes?.message)}
         </div>
       </fieldset>
 

@@ -11,7 +11,7 @@ import { StepFrame } from '../../components/StepFrame'
 import { Sensitive } from '../../components/Sensitive'
 import { usePresenterMode } from '../../stores/presenter-store'
 import { useFlowStore, type WizardState } from '../../stores/flow-store'
-import { useWipeFlow } from './Wizard'
+import { useWipeFlow } from './flow-exit'
 
 type Done = Extract<WizardState, { step: 'done' }>
 

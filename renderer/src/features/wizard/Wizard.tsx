@@ -1,42 +1,12 @@
 // The reset wizard: Identify → Verify → Reset → Close (R3–R7). The step lives in the zustand
 // flow store; the flow itself (methods, attempts, approval) is server state in react-query.
-import { useQueryClient } from '@tanstack/react-query'
-import { useCallback } from 'react'
-import { call } from '../../api/client'
-import { demoQueries, flowQueries, recordQueries } from '../../api/queries'
-import { flowIdOf, useFlowStore } from '../../stores/flow-store'
+import { useFlowStore } from '../../stores/flow-store'
 import { IdentifyStep } from './IdentifyStep'
 import { VerifyStep } from './VerifyStep'
 import { ResetStep } from './ResetStep'
 import { DoneStep } from './DoneStep'
-
-/** Removes everything the renderer knows about the flow and returns the wizard to closed. */
-export function useWipeFlow() {
-  const queryClient = useQueryClient()
-  return useCallback(
-    (recordId?: string) => {
-      useFlowStore.getState().reset()
-      queryClient.removeQueries({ queryKey: flowQueries.all() })
-      queryClient.removeQueries({ queryKey: demoQueries.all() })
-      queryClient.removeQueries({ queryKey: ['users'] })
-      // Mutations keep their variables (codes, answers): drop them with the flow.
-      queryClient.getMutationCache().clear()
-      if (recordId) void queryClient.invalidateQueries({ queryKey: recordQueries.detail(recordId).queryKey })
-    },
-    [queryClient],
-  )
-}
-
-/** Cancel: ends the open flow in the backend (not shared) and wipes it here. */
-export function useCancelFlow() {
-  const wipe = useWipeFlow()
-  return useCallback(async () => {
-    const state = useFlowStore.getState().state
-    const flowId = flowIdOf(state)
-    if (flowId) await call('flow:close', { flowId, passwordShared: false }).catch(() => undefined)
-    wipe(state.step === 'closed' ? undefined : state.recordId)
-  }, [wipe])
-}
+import { useCancelFlow } from './flow-exit'
+export { useCancelFlow, useWipeFlow } from './flow-exit'
 
 const steps = [
   { id: 'identify', label: 'Identify' },
