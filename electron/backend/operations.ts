@@ -5,7 +5,7 @@ import { ordinaryConsoleSettings, type Channel, type OutputOf, type ParsedInputO
 import { exportAudit, listAudit, verifyAudit } from './rules/audit-log'
 import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
-import { approveFlow, exitFlow, getFlow, pendingApprovals, recordAudit, startFlow } from './rules/flows'
+import { exitFlow, getFlow, pendingApprovals, recordAudit, startFlow } from './rules/flows'
 import { countRecords, getRecord, listRecords, processesForUser, searchUsers, userEnrolment } from './rules/records'
 import { assignToMe } from './records/assign'
 import { createInteraction } from './records/create'
@@ -20,6 +20,9 @@ import { demoAccountHints } from './demo/seed'
 import { adminOperations } from './admin/operations'
 import { listOpenIntents } from './intents/queue'
 import { integrationAdminOperations } from './integrations/admin-operations'
+import { userRisk } from './risk/risk-signals'
+import { approvalDecision, approveAndRecord, rejectFlow } from './approvals/decisions'
+import { searchAudit } from './audit/audit-search'
 import { LiveFeed } from './live/live-feed'
 import { nextLive } from './live/live-view'
 import { loadDashboard } from './dashboard/dashboard-queries'
@@ -64,6 +67,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     },
     'users:search': (s, input) => searchUsers(ctx, agentOf(s), input),
     'users:enrolment': (s, { userId }) => userEnrolment(ctx, agentOf(s), userId),
+    'users:risk': (s, input) => userRisk(ctx, agentOf(s), input),
     'processes:forUser': (s, { userId }) => processesForUser(ctx, agentOf(s), userId),
     'flow:start': (s, input) => startFlow(ctx, agentOf(s), input),
     'flow:get': (s, { flowId }) => getFlow(ctx, agentOf(s), flowId),
@@ -73,7 +77,9 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'verify:personalData': (s, input) => verifyPersonalData(ctx, agentOf(s), input),
     'verify:confirmPersonalData': (s, input) => confirmPersonalData(ctx, agentOf(s), input),
     'verify:checkTotp': (s, input) => checkAuthenticatorCode(ctx, agentOf(s), input),
-    'flow:approve': (s, { flowId }) => approveFlow(ctx, agentOf(s), flowId),
+    'flow:approve': (s, { flowId }) => approveAndRecord(ctx, agentOf(s), flowId),
+    'flow:reject': (s, { flowId, reason }) => rejectFlow(ctx, agentOf(s), flowId, reason),
+    'approvals:decision': (s, { flowId }) => approvalDecision(ctx, agentOf(s), flowId),
     'approvals:list': (s) => pendingApprovals(ctx, agentOf(s)),
     'intents:list': (s) => listOpenIntents(ctx, agentOf(s)),
     'policy:check': (s, input) => checkPolicy(ctx, agentOf(s), input),
@@ -83,6 +89,7 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       requireRole(await loadAgent(ctx, agentOf(s)), ['password_reset_admin', 'password_reset_supervisor'])
       return listAudit(ctx.store.db, offset, limit)
     },
+    'audit:search': (s, input) => searchAudit(ctx, agentOf(s), input),
     'audit:verify': async (s, { checkpoint }) => {
       requireRole(await loadAgent(ctx, agentOf(s)), ['password_reset_admin', 'password_reset_supervisor'])
       return verifyAudit(ctx, checkpoint)

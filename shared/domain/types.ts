@@ -254,6 +254,8 @@ export const approvalRequestSchema = z.object({
   agentName: z.string(),
   processName: z.string(),
   verified: z.boolean(),
+  /** B1: the methods passed so far, so the supervisor sees what the approval rests on. */
+  passedMethods: z.array(verifyMethodSchema),
   startedAt: isoDate,
 })
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>

@@ -21,6 +21,9 @@ import {
 } from '../domain/types'
 import { adminProcessSchema, processDraftSchema } from '../domain/process-admin'
 import { deskSettingsSchema } from '../domain/desk-settings'
+import { userRiskSchema } from '../domain/risk'
+import { approvalDecisionSchema } from '../domain/approvals'
+import { auditRowSchema, auditSearchInputSchema } from '../domain/audit-view'
 import { enrolmentSummarySchema, questionCatalogSaveSchema, questionCatalogViewSchema } from '../domain/enrolment'
 import {
   apiKeyCreateSchema,
@@ -178,6 +181,8 @@ export const contract = defineContract({
   },
   /** G4: what the user is enrolled in (email, mobile, questions, authenticator), for Identify. */
   'users:enrolment': { input: z.object({ userId: id }).strict(), output: enrolmentSummarySchema },
+  /** B2: risk signals for the chosen user on this record, each with its reason. */
+  'users:risk': { input: z.object({ userId: id, recordId: id }).strict(), output: userRiskSchema },
   'processes:forUser': {
     input: z.object({ userId: id }).strict(),
     output: z.array(processOptionSchema),
@@ -226,6 +231,13 @@ export const contract = defineContract({
     output: flowViewSchema,
   },
   'flow:approve': { input: z.object(flowRef).strict(), output: flowViewSchema },
+  /** B1: a supervisor rejects a protected account's reset, with the reason the agent is shown; the flow ends. */
+  'flow:reject': {
+    input: z.object({ ...flowRef, reason: z.string().trim().min(3).max(500).regex(/^[^\p{Cc}]*$/u, 'one line of text') }).strict(),
+    output: z.object({ closed: z.literal(true) }),
+  },
+  /** B1: who approved or rejected the flow and why; null while no one has decided. */
+  'approvals:decision': { input: z.object(flowRef).strict(), output: approvalDecisionSchema.nullable() },
   /** B1: protected-account flows waiting for a supervisor's approval. */
   'approvals:list': { input: empty, output: z.array(approvalRequestSchema) },
   /** F2: supervisors' queue of password changes whose outcome is not known yet. */
@@ -238,7 +250,8 @@ export const contract = defineContract({
     // R6.3: a manual reset carries the new password twice; the other methods carry none.
     input: z.discriminatedUnion('method', [
       z.object({ ...flowRef, method: z.literal('email_link') }).strict(),
-      z.object({ ...flowRef, method: z.literal('generate') }).strict(),
+      // R6.2: random characters without look-alikes, or a passphrase of words (easier to read aloud).
+      z.object({ ...flowRef, method: z.literal('generate'), style: z.enum(['characters', 'passphrase']).optional() }).strict(),
       z.object({ ...flowRef, method: z.literal('manual'), password: z.string().min(1).max(256), confirm: z.string().max(256) }).strict(),
     ]),
     output: z.object({
@@ -257,6 +270,8 @@ export const contract = defineContract({
     input: z.object({ offset: z.number().int().min(0).max(inputIntMax).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.object({ rows: z.array(auditEntrySchema), total: z.number().int() }),
   },
+  /** R9 for people: filtered in the backend and paged, with names instead of ids. */
+  'audit:search': { input: auditSearchInputSchema, output: z.object({ rows: z.array(auditRowSchema), total: z.number().int() }) },
   'audit:verify': {
     /** F5: a checkpoint kept from an earlier check or export reveals a cut or rewritten chain. */
     input: z.object({ checkpoint: auditCheckpointSchema.optional() }).strict(),

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { asDatabaseOwner } from '../helpers/audit-tamper'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { e2eMissingReason, launchBrowser, openConsole, screenshot, seriousAxeViolations, startHost, visible } from './host/fixture'
+import { e2eMissingReason, identify, launchBrowser, openConsole, openRecord, screenshot, seriousAxeViolations, startHost, startWizard, visible } from './host/fixture'
 
 const missing = e2eMissingReason()
 
@@ -23,7 +23,9 @@ describe.skipIf(missing)('R9 audit log view', () => {
       await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Audit log' }).click()
       await visible(page.getByRole('heading', { name: 'Audit log' }))
       await visible(page.locator('tr[data-seq]'))
-      expect(await page.locator('tr[data-seq]').first().innerText()).toContain('session.sign_in')
+      // For people: readable actions and names, not internal action names and ids.
+      expect(await page.locator('tr[data-seq]').first().innerText()).toMatch(/Sign-in\tSigned in\tAvery Admin/)
+      expect(await page.locator('tbody').innerText()).not.toContain('session.sign_in')
 
       await page.getByRole('button', { name: 'Verify chain' }).click()
       await visible(page.getByText(/^Chain intact: \d+ entries verified\.$/))
@@ -66,4 +68,67 @@ describe.skipIf(missing)('R9 audit log view', () => {
       await host.close()
     }
   })
+
+  it('issue 12 item 4: names, labels, details on demand, and filters by record, agent, user, action and date done by the backend', async () => {
+    const host = await startHost()
+    try {
+      // Something to find: the desk agent starts a reset of Alex Morgan on INC0010004.
+      const desk = await openConsole(browser, host, 'desk')
+      await openRecord(desk.page, 'INC0010004')
+      await startWizard(desk.page)
+      await identify(desk.page)
+      await host.backend.ops['session:signIn']({ agentId: null }, { username: 'nobody', password: 'x' }).catch(() => undefined)
+
+      const admin = await openConsole(browser, host, 'admin')
+      const page = admin.page
+      await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Audit log' }).click()
+      await visible(page.locator('tr[data-seq]'))
+      const rows = () => page.locator('tr[data-seq]')
+      const apply = () => page.getByRole('button', { name: 'Apply filters' }).click()
+      const waitRows = async (n: number) => page.waitForFunction((k) => document.querySelectorAll('tr[data-seq]').length === k, n)
+
+      await page.getByLabel('Record number').fill('INC0010004')
+      await apply()
+      await waitRows(1)
+      expect(await rows().first().innerText()).toMatch(/Reset started\tStarted\tDana Desk\tAlex Morgan\tINC0010004/)
+      expect(await page.getByTestId('audit-page').innerText()).toBe('Entries 1–1 of 1')
+      // Details on demand: the process by name, the entry's hash.
+      await page.getByRole('button', { name: /^Details of entry / }).click()
+      const detail = page.locator('tr.audit-detail')
+      await visible(detail)
+      expect(await detail.innerText()).toMatch(/Process\s+Standard password reset/)
+      expect(await detail.innerText()).toMatch(/Hash\s+[0-9a-f]{64}/)
+      for (const size of [{ width: 1366, height: 768 }, { width: 1920, height: 1080 }]) {
+        await page.setViewportSize(size)
+        expect(await seriousAxeViolations(page)).toEqual([])
+        await screenshot(page, `audit-log-people-${size.width}x${size.height}`)
+      }
+
+      // By user (a directory search), by agent name, by action; then a day with nothing in it.
+      await page.getByLabel('Record number').fill('')
+      await page.getByLabel('User', { exact: true }).fill('alex')
+      await apply()
+      await waitRows(1)
+      await page.getByLabel('User', { exact: true }).fill('')
+      await page.getByLabel('Agent', { exact: true }).fill('dana')
+      await apply()
+      await page.waitForFunction(() => [...document.querySelectorAll('tr[data-seq]')].length >= 2)
+      for (const text of await rows().allInnerTexts()) expect(text).toContain('Dana Desk')
+      await page.getByLabel('Agent', { exact: true }).fill('')
+      await page.getByLabel('Action').selectOption({ label: 'Sign-in' })
+      await apply()
+      await visible(page.locator('tr[data-seq]', { hasText: 'Refused' }))
+      for (const text of await rows().allInnerTexts()) expect(text).toMatch(/^\S.*\tSign-in\t/)
+      await page.getByLabel('From', { exact: true }).fill('2001-01-01')
+      await page.getByLabel('To', { exact: true }).fill('2001-01-02')
+      await apply()
+      await visible(page.getByText('No entries match these filters.'))
+      await page.getByRole('button', { name: 'Clear' }).click()
+      await page.waitForFunction(() => document.querySelectorAll('tr[data-seq]').length >= 4)
+      expect([...admin.pageErrors, ...desk.pageErrors]).toEqual([])
+      for (const c of [admin, desk]) await c.context.close()
+    } finally {
+      await host.close()
+    }
+  }, 60_000)
 })

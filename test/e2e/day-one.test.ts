@@ -272,7 +272,7 @@ describe.skipIf(missing !== null || unavailable !== null)('G8 day one: from an e
     await page.getByRole('radio', { name: 'Staff password reset' }).check()
     await page.getByRole('button', { name: 'Continue to verify' }).click()
     await visible(page.getByRole('heading', { name: /^Verify / }))
-    const card = methodCard(page, 'Security questions')
+    const card = await methodCard(page, 'Security questions')
     await card.getByLabel(questions[0]!).fill('scoil  mhuire')
     await card.getByLabel(questions[2]!).fill('GALWAY')
     await card.getByRole('button', { name: 'Check answers' }).click()

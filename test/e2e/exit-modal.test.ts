@@ -24,7 +24,7 @@ describe.skipIf(missing)('item 9: the Exit confirmation is modal and leaving Don
     await openRecord(page, alexRecord)
     await startWizard(page)
     await identify(page)
-    await methodCard(page, 'Personal data confirmation').getByRole('button', { name: 'Caller confirms it is correct' }).click()
+    await (await methodCard(page, 'Personal data confirmation')).getByRole('button', { name: 'Caller confirms it is correct' }).click()
     await page.getByRole('button', { name: 'Continue to reset' }).click()
     await page.getByRole('radio', { name: 'Auto-generate a password' }).check()
     await page.getByRole('button', { name: 'Reset password' }).click()

@@ -20,7 +20,7 @@ describe.skipIf(missing)('G5 interactions and assignment in the console', () => 
 
   /** Verify by R5.5 and reset with a generated password, from the Verify step on. */
   async function verifyAndGenerate() {
-    await methodCard(page, 'Personal data confirmation').getByRole('button', { name: 'Caller confirms it is correct' }).click()
+    await (await methodCard(page, 'Personal data confirmation')).getByRole('button', { name: 'Caller confirms it is correct' }).click()
     await page.getByRole('button', { name: 'Continue to reset' }).click()
     await visible(page.getByRole('heading', { name: /^Reset the password of / }))
     await page.getByRole('radio', { name: 'Auto-generate a password' }).check()

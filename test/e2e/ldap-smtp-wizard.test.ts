@@ -85,7 +85,7 @@ describe.skipIf(missing !== null)('the wizard with the LDAP store and SMTP confi
     const { page, pageErrors } = await openConsole(browser, host, 'desk')
 
     await identifyDirectoryUser(page, person.uid, person.displayName)
-    const card = methodCard(page, 'Email code')
+    const card = await methodCard(page, 'Email code')
     const before = sink.mails.length
     await card.getByRole('button', { name: 'Send verification code' }).click()
     // The caller reads the code from the mail that arrived over SMTP.
@@ -117,7 +117,7 @@ describe.skipIf(missing !== null)('the wizard with the LDAP store and SMTP confi
     const person = await addPerson({ groups: ['Directory Staff'], prefix: 'e2e' })
     const { page, pageErrors } = await openConsole(browser, host, 'desk')
     await identifyDirectoryUser(page, person.uid, person.displayName)
-    await methodCard(page, 'Personal data confirmation').getByRole('button', { name: 'Caller confirms it is correct' }).click()
+    await (await methodCard(page, 'Personal data confirmation')).getByRole('button', { name: 'Caller confirms it is correct' }).click()
     await page.getByRole('button', { name: 'Continue to reset' }).click()
     await page.getByRole('radio', { name: 'Send email with instructions' }).check()
     const before = sink.mails.length

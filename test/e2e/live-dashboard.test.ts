@@ -73,7 +73,7 @@ describe.skipIf(missing)('B5 live observe and B10 dashboard', () => {
       await axeAtBothSizes(sup, 'live-following')
 
       // The agent passes a method: the row and the followed flow change within 1 s.
-      const card = methodCard(page, 'Personal data confirmation')
+      const card = await methodCard(page, 'Personal data confirmation')
       await card.getByRole('button', { name: 'Caller confirms it is correct' }).click()
       await visible(card.getByText('Passed.'))
       await visible(row.getByRole('cell', { name: 'Verified', exact: true }), 1_000)

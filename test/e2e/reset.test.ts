@@ -24,7 +24,7 @@ describe.skipIf(missing)('R6 reset and R7 close in the wizard', () => {
     await openRecord(page, recordNumber)
     await startWizard(page)
     await identify(page)
-    await methodCard(page, 'Personal data confirmation').getByRole('button', { name: 'Caller confirms it is correct' }).click()
+    await (await methodCard(page, 'Personal data confirmation')).getByRole('button', { name: 'Caller confirms it is correct' }).click()
     await page.getByRole('button', { name: 'Continue to reset' }).click()
     await visible(page.getByRole('heading', { name: /^Reset the password of / }))
   }
@@ -76,8 +76,11 @@ describe.skipIf(missing)('R6 reset and R7 close in the wizard', () => {
     // R7: nothing of the flow is left in the page, and reopening starts fresh at Identify.
     expect(await page.content()).not.toContain(password)
     await startWizard(page)
-    expect(await page.getByRole('radio', { name: 'Standard password reset' }).isChecked()).toBe(false)
     expect(await page.getByTestId('selected-user').innerText()).toBe('Blair Chen')
+    // Fresh from the backend, not from the wiped flow: the card counts the reset just done.
+    await visible(page.getByTestId('user-resets'))
+    expect(await page.getByTestId('user-resets').innerText()).toMatch(/^1 \(last at /)
+    expect(await page.getByTestId('user-status').innerText()).toBe('Active, must change the password at next sign-in')
     expect(await page.content()).not.toContain(password)
     expect(await page.getByText('Password reset complete').count()).toBe(0)
   })
@@ -108,7 +111,11 @@ describe.skipIf(missing)('R6 reset and R7 close in the wizard', () => {
     await verifyAndContinue(alexRecord)
     await page.getByRole('radio', { name: 'Send email with instructions' }).check()
     await page.getByRole('button', { name: 'Send instructions' }).click()
-    await visible(page.getByText(/Instructions were sent to/))
+    // R6.1: nothing is reset yet, and the screen says so (not "reset complete", not "unlocked").
+    await visible(page.getByRole('heading', { name: 'Instructions sent' }))
+    expect(await page.getByTestId('instructions-sent').innerText()).toMatch(/^Instructions sent to .*; the password changes when the user follows the link\.$/s)
+    expect(await page.getByText('Password reset complete').count()).toBe(0)
+    expect(await page.getByTestId('unlocked').count()).toBe(0)
     await visible(page.getByTestId('sim-inbox').getByText(/\/reset/))
     await exitFlow()
     const notes = await workNotes()
@@ -142,7 +149,7 @@ describe.skipIf(missing)('R6 reset and R7 close in the wizard', () => {
     await page.getByRole('radio', { name: 'Standard password reset' }).check()
     const uses = await page.getByTestId('uses-proc-standard').innerText()
     const expectedTime = await page.evaluate((iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), options.nextFreeAt!)
-    expect(uses).toBe(`No resets left today with this process. The next one frees up at ${expectedTime}.`)
+    expect(uses).toBe(`No resets left in the last 24 hours with this process. The next one frees up at ${expectedTime}.`)
     expect(await page.getByRole('button', { name: 'Continue to verify' }).isEnabled()).toBe(false)
     // The backend refuses the fourth flow too, with the same time (S4: the button is only a comfort).
     const fourth = await host.handle('flow:start', { recordId, userId: 'user-alex', processId: 'proc-standard' }, sender, session)

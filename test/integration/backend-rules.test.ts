@@ -120,6 +120,10 @@ for (const variant of storeVariants) {
       await h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'email_code' })
       h.clock.advance(31_000)
       expect((await errorOf(h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'email_code' }))).code).toBe('MAX_RESENDS')
+      // Sends are counted per method: email's are spent, SMS keeps all of its own.
+      const view = await h.call(desk, 'flow:get', { flowId: f.id })
+      expect(view.methods.find((m) => m.method === 'email_code')!.sendsLeft).toBe(0)
+      expect(view.methods.find((m) => m.method === 'sms_code')!.sendsLeft).toBe(4)
       await h.call(desk, 'flow:close', { flowId: f.id, passwordShared: false })
     })
 

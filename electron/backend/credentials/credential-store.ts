@@ -16,6 +16,8 @@ export interface DirectoryUser {
   locked: boolean
   mustChange: boolean
   contactChangedAt: string | null
+  /** False where the store keeps no change time, so `contactChangedAt: null` means unknown (B2). */
+  contactChangesKnown?: boolean
   /** Every registered email (the first is `email`); absent where the store keeps only one. */
   emails?: string[]
   /** The manager as the directory names it (a DN in LDAP). */

@@ -54,6 +54,8 @@ interface DemoUser {
   title: string
   protected?: boolean
   locked?: boolean
+  /** B2: the contact details changed this many days before the seed, so Identify can show it. */
+  contactChangedDaysAgo?: number
   answers?: [string, string][]
   /** G4: a directory password, so the enrolment page can be rehearsed (demo desk only, README). */
   password?: string
@@ -68,7 +70,7 @@ export const namedUsers: DemoUser[] = [
   },
   {
     id: 'user-blair', username: 'blair.chen', displayName: 'Blair Chen', email: 'blair.chen@example.com',
-    mobiles: [], groups: ['All Staff'], department: 'Finance', title: 'Accountant', locked: true,
+    mobiles: [], groups: ['All Staff'], department: 'Finance', title: 'Accountant', locked: true, contactChangedDaysAgo: 2,
   },
   {
     id: 'user-casey', username: 'casey.singh', displayName: 'Casey Singh', email: null,
@@ -247,7 +249,8 @@ export async function seedDemoDesk(db: Kysely<DB>, hashCost: HashCost, now: Date
     id: u.id, username: u.username, display_name: u.displayName, email: u.email, mobiles: JSON.stringify(u.mobiles),
     groups: JSON.stringify(u.groups), department: u.department, title: u.title, protected: u.protected ? 1 : 0,
     locked_at: u.locked ? new Date(now.getTime() - 3_600_000).toISOString() : null, must_change: 0,
-    password_hash: u.password ? await slowHash(u.password, hashCost) : null, password_changed_at: null, contact_changed_at: null,
+    password_hash: u.password ? await slowHash(u.password, hashCost) : null, password_changed_at: null,
+    contact_changed_at: u.contactChangedDaysAgo === undefined ? null : new Date(now.getTime() - u.contactChangedDaysAgo * 86_400_000).toISOString(),
   })))
   const records = generateRecords({ incidents: 200, interactions: 100, now, users: users.map((u) => ({ id: u.id, displayName: u.displayName })) })
   const activity = records.map((r, i) => ({

@@ -244,6 +244,7 @@ export class LdapDirectory implements Directory, CredentialStore {
       mustChange: d.mustChange(entry),
       // LDAP keeps no per-attribute change time without an accesslog; B2's signal is then unknown.
       contactChangedAt: null,
+      contactChangesKnown: false,
     }
   }
 

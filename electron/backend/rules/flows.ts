@@ -258,14 +258,16 @@ export async function flowView(
     flowQuery,
     userQuery,
     passedMethods(ctx, flowId, process),
-    db.selectFrom('codes').select(['method', 'expires_at']).where('flow_id', '=', flowId).where('state', '=', 'active').where('expires_at', '>', now.toISOString()).execute(),
+    // Every code of the flow: the live one per method, and how many were sent with each (R5).
+    db.selectFrom('codes').select(['method', 'expires_at', 'state']).where('flow_id', '=', flowId).execute(),
     db.selectFrom('resets').select(['method', 'at']).where('flow_id', '=', flowId).where('status', '=', 'done').orderBy('at').execute(),
     attemptUsages(db, head.userId, process, now),
     // With the user known, the enrolment need not wait for it: read in the same round.
     known?.enrolment ?? (known?.user ? loadEnrolment(db, known.user) : null),
   ])
   const enrolment = knownEnrolment ?? (await loadEnrolment(db, user))
-  const sendsLeft = Math.max(0, process.settings.maxSends - flow.sends)
+  const sendsLeft = (method: VerifyMethod) => Math.max(0, process.settings.maxSends - codes.filter((c) => c.method === method).length)
+  const nowIso = now.toISOString()
   const methods = process.methods.map((method) => {
     const usage = usages.get(method)!
     return {
@@ -274,8 +276,8 @@ export async function flowView(
       passed: passed.has(method),
       attemptsLeft: usage.left,
       closedUntil: usage.freesAt,
-      codeExpiresAt: codes.find((c) => c.method === method)?.expires_at ?? null,
-      sendsLeft: (codeMethods as readonly string[]).includes(method) ? sendsLeft : null,
+      codeExpiresAt: codes.find((c) => c.method === method && c.state === 'active' && c.expires_at > nowIso)?.expires_at ?? null,
+      sendsLeft: (codeMethods as readonly string[]).includes(method) ? sendsLeft(method) : null,
     }
   })
   const verified = isVerified(process, passed)
@@ -369,6 +371,7 @@ export async function pendingApprovals(ctx: RuleContext, agentId: string): Promi
         agentName: r.display_name,
         processName: process.name,
         verified: isVerified(process, passed),
+        passedMethods: process.methods.filter((m) => passed.has(m)),
         startedAt: r.created_at,
       }
     }),

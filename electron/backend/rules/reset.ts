@@ -16,6 +16,8 @@ import { resetLockKey, resetUsage } from './limits'
 import { maskEmail } from './masking'
 import { loadProcess } from './processes'
 import { resetLinkMessage } from '../notify/templates'
+import { generatePassphrase } from './passphrase'
+import { approverName } from '../approvals/decisions'
 import { askStore, markUnresolved, settleWithRetry, writeIntent, type Intent, type IntentPlan } from '../intents/intents'
 
 const RESET_LINK_MINUTES = 30
@@ -56,7 +58,7 @@ const methodWords: Record<ResetMethod, string> = {
 export async function runReset(
   ctx: RuleContext,
   agentId: string,
-  input: { flowId: string; method: ResetMethod; password?: string; confirm?: string },
+  input: { flowId: string; method: ResetMethod; password?: string; confirm?: string; style?: 'characters' | 'passphrase' },
 ): Promise<{ flow: FlowView; generatedPassword: string | null; sentTo: string[] }> {
   const scope = await enterFlow(ctx, agentId, input.flowId)
   const { process, user, flow } = scope
@@ -76,7 +78,9 @@ export async function runReset(
       break
     }
     case 'generate':
-      password = generatePassword(process.policy, user)
+      password = input.style === 'passphrase'
+        ? generatePassphrase(process.policy, (p) => policyFailures(p, process.policy, user).length === 0)
+        : generatePassword(process.policy, user)
       break
     case 'email_link':
       if (!user.email) throw new AppError('NOT_ENROLLED', { method: 'email_link' })
@@ -91,12 +95,14 @@ export async function runReset(
     input.method !== 'email_link' && process.requireChange ? 'change required at next sign-in' : null,
   ].filter(Boolean)
   const passed = view.methods.filter((m) => m.passed).map((m) => m.method.replaceAll('_', ' '))
+  // B1: the work note names the supervisor who approved a protected account's reset.
+  const approver = view.approval === 'approved' ? await approverName(ctx, flow.id) : null
   const plan: IntentPlan = {
     detail: { unlock: process.unlock, mustChange: process.requireChange },
     workNote: {
       author: scope.agent.displayName,
       text: `Password reset for ${user.displayName} (${user.username}) with process "${process.name}": ${effects.join('; ')}. ` +
-        `Identity verified by: ${passed.join(', ')}.`,
+        `Identity verified by: ${passed.join(', ')}.` + (approver ? ` Approved by ${approver}.` : ''),
     },
     noticeHow: methodWords[input.method],
   }

@@ -96,7 +96,11 @@ export async function sendCode(
   const reserved = await ctx.store.db.transaction().execute(async (trx) => {
     await ctx.store.lock(trx, `flow:${flow.id}`)
     const fresh = await trx.selectFrom('flows').select(['sends', 'last_send_at']).where('id', '=', flow.id).executeTakeFirstOrThrow()
-    if (fresh.sends >= process.settings.maxSends) return { refuse: new AppError('MAX_RESENDS') }
+    // R5: sends are counted per method (email and SMS each have their own), from the codes the
+    // flow holds; a failed delivery deleted its code, so it does not count.
+    const { n: sentWithMethod } = await trx.selectFrom('codes').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('flow_id', '=', flow.id).where('method', '=', input.method).executeTakeFirstOrThrow()
+    if (Number(sentWithMethod) >= process.settings.maxSends) return { refuse: new AppError('MAX_RESENDS') }
     if (fresh.last_send_at) {
       const retryAt = addMs(new Date(fresh.last_send_at), process.settings.resendPauseSeconds * 1000)
       if (retryAt > now) return { refuse: new AppError('RESEND_TOO_SOON', { retryAt: retryAt.toISOString() }) }

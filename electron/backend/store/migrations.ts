@@ -486,5 +486,25 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
       },
     },
+    '0012_wizard': {
+      // B1: a supervisor's decision on a protected account's reset (approved, or rejected with a
+      // reason), kept by flow so the agent's console can say who decided and why.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('approval_decisions')
+          .addColumn('flow_id', 'text', (c) => c.primaryKey())
+          .addColumn('decision', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('agent_name', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute()
+        // R9 for people: the audit log filtered by user, agent or record, newest first, by index.
+        await db.schema.createIndex('audit_user_seq').on('audit').columns(['user_id', 'seq']).execute()
+        await db.schema.createIndex('audit_agent_seq').on('audit').columns(['agent_id', 'seq']).execute()
+        await db.schema.createIndex('audit_record_seq').on('audit').columns(['record_id', 'seq']).execute()
+        await db.schema.createIndex('audit_at').on('audit').column('at').execute()
+      },
+    },
   }
 }

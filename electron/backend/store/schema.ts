@@ -384,4 +384,15 @@ export interface DB {
   outbox: OutboxTable
   meta: MetaTable
   sign_in_attempts: SignInAttemptsTable
+  approval_decisions: ApprovalDecisionsTable
+}
+
+/** B1: a supervisor's decision on a protected account's reset (0012_wizard). */
+export interface ApprovalDecisionsTable {
+  flow_id: string
+  decision: string // approved | rejected
+  agent_id: string
+  agent_name: string
+  reason: string | null
+  at: string
 }

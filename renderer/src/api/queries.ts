@@ -2,6 +2,7 @@
 // whole branch (everything about one flow, one record) can be invalidated or removed at once.
 import { queryOptions } from '@tanstack/react-query'
 import type { InputOf, OutputOf } from '../../../shared/ipc/contract'
+import type { AuditSearchInput } from '../../../shared/domain/audit-view'
 import type { RecordKind } from '../../../shared/domain/types'
 import { call } from './client'
 
@@ -53,6 +54,9 @@ export const userQueries = {
     queryOptions({ queryKey: ['users', 'search', q], queryFn: () => call('users:search', { q, limit: 10 }), staleTime: 30_000 }),
   enrolment: (userId: string) =>
     queryOptions({ queryKey: ['users', userId, 'enrolment'], queryFn: () => call('users:enrolment', { userId }) }),
+  /** R3 + B2: the user's card and risk signals, read afresh each time Identify shows them. */
+  risk: (userId: string, recordId: string) =>
+    queryOptions({ queryKey: ['users', userId, 'risk', recordId], queryFn: () => call('users:risk', { userId, recordId }), staleTime: 0 }),
   processes: (userId: string) =>
     // Fetched afresh whenever Identify opens: R4's uses left and an administrator's changes (G7)
     // must not be a few seconds old there.
@@ -74,6 +78,9 @@ export const demoQueries = {
 export const approvalQueries = {
   /** B1: a supervisor's queue; polled, since approvals are asked for from other consoles. */
   pending: () => queryOptions({ queryKey: ['approvals'], queryFn: () => call('approvals:list', {}), refetchInterval: 3_000 }),
+  /** B1: the agent's side: who approved or rejected their flow, polled until someone decides. */
+  decision: (flowId: string) =>
+    queryOptions({ queryKey: ['flow', flowId, 'decision'], queryFn: () => call('approvals:decision', { flowId }), refetchInterval: (q) => (q.state.data ? false : 3_000) }),
 }
 
 export const intentQueries = {
@@ -83,5 +90,7 @@ export const intentQueries = {
 
 export const auditQueries = {
   all: () => ['audit'] as const,
+  search: (input: Omit<AuditSearchInput, 'offset' | 'limit'> & { offset: number; limit: number }) =>
+    queryOptions({ queryKey: ['audit', 'search', input], queryFn: () => call('audit:search', input) }),
   page: (offset: number, limit: number) => queryOptions({ queryKey: ['audit', 'list', offset, limit], queryFn: () => call('audit:list', { offset, limit }) }),
 }

@@ -40,6 +40,7 @@ export function App() {
   const [view, setView] = useState<View>({ name: 'list', kind: 'incident' })
   // Item 9: the workspace navigation leaves an open Done step only through its Exit confirmation.
   const leaveFlow = useFlowStore((s) => s.leave)
+  const flowOpen = useFlowStore((s) => s.state.step !== 'closed')
   const navigate = (next: View) => leaveFlow(() => setView(next))
   // B7: a kiosk console (told by main); until main answers, or should it fail, an ordinary one.
   const settings = useQuery(consoleQueries.settings())
@@ -168,7 +169,8 @@ export function App() {
           <RecordView key={view.recordId} recordId={view.recordId} focusActions={view.focusActions} onBack={() => setView({ name: 'list', kind: view.kind })} />
         )}
       </main>
-      {agent.demo && <CallerSimulator />}
+      {/* B6: the simulator is for rehearsing a flow on the demo desk: shown only while one is open. */}
+      {agent.demo && flowOpen && <CallerSimulator />}
     </div>
   )
 }

@@ -113,8 +113,12 @@ export async function identify(page: Page, processName = 'Standard password rese
   await visible(page.getByRole('heading', { name: /^Verify / }))
 }
 
-export function methodCard(page: Page, title: string) {
-  return page.getByRole('region', { name: title, exact: true })
+/** R5: Verify shows one method at a time: pick the method's tab, then its card. */
+export async function methodCard(page: Page, title: string) {
+  await page.getByRole('tab', { name: title }).click()
+  const card = page.getByRole('region', { name: title, exact: true })
+  await visible(card)
+  return card
 }
 
 /** The newest code on the caller simulator's inbox or phone, read as the caller would. */

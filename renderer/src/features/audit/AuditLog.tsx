@@ -1,4 +1,5 @@
-// R9 for administrators and supervisors: the hash-chained audit log, newest first, with a check of
+// R9 for administrators and supervisors: the hash-chained audit log, newest first, for people:
+// names and readable actions, details on demand, filters applied by the backend, paged; a check of
 // the whole chain and (administrators) an export of it as JSON lines for offline checking.
 // F5: each clean check and each export hands out a signed checkpoint of the head; pasted back into
 // the next check, it reveals a chain cut short (tail or all deleted) or rewritten.
@@ -9,6 +10,7 @@ import { AppError } from '../../../../shared/errors'
 import { ApiError, call } from '../../api/client'
 import { auditQueries } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
+import { auditActionLabel, auditActionLabels, auditOutcomeLabel, type AuditRow } from '../../../../shared/domain/audit-view'
 
 const pageSize = 50
 const parseJson = (text: string): unknown => {
@@ -31,7 +33,9 @@ function download(fileName: string, text: string) {
 
 export function AuditLog({ agent }: { agent: Agent }) {
   const [offset, setOffset] = useState(0)
-  const page = useQuery({ ...auditQueries.page(offset, pageSize), placeholderData: keepPreviousData })
+  const [filters, setFilters] = useState<Filters>(noFilters)
+  const [openSeq, setOpenSeq] = useState<number | null>(null)
+  const page = useQuery({ ...auditQueries.search({ ...definedFilters(filters), offset, limit: pageSize }), placeholderData: keepPreviousData })
   const [kept, setKept] = useState('')
   /** The newest signed head handed out, by a clean check or an export. */
   const [handed, setHanded] = useState<AuditCheckpoint | null>(null)
@@ -104,42 +108,158 @@ export function AuditLog({ agent }: { agent: Agent }) {
         )}
       </div>
       <ErrorNotice error={page.error ?? verify.error ?? exportLog.error} />
-      <table aria-label="Audit entries, newest first">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Time</th>
-            <th scope="col">Action</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Method</th>
-            <th scope="col">Agent</th>
-            <th scope="col">User</th>
-            <th scope="col">Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          {page.data?.rows.map((e) => (
-            <tr key={e.seq} data-seq={e.seq}>
-              <td>{e.seq}</td>
-              <td>{formatTime(e.at)}</td>
-              <td>{e.action}</td>
-              <td>{e.outcome}</td>
-              <td>{e.method ?? '—'}</td>
-              <td>{e.agentId ?? '—'}</td>
-              <td>{e.userId ?? '—'}</td>
-              <td>{e.detail === '{}' ? '' : e.detail}</td>
+      <AuditFilters value={filters} onChange={(f) => { setFilters(f); setOffset(0) }} />
+      <div className="table-wrap">
+        <table aria-label="Audit entries, newest first" className="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Action</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Agent</th>
+              <th scope="col">User</th>
+              <th scope="col">Record</th>
+              <th scope="col">
+                <span className="visually-hidden">Details</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {page.data?.rows.length === 0 && (
+              <tr>
+                <td colSpan={7} className="muted">No entries match these filters.</td>
+              </tr>
+            )}
+            {page.data?.rows.map((e) => (
+              <AuditRowView key={e.seq} entry={e} open={openSeq === e.seq} onToggle={() => setOpenSeq(openSeq === e.seq ? null : e.seq)} />
+            ))}
+          </tbody>
+        </table>
+      </div>
       <div className="actions">
         <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - pageSize))}>
           Newer
         </button>
+        <span className="count" data-testid="audit-page">
+          {total === 0 ? 'No entries' : `Entries ${offset + 1}–${Math.min(offset + pageSize, total)} of ${total}`}
+        </span>
         <button type="button" disabled={offset + pageSize >= total} onClick={() => setOffset(offset + pageSize)}>
           Older
         </button>
       </div>
     </section>
+  )
+}
+
+type Filters = { agent: string; user: string; action: string; record: string; from: string; to: string }
+const noFilters: Filters = { agent: '', user: '', action: '', record: '', from: '', to: '' }
+/** Only the filters the person set; the backend validates each. */
+function definedFilters(f: Filters) {
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()])) as Partial<Filters>
+}
+
+/** Applied on "Apply" (or Enter), not per key: each is a backend query. */
+function AuditFilters({ value, onChange }: { value: Filters; onChange: (f: Filters) => void }) {
+  const [draft, setDraft] = useState(value)
+  const field = (key: keyof Filters, label: string, type = 'text') => (
+    <div className="field">
+      <label htmlFor={`audit-f-${key}`}>{label}</label>
+      <input id={`audit-f-${key}`} type={type} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+    </div>
+  )
+  return (
+    <form
+      className="audit-filters"
+      aria-label="Filter the audit log"
+      onSubmit={(e) => {
+        e.preventDefault()
+        onChange(draft)
+      }}
+    >
+      {field('agent', 'Agent')}
+      {field('user', 'User')}
+      <div className="field">
+        <label htmlFor="audit-f-action">Action</label>
+        <select id="audit-f-action" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })}>
+          <option value="">Any action</option>
+          {Object.entries(auditActionLabels).map(([action, label]) => (
+            <option key={action} value={action}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {field('record', 'Record number')}
+      {field('from', 'From', 'date')}
+      {field('to', 'To', 'date')}
+      <div className="actions">
+        <button type="submit" className="primary">
+          Apply filters
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setDraft(noFilters)
+            onChange(noFilters)
+          }}
+        >
+          Clear
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function AuditRowView({ entry: e, open, onToggle }: { entry: AuditRow; open: boolean; onToggle: () => void }) {
+  const detail = parseJson(e.detail)
+  const detailEntries = detail && typeof detail === 'object' ? Object.entries(detail as Record<string, unknown>) : []
+  return (
+    <>
+      <tr data-seq={e.seq}>
+        <td>{formatTime(e.at)}</td>
+        <td>{auditActionLabel(e.action)}</td>
+        <td>{auditOutcomeLabel(e.outcome)}</td>
+        <td>{e.agentName ?? e.agentId ?? '—'}</td>
+        <td>{e.userName ?? e.userId ?? '—'}</td>
+        <td>{e.recordNumber ?? '—'}</td>
+        <td>
+          <button type="button" aria-expanded={open} aria-controls={`audit-detail-${e.seq}`} aria-label={`Details of entry ${e.seq}`} onClick={onToggle}>
+            Details
+          </button>
+        </td>
+      </tr>
+      {open && (
+        <tr className="audit-detail" id={`audit-detail-${e.seq}`}>
+          <td colSpan={7}>
+            <dl>
+              <dt>Entry</dt>
+              <dd>#{e.seq}</dd>
+              <dt>Action</dt>
+              <dd>{e.action} ({e.outcome})</dd>
+              {e.method && (
+                <>
+                  <dt>Method</dt>
+                  <dd>{e.method.replaceAll('_', ' ')}</dd>
+                </>
+              )}
+              {e.processName && (
+                <>
+                  <dt>Process</dt>
+                  <dd>{e.processName}</dd>
+                </>
+              )}
+              {detailEntries.map(([k, v]) => (
+                <div key={k} className="pair">
+                  <dt>{k}</dt>
+                  <dd>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
+                </div>
+              ))}
+              <dt>Hash</dt>
+              <dd className="hash">{e.hash}</dd>
+            </dl>
+          </td>
+        </tr>
+      )}
+    </>
   )
 }

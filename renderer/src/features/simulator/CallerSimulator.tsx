@@ -1,6 +1,7 @@
-// B6 caller simulator (demo desk only): the selected user's inbox and phone from the demo
-// outbox, so the agent can "hear" the code the caller reads back.
+// B6 caller simulator (demo desk only, while a flow is open; collapsible): the selected user's
+// inbox and phone from the demo outbox, so the agent can "hear" the code the caller reads back.
 import { useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
 import { demoQueries, flowQueries } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { flowIdOf, useFlowStore } from '../../stores/flow-store'
@@ -16,9 +17,24 @@ export function CallerSimulator() {
   const sms = mailbox.data?.filter((m) => m.channel === 'sms') ?? []
   // tabIndex: the panel scrolls when messages pile up, and a keyboard user must be able to
   // focus it to scroll (axe scrollable-region-focusable); whether it overflows depends on the run.
+  // Collapsible, so a narrow screen gives the wizard the room; the choice lasts for the session.
+  const [open, setOpen] = useState(true)
+  if (!open)
+    return (
+      <aside className="simulator collapsed" aria-label="Caller simulator">
+        <button type="button" aria-expanded="false" onClick={() => setOpen(true)}>
+          Show caller simulator
+        </button>
+      </aside>
+    )
   return (
     <aside className="simulator" aria-labelledby="sim-title" tabIndex={0}>
-      <h2 id="sim-title">Caller simulator</h2>
+      <div className="sim-head">
+        <h2 id="sim-title">Caller simulator</h2>
+        <button type="button" aria-expanded="true" aria-label="Hide caller simulator" onClick={() => setOpen(false)}>
+          Hide
+        </button>
+      </div>
       {!userId ? (
         <p className="muted">Start a password reset to see the caller's inbox and phone.</p>
       ) : (

@@ -33,7 +33,8 @@ export function DoneStep({ state }: { state: Done }) {
   // B4: on a shared screen neither the password nor its spelling is in the page.
   const presenting = usePresenterMode()
   return (
-    <StepFrame title="Password reset complete">
+    // R6.1: an emailed link changes nothing yet; the user sets the password when they follow it.
+    <StepFrame title={state.method === 'email_link' ? 'Instructions sent' : 'Password reset complete'}>
       {state.generatedPassword && (
         <section className="secret" aria-labelledby={`${ids}-pw`}>
           <h3 id={`${ids}-pw`}>Read this password to the caller</h3>
@@ -54,12 +55,17 @@ export function DoneStep({ state }: { state: Done }) {
           <p className="hint">It is shown only here, once. It is wiped when you exit.</p>
         </section>
       )}
-      {state.method === 'email_link' && <p>Instructions were sent to {state.sentTo.length ? <Sensitive kind="text" value={state.sentTo.join(', ')} /> : 'the registered address'}.</p>}
+      {state.method === 'email_link' && (
+        <p data-testid="instructions-sent">
+          Instructions sent to {state.sentTo.length ? <Sensitive kind="text" value={state.sentTo.join(', ')} /> : 'the registered address'}; the password
+          changes when the user follows the link.
+        </p>
+      )}
       {state.method === 'manual' && <p>The password you typed is now set.</p>}
-      {f && (
+      {f && state.method !== 'email_link' && (
         <ul className="outcome">
           {f.process.unlock && <li data-testid="unlocked">{f.user.locked ? 'The account is still locked.' : 'The account is unlocked.'}</li>}
-          {f.process.requireChange && state.method !== 'email_link' && <li>The user must change the password at next sign-in.</li>}
+          {f.process.requireChange && <li>The user must change the password at next sign-in.</li>}
         </ul>
       )}
       <div className="actions">

@@ -9,6 +9,7 @@ import { useFlowStore, type WizardState } from '../../stores/flow-store'
 import { StepFrame } from '../../components/StepFrame'
 import { Sensitive } from '../../components/Sensitive'
 import type { EnrolmentSummary } from '../../../../shared/domain/enrolment'
+import type { UserRisk } from '../../../../shared/domain/risk'
 
 /** G4: the user's enrolment in words, e.g. "email, mobile, 2 security questions". */
 export function enrolmentText(e: EnrolmentSummary): string {
@@ -36,6 +37,12 @@ export function IdentifyStep({ state, defaultUserName, initialSearch = null }: {
   const search = useQuery({ ...userQueries.search(debounced), enabled: debounced.length >= 2 })
   const processes = useQuery({ ...userQueries.processes(state.userId ?? ''), enabled: !!state.userId })
   const enrolment = useQuery({ ...userQueries.enrolment(state.userId ?? ''), enabled: !!state.userId })
+  const risk = useQuery({ ...userQueries.risk(state.userId ?? '', state.recordId), enabled: !!state.userId })
+  // R3: with exactly one process for the user there is nothing to choose: it is preselected.
+  const only = processes.data?.length === 1 ? processes.data[0]!.process.id : null
+  useEffect(() => {
+    if (only && !state.processId) send({ type: 'chooseProcess', processId: only })
+  }, [only, state.processId, send])
   const chosen = processes.data?.find((p) => p.process.id === state.processId)
   const ids = useId()
 
@@ -89,9 +96,7 @@ export function IdentifyStep({ state, defaultUserName, initialSearch = null }: {
         )}
       </div>
 
-      {state.userId && enrolment.data && (
-        <p data-testid="user-enrolment">Enrolled in: {enrolmentText(enrolment.data)}.</p>
-      )}
+      {state.userId && <UserCard risk={risk.data} error={risk.error} enrolment={enrolment.data ? enrolmentText(enrolment.data) : null} />}
       {state.userId && (
         <fieldset className="processes">
           <legend>Password reset process</legend>
@@ -117,8 +122,8 @@ export function IdentifyStep({ state, defaultUserName, initialSearch = null }: {
                   {p.process.description}{' '}
                   <span data-testid={`uses-${p.process.id}`}>
                     {exhausted
-                      ? `No resets left today with this process. The next one frees up at ${formatTime(p.nextFreeAt)}.`
-                      : `Resets left today: ${p.usesLeft} of ${p.process.settings.resetsPerDay}.`}
+                      ? `No resets left in the last 24 hours with this process. The next one frees up at ${formatTime(p.nextFreeAt)}.`
+                      : `Resets left in the last 24 hours: ${p.usesLeft} of ${p.process.settings.resetsPerDay}.`}
                   </span>
                 </p>
               </div>
@@ -138,5 +143,44 @@ export function IdentifyStep({ state, defaultUserName, initialSearch = null }: {
         </button>
       </div>
     </StepFrame>
+  )
+}
+
+/** R3 + B2: who the chosen user is, their status and enrolment, and the risk signals with their reasons. */
+function UserCard({ risk, error, enrolment }: { risk: UserRisk | undefined; error: unknown; enrolment: string | null }) {
+  const ids = useId()
+  if (error) return <ErrorNotice error={error} />
+  if (!risk) return <p>Loading the user…</p>
+  const u = risk.user
+  const warnings = risk.signals.filter((s) => s.level === 'warning')
+  return (
+    <section className="user-card" aria-labelledby={`${ids}-h`} data-testid="user-card">
+      <h3 id={`${ids}-h`}>{u.displayName}</h3>
+      <dl className="facts">
+        <dt>User name</dt>
+        <dd><Sensitive kind="text" value={u.username} /></dd>
+        <dt>Department</dt>
+        <dd>{u.department ?? '—'}</dd>
+        <dt>Status</dt>
+        <dd data-testid="user-status">
+          {u.locked ? 'Locked' : 'Active'}
+          {risk.mustChange ? ', must change the password at next sign-in' : ''}
+          {u.protected ? ' · protected account (two methods and a supervisor’s approval)' : ''}
+        </dd>
+        <dt>Resets in the last 24 hours</dt>
+        <dd data-testid="user-resets">{risk.resetsLast24h}{risk.lastReset ? ` (last at ${formatTime(risk.lastReset)})` : ''}</dd>
+      </dl>
+      {enrolment !== null && <p data-testid="user-enrolment">Enrolled in: {enrolment}.</p>}
+      <div className={warnings.length ? 'risk has-warnings' : 'risk'} data-testid="risk-signals">
+        <h4>{warnings.length ? `Risk signals (${warnings.length})` : 'No risk signals'}</h4>
+        {risk.signals.length > 0 && (
+          <ul>
+            {risk.signals.map((s) => (
+              <li key={s.kind} data-kind={s.kind} className={s.level}>{s.reason}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
   )
 }

@@ -9,10 +9,12 @@ import { ErrorNotice } from '../../components/ErrorNotice'
 import { StepFrame } from '../../components/StepFrame'
 import { Sensitive } from '../../components/Sensitive'
 import { useFlowStore } from '../../stores/flow-store'
+import { usePresenterMode } from '../../stores/presenter-store'
+import { spellPassword } from '../../../../shared/policy/phonetic'
 
 export const methodLabels: Record<ResetMethod, { title: string; hint: string }> = {
   email_link: { title: 'Send email with instructions', hint: 'The user gets a single-use link, valid 30 minutes, to choose a new password.' },
-  generate: { title: 'Auto-generate a password', hint: 'A policy-compliant password is generated and shown once for you to read out.' },
+  generate: { title: 'Auto-generate a password', hint: 'A policy-compliant password without look-alike characters, or a passphrase of words, shown once for you to read out.' },
   manual: { title: 'Type a new password', hint: 'Type the password the caller will use; it must meet the policy.' },
 }
 
@@ -48,10 +50,12 @@ export function ResetStep({ flowId }: { flowId: string }) {
   const [method, setMethod] = useState<ResetMethod | null>(null)
   const [password, setPassword] = useState('')
   const [confirm, setConfirm] = useState('')
+  const [style, setStyle] = useState<'characters' | 'passphrase'>('characters')
+  const presenting = usePresenterMode()
   const policy = usePolicyCheck(flowId, method === 'manual' ? password : '')
   const run = useMutation({
     mutationFn: async (m: ResetMethod) => {
-      const r = await call('reset:run', m === 'manual' ? { flowId, method: m, password, confirm } : { flowId, method: m })
+      const r = await call('reset:run', m === 'manual' ? { flowId, method: m, password, confirm } : m === 'generate' ? { flowId, method: m, style } : { flowId, method: m })
       // The generated password goes to the Close screen only; it is not returned into the
       // mutation cache.
       send({ type: 'resetDone', method: m, generatedPassword: r.generatedPassword, sentTo: r.sentTo })
@@ -89,6 +93,19 @@ export function ResetStep({ flowId }: { flowId: string }) {
         <p>
           The instructions go to <strong>{f.user.email ? <Sensitive kind="email" value={f.user.email} /> : 'no registered address'}</strong>.
         </p>
+      )}
+      {method === 'generate' && (
+        <fieldset className="generate-style">
+          <legend>Kind of password</legend>
+          <label>
+            <input type="radio" name={`${ids}-style`} checked={style === 'characters'} onChange={() => setStyle('characters')} />
+            Characters without look-alikes
+          </label>
+          <label>
+            <input type="radio" name={`${ids}-style`} checked={style === 'passphrase'} onChange={() => setStyle('passphrase')} />
+            Passphrase of words (easier over the phone, as strong)
+          </label>
+        </fieldset>
       )}
       {method === 'manual' && (
         <div className="manual">
@@ -128,6 +145,17 @@ export function ResetStep({ flowId }: { flowId: string }) {
               </ul>
             )}
           </div>
+          {/* B3: the agent reads the typed password to the caller too; never on a shared screen (B4). */}
+          {password !== '' && !presenting && (
+            <details className="read-aloud">
+              <summary>Read-aloud spelling</summary>
+              <ol className="spelling" aria-label="Phonetic spelling">
+                {spellPassword(password).map((group, i) => (
+                  <li key={i}>{group.join(', ')}</li>
+                ))}
+              </ol>
+            </details>
+          )}
           <p id={`${ids}-match`} className={matches ? 'ok' : 'muted'} aria-live="polite">
             {confirm === '' ? 'Type the password again to confirm it.' : matches ? 'The passwords match.' : 'The passwords do not match.'}
           </p>

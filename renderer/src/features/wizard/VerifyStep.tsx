@@ -1,10 +1,13 @@
-// R5 Verify: every method the process offers, each with its status (passed, attempts left,
-// closed until), its controls, and its own catalogue errors shown in place.
+// R5 Verify: the agent picks one of the process's methods (tabs, one shown at a time), each with
+// its status (passed, attempts left, closed until), its controls and its own catalogue errors; a
+// sticky bar keeps the count and Continue on screen.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useId, useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { Tab, TabGroup, TabList, TabPanel, TabPanels } from '@headlessui/react'
 import type { CodeMethod, FlowView, MethodStatus, VerifyMethod } from '../../../../shared/domain/types'
 import { ApiError, call } from '../../api/client'
-import { demoQueries, flowQueries } from '../../api/queries'
+import { approvalQueries, demoQueries, flowQueries } from '../../api/queries'
+import { useWipeFlow } from './flow-exit'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { StepFrame } from '../../components/StepFrame'
 import { Sensitive, useSensitiveInputType } from '../../components/Sensitive'
@@ -34,6 +37,15 @@ function useFlowMutation<V>(flowId: string, fn: (vars: V) => Promise<FlowView>) 
   })
 }
 
+/** The method to show first: the first one the user can still pass here, else the first. */
+export function nextMethod(f: FlowView, after?: VerifyMethod): number {
+  const open = (m: MethodStatus) => m.enrolled && !m.passed && m.attemptsLeft > 0 && !m.closedUntil
+  const order = f.process.methods.map((m) => f.methods.find((s) => s.method === m)!)
+  const from = after ? order.findIndex((m) => m.method === after) + 1 : 0
+  const i = [...order.slice(from), ...order.slice(0, from)].findIndex(open)
+  return i < 0 ? 0 : (i + from) % order.length
+}
+
 export function VerifyStep({ flowId }: { flowId: string }) {
   const send = useFlowStore((s) => s.send)
   const flow = useQuery({
@@ -41,28 +53,75 @@ export function VerifyStep({ flowId }: { flowId: string }) {
     // B1: while a supervisor's approval is pending, look for it.
     refetchInterval: (q) => (q.state.data?.approval === 'required' && q.state.data.verified ? 3_000 : false),
   })
+  const [selected, setSelected] = useState<number | null>(null)
+  // B1: who approved, or why a supervisor rejected; asked only where an approval is needed.
+  const decision = useQuery({ ...approvalQueries.decision(flowId), enabled: !!flow.data && flow.data.approval !== 'not_needed' })
+  const continueRef = useRef<HTMLButtonElement>(null)
+  const passedCount = flow.data?.methods.filter((m) => m.passed).length ?? 0
+  const verified = flow.data?.verified ?? false
+  const canContinue = verified && flow.data?.approval !== 'required'
+  // After a method passes, the next thing to do gets the focus: Continue once verification is
+  // complete, otherwise the next method the user can still pass.
+  const lastPassed = useRef(passedCount)
+  // The first method shown stays chosen until the agent or a pass moves on: a method that closes
+  // keeps its card (and why it closed) on screen.
+  useEffect(() => {
+    if (selected === null && flow.data) setSelected(nextMethod(flow.data))
+  }, [selected, flow.data])
+  useEffect(() => {
+    if (!flow.data || passedCount <= lastPassed.current) return
+    lastPassed.current = passedCount
+    if (canContinue) continueRef.current?.focus()
+    else if (!verified) setSelected(nextMethod(flow.data))
+  }, [passedCount, canContinue, verified, flow.data])
+  if (decision.data?.decision === 'rejected') return <Rejected by={decision.data.by} reason={decision.data.reason} recordId={flow.data?.recordId} />
   if (flow.isPending) return <p>Loading flow…</p>
   if (flow.isError) return <ErrorNotice error={flow.error} />
   const f = flow.data
-  const passed = f.methods.filter((m) => m.passed).length
-  const canContinue = f.verified && f.approval !== 'required'
+  const statuses = f.process.methods.map((m) => f.methods.find((s) => s.method === m)).filter((s): s is MethodStatus => !!s)
+  const enrolledCount = statuses.filter((m) => m.enrolled).length
+  const current = selected ?? nextMethod(f)
   return (
     <StepFrame title={`Verify ${f.user.displayName}`}>
-      <p className="summary" role="status" data-testid="verify-summary">
-        Passed {passed} of {f.passesRequired} required {f.passesRequired === 1 ? 'method' : 'methods'}.
-        {f.verified ? ' Verification is complete.' : ''}
-      </p>
       {f.approval === 'required' && (
-        <p className="notice">This is a protected account: a supervisor must approve the reset from their console.</p>
+        <p className="notice" data-testid="approval-notice">This is a protected account: a supervisor must approve the reset from their console.</p>
       )}
-      <div className="methods">
-        {f.process.methods.map((m) => {
-          const status = f.methods.find((s) => s.method === m)
-          return status ? <MethodCard key={m} flow={f} status={status} /> : null
-        })}
-      </div>
-      <div className="actions">
-        <button type="button" className="primary" disabled={!canContinue} onClick={() => send({ type: 'verified' })}>
+      {f.approval === 'approved' && (
+        <p className="ok" role="status" data-testid="approval-notice">
+          Approved by {decision.data?.decision === 'approved' ? `${decision.data.by} at ${formatTime(decision.data.at)}` : 'a supervisor'}. You may reset the password.
+        </p>
+      )}
+      {!verified && enrolledCount < f.passesRequired && (
+        <p className="notice" data-testid="not-enrolled-help">
+          {f.user.displayName} is enrolled in {enrolledCount === 0 ? 'none' : `only ${enrolledCount}`} of this process's methods, and{' '}
+          {f.passesRequired} must pass. Ask them to enrol on the enrolment page (security questions, a personal email or mobile, an
+          authenticator app), or cancel this reset and choose another process.
+        </p>
+      )}
+      <TabGroup selectedIndex={current} onChange={setSelected} className="verify-methods">
+        <TabList className="method-tabs" aria-label="Verification methods">
+          {statuses.map((m) => (
+            <Tab key={m.method} className="method-tab">
+              {methodTitles[m.method]}
+              <span className="tab-state">{m.passed ? ' · passed' : !m.enrolled ? ' · not enrolled' : m.attemptsLeft <= 0 || m.closedUntil ? ' · closed' : ''}</span>
+            </Tab>
+          ))}
+        </TabList>
+        <TabPanels className="method-panels">
+          {statuses.map((m) => (
+            <TabPanel key={m.method}>
+              <MethodCard flow={f} status={m} />
+            </TabPanel>
+          ))}
+        </TabPanels>
+      </TabGroup>
+      {/* Sticky, so the count and Continue stay on screen at 1366×768 however long the method is. */}
+      <div className="verify-bar">
+        <p className="summary" role="status" data-testid="verify-summary">
+          Passed {Math.min(passedCount, f.passesRequired)} of {f.passesRequired} required {f.passesRequired === 1 ? 'method' : 'methods'}.
+          {verified ? ' Verification is complete.' : ''}
+        </p>
+        <button ref={continueRef} type="button" className="primary" disabled={!canContinue} onClick={() => send({ type: 'verified' })}>
           Continue to reset
         </button>
       </div>
@@ -76,6 +135,8 @@ function MethodCard({ flow, status }: { flow: FlowView; status: MethodStatus }) 
   let body: ReactNode
   if (!status.enrolled) body = <p className="muted">The user is not enrolled for this method.</p>
   else if (status.passed) body = <p className="ok">Passed.</p>
+  // R5: once enough methods passed, the others are not needed (and not offered).
+  else if (flow.verified) body = <p className="muted" data-testid="method-not-needed">Not needed: verification is complete.</p>
   else if (closed)
     body = (
       <p className="closed" data-testid="method-closed">
@@ -104,7 +165,7 @@ function MethodCard({ flow, status }: { flow: FlowView; status: MethodStatus }) 
   return (
     <section className={`method ${status.passed ? 'passed' : ''}`} aria-labelledby={`${id}-h`} data-method={status.method}>
       <h3 id={`${id}-h`}>{methodTitles[status.method]}</h3>
-      {status.enrolled && !status.passed && (
+      {status.enrolled && !status.passed && !flow.verified && (
         <p className="attempts" data-testid="attempts-left">
           Attempts left: {Math.max(0, status.attemptsLeft)}
         </p>
@@ -114,6 +175,18 @@ function MethodCard({ flow, status }: { flow: FlowView; status: MethodStatus }) 
   )
 }
 
+/** True while `iso` is in the future; re-renders when it passes. */
+function useStillFuture(iso: string | null): boolean {
+  const [, tick] = useState(0)
+  const left = iso ? new Date(iso).getTime() - Date.now() : 0
+  useEffect(() => {
+    if (left <= 0) return
+    const t = setTimeout(() => tick((n) => n + 1), Math.min(left + 50, 2 ** 31 - 1))
+    return () => clearTimeout(t)
+  }, [left])
+  return left > 0
+}
+
 function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: MethodStatus; method: CodeMethod }) {
   const id = useId()
   const queryClient = useQueryClient()
@@ -121,12 +194,15 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
   const carriers = useQuery({ ...flowQueries.carriers(), enabled: needsCarriers })
   const [chosen, setChosen] = useState<Record<string, string>>({})
   const [code, setCode] = useState('')
-  const sent = !!status.codeExpiresAt
+  const codeRef = useRef<HTMLInputElement>(null)
+  // A code is live until it expires: past that neither "Resend" nor the "code sent" notice stays.
+  const sent = useStillFuture(status.codeExpiresAt)
   const sendCode = useMutation({
     mutationFn: () =>
       call('verify:sendCode', { flowId: flow.id, method, ...(needsCarriers ? { carriers: chosen } : {}) }),
     onSuccess: (r) => {
       queryClient.setQueryData(flowQueries.detail(flow.id).queryKey, r.flow)
+      codeRef.current?.focus()
       // B6: the caller simulator shows the new message at once.
       void queryClient.invalidateQueries({ queryKey: demoQueries.all() })
     },
@@ -136,7 +212,8 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
     e.preventDefault()
     const c = code
     setCode('') // the code is not kept once submitted
-    check.mutate(c)
+    // A wrong code: the agent types the next one, so the field gets the focus back.
+    check.mutate(c, { onError: () => codeRef.current?.focus() })
   }
   const inputType = useSensitiveInputType()
   const carriersMissing = needsCarriers && flow.user.mobiles.some((m) => !chosen[String(m.index)])
@@ -182,7 +259,7 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
         </button>
         {status.sendsLeft !== null && <span className="hint">Sends left: {status.sendsLeft}</span>}
       </div>
-      {sendCode.isSuccess && (
+      {sendCode.isSuccess && sent && (
         <p className="ok" role="status">
           Code sent to <Sensitive kind="text" value={sendCode.data.sentTo.join(', ')} />.
         </p>
@@ -191,6 +268,7 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
       <form onSubmit={submit} className="inline-form">
         <label htmlFor={`${id}-code`}>Code the caller reads back</label>
         <input
+          ref={codeRef}
           id={`${id}-code`}
           type={inputType}
           inputMode="numeric"
@@ -309,5 +387,23 @@ function AuthenticatorForm({ flow }: { flow: FlowView }) {
       </button>
       <ErrorNotice error={check.error} />
     </form>
+  )
+}
+
+/** B1: a supervisor rejected the reset: the flow has ended in the backend; say who and why. */
+function Rejected({ by, reason, recordId }: { by: string; reason: string | null; recordId: string | undefined }) {
+  const wipe = useWipeFlow()
+  return (
+    <StepFrame title="Reset rejected">
+      <p className="closed" role="alert" data-testid="rejection">
+        {by} rejected this reset{reason ? `: ${reason}` : '.'}
+      </p>
+      <p>The flow has ended and nothing was changed. The record has a work note with the reason.</p>
+      <div className="actions">
+        <button type="button" className="primary" data-autofocus onClick={() => wipe(recordId)}>
+          Back to the record
+        </button>
+      </div>
+    </StepFrame>
   )
 }
