@@ -9,11 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { createBackend, type Backend } from '../electron/backend/index'
 import type { StoreConfig } from '../electron/backend/store/database'
 import { dashboardQueries, loadDashboard } from '../electron/backend/dashboard/dashboard-queries'
-import { findPgBin, startPgCluster } from '../test/helpers/pg-cluster'
+import { withBenchDatabase } from './pg-database'
 
 const AUDIT_ROWS = Number(process.env.BENCH_AUDIT_ROWS ?? 1_000_000)
 const FLOWS = Math.round(AUDIT_ROWS / 10)
@@ -126,25 +125,7 @@ async function benchStore(name: string, store: StoreConfig) {
 const dir = mkdtempSync(join(tmpdir(), 'resetdesk-dashboard-bench-'))
 try {
   if (STORES.includes('sqlite')) await benchStore('SQLite', { kind: 'sqlite', file: join(dir, 'bench.sqlite') })
-  if (STORES.includes('postgres')) {
-    const bin = findPgBin()
-    if (!bin) console.log('\nPostgreSQL: skipped (no pg_ctl found)')
-    else {
-      const cluster = await startPgCluster(bin)
-      try {
-        // The cluster's app user owns a database of its own (it cannot create tables in postgres).
-        const admin = new pg.Client({ connectionString: cluster.url })
-        await admin.connect()
-        await admin.query('create database resetdesk_dashboard_bench')
-        await admin.end()
-        const url = new URL(cluster.url)
-        url.pathname = '/resetdesk_dashboard_bench'
-        await benchStore('PostgreSQL', { kind: 'postgres', connectionString: url.toString() })
-      } finally {
-        cluster.stop()
-      }
-    }
-  }
+  if (STORES.includes('postgres')) await withBenchDatabase('resetdesk_dashboard_bench', (connectionString) => benchStore('PostgreSQL', { kind: 'postgres', connectionString }))
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -7,13 +7,12 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import pg from 'pg'
 import { createBackend } from '../electron/backend/index'
 import { addWorkNote } from '../electron/backend/rules/flows'
 import { saveWebhook } from '../electron/backend/integrations/webhooks-admin'
 import { webhookSaveSchema } from '../shared/domain/integrations'
 import type { StoreConfig } from '../electron/backend/store/database'
-import { findPgBin, startPgCluster } from '../test/helpers/pg-cluster'
+import { withBenchDatabase } from './pg-database'
 
 const EVENTS = 1_000
 
@@ -79,30 +78,5 @@ try {
   rmSync(dir, { recursive: true, force: true })
 }
 
-let url = process.env.BENCH_PG_URL ?? null
-let stop = () => {}
-if (!url) {
-  const bin = findPgBin()
-  if (bin && process.getuid?.() === 0) {
-    const cluster = await startPgCluster(bin)
-    url = cluster.url
-    stop = cluster.stop
-  }
-}
-if (url) {
-  try {
-    const client = new pg.Client({ connectionString: url })
-    await client.connect()
-    await client.query('drop database if exists resetdesk_webhook_bench')
-    await client.query('create database resetdesk_webhook_bench')
-    await client.end()
-    const u = new URL(url)
-    u.pathname = '/resetdesk_webhook_bench'
-    await benchStore('PostgreSQL', { kind: 'postgres', connectionString: u.toString() })
-  } finally {
-    stop()
-  }
-} else {
-  console.log('PostgreSQL: skipped (no server: set BENCH_PG_URL, or run as root with postgresql installed)')
-}
+await withBenchDatabase('resetdesk_webhook_bench', (connectionString) => benchStore('PostgreSQL', { kind: 'postgres', connectionString }))
 receiver.close()
