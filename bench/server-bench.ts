@@ -7,6 +7,7 @@
 // (counted in-process over HTTP on a quiet server before the run).
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import pg from 'pg'
 import { createBackend } from '../electron/backend/index'
 import { slowHash } from '../electron/backend/crypto/secrets'
@@ -117,13 +118,53 @@ async function countStatements(backend: Awaited<ReturnType<typeof seed>>, i: num
   return result
 }
 
+/**
+ * CPU time (ms) a process used, and with `reaped` the children it has waited for too (from
+ * /proc). On a shared machine the latencies move with everyone else's load; the work each step
+ * costs the server and PostgreSQL moves much less, so the bench prints both.
+ */
+function cpuMs(pid: number, reaped = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number)
+    // After the name: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14), in clock ticks (100 a second).
+    return (f[11]! + f[12]! + (reaped ? f[13]! + f[14]! : 0)) * 10
+  } catch {
+    return 0 // exited since it was listed
+  }
+}
+
+/** The throwaway cluster's CPU so far: its postmaster (found by its port), the backends it reaped and those still running. */
+function postgresCpuMs(port: string): number | null {
+  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)
+  const postmaster = procs.find((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+      return argv.some((a) => a.endsWith('postgres')) && argv.includes('-p') && argv[argv.indexOf('-p') + 1] === port
+    } catch {
+      return false
+    }
+  })
+  if (postmaster === undefined) return null
+  let total = cpuMs(postmaster, true)
+  for (const pid of procs) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) total += cpuMs(pid)
+    } catch {
+      // exited
+    }
+  }
+  return total
+}
+
 async function run(agents: number, dbUrl: string) {
   const seeding = await seed(dbUrl, agents)
   const perStep = await countStatements(seeding, agents)
   await seeding.close()
 
   const port = await freePort()
-  const server = spawn(process.execPath, ['--import', 'tsx', 'electron/backend/http/main.ts'], {
+  const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'electron/backend/http/main.ts'], {
     env: { ...process.env, RESETDESK_DATABASE_URL: dbUrl, RESETDESK_SECRET: randomBytes(32).toString('base64'), RESETDESK_PORT: String(port), RESETDESK_HASH_COST_LOG2: '10', RESETDESK_DB_POOL: '20', RESETDESK_DEMO: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
@@ -156,6 +197,8 @@ async function run(agents: number, dbUrl: string) {
         waiters.shift()?.()
       }
     }
+    const pgPort = new URL(dbUrl).port
+    const cpuBefore = { server: cpuMs(server.pid!), postgres: postgresCpuMs(pgPort) }
     const started = performance.now()
     await Promise.all(
       Array.from({ length: agents }, (_, i) => {
@@ -166,6 +209,12 @@ async function run(agents: number, dbUrl: string) {
       }),
     )
     const seconds = (performance.now() - started) / 1000
+    const cpuAfter = { server: cpuMs(server.pid!), postgres: postgresCpuMs(pgPort) }
+    // How many connections the server opened to PostgreSQL (each one a backend forked and warmed).
+    const stats = new pg.Client({ connectionString: dbUrl })
+    await stats.connect()
+    const sessions = Number((await stats.query(`select sessions from pg_stat_database where datname = current_database()`)).rows[0]?.sessions ?? 0)
+    await stats.end()
 
     const pct = (list: number[], q: number) => list[Math.min(list.length - 1, Math.floor(q * list.length))]!
     const row = (step: Step) => {
@@ -179,6 +228,11 @@ async function run(agents: number, dbUrl: string) {
     console.log(`  ${'step'.padEnd(22)} ${'n'.padStart(5)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'statements'.padStart(11)} ${'rounds'.padStart(7)}`)
     for (const step of STEPS) console.log(row(step))
     console.log(`  ${'all steps'.padEnd(22)} ${String(steps.length).padStart(5)} ${pct(steps, 0.5).toFixed(1).padStart(7)} ${pct(steps, 0.95).toFixed(1).padStart(7)} ${pct(steps, 0.99).toFixed(1).padStart(7)} ${String(STEPS.reduce((n, s) => n + (perStep.get(s)?.statements ?? 0), 0)).padStart(11)}`)
+    // Everything the run asked of the server, sign-ins and mailbox reads included, per agent step.
+    const requests = [...samples.values()].reduce((n, l) => n + l.length, 0)
+    const perRequest = (ms: number) => (ms / requests).toFixed(2)
+    const pgCpu = cpuAfter.postgres !== null && cpuBefore.postgres !== null ? cpuAfter.postgres - cpuBefore.postgres : null
+    console.log(`  CPU per request (${requests} requests): server ${perRequest(cpuAfter.server - cpuBefore.server)} ms, PostgreSQL ${pgCpu === null ? '-' : perRequest(pgCpu)} ms; ${sessions} PostgreSQL sessions opened; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`)
     console.log('  apart: the deliberate hash, and the bench reading its code')
     console.log(row('session:signIn'))
     console.log(row('demo:mailbox'))

@@ -4,12 +4,18 @@ import type { Kysely, Transaction } from 'kysely'
 import { deskSettingsSchema, type DeskSettings } from '../../../shared/domain/desk-settings'
 import type { DB } from '../store/schema'
 
-const KEY = 'desk_settings'
+export const DESK_SETTINGS_KEY = 'desk_settings'
+const KEY = DESK_SETTINGS_KEY
 
 export async function loadDeskSettings(db: Kysely<DB> | Transaction<DB>): Promise<DeskSettings> {
   const row = await db.selectFrom('meta').select('value').where('key', '=', KEY).executeTakeFirst()
+  return parseDeskSettings(row?.value)
+}
+
+/** The stored row's value (absent: every default). */
+export function parseDeskSettings(value: string | null | undefined): DeskSettings {
   // A row written by an older version may lack newer fields: the schema fills their defaults.
-  return deskSettingsSchema.parse(row ? JSON.parse(row.value) : {})
+  return deskSettingsSchema.parse(value ? JSON.parse(value) : {})
 }
 
 export async function saveDeskSettings(db: Kysely<DB> | Transaction<DB>, settings: DeskSettings): Promise<void> {

@@ -6,7 +6,7 @@
 // a signed checkpoint of the head, kept outside the database by the administrator, reveals.
 // Appends take the 'audit' lock so concurrent writers cannot fork the chain.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import { AppError } from '../../../shared/errors'
 import type { AuditTable, DB } from '../store/schema'
 import type { Store } from '../store/database'
@@ -54,8 +54,11 @@ export function entryHash(key: Buffer, row: Omit<Selectable<AuditTable>, 'hash'>
 const legacyEntryHash = (row: Omit<Selectable<AuditTable>, 'hash'>) => createHash('sha256').update(hashedFields(row)).digest('hex')
 
 export async function appendAudit(sink: AuditSink, trx: Transaction<DB>, at: Date, event: AuditEvent): Promise<void> {
-  await sink.store.lock(trx, 'audit')
-  const last = await trx.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+  // G6: an audited step that is a record event goes to the webhook outbox in this same
+  // transaction; first, so the chain's lock below is held for as short a time as can be.
+  const recordEvent = recordEventOfAudit(event, at)
+  if (recordEvent) await enqueueRecordEvent(sink.store, trx, recordEvent)
+  const last = await lockedHead(sink.store, trx)
   const row = {
     seq: (last?.seq ?? 0) + 1,
     at: at.toISOString(),
@@ -71,13 +74,25 @@ export async function appendAudit(sink: AuditSink, trx: Transaction<DB>, at: Dat
     prev_hash: last?.hash ?? GENESIS,
   }
   await trx.insertInto('audit').values({ ...row, hash: entryHash(sink.keys.audit, row) }).execute()
-  // G6: an audited step that is a record event goes to the webhook outbox in this same transaction.
-  const recordEvent = recordEventOfAudit(event, at)
-  if (recordEvent) await enqueueRecordEvent(sink.store, trx, recordEvent)
   // B5: live views look again. Nothing is handed over here: the feed reads the audit, so the
   // entry is seen only once this transaction has committed (on SQLite the read waits for the
   // commit; on PostgreSQL it sees the old head and the next look, after the commit, finds it).
   sink.live?.published()
+}
+
+/**
+ * Takes the chain's lock, then reads its head (the last entry), so concurrent writers cannot fork
+ * it. On PostgreSQL one round trip (audit_lock_head, migration 0013): the chain's lock is held
+ * from here to the commit, and every audited step of the desk waits for it.
+ */
+async function lockedHead(store: Store, trx: Transaction<DB>): Promise<{ seq: number; hash: string } | undefined> {
+  if (store.dialect === 'postgres') {
+    const { rows } = await sql<{ seq: number | null; hash: string | null }>`select seq, hash from audit_lock_head()`.execute(trx)
+    const head = rows[0]
+    return head && head.seq !== null ? { seq: Number(head.seq), hash: head.hash! } : undefined
+  }
+  await store.lock(trx, 'audit')
+  return trx.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
 }
 
 /** What an audited transaction needs: the sink and the clock. A RuleContext is one. */

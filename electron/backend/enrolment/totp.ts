@@ -52,7 +52,7 @@ async function enrolledSecret(ctx: RuleContext, trx: Transaction<DB>, userId: st
 
 /** G4 / R5: the caller reads the current code of their authenticator app; three attempts as for the other codes. */
 export async function checkAuthenticatorCode(ctx: RuleContext, agentId: string, input: { flowId: string; code: string }): Promise<FlowView> {
-  const scope = await enterFlow(ctx, agentId, input.flowId)
+  const scope = await enterFlow(ctx, agentId, input.flowId, { enrolment: true })
   await requireMethodOpen(ctx, scope, 'totp_code')
   const now = ctx.now()
   // attempt() holds attemptLockKey(user, 'totp_code') = totpLockKey(user) around the judgement.

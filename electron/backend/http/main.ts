@@ -1,5 +1,7 @@
 // `npm run backend`: the standalone identity backend, configured from the environment.
 //   RESETDESK_DATABASE_URL   postgres://… (many replicas) — or RESETDESK_SQLITE_FILE (one)
+//   RESETDESK_DB_POOL        connections per replica (default 10); RESETDESK_DB_PREPARED=0 turns
+//                            prepared statements off (a pooler in transaction mode that drops them)
 //   RESETDESK_SECRET         base64, at least 32 bytes; the same on every replica (codes, tokens)
 //   RESETDESK_HOST / _PORT   listen address (default 127.0.0.1:7420)
 //   RESETDESK_TLS_CERT / _KEY   PEM files; without them plain HTTP behind a TLS proxy
@@ -27,7 +29,7 @@ if (env.RESETDESK_DEMO === '1' && env.RESETDESK_CONNECTORS_FILE) {
 }
 
 const store: StoreConfig = env.RESETDESK_DATABASE_URL
-  ? { kind: 'postgres', connectionString: env.RESETDESK_DATABASE_URL, poolSize: Number(env.RESETDESK_DB_POOL ?? 10) }
+  ? { kind: 'postgres', connectionString: env.RESETDESK_DATABASE_URL, poolSize: Number(env.RESETDESK_DB_POOL ?? 10), preparedStatements: env.RESETDESK_DB_PREPARED !== '0' }
   : env.RESETDESK_SQLITE_FILE
     ? { kind: 'sqlite', file: env.RESETDESK_SQLITE_FILE }
     : fatal('set RESETDESK_DATABASE_URL (PostgreSQL) or RESETDESK_SQLITE_FILE')

@@ -60,8 +60,20 @@ export function recordEventOfAudit(event: AuditEvent, at: Date): RecordEvent | n
   }
 }
 
+/** The active endpoints as one transaction saw them: a step with a work note and an audited event reads them once. */
+const endpointsOfTransaction = new WeakMap<Transaction<DB>, Promise<{ id: string; events: string }[]>>()
+
+function activeEndpoints(trx: Transaction<DB>): Promise<{ id: string; events: string }[]> {
+  let endpoints = endpointsOfTransaction.get(trx)
+  if (!endpoints) {
+    endpoints = trx.selectFrom('webhook_endpoints').select(['id', 'events']).where('active', '=', 1).execute()
+    endpointsOfTransaction.set(trx, endpoints)
+  }
+  return endpoints
+}
+
 export async function enqueueRecordEvent(store: Store, trx: Transaction<DB>, event: RecordEvent): Promise<void> {
-  const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'events']).where('active', '=', 1).execute()
+  const endpoints = await activeEndpoints(trx)
   const targets = endpoints.filter((e) => (JSON.parse(e.events) as string[]).includes(event.type))
   if (targets.length === 0) return
   const recordId =

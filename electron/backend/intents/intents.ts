@@ -13,6 +13,7 @@ import { addMs, errorFacts, type RuleContext } from '../rules/context'
 import { addWorkNote } from '../records/work-notes'
 import { notifyAfterReset } from '../rules/after-reset'
 import { isConnectionError } from '../store/connection-errors'
+import type { DirectoryUser } from '../credentials/credential-store'
 
 export type Intent = Selectable<IntentsTable>
 
@@ -38,6 +39,12 @@ export interface IntentStart {
   credentialStore: string
   method: string
   plan: IntentPlan
+}
+
+/** B11: whom the notice goes to, when the request settling the intent has just read them. */
+export interface NoticeTarget {
+  user: DirectoryUser
+  addresses: { emails: string[]; mobiles: string[] }
 }
 
 /** How long the writing process keeps an intent to itself before a sweeper may resolve it. */
@@ -69,7 +76,7 @@ function auditBase(intent: Intent): Omit<AuditEvent, 'action' | 'outcome'> {
  * notice. Not applied: the R4 use or the link is handed back and the failure audited.
  * Returns false when another process settled it first.
  */
-export async function settleIntent(ctx: RuleContext, intent: Intent, applied: boolean, how: { by: string; reason?: string }): Promise<boolean> {
+export async function settleIntent(ctx: RuleContext, intent: Intent, applied: boolean, how: { by: string; reason?: string }, notice?: NoticeTarget): Promise<boolean> {
   const plan = JSON.parse(intent.plan) as IntentPlan
   const now = ctx.now()
   const won = await ctx.store.db.transaction().execute(async (trx) => {
@@ -99,8 +106,8 @@ export async function settleIntent(ctx: RuleContext, intent: Intent, applied: bo
   })
   if (won && applied) {
     try {
-      const user = await ctx.directory.get(intent.user_id)
-      if (user) await notifyAfterReset(ctx, user, plan.noticeHow, { ...auditBase(intent) })
+      const user = notice?.user ?? (await ctx.directory.get(intent.user_id))
+      if (user) await notifyAfterReset(ctx, user, plan.noticeHow, { ...auditBase(intent) }, notice?.addresses)
     } catch (e) {
       ctx.log.error('reset_notice_failed', { intentId: intent.id, ...errorFacts(e) })
     }
@@ -114,10 +121,10 @@ const RETRY_DELAYS_MS = [200, 500, 1000, 2000]
  * Settles while the database comes back from a dropped connection (a few seconds). Returns false
  * when it stayed down: the intent is still open and a sweeper records the truth later.
  */
-export async function settleWithRetry(ctx: RuleContext, intent: Intent, applied: boolean, how: { by: string; reason?: string }): Promise<boolean> {
+export async function settleWithRetry(ctx: RuleContext, intent: Intent, applied: boolean, how: { by: string; reason?: string }, notice?: NoticeTarget): Promise<boolean> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await settleIntent(ctx, intent, applied, how)
+      await settleIntent(ctx, intent, applied, how, notice)
       return true
     } catch (e) {
       if (!isConnectionError(e) || attempt >= RETRY_DELAYS_MS.length) {

@@ -6,7 +6,7 @@ import type { AgentsTable, RecordsTable } from '../store/schema'
 import type { DirectoryUser } from '../credentials/credential-store'
 import type { RuleContext } from './context'
 
-export function toAgent(row: Selectable<AgentsTable>, demo: boolean): Agent {
+export function toAgent(row: Omit<Selectable<AgentsTable>, 'password_hash'>, demo: boolean): Agent {
   return agentSchema.parse({
     id: row.id,
     username: row.username,

@@ -6,11 +6,11 @@ import { recordAudit, type AuditEvent } from '../audit/audit-chain'
 import { errorFacts, type RuleContext } from './context'
 import { allAddresses } from '../enrolment/enrolment-store'
 
-export async function notifyAfterReset(ctx: RuleContext, user: DirectoryUser, how: string, audit: Omit<AuditEvent, 'action' | 'outcome'>): Promise<void> {
+export async function notifyAfterReset(ctx: RuleContext, user: DirectoryUser, how: string, audit: Omit<AuditEvent, 'action' | 'outcome'>, known?: { emails: string[]; mobiles: string[] }): Promise<void> {
   const at = ctx.now()
   const notice = afterResetNotice({ displayName: user.displayName, at, how })
   // G4: the personal contacts the user confirmed are registered addresses too.
-  const addresses = await allAddresses(ctx.store.db, user)
+  const addresses = known ?? (await allAddresses(ctx.store.db, user))
   const messages = [
     ...addresses.emails.map((to) => ({ channel: 'email' as const, to, subject: notice.subject, text: notice.text, html: notice.html })),
     // Without a provider API a mobile needs its carrier, which only the agent knows (R5.2).

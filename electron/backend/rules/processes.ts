@@ -32,8 +32,7 @@ export async function loadProcess(db: Kysely<DB>, processId: string): Promise<Pr
  * The process a new flow starts with (R3): it must exist and be enabled (G7). Read afresh, so an
  * administrator's disable on any replica holds for the next start everywhere.
  */
-export async function loadProcessForNewFlow(db: Kysely<DB>, processId: string): Promise<Process> {
-  const row = await db.selectFrom('processes').selectAll().where('id', '=', processId).executeTakeFirst()
+export function processForNewFlow(row: Selectable<ProcessesTable> | undefined): Process {
   if (!row) throw new AppError('NOT_ELIGIBLE', { reason: 'unknown process' })
   if (!row.enabled) throw new AppError('PROCESS_DISABLED')
   return toProcess(row)

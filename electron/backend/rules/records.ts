@@ -10,7 +10,7 @@ import { loadAgent, loadRecord, loadUser, resetRefusal } from './access'
 import { assignRefusal } from '../records/assign'
 import { resolveCaller } from '../records/caller'
 import type { RuleContext } from './context'
-import { resetUsage } from './limits'
+import { resetTimesByProcess, resetUsageOf } from './limits'
 import { maskEmail } from './masking'
 import { isEligible, loadProcesses } from './processes'
 import { loadEnrolment, summarise } from '../enrolment/enrolment-store'
@@ -179,16 +179,26 @@ export async function userEnrolment(ctx: RuleContext, agentId: string, userId: s
 
 /** R3 + R4: the processes that apply to the user, each with its uses left today. */
 export async function processesForUser(ctx: RuleContext, agentId: string, userId: string): Promise<ProcessOption[]> {
-  await loadAgent(ctx, agentId)
-  const user = await loadUser(ctx, userId)
-  // G7: a disabled process is not offered; read on every call, so a change shows at once.
-  const eligible = (await loadProcesses(ctx.store.db, { enabledOnly: true })).filter((p) => isEligible(p, user))
-  if (eligible.length === 0) throw new AppError('NO_PROCESS')
   const now = ctx.now()
-  return Promise.all(
-    eligible.map(async (process) => {
-      const usage = await resetUsage(ctx.store.db, user.id, process, now)
-      return { process, usesLeft: usage.left, nextFreeAt: usage.freesAt }
-    }),
-  )
+  // One round (issue 14): the agent, the user, the processes and the user's R4 uses of every
+  // process; refused in that order all the same.
+  const [agent, user, processes, uses] = await Promise.allSettled([
+    loadAgent(ctx, agentId),
+    loadUser(ctx, userId),
+    // G7: a disabled process is not offered; read on every call, so a change shows at once.
+    loadProcesses(ctx.store.db, { enabledOnly: true }),
+    resetTimesByProcess(ctx.store.db, userId, now),
+  ])
+  settled(agent)
+  const eligible = settled(processes).filter((p) => isEligible(p, settled(user)))
+  if (eligible.length === 0) throw new AppError('NO_PROCESS')
+  return eligible.map((process) => {
+    const usage = resetUsageOf(settled(uses).get(process.id) ?? [], process)
+    return { process, usesLeft: usage.left, nextFreeAt: usage.freesAt }
+  })
+}
+
+const settled = <T>(result: PromiseSettledResult<T>): T => {
+  if (result.status === 'rejected') throw result.reason
+  return result.value
 }

@@ -3,6 +3,7 @@
 // applied confirms the reservation with its audit entry and work note; a refusal hands it back;
 // a lost answer is resolved by asking the store, and what cannot be resolved is OUTCOME_UNKNOWN.
 import { randomInt, randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import { AppError } from '../../../shared/errors'
 import type { FlowView, PolicySettings, ResetMethod } from '../../../shared/domain/types'
 import { checkPassword, complexityClasses, type PolicyFailure } from '../../../shared/policy/password-policy'
@@ -14,13 +15,13 @@ import { addMs, errorFacts, minutes, type RuleContext } from './context'
 import { enterFlow, flowAudit, flowView, type FlowScope } from './flows'
 import { addWorkNote } from '../records/work-notes'
 import { assertNever } from '../../../shared/assert-never'
-import { resetLockKey, resetUsage } from './limits'
+import { resetLockKey, resetTimesQuery, resetUsageOf } from './limits'
 import { maskEmail } from './masking'
 import { loadProcess } from './processes'
 import { resetLinkMessage } from '../notify/templates'
 import { generatePassphrase } from './passphrase'
 import { approverName } from '../approvals/decisions'
-import { askStore, markUnresolved, settleWithRetry, writeIntent, type Intent, type IntentPlan } from '../intents/intents'
+import { askStore, markUnresolved, settleWithRetry, writeIntent, type Intent, type IntentPlan, type NoticeTarget } from '../intents/intents'
 
 const RESET_LINK_MINUTES = 30
 
@@ -62,10 +63,14 @@ export async function runReset(
   agentId: string,
   input: { flowId: string; method: ResetMethod; password?: string; confirm?: string; style?: 'characters' | 'passphrase' },
 ): Promise<{ flow: FlowView; generatedPassword: string | null; sentTo: string[] }> {
-  const scope = await enterFlow(ctx, agentId, input.flowId)
+  // The enrolment is read with the scope: the view shows it and B11's notice goes to the
+  // addresses it brought along (issue 14: not read again after the reset).
+  const scope = await enterFlow(ctx, agentId, input.flowId, { enrolment: true })
   const { process, user, flow } = scope
   if (!process.resetMethods.includes(input.method)) throw new AppError('METHOD_NOT_ALLOWED', { method: input.method })
-  const view = await flowView(ctx, flow.id, { userId: user.id, process, user })
+  const enrolment = scope.enrolment!
+  const view = await flowView(ctx, flow.id, { userId: user.id, process, user, enrolment })
+  const notice = { user, addresses: enrolment.noticeAddresses }
   if (!view.verified) throw new AppError('NOT_VERIFIED')
   if (view.approval === 'required') throw new AppError('APPROVAL_REQUIRED')
 
@@ -134,7 +139,7 @@ export async function runReset(
   const credentials = ctx.credentialStores[process.credentialStore]
   if (!credentials) throw new AppError('DIRECTORY_UNAVAILABLE', { store: process.credentialStore })
   const { intent, at } = await reserveReset(ctx, scope, input.method, plan)
-  await changePassword(ctx, intent!, password, { unlock: process.unlock, mustChange: process.requireChange })
+  await changePassword(ctx, intent!, password, { unlock: process.unlock, mustChange: process.requireChange }, notice)
   // The view after the reset is the one read above with what the reset changed (issue 14: not a
   // second read of ten statements): this reset, done at the time it was reserved, and the user
   // unlocked if the process unlocks. Also when applied but the database stayed down: the password
@@ -153,7 +158,7 @@ export async function runReset(
  * is applied and recorded, false when applied but not yet recorded (database down); throws the
  * store's catalogue error when it was not applied, OUTCOME_UNKNOWN when nobody can tell.
  */
-async function changePassword(ctx: RuleContext, intent: Intent, password: string, options: { unlock: boolean; mustChange: boolean }): Promise<boolean> {
+async function changePassword(ctx: RuleContext, intent: Intent, password: string, options: { unlock: boolean; mustChange: boolean }, notice?: NoticeTarget): Promise<boolean> {
   const credentials = ctx.credentialStores[intent.credential_store]!
   let applied: boolean | null
   let refusal: AppError | null = null
@@ -178,7 +183,7 @@ async function changePassword(ctx: RuleContext, intent: Intent, password: string
     await markUnresolved(ctx, intent)
     throw new AppError('OUTCOME_UNKNOWN')
   }
-  const recorded = await settleWithRetry(ctx, intent, applied, { by, reason: refusal?.code ?? 'not_applied' })
+  const recorded = await settleWithRetry(ctx, intent, applied, { by, reason: refusal?.code ?? 'not_applied' }, notice)
   if (!applied) throw refusal ?? new AppError('DIRECTORY_UNAVAILABLE')
   return recorded
 }
@@ -190,17 +195,20 @@ async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMet
   let intent: Intent | null = null
   const refused = await ctx.store.db.transaction().execute(async (trx) => {
     await ctx.store.lock(trx, resetLockKey(scope.user.id, scope.process.id))
-    // F2 "do not retry": while an earlier change for this user waits for its outcome (the agent
-    // was told so, or its server died), no new one starts on a guess.
-    const waiting = await trx
+    // One statement (issue 14) for two reads under the lock. F2 "do not retry": while an earlier
+    // change for this user waits for its outcome (the agent was told so, or its server died), no
+    // new one starts on a guess. R4: this user's uses of the process in the window.
+    const rows = await trx
       .selectFrom('intents')
-      .select('id')
+      .select([sql.lit('waiting').as('kind'), 'id as value'])
       .where('user_id', '=', scope.user.id)
       .where('status', '=', 'open')
       .where((eb) => eb.or([eb('unresolved_at', 'is not', null), eb('lease_until', '<=', now.toISOString())]))
-      .executeTakeFirst()
-    if (waiting) return { unknown: waiting.id }
-    const usage = await resetUsage(trx, scope.user.id, scope.process, now)
+      .unionAll(resetTimesQuery(trx, scope.user.id, scope.process.id, now).select(sql.lit('use').as('kind')).select('at as value'))
+      .execute()
+    const waiting = rows.find((r) => r.kind === 'waiting')
+    if (waiting) return { unknown: waiting.value }
+    const usage = resetUsageOf(rows.filter((r) => r.kind === 'use').map((r) => r.value).sort(), scope.process)
     if (usage.left === 0) {
       await appendAudit(ctx, trx, now, flowAudit(scope, 'reset', 'rate_limited', { method, detail: { freesAt: usage.freesAt } }))
       return usage.freesAt

@@ -9,16 +9,15 @@ import { foldAnswer, keyedEqual, keyedHash, randomCode, slowVerify } from '../cr
 import { addMs, errorFacts, minutes, type RuleContext } from './context'
 import { appendAudit, auditedTransaction } from '../audit/audit-chain'
 import { enterFlow, flowAudit, flowView, type FlowScope } from './flows'
-import { isEnrolled, loadEnrolment, type UserEnrolment } from '../enrolment/enrolment-store'
-import { attemptLockKey, attemptUsage } from './limits'
+import { isEnrolled, loadEnrolment, type EnrolmentRead, type UserEnrolment } from '../enrolment/enrolment-store'
+import { attemptLockKey, attemptTimes, attemptUsage, attemptUsageOf } from './limits'
 import { maskEmail, maskPhone } from './masking'
 import { codeMessage } from '../notify/templates'
-import { loadDeskSettings } from '../admin/desk-settings'
 
 /** The method must be offered, enrolled (G4: read from the enrolment tables) and still open for this user. */
-export async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod, opts: { limitCheckedUnderLock?: boolean } = {}): Promise<UserEnrolment> {
+export async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod, opts: { limitCheckedUnderLock?: boolean } = {}): Promise<EnrolmentRead> {
   if (!scope.process.methods.includes(method)) throw new AppError('METHOD_NOT_ALLOWED', { method })
-  const enrolment = await loadEnrolment(ctx.store.db, scope.user)
+  const enrolment = scope.enrolment ?? (await loadEnrolment(ctx.store.db, scope.user))
   if (!isEnrolled(enrolment, method)) throw new AppError('NOT_ENROLLED', { method })
   // A step that goes straight to `attempt` is refused there, under the lock, with the same error.
   if (opts.limitCheckedUnderLock) return enrolment
@@ -43,7 +42,8 @@ export async function attempt(
   const now = ctx.now()
   const outcome = await ctx.store.db.transaction().execute(async (trx) => {
     await ctx.store.lock(trx, attemptLockKey(scope.user.id, method))
-    const before = await attemptUsage(trx, scope.user.id, method, scope.process, now)
+    const failedBefore = await attemptTimes(trx, scope.user.id, method, scope.process, now)
+    const before = attemptUsageOf(failedBefore, scope.process)
     if (before.left === 0) return { refuse: new AppError('MAX_ATTEMPTS', { method, closedUntil: before.freesAt }) }
     const judgement = await judge(trx)
     if ('refuse' in judgement) return judgement
@@ -51,7 +51,8 @@ export async function attempt(
       .insertInto('attempts')
       .values({ id: randomUUID(), user_id: scope.user.id, method, flow_id: scope.flow.id, agent_id: scope.agent.id, at: now.toISOString(), success: judgement.pass ? 1 : 0 })
       .execute()
-    const after = await attemptUsage(trx, scope.user.id, method, scope.process, now)
+    // Under the method's lock nobody else adds a failure: this one is the only change (no re-read).
+    const after = judgement.pass ? before : attemptUsageOf([...failedBefore, now.toISOString()], scope.process)
     if (!judgement.pass && after.left === 0) {
       // The method closes for this user: no code of it may pass any more.
       await trx.updateTable('codes').set({ state: 'void' }).where('user_id', '=', scope.user.id).where('method', '=', method).where('state', '=', 'active').execute()
@@ -78,14 +79,14 @@ export async function sendCode(
   agentId: string,
   input: { flowId: string; method: CodeMethod; carriers?: Record<string, string> },
 ): Promise<{ flow: FlowView; sentTo: string[] }> {
-  const scope = await enterFlow(ctx, agentId, input.flowId)
+  const scope = await enterFlow(ctx, agentId, input.flowId, { enrolment: true })
   const { process, user, flow } = scope
   const enrolment = await requireMethodOpen(ctx, scope, input.method)
   // G4: codes go to the trusted directory contacts and the confirmed personal ones.
   const recipients = input.method === 'email_code' ? enrolment.emails.map((to) => ({ to, shown: maskEmail(to)! })) : smsRecipients(ctx, enrolment.mobiles, input.carriers)
   const code = randomCode(process.settings.codeLength)
   // R5/G7: the process's own code lifetime wins; without one, the desk's setting (read afresh).
-  const minutesValid = process.settings.codeTtlMinutes ?? (await loadDeskSettings(ctx.store.db)).codeTtlMinutes
+  const minutesValid = process.settings.codeTtlMinutes ?? enrolment.deskSettings.codeTtlMinutes
   const message = codeMessage({ code, minutesValid })
   const now = ctx.now()
   const codeId = randomUUID()
@@ -95,12 +96,17 @@ export async function sendCode(
   // and nothing goes out that was not reserved. The new code waits as 'pending' until delivered.
   const reserved = await ctx.store.db.transaction().execute(async (trx) => {
     await ctx.store.lock(trx, `flow:${flow.id}`)
-    const fresh = await trx.selectFrom('flows').select(['sends', 'last_send_at']).where('id', '=', flow.id).executeTakeFirstOrThrow()
     // R5: sends are counted per method (email and SMS each have their own), from the codes the
-    // flow holds; a failed delivery deleted its code, so it does not count.
-    const { n: sentWithMethod } = await trx.selectFrom('codes').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('flow_id', '=', flow.id).where('method', '=', input.method).executeTakeFirstOrThrow()
-    if (Number(sentWithMethod) >= process.settings.maxSends) return { refuse: new AppError('MAX_RESENDS') }
+    // flow holds; a failed delivery deleted its code, so it does not count. One statement.
+    const fresh = await trx
+      .selectFrom('flows')
+      .select((eb) => [
+        'sends', 'last_send_at',
+        eb.selectFrom('codes').select((c) => c.fn.countAll<number>().as('n')).where('flow_id', '=', flow.id).where('method', '=', input.method).as('sent_with_method'),
+      ])
+      .where('id', '=', flow.id)
+      .executeTakeFirstOrThrow()
+    if (Number(fresh.sent_with_method) >= process.settings.maxSends) return { refuse: new AppError('MAX_RESENDS') }
     if (fresh.last_send_at) {
       const retryAt = addMs(new Date(fresh.last_send_at), process.settings.resendPauseSeconds * 1000)
       if (retryAt > now) return { refuse: new AppError('RESEND_TOO_SOON', { retryAt: retryAt.toISOString() }) }
@@ -145,9 +151,15 @@ export async function sendCode(
   const sentTo = recipients.map((r) => r.shown)
   await ctx.store.db.transaction().execute(async (trx) => {
     await ctx.store.lock(trx, `flow:${flow.id}`)
-    // A resend voids the code before it (R5); only now, once the new one has gone out.
-    await trx.updateTable('codes').set({ state: 'void' }).where('flow_id', '=', flow.id).where('method', '=', input.method).where('state', '=', 'active').execute()
-    await trx.updateTable('codes').set({ state: 'active' }).where('id', '=', codeId).where('state', '=', 'pending').execute()
+    // A resend voids the code before it (R5); only now, once the new one has gone out. One
+    // statement: the method's active code becomes void and the pending new one active.
+    await trx
+      .updateTable('codes')
+      .set((eb) => ({ state: eb.case().when('id', '=', codeId).then('active').else('void').end() }))
+      .where('flow_id', '=', flow.id)
+      .where('method', '=', input.method)
+      .where((eb) => eb.or([eb('state', '=', 'active'), eb.and([eb('id', '=', codeId), eb('state', '=', 'pending')])]))
+      .execute()
     await appendAudit(ctx, trx, now, flowAudit(scope, 'verify.send', 'sent', { method: input.method, detail: { sentTo } }))
   })
   // Sending changes neither the user nor their enrolment: the view reuses what this step read.
@@ -169,7 +181,7 @@ function smsRecipients(ctx: RuleContext, mobiles: string[], carriers: Record<str
 
 /** R5.1 / R5.2: the code the caller reads back. Expired or voided codes are refused. */
 export async function checkCode(ctx: RuleContext, agentId: string, input: { flowId: string; method: CodeMethod; code: string }): Promise<FlowView> {
-  const scope = await enterFlow(ctx, agentId, input.flowId)
+  const scope = await enterFlow(ctx, agentId, input.flowId, { enrolment: true })
   const enrolment = await requireMethodOpen(ctx, scope, input.method, { limitCheckedUnderLock: true })
   const now = ctx.now().toISOString()
   return attempt(ctx, scope, input.method, async (trx) => {
@@ -197,7 +209,7 @@ export async function answerQuestions(
   agentId: string,
   input: { flowId: string; answers: { questionId: string; answer: string }[] },
 ): Promise<FlowView> {
-  const scope = await enterFlow(ctx, agentId, input.flowId)
+  const scope = await enterFlow(ctx, agentId, input.flowId, { enrolment: true })
   const enrolment = await requireMethodOpen(ctx, scope, 'security_questions')
   const enrolled = await ctx.store.db.selectFrom('enrolled_answers').select(['question_id', 'answer_hash']).where('user_id', '=', scope.user.id).execute()
   // Hash every answer (even after a wrong one) so the time taken does not tell which was wrong.
@@ -213,8 +225,9 @@ export async function answerQuestions(
 
 /** R5.4: the email address the caller gives must match the registered one. */
 export async function verifyPersonalData(ctx: RuleContext, agentId: string, input: { flowId: string; email: string }): Promise<FlowView> {
-  const scope = await enterFlow(ctx, agentId, input.flowId)
-  const enrolment = await requireMethodOpen(ctx, scope, 'personal_data_verify')
+  const scope = await enterFlow(ctx, agentId, input.flowId, { enrolment: true })
+  // Refused by `attempt` under the lock when the method is closed (no check before it).
+  const enrolment = await requireMethodOpen(ctx, scope, 'personal_data_verify', { limitCheckedUnderLock: true })
   const given = input.email.trim().toLowerCase()
   const matches = enrolment.emails.some((e) => e.toLowerCase() === given)
   return attempt(ctx, scope, 'personal_data_verify', async () => (matches ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }), enrolment)
@@ -222,7 +235,8 @@ export async function verifyPersonalData(ctx: RuleContext, agentId: string, inpu
 
 /** R5.5: the agent confirms the caller knows the registered address (or records that they do not). */
 export async function confirmPersonalData(ctx: RuleContext, agentId: string, input: { flowId: string; confirmed: boolean }): Promise<FlowView> {
-  const scope = await enterFlow(ctx, agentId, input.flowId)
-  const enrolment = await requireMethodOpen(ctx, scope, 'personal_data_confirm')
+  const scope = await enterFlow(ctx, agentId, input.flowId, { enrolment: true })
+  // Refused by `attempt` under the lock when the method is closed (no check before it).
+  const enrolment = await requireMethodOpen(ctx, scope, 'personal_data_confirm', { limitCheckedUnderLock: true })
   return attempt(ctx, scope, 'personal_data_confirm', async () => (input.confirmed ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }), enrolment)
 }

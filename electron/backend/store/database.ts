@@ -1,5 +1,6 @@
 // Opens the store: a SQLite file (embedded default) or PostgreSQL, migrated to the latest schema.
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely'
+import { createHash } from 'node:crypto'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import type { DB } from './schema'
@@ -14,7 +15,17 @@ export type StoreConfig =
       /** Path to a better_sqlite3.node built for the running runtime (Electron vs Node). */
       nativeBinding?: string
     }
-  | { kind: 'postgres'; connectionString: string; poolSize?: number; connectTimeoutMs?: number }
+  | {
+      kind: 'postgres'
+      connectionString: string
+      poolSize?: number
+      connectTimeoutMs?: number
+      /**
+       * Statements prepared once per connection and reused (default true). Off for a pooler in
+       * transaction mode that does not keep prepared statements (PgBouncer before 1.21).
+       */
+      preparedStatements?: boolean
+    }
 
 export interface Store {
   db: Kysely<DB>
@@ -29,7 +40,7 @@ export interface Store {
 }
 
 export async function openStore(config: StoreConfig): Promise<Store> {
-  const store = config.kind === 'sqlite' ? openSqlite(config) : openPostgres(config)
+  const { store, migrated } = config.kind === 'sqlite' ? { store: openSqlite(config), migrated: () => {} } : openPostgres(config)
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations(store.dialect) },
@@ -39,6 +50,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     await store.close()
     throw error
   }
+  migrated()
   return store
 }
 
@@ -57,7 +69,7 @@ function openSqlite(config: { file: string; nativeBinding?: string }): Store {
   }
 }
 
-function openPostgres(config: { connectionString: string; poolSize?: number; connectTimeoutMs?: number }): Store {
+function openPostgres(config: { connectionString: string; poolSize?: number; connectTimeoutMs?: number; preparedStatements?: boolean }): { store: Store; migrated: () => void } {
   const pool = new pg.Pool({ connectionString: config.connectionString, max: config.poolSize ?? 10, connectionTimeoutMillis: config.connectTimeoutMs ?? 5000 })
   // F1: an idle client whose server went away (restart, failover) is dropped by the pool and the
   // next query reconnects; without a listener the event would crash the process.
@@ -69,13 +81,63 @@ function openPostgres(config: { connectionString: string; poolSize?: number; con
   pool.on('connect', (client) => {
     client.on('error', () => {})
   })
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  // Prepared only once the schema is migrated: a statement prepared before a table changes would
+  // fail after it ("cached plan must not change result type").
+  let prepare = false
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparing(pool, () => prepare) }) })
   return {
-    db,
-    dialect: 'postgres',
-    lock: async (trx, key) => {
-      await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx)
+    store: {
+      db,
+      dialect: 'postgres',
+      lock: async (trx, key) => {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx)
+      },
+      close: () => db.destroy(),
     },
-    close: () => db.destroy(),
+    migrated: () => {
+      prepare = config.preparedStatements !== false
+    },
+  }
+}
+
+/** Distinct statement texts given a name (the rest go unnamed): each named one is kept by every connection. */
+const MAX_PREPARED = 2000
+
+/**
+ * Issue 14: a statement is parsed and planned once per connection and then reused, not on every
+ * call. Kysely's statements with parameters go out as named prepared statements, named by a hash
+ * of their text (node-postgres prepares a name on a connection the first time it sees it there).
+ * Statements without parameters (BEGIN, COMMIT, DDL) go as they are.
+ */
+function preparing(pool: pg.Pool, enabled: () => boolean): PostgresPool {
+  const names = new Map<string, string>()
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text)
+    if (!name && names.size < MAX_PREPARED) {
+      name = `rd_${createHash('sha1').update(text).digest('hex').slice(0, 32)}`
+      names.set(text, name)
+    }
+    return name
+  }
+  // One wrapper per connection: Kysely keeps its own state by client.
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>()
+  return {
+    connect: async () => {
+      const client = await pool.connect()
+      let wrapper = wrappers.get(client)
+      if (!wrapper) {
+        wrapper = {
+          query: ((textOrCursor: unknown, parameters?: unknown[]) => {
+            const name = typeof textOrCursor === 'string' && parameters?.length && enabled() ? nameOf(textOrCursor) : undefined
+            if (name) return client.query({ name, text: textOrCursor as string, values: parameters })
+            return client.query(textOrCursor as string, parameters)
+          }) as unknown as PostgresPoolClient['query'],
+          release: (destroy?: boolean) => client.release(destroy),
+        }
+        wrappers.set(client, wrapper)
+      }
+      return wrapper
+    },
+    end: () => pool.end(),
   }
 }

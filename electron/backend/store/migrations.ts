@@ -506,5 +506,21 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_at').on('audit').column('at').execute()
       },
     },
+    '0013_audit_head': {
+      // Issue 14: an audit append takes the chain's lock and reads its head in one round trip on
+      // PostgreSQL. A VOLATILE plpgsql function takes a fresh snapshot for each statement inside
+      // it, so the head is read after the lock is granted (one statement with both would read it
+      // from a snapshot taken before the wait, and fork the chain). The lock is the one
+      // store.lock(trx, 'audit') takes. SQLite needs nothing: its transactions run one at a time.
+      async up(db: Kysely<any>) {
+        if (dialect === 'postgres') {
+          await sql`create function audit_lock_head(out seq integer, out hash text) language plpgsql volatile as $$
+            begin
+              perform pg_advisory_xact_lock(hashtextextended('audit', 0));
+              select a.seq, a.hash into seq, hash from audit a order by a.seq desc limit 1;
+            end $$`.execute(db)
+        }
+      },
+    },
   }
 }
