@@ -90,6 +90,17 @@ for (const variant of storeVariants) {
       expect(await h.call(admin, 'audit:verify', { checkpoint: exported.checkpoint! })).toMatchObject({ ok: false, truncated: true, count: 0 })
     })
 
+    it('twenty concurrent audited steps append one chain: consecutive, each linked to the one before', async () => {
+      // On PostgreSQL each export runs on its own pooled connection: the appends really race for
+      // the chain's lock (issue 14 takes it and reads the head in one statement, audit_lock_head).
+      const before = (await rows()).length
+      await Promise.all(Array.from({ length: 20 }, () => h.call(admin, 'audit:export', { fromSeq: 1, limit: 1 })))
+      const after = await rows()
+      expect(after.map((r) => r.seq)).toEqual(Array.from({ length: before + 20 }, (_, i) => i + 1))
+      expect(after.filter((r) => r.action === 'audit.export')).toHaveLength(20)
+      expect(await h.call(admin, 'audit:verify', {})).toMatchObject({ ok: true, count: before + 20, brokenAt: null })
+    })
+
     it('a rewrite of the checkpointed row is reported, and a forged checkpoint is refused', async () => {
       const kept = (await h.call(admin, 'audit:verify', {})).checkpoint!
       // A checkpoint the attacker signs themselves (or edits) is not the desk's.

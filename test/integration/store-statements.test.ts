@@ -1,0 +1,44 @@
+// Issue 14: on PostgreSQL a statement is parsed and planned once per connection and then reused
+// (a named prepared statement), not on every call; a desk behind a pooler that drops prepared
+// statements turns this off.
+import { sql } from 'kysely'
+import { afterEach, describe, expect, it } from 'vitest'
+import { storeVariants } from '../helpers/stores'
+import { openStore, type Store, type StoreConfig } from '../../electron/backend/store/database'
+
+const pgVariant = storeVariants.find((v) => v.name === 'postgres')!
+
+describe.skipIf(pgVariant.skip !== null)('PostgreSQL statements', () => {
+  let store: Store | undefined
+  let dispose: (() => Promise<void>) | undefined
+  afterEach(async () => {
+    await store?.close()
+    await dispose?.()
+    store = dispose = undefined
+  })
+
+  async function open(extra: Partial<Extract<StoreConfig, { kind: 'postgres' }>> = {}) {
+    const created = await pgVariant.create()
+    dispose = created.dispose
+    store = await openStore({ ...(created.config as Extract<StoreConfig, { kind: 'postgres' }>), ...extra })
+    return store
+  }
+
+  /** Runs a parameterised query three times on one connection (a transaction holds it) and lists what that connection has prepared. */
+  const preparedAfterThreeRuns = (s: Store) =>
+    s.db.transaction().execute(async (trx) => {
+      for (const id of ['a', 'b', 'c']) await trx.selectFrom('agents').select('id').where('id', '=', id).execute()
+      return (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(trx)).rows
+    })
+
+  it('a statement with parameters is prepared once on its connection and reused', async () => {
+    const prepared = await preparedAfterThreeRuns(await open())
+    const agents = prepared.filter((p) => p.statement.includes('from "agents"'))
+    expect(agents).toHaveLength(1)
+    expect(agents[0]!.name).toMatch(/^rd_[0-9a-f]{32}$/)
+  })
+
+  it('with preparedStatements off nothing is prepared', async () => {
+    expect(await preparedAfterThreeRuns(await open({ preparedStatements: false }))).toEqual([])
+  })
+})
