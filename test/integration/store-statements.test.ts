@@ -38,6 +38,16 @@ describe.skipIf(pgVariant.skip !== null)('PostgreSQL statements', () => {
     expect(agents[0]!.name).toMatch(/^rd_[0-9a-f]{32}$/)
   })
 
+  it('a statement that no longer fits its table (another replica migrated it) fails once, and its connection is not reused', async () => {
+    const s = await open({ poolSize: 1 })
+    const read = () => s.db.selectFrom('agents').selectAll().where('id', '=', 'nobody').execute()
+    await read()
+    await sql`alter table agents add column added_by_a_newer_replica text`.execute(s.db)
+    await expect(read()).rejects.toMatchObject({ code: '0A000' })
+    // The one connection was closed on release: a new one prepares the statement afresh.
+    await expect(read()).resolves.toEqual([])
+  })
+
   it('with preparedStatements off nothing is prepared', async () => {
     expect(await preparedAfterThreeRuns(await open({ preparedStatements: false }))).toEqual([])
   })

@@ -39,6 +39,16 @@ export interface RuleContext {
   live?: LiveFeed
 }
 
+/**
+ * A settled read's value, or its error thrown. A step may send its reads in one round
+ * (Promise.allSettled) and still refuse in the order of its checks: the first check's error wins,
+ * not the first read to fail.
+ */
+export function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason
+  return result.value
+}
+
 export const hours = (n: number) => n * 3_600_000
 export const minutes = (n: number) => n * 60_000
 export const addMs = (d: Date, ms: number) => new Date(d.getTime() + ms)

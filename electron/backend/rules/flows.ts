@@ -10,7 +10,7 @@ import { appendAudit, auditedTransaction, type AuditEvent } from '../audit/audit
 import { addWorkNote } from '../records/work-notes'
 import { isUniqueViolation } from '../store/constraint-errors'
 import { loadUser, requireResetAccess, toAgent } from './access'
-import { addMs, minutes, type RuleContext } from './context'
+import { addMs, minutes, settled, type RuleContext } from './context'
 import { attemptUsagesOf, attemptWindowStart, resetTimes, resetUsageOf } from './limits'
 import { isEligible, loadProcess, processForNewFlow, toProcess } from './processes'
 import { maskEmail, maskPhone } from './masking'
@@ -98,7 +98,7 @@ export async function startFlow(
   // Everything the checks need, in one round (issue 14): the agent with the record and the
   // process (one statement), the user, R4's uses and a flow already open for the user. The checks
   // below still refuse in their order (R1 before the user, the process before R4).
-  const [row, user, resetTimesOfUser, held] = await Promise.all([
+  const [rowRead, userRead, resetTimesRead, heldRead] = await Promise.allSettled([
     db
       .selectFrom('agents')
       .leftJoin('records', (join) => join.on('records.id', '=', input.recordId))
@@ -110,16 +110,19 @@ export async function startFlow(
     resetTimes(db, input.userId, input.processId, now),
     db.selectFrom('flows').selectAll().where('open_user_id', '=', input.userId).executeTakeFirst(),
   ])
+  const row = settled(rowRead)
   if (!row) throw new AppError('NOT_SIGNED_IN')
   const agent = callerOf(ctx, row)
   if (row.record_id === null) throw new AppError('RECORD_NOT_FOUND')
   const record = { id: row.record_id, assigned_to: row.record_assigned_to }
   requireResetAccess(agent, record)
+  const user = settled(userRead)
   if (!user) throw new AppError('USER_NOT_FOUND')
   const process = processForNewFlow(row.process_id === null ? undefined : { id: row.process_id, name: row.process_name!, config: row.process_config!, enabled: row.process_enabled! })
   if (!isEligible(process, user)) throw new AppError('NOT_ELIGIBLE')
-  const usage = resetUsageOf(resetTimesOfUser, process)
+  const usage = resetUsageOf(settled(resetTimesRead), process)
   if (usage.left === 0) throw new AppError('RATE_LIMITED', { freesAt: usage.freesAt })
+  const held = settled(heldRead)
 
   if (held) {
     if (held.agent_id === agent.id) {

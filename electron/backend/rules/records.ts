@@ -9,7 +9,7 @@ import { containsIgnoringCase } from '../store/like'
 import { loadAgent, loadRecord, loadUser, resetRefusal } from './access'
 import { assignRefusal } from '../records/assign'
 import { resolveCaller } from '../records/caller'
-import type { RuleContext } from './context'
+import { settled, type RuleContext } from './context'
 import { resetTimesByProcess, resetUsageOf } from './limits'
 import { maskEmail } from './masking'
 import { isEligible, loadProcesses } from './processes'
@@ -190,15 +190,13 @@ export async function processesForUser(ctx: RuleContext, agentId: string, userId
     resetTimesByProcess(ctx.store.db, userId, now),
   ])
   settled(agent)
-  const eligible = settled(processes).filter((p) => isEligible(p, settled(user)))
+  const theUser = settled(user)
+  const eligible = settled(processes).filter((p) => isEligible(p, theUser))
   if (eligible.length === 0) throw new AppError('NO_PROCESS')
+  const usesByProcess = settled(uses)
   return eligible.map((process) => {
-    const usage = resetUsageOf(settled(uses).get(process.id) ?? [], process)
+    const usage = resetUsageOf(usesByProcess.get(process.id) ?? [], process)
     return { process, usesLeft: usage.left, nextFreeAt: usage.freesAt }
   })
 }
 
-const settled = <T>(result: PromiseSettledResult<T>): T => {
-  if (result.status === 'rejected') throw result.reason
-  return result.value
-}

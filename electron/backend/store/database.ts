@@ -121,6 +121,10 @@ function preparing(pool: pg.Pool, enabled: () => boolean): PostgresPool {
   }
   // One wrapper per connection: Kysely keeps its own state by client.
   const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>()
+  // Connections holding a statement that no longer fits its table (another replica migrated it
+  // while this one ran: "cached plan must not change result type", SQLSTATE 0A000). The statement
+  // would fail there on every call, so the connection is closed on release, not reused.
+  const stale = new WeakSet<pg.PoolClient>()
   return {
     connect: async () => {
       const client = await pool.connect()
@@ -129,10 +133,13 @@ function preparing(pool: pg.Pool, enabled: () => boolean): PostgresPool {
         wrapper = {
           query: ((textOrCursor: unknown, parameters?: unknown[]) => {
             const name = typeof textOrCursor === 'string' && parameters?.length && enabled() ? nameOf(textOrCursor) : undefined
-            if (name) return client.query({ name, text: textOrCursor as string, values: parameters })
-            return client.query(textOrCursor as string, parameters)
+            if (!name) return client.query(textOrCursor as string, parameters)
+            return client.query({ name, text: textOrCursor as string, values: parameters }).catch((e: { code?: string }) => {
+              if (e?.code === '0A000') stale.add(client)
+              throw e
+            })
           }) as unknown as PostgresPoolClient['query'],
-          release: (destroy?: boolean) => client.release(destroy),
+          release: (destroy?: boolean) => client.release(destroy || stale.has(client)),
         }
         wrappers.set(client, wrapper)
       }
