@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
-  e2eMissingReason, launchBrowser, methodCard, openConsole, openRecord, readCode, screenshot,
+  chooseUser, e2eMissingReason, launchBrowser, methodCard, openConsole, openRecord, readCode, screenshot,
   seriousAxeViolations, startHost, startWizard, visible,
 } from './host/fixture'
 
@@ -21,8 +21,7 @@ describe.skipIf(missing)('B1 supervisor approval of a protected account', () => 
   async function verifyDrew(page: Page) {
     await openRecord(page, 'INC0010004')
     await startWizard(page)
-    await page.getByLabel('Search the directory').fill('drew')
-    await page.getByRole('button', { name: /Drew Patel/ }).click()
+    await chooseUser(page, 'drew', /Drew Patel/)
     await page.getByRole('radio', { name: 'Protected accounts' }).check()
     await page.getByRole('button', { name: 'Continue to verify' }).click()
     await visible(page.getByRole('heading', { name: 'Verify Drew Patel' }))

@@ -16,7 +16,7 @@ import { Client } from 'ldapts'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { e2eMissingReason, launchBrowser, methodCard, screenshot, seriousAxeViolations, startHost, visible, type BrowserHost } from './host/fixture'
+import { e2eMissingReason, launchBrowser, methodCard, screenshot, selectedUser, seriousAxeViolations, startHost, visible, type BrowserHost } from './host/fixture'
 import { startSlapd, slapdAccounts } from '../helpers/slapd'
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink'
 import { startReplica, type Replica } from '../helpers/replica'
@@ -266,9 +266,9 @@ describe.skipIf(missing !== null || unavailable !== null)('G8 day one: from an e
     await page.getByRole('button', { name: 'Assign to me' }).first().click()
     await visible(page.getByRole('button', { name: 'More actions' }))
     await page.getByRole('button', { name: 'More actions' }).click()
-    await page.getByRole('button', { name: 'Reset password' }).click()
+    await page.getByRole('menuitem', { name: 'Reset password' }).click()
     await visible(page.getByRole('heading', { name: 'Identify the user' }))
-    expect(await page.getByTestId('selected-user').innerText()).toBe('Quinn Caller')
+    expect(await selectedUser(page)).toBe('Quinn Caller')
     await page.getByRole('radio', { name: 'Staff password reset' }).check()
     await page.getByRole('button', { name: 'Continue to verify' }).click()
     await visible(page.getByRole('heading', { name: /^Verify / }))

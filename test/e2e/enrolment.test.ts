@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { generate } from 'otplib'
-import { consolePerTest, e2eMissingReason, identify, methodCard, openRecord, screenshot, startWizard, visible } from './host/fixture'
+import { chooseUser, consolePerTest, e2eMissingReason, identify, methodCard, openRecord, screenshot, startWizard, visible } from './host/fixture'
 import { enrolmentPageCsp, startEnrolmentServer } from '../../electron/backend/enrolment/enrolment-page'
 import { enrolmentLimits } from '../../electron/backend/enrolment/self-service'
 import type { OutboxNotifier } from '../../electron/backend/notify/outbox-notifier'
@@ -103,8 +103,7 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
       const console_ = t.page
       await openRecord(console_, 'INC0010004')
       await startWizard(console_)
-      await console_.getByLabel('Search the directory').fill('casey')
-      await console_.getByRole('button', { name: /Casey Singh/ }).click()
+      await chooseUser(console_, 'casey', /Casey Singh/)
       await visible(console_.getByTestId('user-enrolment'))
       expect(await console_.getByTestId('user-enrolment').innerText()).toBe('Enrolled in: mobile, 3 security questions.')
       await identify(console_)
@@ -145,8 +144,7 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
       const console_ = t.page
       await openRecord(console_, 'INC0010004')
       await startWizard(console_)
-      await console_.getByLabel('Search the directory').fill('casey')
-      await console_.getByRole('button', { name: /Casey Singh/ }).click()
+      await chooseUser(console_, 'casey', /Casey Singh/)
       await visible(console_.getByText('Enrolled in: authenticator app.'))
       await identify(console_)
       host.clock.advance(30_000) // the next time step: the enrolment's step is spent

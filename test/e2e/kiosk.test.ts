@@ -66,11 +66,16 @@ describe.skipIf(missing)('B7 kiosk mode', () => {
     await card.getByLabel('Code the caller reads back').fill(code)
     expect(await openFlows()).toHaveLength(1)
 
-    // Activity starts the idle period again: 50 s, a key, 50 s more, and the console is still open.
+    // Activity starts the idle period again: 50 s (the 30 s warning is up), a key (it goes), 50 s
+    // more, and the console is still open, warning again (keyboard.test.ts follows the countdown).
+    const warning = page.getByRole('dialog', { name: 'Are you still there?' })
     await page.clock.fastForward('00:50')
+    await visible(warning)
     await page.keyboard.press('Shift')
-    await page.clock.fastForward('00:50')
+    await warning.waitFor({ state: 'detached' })
     await visible(page.getByRole('region', { name: 'Reset password' }))
+    await page.clock.fastForward('00:50')
+    await visible(warning)
     expect(await page.getByText(/Signed in as/).count()).toBe(1)
 
     await page.clock.fastForward('01:05')

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { Session } from '../../electron/backend/operations'
 import {
   consolePerTest, e2eMissingReason, identify, methodCard, openRecord, screenshot,
-  seriousAxeViolations, startWizard, visible, type BrowserHost, type Page,
+  selectedUser, seriousAxeViolations, startWizard, visible, type BrowserHost, type Page,
 } from './host/fixture'
 
 const missing = e2eMissingReason()
@@ -76,7 +76,7 @@ describe.skipIf(missing)('R6 reset and R7 close in the wizard', () => {
     // R7: nothing of the flow is left in the page, and reopening starts fresh at Identify.
     expect(await page.content()).not.toContain(password)
     await startWizard(page)
-    expect(await page.getByTestId('selected-user').innerText()).toBe('Blair Chen')
+    expect(await selectedUser(page)).toBe('Blair Chen')
     // Fresh from the backend, not from the wiped flow: the card counts the reset just done.
     await visible(page.getByTestId('user-resets'))
     expect(await page.getByTestId('user-resets').innerText()).toMatch(/^1 \(last at /)

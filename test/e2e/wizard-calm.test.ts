@@ -4,7 +4,7 @@
 // user enrolled in nothing; R6.2's passphrase and B3's read-aloud aid for a typed password.
 import { beforeEach, describe, expect, it } from 'vitest'
 import {
-  consolePerTest, e2eMissingReason, identify, methodCard, openRecord, readCode, screenshot,
+  chooseUser as chooseUserIn, consolePerTest, e2eMissingReason, identify, methodCard, openRecord, readCode, screenshot,
   seriousAxeViolations, startWizard, visible, type Page,
 } from './host/fixture'
 
@@ -33,8 +33,7 @@ describe.skipIf(missing)('issue 12 item 5: a calmer wizard', () => {
   }
 
   async function chooseUser(name: string, q: string) {
-    await page.getByLabel('Search the directory').fill(q)
-    await page.getByRole('button', { name: new RegExp(name) }).click()
+    await chooseUserIn(page, q, new RegExp(name))
     await visible(page.getByTestId('user-card').getByRole('heading', { name }))
   }
 

@@ -102,8 +102,22 @@ export async function openRecord(page: Page, number: string, opts: { kind?: 'Inc
 
 export async function startWizard(page: Page) {
   await page.getByRole('button', { name: 'More actions' }).click()
-  await page.getByRole('button', { name: 'Reset password' }).click()
+  await page.getByRole('menuitem', { name: 'Reset password' }).click()
   await visible(page.getByRole('heading', { name: 'Identify the user' }))
+}
+
+/** R3: the Identify step's user drop-down (a combobox, the record's caller preselected). */
+export const userPicker = (page: Page) => page.getByRole('combobox', { name: 'User' })
+
+/** The user chosen at Identify, as the drop-down shows it. */
+export const selectedUser = (page: Page) => userPicker(page).inputValue()
+
+/** Identify: types `query` into the user drop-down and picks the option whose name matches. */
+export async function chooseUser(page: Page, query: string, name: string | RegExp) {
+  await userPicker(page).fill(query)
+  const option = page.getByRole('option', { name })
+  await visible(option)
+  await option.click()
 }
 
 /** Identify with the default user (the caller) and the named process, then continue. */

@@ -7,6 +7,7 @@ import { recordFilters, recordSortFields } from '../../../../shared/ipc/contract
 import type { RecordKind, RecordSummary } from '../../../../shared/domain/types'
 import { pageSize, recordQueries, type ListParams } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
+import { rescueFocus } from '../../components/focus'
 
 const filterLabels: Record<(typeof recordFilters)[number], string> = {
   assigned_to_me: 'Assigned to me',
@@ -40,6 +41,11 @@ export function RecordList({ kind, onOpen }: { kind: RecordKind; onOpen: (record
   const total = counted.data?.total ?? list.data?.rows.length ?? 0
   const scrollRef = useRef<HTMLDivElement>(null)
   const searchId = useId()
+  // B8: arriving here after sign-in or from a record (whose controls are gone), the search is next.
+  const searchRef = useRef<HTMLInputElement>(null)
+  useEffect(() => {
+    rescueFocus(searchRef.current)
+  }, [])
 
   const virtualizer = useVirtualizer({
     count: total,
@@ -101,6 +107,7 @@ export function RecordList({ kind, onOpen }: { kind: RecordKind; onOpen: (record
         </fieldset>
         <label htmlFor={searchId}>Search</label>
         <input
+          ref={searchRef}
           id={searchId}
           type="search"
           placeholder="Number, caller or text"
