@@ -26,7 +26,7 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
  */
 const idempotentChannels: ReadonlySet<string> = new Set<Channel>([
   'session:current', 'records:list', 'records:get', 'users:search', 'processes:forUser', 'flow:get',
-  'approvals:list', 'intents:list', 'audit:list', 'audit:verify', 'carriers:list', 'demo:mailbox',
+  'approvals:list', 'intents:list', 'reports:list', 'audit:list', 'audit:verify', 'carriers:list', 'demo:mailbox',
   'live:next', 'dashboard:get',
 ])
 
