@@ -124,6 +124,9 @@ for (const variant of storeVariants) {
       expect(live.reports).toEqual([expect.objectContaining({ id: queue[0]!.id, recordNumber, agentName: 'Dana Desk', userInitials: 'A. M.', relock: 'locked' })])
       expect(JSON.stringify(live)).not.toContain('Alex Morgan')
       expect((await errorOf(h.call(desk, 'reports:list', {}))).code).toBe('FORBIDDEN')
+      // B2: the next agent to pick Alex at Identify is warned.
+      const risk = await h.call(desk, 'users:risk', { userId: 'user-alex', recordId })
+      expect(risk.signals.map((x) => x.kind)).toEqual(expect.arrayContaining(['locked', 'reported_reset']))
 
       // A second use is refused exactly as a link that never existed, and changes nothing.
       expect(await confirm(page.url, tokenOf(link))).toBe('invalid')
