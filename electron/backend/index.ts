@@ -1,7 +1,7 @@
 // The identity backend: plain Node, never imports 'electron'. Embedded in main by default, or
 // served over HTTP for a whole desk. Everything it depends on is injected here.
 import { randomBytes } from 'node:crypto'
-import carrierList from '../../resources/carriers.json'
+import carrierList from '../../resources/carriers.json' with { type: 'json' }
 import { openStore, type Store, type StoreConfig } from './store/database'
 import { deriveKeys, dummyHash, productionHashCost, type HashCost } from './crypto/secrets'
 import { LocalCredentialStore } from './credentials/local-credential-store'

@@ -6,15 +6,12 @@
 // 1920×1080 on the page and the supervisor's views.
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from '@playwright/test'
 import {
-  e2eMissingReason, identify, launchBrowser, methodCard, openConsole, openRecord, screenshot,
-  seriousAxeViolations, startHost, startWizard, visible, type BrowserHost,
+  expect, identify, methodCard, openConsole, openRecord, screenshot, seriousAxeViolations, startHost, startWizard, test, type BrowserHost,
 } from './host/fixture'
 import { startResetLinkServer } from '../../electron/backend/http/reset-link-page'
 
-const missing = e2eMissingReason()
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 const sizes = [{ width: 1366, height: 768 }, { width: 1920, height: 1080 }]
 const axeSource = readFile(join(resolve(import.meta.dirname, '../..'), 'node_modules/axe-core/axe.min.js'), 'utf8')
@@ -31,21 +28,16 @@ async function pageAxeViolations(page: Page) {
 
 async function exitFlow(page: Page) {
   await page.getByRole('button', { name: 'Close', exact: true }).click()
-  await visible(page.getByRole('dialog', { name: 'End this password reset?' }))
+  await expect(page.getByRole('dialog', { name: 'End this password reset?' })).toBeVisible()
   await page.getByRole('button', { name: 'Exit', exact: true }).click()
   await page.getByRole('region', { name: 'Reset password' }).waitFor({ state: 'detached' })
 }
 
 const workspace = (page: Page, name: string) => page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name })
 
-describe.skipIf(missing)('B11 "this wasn\'t me": notice, report, containment, supervisors told', () => {
-  let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
-  })
-  afterAll(() => browser?.close())
-
-  it('the user reports the reset from the notice; the account locks; the supervisor sees it live and in the queue, and acknowledges it', async () => {
+test.describe('B11 "this wasn\'t me": notice, report, containment, supervisors told', () => {
+  test('the user reports the reset from the notice; the account locks; the supervisor sees it live and in the queue, and acknowledges it', async ({ browser }) => {
+    test.setTimeout(90_000)
     // As main does: the user-facing link pages first (the backend needs their address), then the backend.
     let host: BrowserHost | null = null
     const links = await startResetLinkServer({ complete: (t, p) => host!.backend.completeResetLink(t, p), wasntMe: (t, a) => host!.backend.reportWasntMe(t, a) })
@@ -62,11 +54,11 @@ describe.skipIf(missing)('B11 "this wasn\'t me": notice, report, containment, su
       await page.getByRole('button', { name: 'Continue to reset' }).click()
       await page.getByRole('radio', { name: 'Auto-generate a password' }).check()
       await page.getByRole('button', { name: 'Reset password' }).click()
-      await visible(page.getByRole('heading', { name: 'Password reset complete' }))
+      await expect(page.getByRole('heading', { name: 'Password reset complete' })).toBeVisible()
 
       // The caller simulator's inbox: the notice, with the link.
       const notice = page.getByTestId('sim-inbox').locator('li').filter({ hasText: 'Your password was reset' })
-      await visible(notice)
+      await expect(notice).toBeVisible()
       const body = await notice.locator('.body').innerText()
       expect(body).toContain('If this was not you')
       const link = body.match(/https?:\/\/\S+\/wasnt-me#token=[\w-]+/)?.[0]
@@ -77,8 +69,8 @@ describe.skipIf(missing)('B11 "this wasn\'t me": notice, report, containment, su
       const supervisor = await openConsole(browser, host, 'super')
       const sp = supervisor.page
       await workspace(sp, 'Live').click()
-      await visible(sp.getByRole('heading', { name: 'Live', level: 1 }))
-      expect(await sp.getByRole('region', { name: 'Reported as not theirs' }).count()).toBe(0)
+      await expect(sp.getByRole('heading', { name: 'Live', level: 1 })).toBeVisible()
+      await expect(sp.getByRole('region', { name: 'Reported as not theirs' })).toHaveCount(0)
 
       // The user follows the link in their own browser window. Opening it changes nothing.
       const userContext = await browser.newContext({ viewport: sizes[0] })
@@ -87,7 +79,7 @@ describe.skipIf(missing)('B11 "this wasn\'t me": notice, report, containment, su
       userPage.on('pageerror', (e) => userErrors.push(e.message))
       userPage.on('console', (m) => m.type() === 'error' && userErrors.push(m.text()))
       await userPage.goto(link!)
-      await visible(userPage.getByRole('heading', { name: 'Was this password reset not you?' }))
+      await expect(userPage.getByRole('heading', { name: 'Was this password reset not you?' })).toBeVisible()
       expect(userPage.url()).not.toContain('#token') // the token leaves the address bar at once
       expect(await alexLocked()).toBe(false)
       for (const size of sizes) {
@@ -96,19 +88,18 @@ describe.skipIf(missing)('B11 "this wasn\'t me": notice, report, containment, su
         await screenshot(userPage, `wasnt-me-page-${size.width}x${size.height}`)
       }
       await userPage.getByRole('button', { name: "This wasn't me: lock my account" }).click()
-      await visible(userPage.getByRole('status').getByText('Reported. Thank you.'))
+      await expect(userPage.getByRole('status')).toContainText('Reported. Thank you.')
       // Nothing about the user beyond "reported".
-      expect(await userPage.locator('main').innerText()).not.toMatch(/Alex|Morgan|example\.com/)
+      await expect(userPage.locator('main')).not.toContainText(/Alex|Morgan|example\.com/)
       await screenshot(userPage, 'wasnt-me-reported')
       expect(userErrors).toEqual([])
       await userContext.close()
-      expect(await alexLocked()).toBe(true)
+      await expect.poll(alexLocked).toBe(true)
 
       // The live view shows the report as it happens (no reload), by initials.
       const live = sp.getByRole('region', { name: 'Reported as not theirs' })
-      await visible(live)
-      expect(await live.innerText()).toMatch(new RegExp(`${alexRecord}: the user \\(A\\. M\\.\\) reported the reset by Dana Desk at .*Account: re-locked\\.`, 's'))
-      expect(await live.innerText()).not.toContain('Alex Morgan')
+      await expect(live).toContainText(new RegExp(`${alexRecord}: the user \\(A\\. M\\.\\) reported the reset by Dana Desk at .*Account: re-locked\\.`))
+      await expect(live).not.toContainText('Alex Morgan')
       for (const size of sizes) {
         await sp.setViewportSize(size)
         expect(await seriousAxeViolations(sp)).toEqual([])
@@ -118,24 +109,23 @@ describe.skipIf(missing)('B11 "this wasn\'t me": notice, report, containment, su
       // The queue beside the approvals names the user, who reset, and what containment did.
       await workspace(sp, 'Approvals').click()
       const row = sp.getByRole('table', { name: 'Resets reported as not theirs' }).getByRole('row', { name: /Alex Morgan/ })
-      await visible(row)
-      expect(await row.innerText()).toMatch(new RegExp(`${alexRecord}[\\s\\S]*Alex Morgan[\\s\\S]*Dana Desk[\\s\\S]*Standard password reset[\\s\\S]*Auto-generated[\\s\\S]*Re-locked`))
+      await expect(row).toHaveText(new RegExp(`${alexRecord}[\\s\\S]*Alex Morgan[\\s\\S]*Dana Desk[\\s\\S]*Standard password reset[\\s\\S]*Auto-generated[\\s\\S]*Re-locked`), { useInnerText: true })
       for (const size of sizes) {
         await sp.setViewportSize(size)
         expect(await seriousAxeViolations(sp)).toEqual([])
         await screenshot(sp, `wasnt-me-queue-${size.width}x${size.height}`)
       }
       await sp.getByRole('button', { name: `Acknowledge the report on Alex Morgan's reset (${alexRecord})` }).click()
-      await visible(sp.getByText('No reset has been reported as not theirs.'))
-      expect(await sp.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Reported resets')
+      await expect(sp.getByText('No reset has been reported as not theirs.')).toBeVisible()
+      await expect(sp.getByRole('heading', { name: 'Reported resets' })).toBeFocused()
       await workspace(sp, 'Live').click()
-      await visible(sp.getByRole('heading', { name: 'Live', level: 1 }))
-      await sp.getByRole('region', { name: 'Reported as not theirs' }).waitFor({ state: 'detached' })
+      await expect(sp.getByRole('heading', { name: 'Live', level: 1 })).toBeVisible()
+      await expect(sp.getByRole('region', { name: 'Reported as not theirs' })).toHaveCount(0)
 
       // The record's activity carries the note.
       await page.reload()
       await openRecord(page, alexRecord)
-      await visible(page.locator('ol.activity li[data-kind="work_note"]').filter({ hasText: 'The user reported this reset as not theirs at' }).filter({ hasText: 'account re-locked.' }))
+      await expect(page.locator('ol.activity li[data-kind="work_note"]').filter({ hasText: 'The user reported this reset as not theirs at' }).filter({ hasText: 'account re-locked.' })).toBeVisible()
 
       expect(agent.pageErrors).toEqual([])
       expect(supervisor.pageErrors).toEqual([])
@@ -145,5 +135,5 @@ describe.skipIf(missing)('B11 "this wasn\'t me": notice, report, containment, su
       await host?.close()
       await links.close()
     }
-  }, 90_000)
+  })
 })
