@@ -13,6 +13,7 @@ import { startResetLinkServer } from '../../electron/backend/http/reset-link-pag
 import { wasntMePageCsp } from '../../electron/backend/contain/wasnt-me-page'
 import { WASNT_ME_THROTTLE } from '../../electron/backend/contain/wasnt-me'
 import { LdapDirectory } from '../../electron/backend/directory/ldap-directory'
+import { createHttpServer } from '../../electron/backend/http/server'
 import { processRow } from '../../electron/backend/rules/processes'
 import { processSchema } from '../../shared/domain/types'
 import type { OutboundMessage } from '../../electron/backend/notify/notifier'
@@ -193,6 +194,20 @@ for (const variant of storeVariants) {
       h.clock.advance(WASNT_ME_THROTTLE.windowMs)
       expect(await confirm(page.url, token)).toBe('reported')
       expect((await h.call(supervisor, 'reports:list', {})).map((r) => r.userDisplayName)).toEqual(['Blair Chen'])
+    })
+
+    it("the standalone backend's HTTP side serves the same page under the reset-link page's path", async () => {
+      const app = createHttpServer(h.backend)
+      try {
+        const path = `${new URL(page.url).pathname}/wasnt-me`
+        const get = await app.inject({ method: 'GET', url: path })
+        expect([get.statusCode, get.headers['content-security-policy']]).toEqual([200, wasntMePageCsp])
+        expect(get.body).toContain("This wasn't me: lock my account")
+        const post = await app.inject({ method: 'POST', url: `${path}/confirm`, payload: { token: 'C'.repeat(43) } })
+        expect(post.json()).toEqual({ status: 'invalid' })
+      } finally {
+        await app.close()
+      }
     })
 
     it('R7 Exit writes no work note for a flow that changed nothing, and keeps it when a reset link was sent', async () => {
