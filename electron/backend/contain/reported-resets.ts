@@ -4,7 +4,7 @@
 import { AppError } from '../../../shared/errors'
 import { relockOutcomes, type RelockOutcome, type ReportedReset } from '../../../shared/domain/reported-resets'
 import { loadAgent, requireRole } from '../rules/access'
-import { appendAudit } from '../rules/audit-log'
+import { appendAudit } from '../audit/audit-chain'
 import type { RuleContext } from '../rules/context'
 import { loadProcesses } from '../rules/processes'
 
