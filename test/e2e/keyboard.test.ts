@@ -3,20 +3,33 @@
 // button); after every action focus is on the next thing to do, never on <body>; the kiosk idle
 // lock warns 30 s ahead with a countdown that any key cancels; Identify's user is a drop-down.
 // Playwright's clock moves time in the kiosk test, so nothing waits 30 s.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Locator } from 'playwright-core'
+import type { Browser, BrowserContext } from '@playwright/test'
 import { bridgeInitScript } from './host/server'
 import {
-  chooseUser, consolePerTest, demoPasswords, e2eMissingReason, identify, launchBrowser, methodCard, openConsole, openRecord, readCode, screenshot,
-  selectedUser, seriousAxeViolations, startHost, startWizard, userPicker, visible, type BrowserHost, type Page,
+  chooseUser,
+  demoPasswords,
+  expect,
+  identify,
+  methodCard,
+  openConsole,
+  openRecord,
+  readCode,
+  screenshot,
+  seriousAxeViolations,
+  startHost,
+  startWizard,
+  test,
+  userPicker,
+  type BrowserHost,
+  type Page,
 } from './host/fixture'
 
-const missing = e2eMissingReason()
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
-const sizes = [{ width: 1366, height: 768 }, { width: 1920, height: 1080 }] as const
+const sizes = [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+] as const
 
-/** Waits until `locator` has the focus (fails the test on timeout). */
-const focusOn = (page: Page, locator: Locator) => visible(locator.and(page.locator(':focus')))
 const focusIsOnBody = (page: Page) => page.evaluate(() => !document.activeElement || document.activeElement === document.body)
 
 /** axe (serious and critical) and a screenshot at both sizes, back at 1366×768 afterwards. */
@@ -29,12 +42,12 @@ async function checkView(page: Page, name: string) {
   await page.setViewportSize(sizes[0])
 }
 
-describe.skipIf(missing)('issue 12 item 7: menus, focus and the user drop-down by keyboard', () => {
-  const t = consolePerTest('desk')
+test.describe('issue 12 item 7: menus, focus and the user drop-down by keyboard', () => {
   let host: BrowserHost
   let page: Page
-  beforeEach(async () => {
-    ;({ host, page } = t)
+  test.beforeEach(async ({ host: h, page: p }) => {
+    host = h
+    page = p
     await page.setViewportSize(sizes[0])
   })
 
@@ -44,47 +57,49 @@ describe.skipIf(missing)('issue 12 item 7: menus, focus and the user drop-down b
   const activeItem = () => menu().getByRole('menuitem').and(page.locator('[data-focus]'))
   const openFlows = () => host.backend.store.db.selectFrom('flows').select('id').where('closed_at', 'is', null).execute()
 
-  it('"More actions" opens and moves by arrow keys, closes on Escape and on a click outside, focus back on its button', async () => {
+  test('"More actions" opens and moves by arrow keys, closes on Escape and on a click outside, focus back on its button', async () => {
     await openRecord(page, alexRecord)
     // Opened from the list (its row is gone): focus is on the record's heading; Tab reaches the menu.
-    await focusOn(page, page.getByRole('heading', { level: 1, name: new RegExp(alexRecord) }))
+    await expect(page.getByRole('heading', { level: 1, name: new RegExp(alexRecord) })).toBeFocused()
     await page.keyboard.press('Tab')
-    await focusOn(page, moreActions())
+    await expect(moreActions()).toBeFocused()
 
     await page.keyboard.press('ArrowDown')
-    await visible(menu())
-    expect(await activeItem().innerText()).toBe('Reset password')
+    await expect(menu()).toBeVisible()
+    await expect(activeItem()).toHaveText('Reset password')
     await checkView(page, 'more-actions')
     await page.keyboard.press('Escape')
-    await menu().waitFor({ state: 'detached' })
-    await focusOn(page, moreActions())
+    await expect(menu()).toHaveCount(0)
+    await expect(moreActions()).toBeFocused()
 
     // ArrowUp opens on the last item; Home and End stay within the menu.
     await page.keyboard.press('ArrowUp')
-    await visible(menu())
-    expect(await activeItem().innerText()).toBe('Reset password')
+    await expect(menu()).toBeVisible()
+    await expect(activeItem()).toHaveText('Reset password')
     await page.keyboard.press('End')
-    expect(await activeItem().innerText()).toBe('Reset password')
+    await expect(activeItem()).toHaveText('Reset password')
 
     // A click outside the menu (on the record's fields) closes it and does nothing else.
     const fields = (await page.locator('dl.fields').boundingBox())!
     await page.mouse.click(fields.x + 10, fields.y + 10)
-    await menu().waitFor({ state: 'detached' })
+    await expect(menu()).toHaveCount(0)
     expect(await page.getByRole('region', { name: 'Reset password' }).count()).toBe(0)
     expect(await focusIsOnBody(page)).toBe(false)
 
     // By keyboard to the end: Enter opens on "Reset password", Enter starts; the step has focus.
     await moreActions().focus()
     await page.keyboard.press('Enter')
-    await visible(activeItem())
+    await expect(activeItem()).toBeVisible()
     await page.keyboard.press('Enter')
-    await focusOn(page, page.getByRole('heading', { name: 'Identify the user' }))
+    await expect(page.getByRole('heading', { name: 'Identify the user' })).toBeFocused()
     // The menu's hand-back of focus to its button (two frames later) does not take it from the step.
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(resolve)))))
-    await focusOn(page, page.getByRole('heading', { name: 'Identify the user' }))
+    await page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(resolve)))),
+    )
+    await expect(page.getByRole('heading', { name: 'Identify the user' })).toBeFocused()
   })
 
-  it('a refused record says why in the menu; "Assign to me" by keyboard hands focus to More actions, then the reset', async () => {
+  test('a refused record says why in the menu; "Assign to me" by keyboard hands focus to More actions, then the reset', async () => {
     const db = host.backend.store.db
     // An open Service Desk incident held by a colleague: the agent may take it (G5).
     const held = await db
@@ -101,24 +116,24 @@ describe.skipIf(missing)('issue 12 item 7: menus, focus and the user drop-down b
       .executeTakeFirstOrThrow()
     await openRecord(page, held.number, { filter: 'My groups' })
     const refusal = page.getByTestId('reset-refusal')
-    expect(await refusal.innerText()).toContain('You are not the assignee of this record.')
+    await expect(refusal).toContainText('You are not the assignee of this record.')
     await moreActions().click()
     expect(await menu().getByRole('menuitem').allInnerTexts()).toEqual(['Assign to me'])
     await page.keyboard.press('Escape')
-    await focusOn(page, moreActions())
+    await expect(moreActions()).toBeFocused()
 
     // The notice's own button, by keyboard: it goes with the notice, focus does not fall to <body>.
     await refusal.getByRole('button', { name: 'Assign to me' }).focus()
     await page.keyboard.press('Enter')
-    await refusal.waitFor({ state: 'detached' })
-    await focusOn(page, moreActions())
+    await expect(refusal).toHaveCount(0)
+    await expect(moreActions()).toBeFocused()
     await page.keyboard.press('Enter')
-    expect(await activeItem().innerText()).toBe('Reset password')
+    await expect(activeItem()).toHaveText('Reset password')
     await page.keyboard.press('Enter')
-    await focusOn(page, page.getByRole('heading', { name: 'Identify the user' }))
+    await expect(page.getByRole('heading', { name: 'Identify the user' })).toBeFocused()
   })
 
-  it('focus after Check code (wrong, then right), Exit, Cancel reset and Back to list is on the next thing to do', async () => {
+  test('focus after Check code (wrong, then right), Exit, Cancel reset and Back to list is on the next thing to do', async () => {
     await openRecord(page, alexRecord)
     await startWizard(page)
     await identify(page)
@@ -130,43 +145,43 @@ describe.skipIf(missing)('issue 12 item 7: menus, focus and the user drop-down b
     // A wrong code by pointer: "Check code" is disabled with the field cleared; the field has focus.
     await codeField.fill(code === '000000' ? '111111' : '000000')
     await card.getByRole('button', { name: 'Check code' }).click()
-    await visible(card.getByRole('alert'))
-    await focusOn(page, codeField)
+    await expect(card.getByRole('alert')).toBeVisible()
+    await expect(codeField).toBeFocused()
     expect(await codeField.inputValue()).toBe('')
 
     // The right one: verification is complete, so Continue is next.
     await page.keyboard.type(code)
     await card.getByRole('button', { name: 'Check code' }).click()
-    await visible(card.getByText('Passed.'))
-    await focusOn(page, page.getByRole('button', { name: 'Continue to reset' }))
+    await expect(card.getByText('Passed.')).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Continue to reset' })).toBeFocused()
     await checkView(page, 'after-check-code')
 
     await page.keyboard.press('Enter')
     await page.getByRole('radio', { name: 'Auto-generate a password' }).check()
     await page.getByRole('button', { name: 'Reset password' }).click()
-    await visible(page.getByRole('heading', { name: 'Password reset complete' }))
+    await expect(page.getByRole('heading', { name: 'Password reset complete' })).toBeVisible()
     await page.getByRole('button', { name: 'Close', exact: true }).click()
     const exitDialog = page.getByRole('dialog', { name: 'End this password reset?' })
-    await focusOn(page, exitDialog.getByRole('button', { name: 'Exit', exact: true }))
+    await expect(exitDialog.getByRole('button', { name: 'Exit', exact: true })).toBeFocused()
     await page.keyboard.press('Enter')
-    await exitDialog.waitFor({ state: 'detached' })
-    await page.getByRole('region', { name: 'Reset password' }).waitFor({ state: 'detached' })
+    await expect(exitDialog).toHaveCount(0)
+    await expect(page.getByRole('region', { name: 'Reset password' })).toHaveCount(0)
     // Back on the record: focus is on it (its heading or More actions), not on <body>.
-    await focusOn(page, record().locator('h1, button'))
+    await expect(record().locator(':focus')).toHaveCount(1)
     expect(await openFlows()).toHaveLength(0)
 
     // Cancel reset: the wizard goes, focus comes back to the record's heading.
     await startWizard(page)
     await page.getByRole('button', { name: 'Cancel reset' }).click()
-    await page.getByRole('region', { name: 'Reset password' }).waitFor({ state: 'detached' })
-    await focusOn(page, page.getByRole('heading', { level: 1, name: new RegExp(alexRecord) }))
+    await expect(page.getByRole('region', { name: 'Reset password' })).toHaveCount(0)
+    await expect(page.getByRole('heading', { level: 1, name: new RegExp(alexRecord) })).toBeFocused()
 
     // Back to list: the list's search is next.
     await page.getByRole('button', { name: 'Back to list' }).click()
-    await focusOn(page, page.getByRole('searchbox', { name: 'Search' }))
+    await expect(page.getByRole('searchbox', { name: 'Search' })).toBeFocused()
   })
 
-  it('Verify: a wrong answer keeps focus in the form; the last wrong one moves it to why the method closed', async () => {
+  test('Verify: a wrong answer keeps focus in the form; the last wrong one moves it to why the method closed', async () => {
     await openRecord(page, alexRecord)
     await startWizard(page)
     await identify(page)
@@ -176,33 +191,33 @@ describe.skipIf(missing)('issue 12 item 7: menus, focus and the user drop-down b
       for (const field of await answers.all()) await field.fill('not the answer')
       await card.getByRole('button', { name: 'Check answers' }).click()
       if (attempt < 3) {
-        await visible(card.getByText(`Attempts left: ${3 - attempt}`))
-        await focusOn(page, answers.first())
+        await expect(card.getByTestId('attempts-left')).toHaveText(`Attempts left: ${3 - attempt}`)
+        await expect(answers.first()).toBeFocused()
       }
     }
-    await focusOn(page, card.getByTestId('method-closed'))
+    await expect(card.getByTestId('method-closed')).toBeFocused()
   })
 
-  it('B1/B5 a protected reset: focus on the approval notice, then Continue once approved; the supervisor\'s Stop following and Approve leave it at the top of their view', async () => {
+  test("B1/B5 a protected reset: focus on the approval notice, then Continue once approved; the supervisor's Stop following and Approve leave it at the top of their view", async () => {
     // The agent verifies Drew Patel (protected: questions and an email code).
     await openRecord(page, alexRecord)
     await startWizard(page)
     await chooseUser(page, 'drew', /Drew Patel/)
     await page.getByRole('radio', { name: 'Protected accounts' }).check()
     await page.getByRole('button', { name: 'Continue to verify' }).click()
-    await visible(page.getByRole('heading', { name: 'Verify Drew Patel' }))
+    await expect(page.getByRole('heading', { name: 'Verify Drew Patel' })).toBeVisible()
     const questions = await methodCard(page, 'Security questions')
     await questions.getByLabel('What was your first car?').fill('beetle')
     await questions.getByLabel('What is your favourite book?').fill('Dune')
     await questions.getByRole('button', { name: 'Check answers' }).click()
     // Passed, with another method to go: its tab has the focus.
-    await focusOn(page, page.getByRole('tab', { name: 'Email code' }))
+    await expect(page.getByRole('tab', { name: 'Email code' })).toBeFocused()
     const email = await methodCard(page, 'Email code')
     await email.getByRole('button', { name: 'Send verification code' }).click()
     await email.getByLabel('Code the caller reads back').fill(await readCode(page, 'inbox'))
     await email.getByRole('button', { name: 'Check code' }).click()
     // Verified, but a supervisor must approve: the notice that says so is what to read next.
-    await focusOn(page, page.getByTestId('approval-notice'))
+    await expect(page.getByTestId('approval-notice')).toBeFocused()
 
     const supervisor = await openConsole(page.context().browser()!, host, 'super')
     try {
@@ -214,79 +229,81 @@ describe.skipIf(missing)('issue 12 item 7: menus, focus and the user drop-down b
       const stop = sup.getByRole('button', { name: 'Stop following' })
       await stop.focus()
       await sup.keyboard.press('Enter')
-      await stop.waitFor({ state: 'detached' })
-      await focusOn(sup, sup.getByRole('heading', { level: 1, name: 'Live' }))
+      await expect(stop).toHaveCount(0)
+      await expect(sup.getByRole('heading', { level: 1, name: 'Live' })).toBeFocused()
 
       await nav.getByRole('button', { name: 'Approvals' }).click()
       const approveButton = sup.getByRole('button', { name: /^Approve the reset of Drew Patel/ })
       await approveButton.focus()
       await sup.keyboard.press('Enter')
-      await approveButton.waitFor({ state: 'detached' })
-      await focusOn(sup, sup.getByRole('heading', { level: 1, name: 'Approvals' }))
+      await expect(approveButton).toHaveCount(0)
+      await expect(sup.getByRole('heading', { level: 1, name: 'Approvals' })).toBeFocused()
       expect(supervisor.pageErrors).toEqual([])
     } finally {
       await supervisor.context.close()
     }
     // The approval reaches the agent, who was waiting on its notice: Continue is next.
-    await focusOn(page, page.getByRole('button', { name: 'Continue to reset' }))
+    await expect(page.getByRole('button', { name: 'Continue to reset' })).toBeFocused()
   })
 
-  it('R3 the user drop-down: the caller preselected, another user picked by keyboard, Escape keeps the choice', async () => {
+  test('R3 the user drop-down: the caller preselected, another user picked by keyboard, Escape keeps the choice', async () => {
     await openRecord(page, alexRecord)
     await startWizard(page)
-    expect(await selectedUser(page)).toBe('Alex Morgan')
-    await visible(page.getByTestId('user-card').getByRole('heading', { name: 'Alex Morgan' }))
+    await expect(userPicker(page)).toHaveValue('Alex Morgan')
+    await expect(page.getByTestId('user-card').getByRole('heading', { name: 'Alex Morgan' })).toBeVisible()
 
     // From the step's heading, Tab reaches the drop-down; ArrowDown lists the chosen user.
     await page.keyboard.press('Tab')
-    await focusOn(page, userPicker(page))
+    await expect(userPicker(page)).toBeFocused()
     await page.keyboard.press('ArrowDown')
     const chosen = page.getByRole('option', { name: 'Alex Morgan' })
-    await visible(chosen)
-    expect(await chosen.getAttribute('aria-selected')).toBe('true')
+    await expect(chosen).toBeVisible()
+    await expect(chosen).toHaveAttribute('aria-selected', 'true')
     await page.keyboard.press('Escape')
 
     // Type-ahead: the directory's matches; arrows and Enter choose; the next step gets the focus.
     await page.keyboard.press('Control+A')
     await page.keyboard.type('bla')
     const blair = page.getByRole('option', { name: /^Blair Chen \(blair\.chen\)/ })
-    await visible(blair)
+    await expect(blair).toBeVisible()
     await checkView(page, 'user-dropdown')
-    while ((await blair.getAttribute('data-focus')) === null) await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    await expect(blair).toHaveAttribute('data-focus')
     await page.keyboard.press('Enter')
-    await visible(page.getByTestId('user-card').getByRole('heading', { name: 'Blair Chen' }))
-    expect(await selectedUser(page)).toBe('Blair Chen')
+    await expect(page.getByTestId('user-card').getByRole('heading', { name: 'Blair Chen' })).toBeVisible()
+    await expect(userPicker(page)).toHaveValue('Blair Chen')
     // Blair has one process (preselected): Continue is the next thing to do.
-    await focusOn(page, page.getByRole('button', { name: 'Continue to verify' }))
+    await expect(page.getByRole('button', { name: 'Continue to verify' })).toBeFocused()
 
     // Typing and leaving with Escape keeps Blair: only a pick changes the user.
     await userPicker(page).focus()
     await page.keyboard.press('Control+A')
     await page.keyboard.type('dre')
-    await visible(page.getByRole('option', { name: /Drew Patel/ }))
+    await expect(page.getByRole('option', { name: /Drew Patel/ })).toBeVisible()
     await page.keyboard.press('Escape')
     await page.keyboard.press('Escape')
-    expect(await selectedUser(page)).toBe('Blair Chen')
-    expect(await page.getByTestId('user-card').getByRole('heading', { level: 3 }).innerText()).toBe('Blair Chen')
+    await expect(userPicker(page)).toHaveValue('Blair Chen')
+    await expect(page.getByTestId('user-card').getByRole('heading', { level: 3 })).toHaveText('Blair Chen')
 
     await page.getByRole('button', { name: 'Continue to verify' }).click()
-    await visible(page.getByRole('heading', { name: 'Verify Blair Chen' }))
+    await expect(page.getByRole('heading', { name: 'Verify Blair Chen' })).toBeVisible()
   })
 })
 
-describe.skipIf(missing)('B7 kiosk: the idle lock warns 30 s ahead, with a countdown any key cancels', () => {
+test.describe('B7 kiosk: the idle lock warns 30 s ahead, with a countdown any key cancels', () => {
   let browser: Browser
   let host: BrowserHost
   let context: BrowserContext
   let page: Page
   const pageErrors: string[] = []
-  beforeAll(async () => {
-    browser = await launchBrowser()
+  test.beforeAll(async ({ browser: b }) => {
+    browser = b
   })
-  afterAll(() => browser?.close())
-  beforeEach(async () => {
+  test.beforeEach(async () => {
     pageErrors.length = 0
-    host = await startHost({ operations: (backend) => ({ ...backend.ops, 'console:settings': async () => ({ kiosk: { enabled: true, idleMinutes: 1 } }) }) })
+    host = await startHost({
+      operations: (backend) => ({ ...backend.ops, 'console:settings': async () => ({ kiosk: { enabled: true, idleMinutes: 1 } }) }),
+    })
     context = await browser.newContext({ viewport: sizes[0] })
     await context.addInitScript({ content: bridgeInitScript(host.newSessionToken()) })
     page = await context.newPage()
@@ -295,7 +312,7 @@ describe.skipIf(missing)('B7 kiosk: the idle lock warns 30 s ahead, with a count
     await page.clock.install()
     await page.goto(host.url)
   })
-  afterEach(async () => {
+  test.afterEach(async () => {
     await context?.close()
     await host?.close()
     expect(pageErrors).toEqual([])
@@ -312,11 +329,11 @@ describe.skipIf(missing)('B7 kiosk: the idle lock warns 30 s ahead, with a count
   const warning = () => page.getByRole('dialog', { name: 'Are you still there?' })
   const countdown = () => warning().getByRole('timer')
 
-  it('warns with a live countdown; a key, "Stay signed in" or a click keep the call; left alone it locks at 0', async () => {
+  test('warns with a live countdown; a key, "Stay signed in" or a click keep the call; left alone it locks at 0', async () => {
     await page.getByLabel('User name').fill('desk')
     await page.getByLabel('Password').fill(demoPasswords.desk!)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await visible(page.getByText(/Signed in as/))
+    await expect(page.getByText(/Signed in as/)).toBeVisible()
     await openRecord(page, alexRecord)
     await startWizard(page)
     await identify(page)
@@ -331,14 +348,14 @@ describe.skipIf(missing)('B7 kiosk: the idle lock warns 30 s ahead, with a count
     await page.clock.runFor(29_900)
     expect(await warning().count()).toBe(0)
     await page.clock.runFor(100)
-    await visible(warning())
-    expect(await countdown().innerText()).toBe('Locking in 30 seconds')
+    await expect(warning()).toBeVisible()
+    await expect(countdown()).toHaveText('Locking in 30 seconds')
     await page.clock.runFor(100) // the dialog's focus moves on animation frames
-    await focusOn(page, warning().getByRole('button', { name: 'Stay signed in' }))
+    await expect(warning().getByRole('button', { name: 'Stay signed in' })).toBeFocused()
     await page.clock.runFor(10_000)
-    expect(await countdown().innerText()).toBe('Locking in 20 seconds')
+    await expect(countdown()).toHaveText('Locking in 20 seconds')
     // Read aloud every ten seconds (and each of the last five), not every second.
-    expect(await warning().locator('[aria-live]').innerText()).toBe('Locking in 20 seconds.')
+    await expect(warning().locator('[aria-live]')).toHaveText('Locking in 20 seconds.')
     for (const size of sizes) {
       await page.setViewportSize(size)
       expect(await whileTimeRuns(seriousAxeViolations(page))).toEqual([])
@@ -348,9 +365,9 @@ describe.skipIf(missing)('B7 kiosk: the idle lock warns 30 s ahead, with a count
 
     // Any key cancels it: the call is as it was, focus back in the code field.
     await page.keyboard.press('Shift')
-    await warning().waitFor({ state: 'detached' })
+    await expect(warning()).toHaveCount(0)
     await page.clock.runFor(100)
-    await focusOn(page, codeField)
+    await expect(codeField).toBeFocused()
     expect(await codeField.inputValue()).toBe('1234')
 
     // The idle period starts again from that key (100 ms ago): the old lock time passes quietly.
@@ -358,30 +375,30 @@ describe.skipIf(missing)('B7 kiosk: the idle lock warns 30 s ahead, with a count
     expect(await warning().count()).toBe(0)
     expect(await page.getByText(/Signed in as/).count()).toBe(1)
     await page.clock.runFor(100)
-    await visible(warning())
+    await expect(warning()).toBeVisible()
     // A pointer that only drifts does not keep a walked-away visitor signed in; the button does.
     await page.mouse.move(300, 300)
     await page.mouse.move(320, 310)
     expect(await warning().count()).toBe(1)
     await warning().getByRole('button', { name: 'Stay signed in' }).click()
-    await warning().waitFor({ state: 'detached' })
+    await expect(warning()).toHaveCount(0)
 
     // A click outside the warning keeps the visit too.
     await page.clock.runFor(30_000)
-    await visible(warning())
+    await expect(warning()).toBeVisible()
     await page.mouse.click(5, 700)
-    await warning().waitFor({ state: 'detached' })
+    await expect(warning()).toHaveCount(0)
     expect(await openFlows()).toHaveLength(1)
 
     // Left alone: the count reaches 0 and the console locks, wiping the visitor.
     await page.clock.runFor(30_000)
-    await visible(warning())
+    await expect(warning()).toBeVisible()
     await page.clock.runFor(25_000)
-    expect(await countdown().innerText()).toBe('Locking in 5 seconds')
+    await expect(countdown()).toHaveText('Locking in 5 seconds')
     expect(await page.getByText(/Signed in as/).count()).toBe(1)
     await page.clock.runFor(5_000)
-    await visible(page.getByRole('status').filter({ hasText: 'Locked after 1 minute without activity' }))
-    await visible(page.getByRole('button', { name: 'Sign in' }))
+    await expect(page.getByRole('status').filter({ hasText: 'Locked after 1 minute without activity' })).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
     expect(await warning().count()).toBe(0)
     expect(await openFlows()).toHaveLength(0)
   })

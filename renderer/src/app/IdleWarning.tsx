@@ -15,10 +15,13 @@ export function useSecondsLeft(at: number | null): number {
       const left = at - Date.now()
       // Next when the shown number changes (it is rounded up).
       if (left > 0)
-        handle = setTimeout(() => {
-          setTick((n) => n + 1)
-          schedule()
-        }, left % 1000 || 1000)
+        handle = setTimeout(
+          () => {
+            setTick((n) => n + 1)
+            schedule()
+          },
+          left % 1000 || 1000,
+        )
     }
     schedule()
     return () => clearTimeout(handle)

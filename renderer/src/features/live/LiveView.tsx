@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { rescueFocus } from '../../components/focus'
-import { actionLabel, formatDuration, methodName, outcomeLabel, stepLabels } from './labels'
+import { actionLabel, formatDuration, methodName, outcomeLabel, relockLabels, stepLabels } from './labels'
 import { useLiveFeed, useNow } from './use-live-feed'
 
 export function LiveView() {
@@ -13,6 +13,7 @@ export function LiveView() {
   const now = useNow(skewMs)
   const flows = snapshot?.flows ?? []
   const followed = snapshot?.followed ?? null
+  const reports = snapshot?.reports ?? []
   // B8: "Stop following" goes with the panel, a Follow button with its ended flow: back to the top.
   const headingRef = useRef<HTMLHeadingElement>(null)
   const followedShown = followed !== null
@@ -26,6 +27,23 @@ export function LiveView() {
       </h1>
       <p>Open password reset flows of your groups, as the agents work them. You observe; only the agent acts.</p>
       <ErrorNotice error={error} />
+      {/* B11: a user said "this wasn't me" to a reset: shown here as it happens, until acknowledged in Approvals. */}
+      <div aria-live="polite">
+        {reports.length > 0 && (
+          <section className="live-reports" aria-labelledby="live-reports-title">
+            <h2 id="live-reports-title">Reported as not theirs</h2>
+            <ul>
+              {reports.map((r) => (
+                <li key={r.id}>
+                  <strong>{r.recordNumber ?? 'No record'}</strong>: the user ({r.userInitials}) reported the reset{r.agentName ? ` by ${r.agentName}` : ''} at{' '}
+                  <time dateTime={r.reportedAt}>{formatTime(r.reportedAt)}</time>. Account: {relockLabels[r.relock].toLowerCase()}.
+                </li>
+              ))}
+            </ul>
+            <p className="hint-inline">Follow up and acknowledge in Approvals.</p>
+          </section>
+        )}
+      </div>
       {!snapshot ? (
         <p>Loading…</p>
       ) : flows.length === 0 ? (
