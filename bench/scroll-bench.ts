@@ -3,7 +3,8 @@
 // Virtual list of the same rows and row markup with the console's stylesheet
 // (test/e2e/bare-list/bare-list.tsx), in one headless Chromium, scrolled in turns (ABBA rounds) so
 // both see the same machine load. Per frame: the work (scroll event to the frame rendered, see
-// scroll-probe.ts) and the gap between frames. Prints one table; asserts nothing.
+// scroll-probe.ts), the main thread's CPU time in that frame (a Chromium trace, frame-trace.ts) and
+// the gap between frames. Prints one table; asserts nothing. bench/README.md says more.
 // Needs the built renderer (`npx electron-vite build`) and Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
 // BENCH_ROUNDS (default 8) × BENCH_FRAMES (default 60) measured frames per list, after one warm-up
 // round; BENCH_STEP px per frame (default 400); BENCH_VIEWPORT (default 1440x900).
