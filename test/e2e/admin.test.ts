@@ -2,22 +2,16 @@
 // disables it, and an agent's Identify step shows each change; errors stand under their fields;
 // the desk settings pane is reached and saved by keyboard; axe finds nothing serious; agents
 // without the admin role have no Administration area.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import {
-  e2eMissingReason, launchBrowser, openConsole, openRecord, screenshot, seriousAxeViolations,
-  startHost, startWizard, visible, type Page,
-} from './host/fixture'
+import type { Browser } from '@playwright/test'
+import { expect, openConsole, openRecord, screenshot, seriousAxeViolations, startHost, startWizard, test, type Page } from './host/fixture'
 
-const missing = e2eMissingReason()
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 
-describe.skipIf(missing)('G7 Administration area', () => {
+test.describe('G7 Administration area', () => {
   let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
+  test.beforeAll(async ({ browser: b }) => {
+    browser = b
   })
-  afterAll(() => browser?.close())
 
   /**
    * Opens the agent's Identify step for Alex and waits until it offers the processes named in
@@ -28,11 +22,11 @@ describe.skipIf(missing)('G7 Administration area', () => {
     await openRecord(page, alexRecord)
     if ((await page.getByRole('heading', { name: 'Identify the user' }).count()) === 0) await startWizard(page)
     const processes = page.getByRole('group', { name: 'Password reset process' })
-    for (const name of shown) await visible(processes.getByRole('radio', { name, exact: true }))
-    for (const name of hidden) await processes.getByRole('radio', { name, exact: true }).waitFor({ state: 'detached', timeout: 10_000 })
+    for (const name of shown) await expect(processes.getByRole('radio', { name, exact: true }).first()).toBeVisible()
+    for (const name of hidden) await expect(processes.getByRole('radio', { name, exact: true })).toHaveCount(0, { timeout: 10_000 })
   }
 
-  it('an admin creates, edits and disables a process; Identify follows; desk settings by keyboard', async () => {
+  test('an admin creates, edits and disables a process; Identify follows; desk settings by keyboard', async () => {
     const host = await startHost()
     try {
       const admin = await openConsole(browser, host, 'admin')
@@ -41,20 +35,20 @@ describe.skipIf(missing)('G7 Administration area', () => {
       await page.setViewportSize({ width: 1366, height: 768 })
 
       await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Administration' }).click()
-      await visible(page.getByRole('heading', { name: 'Administration', level: 1 }))
-      await visible(page.getByRole('tab', { name: 'Processes', selected: true }))
-      await visible(page.getByRole('row', { name: /Standard password reset/ }))
+      await expect(page.getByRole('heading', { name: 'Administration', level: 1 }).first()).toBeVisible()
+      await expect(page.getByRole('tab', { name: 'Processes', selected: true }).first()).toBeVisible()
+      await expect(page.getByRole('row', { name: /Standard password reset/ }).first()).toBeVisible()
       expect(await seriousAxeViolations(page)).toEqual([])
       await screenshot(page, 'admin-1-processes')
 
       // Create: an empty name and a protected process without approval are refused in place.
       await page.getByRole('button', { name: 'New process' }).click()
-      await visible(page.getByRole('heading', { name: 'New process' }))
+      await expect(page.getByRole('heading', { name: 'New process' }).first()).toBeVisible()
       await page.getByLabel('For protected accounts only').check()
       await page.getByRole('button', { name: 'Create process' }).click()
-      await visible(page.getByText('Give the process a name.'))
-      await visible(page.getByText('Protected accounts need at least two methods.'))
-      expect(await page.getByLabel('Name').getAttribute('aria-invalid')).toBe('true')
+      await expect(page.getByText('Give the process a name.').first()).toBeVisible()
+      await expect(page.getByText('Protected accounts need at least two methods.').first()).toBeVisible()
+      await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true')
       expect(await page.evaluate(() => document.activeElement?.id)).toBe(await page.getByLabel('Name').getAttribute('id'))
       expect(await seriousAxeViolations(page)).toEqual([])
       await screenshot(page, 'admin-2-form-errors')
@@ -64,49 +58,49 @@ describe.skipIf(missing)('G7 Administration area', () => {
       await page.getByLabel('Description').fill('Contract staff, confirmed by their registered address.')
       await page.getByRole('checkbox', { name: 'Personal data confirmation' }).check()
       await page.getByRole('button', { name: 'Create process' }).click()
-      await visible(page.getByRole('status').getByText('“Contractors” saved.'))
-      await visible(page.getByRole('row', { name: /Contractors/ }))
+      await expect(page.getByRole('status').getByText('“Contractors” saved.').first()).toBeVisible()
+      await expect(page.getByRole('row', { name: /Contractors/ }).first()).toBeVisible()
       await identifyShows(desk.page, ['Contractors', 'Standard password reset'], [])
 
       // Edit: renamed, longer minimum length.
       await page.getByRole('button', { name: 'Edit Contractors' }).click()
-      await visible(page.getByRole('heading', { name: 'Edit “Contractors”' }))
-      expect(await page.getByLabel('Name').inputValue()).toBe('Contractors')
+      await expect(page.getByRole('heading', { name: 'Edit “Contractors”' }).first()).toBeVisible()
+      await expect(page.getByLabel('Name')).toHaveValue('Contractors')
       await page.getByLabel('Name').fill('Contract staff')
       await page.getByLabel('Minimum length').fill('20')
       await page.getByRole('button', { name: 'Save changes' }).click()
-      await visible(page.getByRole('row', { name: /Contract staff/ }))
+      await expect(page.getByRole('row', { name: /Contract staff/ }).first()).toBeVisible()
       await identifyShows(desk.page, ['Contract staff'], ['Contractors'])
 
       // Disable: no longer offered at Identify.
       await page.getByRole('button', { name: 'Disable Contract staff' }).click()
-      await visible(page.getByRole('status').getByText('“Contract staff” disabled.'))
-      await visible(page.getByRole('row', { name: /Contract staff/ }).getByRole('cell', { name: 'Disabled' }))
+      await expect(page.getByRole('status').getByText('“Contract staff” disabled.').first()).toBeVisible()
+      await expect(page.getByRole('row', { name: /Contract staff/ }).getByRole('cell', { name: 'Disabled' }).first()).toBeVisible()
       await identifyShows(desk.page, ['Standard password reset'], ['Contract staff'])
       await screenshot(desk.page, 'admin-4-identify-after-disable')
 
       // Delete (it was never used): the platform's modal dialog asks first; Cancel has the focus.
       await page.getByRole('button', { name: 'Delete Contract staff' }).click()
       const dialog = page.getByRole('dialog', { name: 'Delete “Contract staff”?' })
-      await visible(dialog)
+      await expect(dialog.first()).toBeVisible()
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel')
       expect(await seriousAxeViolations(page)).toEqual([])
       await screenshot(page, 'admin-5-delete-dialog')
       await dialog.getByRole('button', { name: 'Delete process' }).click()
-      await visible(page.getByRole('status').getByText('“Contract staff” deleted.'))
-      expect(await page.getByRole('row', { name: /Contract staff/ }).count()).toBe(0)
+      await expect(page.getByRole('status').getByText('“Contract staff” deleted.').first()).toBeVisible()
+      await expect(page.getByRole('row', { name: /Contract staff/ })).toHaveCount(0)
 
       // Desk settings (the last tab), by keyboard only: End to the tab, Tab into the form, type, Enter.
       await page.getByRole('tab', { name: 'Processes' }).focus()
       await page.keyboard.press('End')
       // Radix activates the focused tab on its next render: wait for it rather than read at once.
-      await visible(page.getByRole('tab', { name: 'Desk settings', selected: true }))
-      await visible(page.getByRole('heading', { name: 'Desk settings' }))
+      await expect(page.getByRole('tab', { name: 'Desk settings', selected: true }).first()).toBeVisible()
+      await expect(page.getByRole('heading', { name: 'Desk settings' }).first()).toBeVisible()
       await page.getByLabel('Code lifetime (minutes)').focus()
       await page.keyboard.press('ControlOrMeta+a')
       await page.keyboard.type('5')
       await page.keyboard.press('Enter')
-      await visible(page.getByText('Settings saved.'))
+      await expect(page.getByText('Settings saved.').first()).toBeVisible()
       expect((await host.backend.ops['admin:settings:get']({ agentId: 'agent-admin' }, {})).codeTtlMinutes).toBe(5)
       expect(await seriousAxeViolations(page)).toEqual([])
       await screenshot(page, 'admin-3-desk-settings')
@@ -121,13 +115,13 @@ describe.skipIf(missing)('G7 Administration area', () => {
     }
   })
 
-  it('agents without the admin role have no Administration area', async () => {
+  test('agents without the admin role have no Administration area', async () => {
     const host = await startHost()
     try {
       for (const username of ['desk', 'super', 'viewer']) {
         const c = await openConsole(browser, host, username)
-        await visible(c.page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Incidents' }))
-        expect(await c.page.getByRole('button', { name: 'Administration' }).count()).toBe(0)
+        await expect(c.page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Incidents' }).first()).toBeVisible()
+        await expect(c.page.getByRole('button', { name: 'Administration' })).toHaveCount(0)
         expect(c.pageErrors).toEqual([])
         await c.context.close()
       }

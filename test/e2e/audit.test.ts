@@ -2,33 +2,30 @@
 // lines; a supervisor can read and verify but not export; a changed row is named by the check.
 import { readFile } from 'node:fs/promises'
 import { asDatabaseOwner } from '../helpers/audit-tamper'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { e2eMissingReason, identify, launchBrowser, openConsole, openRecord, screenshot, seriousAxeViolations, startHost, startWizard, visible } from './host/fixture'
+import type { Browser } from '@playwright/test'
+import { expect, identify, openConsole, openRecord, screenshot, seriousAxeViolations, startHost, startWizard, test } from './host/fixture'
 
-const missing = e2eMissingReason()
 
-describe.skipIf(missing)('R9 audit log view', () => {
+test.describe('R9 audit log view', () => {
   let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
+  test.beforeAll(async ({ browser: b }) => {
+    browser = b
   })
-  afterAll(() => browser?.close())
 
-  it('lists, verifies and exports the chain; names a tampered entry', async () => {
+  test('lists, verifies and exports the chain; names a tampered entry', async () => {
     const host = await startHost()
     try {
       const admin = await openConsole(browser, host, 'admin')
       const page = admin.page
       await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Audit log' }).click()
-      await visible(page.getByRole('heading', { name: 'Audit log' }))
-      await visible(page.locator('tr[data-seq]'))
+      await expect(page.getByRole('heading', { name: 'Audit log' }).first()).toBeVisible()
+      await expect(page.locator('tr[data-seq]').first()).toBeVisible()
       // For people: readable actions and names, not internal action names and ids.
-      expect(await page.locator('tr[data-seq]').first().innerText()).toMatch(/Sign-in\tSigned in\tAvery Admin/)
-      expect(await page.locator('tbody').innerText()).not.toContain('session.sign_in')
+      await expect(page.locator('tr[data-seq]').first()).toHaveText(/Sign-in\tSigned in\tAvery Admin/, { useInnerText: true })
+      await expect(page.locator('tbody')).not.toContainText('session.sign_in')
 
       await page.getByRole('button', { name: 'Verify chain' }).click()
-      await visible(page.getByText(/^Chain intact: \d+ entries verified\.$/))
+      await expect(page.getByText(/^Chain intact: \d+ entries verified\.$/).first()).toBeVisible()
       expect(await seriousAxeViolations(page)).toEqual([])
       await screenshot(page, 'audit-log')
 
@@ -47,21 +44,21 @@ describe.skipIf(missing)('R9 audit log view', () => {
       await asDatabaseOwner(host.backend.store, (db) => db.deleteFrom('audit').where('seq', '>=', lines.at(-1).seq).execute())
       await page.getByLabel(/^Checkpoint kept from an earlier check/).fill(kept)
       await page.getByRole('button', { name: 'Verify chain' }).click()
-      await visible(page.getByText(/^Chain cut short: it ends at entry #\d+, before the checkpoint's entry\./))
+      await expect(page.getByText(/^Chain cut short: it ends at entry #\d+, before the checkpoint's entry\./).first()).toBeVisible()
       expect(await seriousAxeViolations(page)).toEqual([])
       await page.getByLabel(/^Checkpoint kept from an earlier check/).fill('')
 
       // Someone who owns the database lifts the guard and edits a stored row: the check names it.
       await asDatabaseOwner(host.backend.store, (db) => db.updateTable('audit').set({ outcome: 'forged' }).where('seq', '=', 1).execute())
       await page.getByRole('button', { name: 'Verify chain' }).click()
-      await visible(page.getByText(/^Chain broken at entry #1:/))
+      await expect(page.getByText(/^Chain broken at entry #1:/).first()).toBeVisible()
 
       const supervisor = await openConsole(browser, host, 'super')
       await supervisor.page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Audit log' }).click()
-      await visible(supervisor.page.getByRole('button', { name: 'Verify chain' }))
-      expect(await supervisor.page.getByRole('button', { name: 'Export' }).count()).toBe(0)
+      await expect(supervisor.page.getByRole('button', { name: 'Verify chain' }).first()).toBeVisible()
+      await expect(supervisor.page.getByRole('button', { name: 'Export' })).toHaveCount(0)
       const desk = await openConsole(browser, host, 'desk')
-      expect(await desk.page.getByRole('button', { name: 'Audit log' }).count()).toBe(0)
+      await expect(desk.page.getByRole('button', { name: 'Audit log' })).toHaveCount(0)
       expect([...admin.pageErrors, ...supervisor.pageErrors, ...desk.pageErrors]).toEqual([])
       for (const c of [admin, supervisor, desk]) await c.context.close()
     } finally {
@@ -69,7 +66,8 @@ describe.skipIf(missing)('R9 audit log view', () => {
     }
   })
 
-  it('issue 12 item 4: names, labels, details on demand, and filters by record, agent, user, action and date done by the backend', async () => {
+  test('issue 12 item 4: names, labels, details on demand, and filters by record, agent, user, action and date done by the backend', async () => {
+    test.setTimeout(60_000)
     const host = await startHost()
     try {
       // Something to find: the desk agent starts a reset of Alex Morgan on INC0010004.
@@ -82,7 +80,7 @@ describe.skipIf(missing)('R9 audit log view', () => {
       const admin = await openConsole(browser, host, 'admin')
       const page = admin.page
       await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Audit log' }).click()
-      await visible(page.locator('tr[data-seq]'))
+      await expect(page.locator('tr[data-seq]').first()).toBeVisible()
       const rows = () => page.locator('tr[data-seq]')
       const apply = () => page.getByRole('button', { name: 'Apply filters' }).click()
       const waitRows = async (n: number) => page.waitForFunction((k) => document.querySelectorAll('tr[data-seq]').length === k, n)
@@ -90,14 +88,14 @@ describe.skipIf(missing)('R9 audit log view', () => {
       await page.getByLabel('Record number').fill('INC0010004')
       await apply()
       await waitRows(1)
-      expect(await rows().first().innerText()).toMatch(/Reset started\tStarted\tDana Desk\tAlex Morgan\tINC0010004/)
-      expect(await page.getByTestId('audit-page').innerText()).toBe('Entries 1–1 of 1')
+      await expect(rows().first()).toHaveText(/Reset started\tStarted\tDana Desk\tAlex Morgan\tINC0010004/, { useInnerText: true })
+      await expect(page.getByTestId('audit-page')).toHaveText('Entries 1–1 of 1')
       // Details on demand: the process by name, the entry's hash.
       await page.getByRole('button', { name: /^Details of entry / }).click()
       const detail = page.locator('tr.audit-detail')
-      await visible(detail)
-      expect(await detail.innerText()).toMatch(/Process\s+Standard password reset/)
-      expect(await detail.innerText()).toMatch(/Hash\s+[0-9a-f]{64}/)
+      await expect(detail.first()).toBeVisible()
+      await expect(detail).toHaveText(/Process\s+Standard password reset/, { useInnerText: true })
+      await expect(detail).toHaveText(/Hash\s+[0-9a-f]{64}/, { useInnerText: true })
       for (const size of [{ width: 1366, height: 768 }, { width: 1920, height: 1080 }]) {
         await page.setViewportSize(size)
         expect(await seriousAxeViolations(page)).toEqual([])
@@ -117,12 +115,12 @@ describe.skipIf(missing)('R9 audit log view', () => {
       await page.getByLabel('Agent', { exact: true }).fill('')
       await page.getByLabel('Action').selectOption({ label: 'Sign-in' })
       await apply()
-      await visible(page.locator('tr[data-seq]', { hasText: 'Refused' }))
+      await expect(page.locator('tr[data-seq]', { hasText: 'Refused' }).first()).toBeVisible()
       for (const text of await rows().allInnerTexts()) expect(text).toMatch(/^\S.*\tSign-in\t/)
       await page.getByLabel('From', { exact: true }).fill('2001-01-01')
       await page.getByLabel('To', { exact: true }).fill('2001-01-02')
       await apply()
-      await visible(page.getByText('No entries match these filters.'))
+      await expect(page.getByText('No entries match these filters.').first()).toBeVisible()
       await page.getByRole('button', { name: 'Clear' }).click()
       await page.waitForFunction(() => document.querySelectorAll('tr[data-seq]').length >= 4)
       expect([...admin.pageErrors, ...desk.pageErrors]).toEqual([])
@@ -130,5 +128,5 @@ describe.skipIf(missing)('R9 audit log view', () => {
     } finally {
       await host.close()
     }
-  }, 60_000)
+  })
 })

@@ -4,31 +4,28 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createServer, type ViteDevServer } from 'vite'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from '@playwright/test'
 import config from '../../electron.vite.config'
 import { contentSecurityPolicy } from '../../electron/main/csp'
-import { e2eMissingReason, launchBrowser } from './host/fixture'
+import { expect, test } from './host/fixture'
 
 const root = resolve(import.meta.dirname, '../..')
-const missing = e2eMissingReason() !== null
 const cspOf = (html: string) => html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/)?.[1] ?? null
 
-describe.skipIf(missing)('npm run dev: the dev server under its own CSP', () => {
+test.describe('npm run dev: the dev server under its own CSP', () => {
   let server: ViteDevServer
   let browser: Browser
-  beforeAll(async () => {
+  test.beforeAll(async ({ browser: b }) => {
     const renderer = (config as { renderer: Record<string, unknown> }).renderer
     server = await createServer({ ...renderer, configFile: false, logLevel: 'silent', server: { host: '127.0.0.1', port: 0, strictPort: false } })
     await server.listen()
-    browser = await launchBrowser()
+    browser = b
   })
-  afterAll(async () => {
-    await browser?.close()
+  test.afterAll(async () => {
     await server?.close()
   })
 
-  it('allows exactly the inline scripts by hash and the HMR socket, and the console mounts with no CSP refusal', async () => {
+  test('allows exactly the inline scripts by hash and the HMR socket, and the console mounts with no CSP refusal', async () => {
     const url = server.resolvedUrls!.local[0]!
     const html = await (await fetch(url)).text()
     const csp = cspOf(html)!
@@ -47,7 +44,7 @@ describe.skipIf(missing)('npm run dev: the dev server under its own CSP', () => 
     await page.close()
   })
 
-  it('leaves the production build on the strict policy', () => {
+  test('leaves the production build on the strict policy', () => {
     const built = readFileSync(join(root, 'out/renderer/index.html'), 'utf8')
     const strict = contentSecurityPolicy.replace("; frame-ancestors 'none'", '')
     expect(cspOf(built)).toBe(strict)

@@ -4,16 +4,14 @@
 // same answer (S5). axe on the page before and after sign-in.
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
+import type { Page } from '@playwright/test'
 import { generate } from 'otplib'
-import { consolePerTest, e2eMissingReason, identify, methodCard, openRecord, screenshot, startWizard, visible } from './host/fixture'
+import { chooseUser, expect, identify, methodCard, openRecord, screenshot, startWizard, test } from './host/fixture'
 import { enrolmentPageCsp, startEnrolmentServer } from '../../electron/backend/enrolment/enrolment-page'
 import { enrolmentLimits } from '../../electron/backend/enrolment/self-service'
 import type { OutboxNotifier } from '../../electron/backend/notify/outbox-notifier'
 import type { BrowserHost } from './host/server'
 
-const missing = e2eMissingReason()
 const PASSWORD = 'casey-enrols-2026-long'
 const axeSource = readFile(join(resolve(import.meta.dirname, '../..'), 'node_modules/axe-core/axe.min.js'), 'utf8')
 
@@ -42,7 +40,7 @@ async function signInAnswer(page: Page, login: string, password: string): Promis
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
   const status = page.locator('#signin-status')
-  await visible(status.locator('p'))
+  await expect(status.locator('p').first()).toBeVisible()
   const text = await status.innerText()
   await page.evaluate(() => (document.getElementById('signin-status')!.textContent = ''))
   return text
@@ -56,10 +54,13 @@ async function latestSmsCode(host: BrowserHost, userId: string): Promise<string>
   return code
 }
 
-describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
-  const t = consolePerTest('desk')
+test.describe('G4 enrolment page in Chromium', () => {
+  let t: { host: BrowserHost; page: Page }
+  test.beforeEach(({ host, page }) => {
+    t = { host, page }
+  })
 
-  it('G4 a user enrols questions and a mobile, then the agent verifies them by security questions', async () => {
+  test('G4 a user enrols questions and a mobile, then the agent verifies them by security questions', async () => {
     const host = t.host
     // Casey Singh is enrolled in nothing on the demo desk, and has a demo password for this page (README).
     const server = await startEnrolmentServer(host.backend.ctx)
@@ -72,7 +73,7 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
       await page.getByLabel('User name').fill('casey.singh')
       await page.getByLabel('Password').fill('casey-demo-2026')
       await page.keyboard.press('Enter') // keyboard first: Enter submits
-      await visible(page.getByRole('heading', { name: 'Signed in as Casey Singh' }))
+      await expect(page.getByRole('heading', { name: 'Signed in as Casey Singh' }).first()).toBeVisible()
 
       const picks: [string, string][] = [
         ['What was the name of your first pet?', 'Pickle'],
@@ -84,16 +85,16 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
         await page.getByLabel(`Answer ${i + 1}`).fill(answer)
       }
       await page.getByRole('button', { name: 'Save answers' }).click()
-      await visible(page.getByText('Your answers are saved.'))
+      await expect(page.getByText('Your answers are saved.').first()).toBeVisible()
 
       await page.getByRole('textbox', { name: 'Mobile number' }).fill('+1 415 555 0142')
       await page.getByLabel('Mobile carrier').selectOption('att')
       await page.getByRole('button', { name: 'Send code' }).nth(1).click()
-      await visible(page.getByText(/A code was sent to/))
+      await expect(page.getByText(/A code was sent to/).first()).toBeVisible()
       await page.getByLabel('Code from the message').nth(1).fill(await latestSmsCode(host, 'user-casey'))
       await page.getByRole('button', { name: 'Confirm mobile' }).click()
-      await visible(page.getByText('Your mobile number is confirmed.'))
-      await visible(page.getByText(/Confirmed: .*0142/))
+      await expect(page.getByText('Your mobile number is confirmed.').first()).toBeVisible()
+      await expect(page.getByText(/Confirmed: .*0142/).first()).toBeVisible()
       expect(await axeViolations(page)).toEqual([])
       await screenshot(page, 'enrolment-page')
       expect(errors).toEqual([])
@@ -103,25 +104,24 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
       const console_ = t.page
       await openRecord(console_, 'INC0010004')
       await startWizard(console_)
-      await console_.getByLabel('Search the directory').fill('casey')
-      await console_.getByRole('button', { name: /Casey Singh/ }).click()
-      await visible(console_.getByTestId('user-enrolment'))
+      await chooseUser(console_, 'casey', /Casey Singh/)
+      await expect(console_.getByTestId('user-enrolment').first()).toBeVisible()
       expect(await console_.getByTestId('user-enrolment').innerText()).toBe('Enrolled in: mobile, 3 security questions.')
       await identify(console_)
-      expect(await (await methodCard(console_, 'SMS code')).getByText('not enrolled').count()).toBe(0)
+      await expect((await methodCard(console_, 'SMS code')).getByText('not enrolled')).toHaveCount(0)
       const questions = await methodCard(console_, 'Security questions')
       await questions.getByLabel('What was the name of your first pet?').fill('  pickle')
       await questions.getByLabel('What was your first car?').fill('MINI   cooper')
       await questions.getByLabel('In which city were you born?').fill('cork')
       await questions.getByRole('button', { name: 'Check answers' }).click()
-      await visible(questions.getByText('Passed.'))
+      await expect(questions.getByText('Passed.').first()).toBeVisible()
       expect(await console_.getByRole('button', { name: 'Continue to reset' }).isEnabled()).toBe(true)
     } finally {
       await server.close()
     }
   })
 
-  it('G4 a user enrols an authenticator app by its QR key; the agent verifies the code once, never twice', async () => {
+  test('G4 a user enrols an authenticator app by its QR key; the agent verifies the code once, never twice', async () => {
     const host = t.host
     await host.backend.local.resetPassword('user-casey', PASSWORD, { unlock: true, mustChange: false })
     const server = await startEnrolmentServer(host.backend.ctx)
@@ -132,12 +132,12 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
       await page.getByLabel('Password').fill(PASSWORD)
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.getByRole('button', { name: 'Set up an authenticator app' }).click()
-      await visible(page.getByRole('img', { name: /QR code/ }))
+      await expect(page.getByRole('img', { name: /QR code/ }).first()).toBeVisible()
       const secret = await page.locator('#totp-secret').innerText()
       await page.getByLabel('Code shown in the app').fill(await codeAt(secret))
       await page.getByRole('button', { name: 'Confirm authenticator app' }).click()
-      await visible(page.getByText('Your authenticator app is enrolled.'))
-      expect(await page.locator('#totp-secret').innerText()).toBe('') // the key leaves the page once enrolled
+      await expect(page.getByText('Your authenticator app is enrolled.').first()).toBeVisible()
+      await expect(page.locator('#totp-secret')).toHaveText('') // the key leaves the page once enrolled
       expect(await axeViolations(page)).toEqual([])
       expect(errors).toEqual([])
       await page.context().close()
@@ -145,16 +145,15 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
       const console_ = t.page
       await openRecord(console_, 'INC0010004')
       await startWizard(console_)
-      await console_.getByLabel('Search the directory').fill('casey')
-      await console_.getByRole('button', { name: /Casey Singh/ }).click()
-      await visible(console_.getByText('Enrolled in: authenticator app.'))
+      await chooseUser(console_, 'casey', /Casey Singh/)
+      await expect(console_.getByText('Enrolled in: authenticator app.').first()).toBeVisible()
       await identify(console_)
       host.clock.advance(30_000) // the next time step: the enrolment's step is spent
       const card = await methodCard(console_, 'Authenticator app code')
       const code = await codeAt(secret)
       await card.getByLabel('Code from the authenticator app').fill(code)
       await card.getByRole('button', { name: 'Check authenticator code' }).click()
-      await visible(card.getByText('Passed.'))
+      await expect(card.getByText('Passed.').first()).toBeVisible()
       expect(await console_.getByRole('button', { name: 'Continue to reset' }).isEnabled()).toBe(true)
       // The same code in a new flow is refused: a time step is accepted once.
       const flowId = await host.backend.store.db.selectFrom('flows').select('id').where('open_user_id', '=', 'user-casey').executeTakeFirstOrThrow()
@@ -169,7 +168,7 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
     }
   })
 
-  it('S5 a wrong password, an unknown user and a throttled try get one answer', async () => {
+  test('S5 a wrong password, an unknown user and a throttled try get one answer', async () => {
     const host = t.host
     await host.backend.local.resetPassword('user-casey', PASSWORD, { unlock: true, mustChange: false })
     const server = await startEnrolmentServer(host.backend.ctx)
@@ -191,7 +190,7 @@ describe.skipIf(missing)('G4 enrolment page in Chromium', () => {
       expect(throttledApi).toEqual(wrongApi)
       const throttled = await signInAnswer(page, 'casey.singh', PASSWORD)
       expect(throttled).toBe(wrong)
-      expect(await page.getByRole('heading', { name: /Signed in as/ }).count()).toBe(0)
+      await expect(page.getByRole('heading', { name: /Signed in as/ })).toHaveCount(0)
       expect(await axeViolations(page)).toEqual([])
       expect(errors).toEqual([])
       await page.context().close()

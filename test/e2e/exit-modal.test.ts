@@ -2,21 +2,16 @@
 // still worked and recorded "password shared: no" for a password that was read out. Now focus
 // stays in the dialog, the console behind it is inert, and leaving the Done step any other way
 // (Back to list, another view) asks first.
-import { beforeEach, describe, expect, it } from 'vitest'
-import {
-  consolePerTest, e2eMissingReason, identify, methodCard, openRecord, seriousAxeViolations, startWizard, visible,
-  type BrowserHost, type Page,
-} from './host/fixture'
+import { expect, identify, methodCard, openRecord, seriousAxeViolations, startWizard, test, type BrowserHost, type Page } from './host/fixture'
 
-const missing = e2eMissingReason()
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 
-describe.skipIf(missing)('item 9: the Exit confirmation is modal and leaving Done asks first', () => {
-  const t = consolePerTest('desk')
+test.describe('item 9: the Exit confirmation is modal and leaving Done asks first', () => {
   let host: BrowserHost
   let page: Page
-  beforeEach(async () => {
-    ;({ host, page } = t)
+  test.beforeEach(async ({ host: h, page: p }) => {
+    host = h
+    page = p
   })
 
   /** Through Identify, R5.5 and an auto-generated reset, to the Done step. */
@@ -28,57 +23,57 @@ describe.skipIf(missing)('item 9: the Exit confirmation is modal and leaving Don
     await page.getByRole('button', { name: 'Continue to reset' }).click()
     await page.getByRole('radio', { name: 'Auto-generate a password' }).check()
     await page.getByRole('button', { name: 'Reset password' }).click()
-    await visible(page.getByRole('heading', { name: 'Password reset complete' }))
+    await expect(page.getByRole('heading', { name: 'Password reset complete' }).first()).toBeVisible()
   }
   const openFlows = () => host.backend.store.db.selectFrom('flows').select(['id', 'close_reason']).where('user_id', '=', 'user-alex').where('closed_at', 'is', null).execute()
   const dialog = () => page.getByRole('dialog', { name: 'End this password reset?' })
   const focusInDialog = () => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))
 
-  it('traps focus, leaves Back to list behind it inert, and is axe clean', async () => {
+  test('traps focus, leaves Back to list behind it inert, and is axe clean', async () => {
     await toDone()
     const backToList = page.locator('button', { hasText: 'Back to list' })
     const box = (await backToList.boundingBox())!
     await page.getByRole('button', { name: 'Close', exact: true }).click()
-    await visible(dialog())
+    await expect(dialog().first()).toBeVisible()
     expect(await focusInDialog()).toBe(true)
     for (let i = 0; i < 8; i++) {
       await page.keyboard.press(i % 3 === 2 ? 'Shift+Tab' : 'Tab')
       expect(await focusInDialog()).toBe(true)
     }
     // Behind the modal: out of the accessibility tree, and a click there does not reach it.
-    expect(await page.getByRole('button', { name: 'Back to list' }).count()).toBe(0)
+    await expect(page.getByRole('button', { name: 'Back to list' })).toHaveCount(0)
     expect(await seriousAxeViolations(page)).toEqual([])
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
-    await visible(page.getByRole('heading', { name: 'Password reset complete' }))
+    await expect(page.getByRole('heading', { name: 'Password reset complete' }).first()).toBeVisible()
     expect(await openFlows()).toHaveLength(1)
     // A click outside or Escape means "stay": the dialog closes, the flow is still open.
-    await dialog().waitFor({ state: 'detached' })
+    await expect(dialog()).toHaveCount(0)
     await page.getByRole('button', { name: 'Close', exact: true }).click()
-    await visible(dialog())
+    await expect(dialog().first()).toBeVisible()
     await page.keyboard.press('Escape')
-    await dialog().waitFor({ state: 'detached' })
+    await expect(dialog()).toHaveCount(0)
     expect(await openFlows()).toHaveLength(1)
-    expect(await page.getByTestId('generated-password').count()).toBe(1)
+    await expect(page.getByTestId('generated-password')).toHaveCount(1)
   })
 
-  it('Back to list and the workspace navigation ask first; Exit then records the password as shared and goes on', async () => {
+  test('Back to list and the workspace navigation ask first; Exit then records the password as shared and goes on', async () => {
     await toDone()
     await page.getByRole('button', { name: 'Back to list' }).click()
-    await visible(dialog())
+    await expect(dialog().first()).toBeVisible()
     await dialog().getByRole('button', { name: 'Back' }).click()
-    await dialog().waitFor({ state: 'detached' })
-    await visible(page.getByRole('heading', { name: 'Password reset complete' }))
+    await expect(dialog()).toHaveCount(0)
+    await expect(page.getByRole('heading', { name: 'Password reset complete' }).first()).toBeVisible()
     expect(await openFlows()).toHaveLength(1)
 
     await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Interactions' }).click()
-    await visible(dialog())
+    await expect(dialog().first()).toBeVisible()
     expect(await openFlows()).toHaveLength(1)
     await dialog().getByRole('button', { name: 'Exit', exact: true }).click()
-    await dialog().waitFor({ state: 'detached' })
-    await visible(page.locator('nav[aria-label="Workspace"] [aria-current="page"]', { hasText: 'Interactions' }))
+    await expect(dialog()).toHaveCount(0)
+    await expect(page.locator('nav[aria-label="Workspace"] [aria-current="page"]', { hasText: 'Interactions' }).first()).toBeVisible()
     expect(await openFlows()).toHaveLength(0)
     const exits = await host.backend.store.db.selectFrom('audit').select('detail').where('action', '=', 'flow.close').where('outcome', '=', 'exit').where('user_id', '=', 'user-alex').execute()
     expect(exits.map((e) => JSON.parse(e.detail).passwordShared)).toEqual([true])
-    expect(await page.getByText('Password reset complete').count()).toBe(0)
+    await expect(page.getByText('Password reset complete')).toHaveCount(0)
   })
 })

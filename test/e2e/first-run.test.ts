@@ -4,23 +4,20 @@
 // with the demo accounts; then `desk` signs in on the demo desk. All by keyboard, axe clean (B8).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext } from '@playwright/test'
 import { bridgeInitScript } from './host/server'
-import { e2eMissingReason, launchBrowser, screenshot, seriousAxeViolations, startHost, visible, type BrowserHost, type Page } from './host/fixture'
+import { expect, screenshot, seriousAxeViolations, startHost, test, type BrowserHost, type Page } from './host/fixture'
 
-const missing = e2eMissingReason()
 
-describe.skipIf(missing)('G1 first run: demo or real', () => {
+test.describe('G1 first run: demo or real', () => {
   let browser: Browser
   let host: BrowserHost | undefined
   let context: BrowserContext | undefined
   const pageErrors: string[] = []
-  beforeAll(async () => {
-    browser = await launchBrowser()
+  test.beforeAll(async ({ browser: b }) => {
+    browser = b
   })
-  afterAll(() => browser?.close())
-  afterEach(async () => {
+  test.afterEach(async () => {
     await context?.close()
     await host?.close()
     expect(pageErrors).toEqual([])
@@ -44,11 +41,11 @@ describe.skipIf(missing)('G1 first run: demo or real', () => {
   }
   const agents = () => host!.backend.store.db.selectFrom('agents').select('username').execute()
 
-  it('shows the first-run screen, explains connecting, then by keyboard seeds the demo desk where `desk` signs in', async () => {
+  test('shows the first-run screen, explains connecting, then by keyboard seeds the demo desk where `desk` signs in', async () => {
     host = await startHost({ firstRun: true })
     const page = await open(host)
-    await visible(page.getByRole('heading', { level: 1, name: 'Welcome to ResetDesk' }))
-    expect(await page.getByLabel('User name').count()).toBe(0)
+    await expect(page.getByRole('heading', { level: 1, name: 'Welcome to ResetDesk' }).first()).toBeVisible()
+    await expect(page.getByLabel('User name')).toHaveCount(0)
     expect(await agents()).toEqual([])
     expect(await seriousAxeViolations(page)).toEqual([])
     await expectFocus(page, 'BUTTON', 'Try the demo desk')
@@ -58,18 +55,18 @@ describe.skipIf(missing)('G1 first run: demo or real', () => {
     await page.keyboard.press('Tab')
     await expectFocus(page, 'BUTTON', 'Connect to your desk')
     await page.keyboard.press('Enter')
-    await visible(page.getByRole('heading', { level: 1, name: 'Connect to your desk' }))
+    await expect(page.getByRole('heading', { level: 1, name: 'Connect to your desk' }).first()).toBeVisible()
     await expectFocus(page, 'H1', 'Connect to your desk')
-    expect(await page.getByTestId('connectors-file').innerText()).toBe(join(host.dataDir, 'connectors.json'))
-    await visible(page.getByText(join(host.dataDir, 'settings.json')))
-    await visible(page.getByText('"mode": "remote"'))
-    await visible(page.getByText(/README, section .Connect to your desk./))
+    await expect(page.getByTestId('connectors-file')).toHaveText(join(host.dataDir, 'connectors.json'))
+    await expect(page.getByText(join(host.dataDir, 'settings.json')).first()).toBeVisible()
+    await expect(page.getByText('"mode": "remote"').first()).toBeVisible()
+    await expect(page.getByText(/README, section .Connect to your desk./).first()).toBeVisible()
     expect(await seriousAxeViolations(page)).toEqual([])
     await screenshot(page, 'first-run-connect')
     await page.keyboard.press('Tab')
     await expectFocus(page, 'BUTTON', 'Back to the choice')
     await page.keyboard.press('Enter')
-    await visible(page.getByRole('heading', { level: 1, name: 'Welcome to ResetDesk' }))
+    await expect(page.getByRole('heading', { level: 1, name: 'Welcome to ResetDesk' }).first()).toBeVisible()
     await expectFocus(page, 'BUTTON', 'Connect to your desk')
     expect(await agents()).toEqual([])
 
@@ -77,9 +74,9 @@ describe.skipIf(missing)('G1 first run: demo or real', () => {
     await page.keyboard.press('Shift+Tab')
     await expectFocus(page, 'BUTTON', 'Try the demo desk')
     await page.keyboard.press('Enter')
-    await visible(page.getByLabel('User name'))
+    await expect(page.getByLabel('User name').first()).toBeVisible()
     const hints = page.getByRole('region', { name: 'Demo desk accounts' })
-    await visible(hints.getByRole('cell', { name: 'desk-demo-2026' }))
+    await expect(hints.getByRole('cell', { name: 'desk-demo-2026' }).first()).toBeVisible()
     expect(JSON.parse(readFileSync(join(host.dataDir, 'settings.json'), 'utf8'))).toEqual({ desk: 'demo' })
     expect((await agents()).map((a) => a.username)).toEqual(expect.arrayContaining(['desk', 'admin', 'super', 'viewer']))
     expect(await seriousAxeViolations(page)).toEqual([])
@@ -91,14 +88,14 @@ describe.skipIf(missing)('G1 first run: demo or real', () => {
     await page.keyboard.press('Tab')
     await page.keyboard.type('desk-demo-2026')
     await page.keyboard.press('Enter')
-    await visible(page.getByText('Signed in as Dana Desk'))
-    await visible(page.getByText('Demo desk', { exact: true }))
+    await expect(page.getByText('Signed in as Dana Desk').first()).toBeVisible()
+    await expect(page.getByText('Demo desk', { exact: true }).first()).toBeVisible()
     // Signed out, the console still knows it is the demo desk.
     await page.getByRole('button', { name: 'Sign out' }).click()
-    await visible(page.getByRole('region', { name: 'Demo desk accounts' }))
+    await expect(page.getByRole('region', { name: 'Demo desk accounts' }).first()).toBeVisible()
   })
 
-  it('a choice that cannot be saved is a catalogue error, seeds nothing, keeps focus, and can be retried', async () => {
+  test('a choice that cannot be saved is a catalogue error, seeds nothing, keeps focus, and can be retried', async () => {
     host = await startHost({ firstRun: true })
     // The agent's own settings.json, broken: main must not overwrite it.
     writeFileSync(join(host.dataDir, 'settings.json'), '{ "kiosk": ')
@@ -106,8 +103,8 @@ describe.skipIf(missing)('G1 first run: demo or real', () => {
     await expectFocus(page, 'BUTTON', 'Try the demo desk')
     await page.keyboard.press('Enter')
     const alert = page.getByRole('alert')
-    await visible(alert.getByText('ResetDesk could not save its settings.'))
-    expect(await alert.getAttribute('data-code')).toBe('SETTINGS_UNWRITABLE')
+    await expect(alert.getByText('ResetDesk could not save its settings.').first()).toBeVisible()
+    await expect(alert).toHaveAttribute('data-code', 'SETTINGS_UNWRITABLE')
     expect(await agents()).toEqual([])
     expect(readFileSync(join(host.dataDir, 'settings.json'), 'utf8')).toBe('{ "kiosk": ')
     await expectFocus(page, 'BUTTON', 'Try the demo desk')
@@ -115,17 +112,17 @@ describe.skipIf(missing)('G1 first run: demo or real', () => {
 
     rmSync(join(host.dataDir, 'settings.json'))
     await page.keyboard.press('Enter')
-    await visible(page.getByRole('region', { name: 'Demo desk accounts' }))
+    await expect(page.getByRole('region', { name: 'Demo desk accounts' }).first()).toBeVisible()
     expect((await agents()).length).toBeGreaterThan(0)
   })
 
-  it('a real desk shows sign-in with no demo accounts and no first-run choice', async () => {
+  test('a real desk shows sign-in with no demo accounts and no first-run choice', async () => {
     // As main answers for connectors or a remote backend (desk-mode's createConsoleOperations).
     host = await startHost({ operations: (b) => ({ ...b.ops, 'console:settings': async () => ({ kiosk: { enabled: false, idleMinutes: 3 }, desk: { mode: 'real' } }) }) })
     const page = await open(host)
-    await visible(page.getByLabel('User name'))
-    expect(await page.getByRole('region', { name: 'Demo desk accounts' }).count()).toBe(0)
-    expect(await page.getByRole('button', { name: 'Try the demo desk' }).count()).toBe(0)
+    await expect(page.getByLabel('User name').first()).toBeVisible()
+    await expect(page.getByRole('region', { name: 'Demo desk accounts' })).toHaveCount(0)
+    await expect(page.getByRole('button', { name: 'Try the demo desk' })).toHaveCount(0)
     expect(await seriousAxeViolations(page)).toEqual([])
   })
 })

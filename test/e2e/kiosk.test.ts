@@ -2,29 +2,23 @@
 // kiosk machine. Idle for the configured minutes, the console signs the agent out, wipes the flow
 // and every cached answer, and says why; the next visitor finds no trace of the last. B3: copy,
 // cut and the context menu are refused. Playwright's clock moves time, so no test waits a minute.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext } from '@playwright/test'
 import { bridgeInitScript } from './host/server'
-import {
-  demoPasswords, e2eMissingReason, identify, launchBrowser, methodCard, openRecord, readCode, screenshot,
-  seriousAxeViolations, startHost, startWizard, visible, type BrowserHost, type Page,
-} from './host/fixture'
+import { demoPasswords, expect, identify, methodCard, openRecord, readCode, screenshot, seriousAxeViolations, startHost, startWizard, test, type BrowserHost, type Page } from './host/fixture'
 
-const missing = e2eMissingReason()
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 const lockNotice = 'Locked after 1 minute without activity; everything about the last visitor was cleared.'
 
-describe.skipIf(missing)('B7 kiosk mode', () => {
+test.describe('B7 kiosk mode', () => {
   let browser: Browser
   let host: BrowserHost
   let context: BrowserContext
   let page: Page
   const pageErrors: string[] = []
-  beforeAll(async () => {
-    browser = await launchBrowser()
+  test.beforeAll(async ({ browser: b }) => {
+    browser = b
   })
-  afterAll(() => browser?.close())
-  beforeEach(async () => {
+  test.beforeEach(async () => {
     pageErrors.length = 0
     host = await startHost({ operations: (backend) => ({ ...backend.ops, 'console:settings': async () => ({ kiosk: { enabled: true, idleMinutes: 1 } }) }) })
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
@@ -36,7 +30,7 @@ describe.skipIf(missing)('B7 kiosk mode', () => {
     await page.clock.install()
     await page.goto(host.url)
   })
-  afterEach(async () => {
+  test.afterEach(async () => {
     await context?.close()
     await host?.close()
     expect(pageErrors).toEqual([])
@@ -46,16 +40,16 @@ describe.skipIf(missing)('B7 kiosk mode', () => {
     await page.getByLabel('User name').fill(username)
     await page.getByLabel('Password').fill(demoPasswords[username]!)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await visible(page.getByText(/Signed in as/))
+    await expect(page.getByText(/Signed in as/).first()).toBeVisible()
   }
 
   const openFlows = () => host.backend.ctx.store.db.selectFrom('flows').select('id').where('closed_at', 'is', null).execute()
 
-  it('locks after idleMinutes without activity, wipes the visitor, and the next sign-in shows no trace', async () => {
+  test('locks after idleMinutes without activity, wipes the visitor, and the next sign-in shows no trace', async () => {
     await signIn()
     // The same action as "Sign out", named for a walk-up desk.
-    await visible(page.getByRole('button', { name: 'End visit' }))
-    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0)
+    await expect(page.getByRole('button', { name: 'End visit' }).first()).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0)
 
     await openRecord(page, alexRecord)
     await startWizard(page)
@@ -66,38 +60,43 @@ describe.skipIf(missing)('B7 kiosk mode', () => {
     await card.getByLabel('Code the caller reads back').fill(code)
     expect(await openFlows()).toHaveLength(1)
 
-    // Activity starts the idle period again: 50 s, a key, 50 s more, and the console is still open.
+    // Activity starts the idle period again: 50 s (the 30 s warning is up), a key (it goes), 50 s
+    // more, and the console is still open, warning again (keyboard.test.ts follows the countdown).
+    const warning = page.getByRole('dialog', { name: 'Are you still there?' })
     await page.clock.fastForward('00:50')
+    await expect(warning).toBeVisible()
     await page.keyboard.press('Shift')
+    await expect(warning).toHaveCount(0)
+    await expect(page.getByRole('region', { name: 'Reset password' }).first()).toBeVisible()
     await page.clock.fastForward('00:50')
-    await visible(page.getByRole('region', { name: 'Reset password' }))
-    expect(await page.getByText(/Signed in as/).count()).toBe(1)
+    await expect(warning).toBeVisible()
+    await expect(page.getByText(/Signed in as/)).toHaveCount(1)
 
     await page.clock.fastForward('01:05')
-    await visible(page.getByRole('status').filter({ hasText: lockNotice }))
-    await visible(page.getByRole('button', { name: 'Sign in' }))
-    expect(await page.getByText(/Signed in as/).count()).toBe(0)
-    expect(await page.getByText('Caller simulator').count()).toBe(0)
-    expect(await page.getByLabel('User name').inputValue()).toBe('')
-    expect(await page.getByLabel('Password').inputValue()).toBe('')
-    expect(await page.locator('body').innerText()).not.toContain(code)
+    await expect(page.getByRole('status').filter({ hasText: lockNotice }).first()).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Sign in' }).first()).toBeVisible()
+    await expect(page.getByText(/Signed in as/)).toHaveCount(0)
+    await expect(page.getByText('Caller simulator')).toHaveCount(0)
+    await expect(page.getByLabel('User name')).toHaveValue('')
+    await expect(page.getByLabel('Password')).toHaveValue('')
+    await expect(page.locator('body')).not.toContainText(code)
     // session:signOut reached the backend: the agent's open flow is closed for the next agent (R3).
     expect(await openFlows()).toHaveLength(0)
     expect(await seriousAxeViolations(page)).toEqual([])
     await screenshot(page, 'kiosk-locked')
 
     await signIn()
-    expect(await page.getByRole('status').filter({ hasText: lockNotice }).count()).toBe(0)
+    await expect(page.getByRole('status').filter({ hasText: lockNotice })).toHaveCount(0)
     // Back on the list, the wizard closed, the caller simulator gone with the flow.
-    await visible(page.locator('tbody tr[data-record-id]'))
-    expect(await page.getByRole('region', { name: 'Reset password' }).count()).toBe(0)
-    expect(await page.getByRole('heading', { level: 1, name: new RegExp(alexRecord) }).count()).toBe(0)
-    expect(await page.getByRole('complementary', { name: 'Caller simulator' }).count()).toBe(0)
-    expect(await page.getByTestId('sim-inbox').count()).toBe(0)
-    expect(await page.locator('body').innerText()).not.toContain(code)
+    await expect(page.locator('tbody tr[data-record-id]').first()).toBeVisible()
+    await expect(page.getByRole('region', { name: 'Reset password' })).toHaveCount(0)
+    await expect(page.getByRole('heading', { level: 1, name: new RegExp(alexRecord) })).toHaveCount(0)
+    await expect(page.getByRole('complementary', { name: 'Caller simulator' })).toHaveCount(0)
+    await expect(page.getByTestId('sim-inbox')).toHaveCount(0)
+    await expect(page.locator('body')).not.toContainText(code)
   })
 
-  it('B3 refuses copy, cut and the context menu; "End visit" wipes and says so', async () => {
+  test('B3 refuses copy, cut and the context menu; "End visit" wipes and says so', async () => {
     await signIn()
     const refused = await page.evaluate(() =>
       ['copy', 'cut', 'contextmenu'].map((type) => {
@@ -125,8 +124,8 @@ describe.skipIf(missing)('B7 kiosk mode', () => {
     expect(copied).toBeNull()
 
     await page.getByRole('button', { name: 'End visit' }).click()
-    await visible(page.getByRole('status').filter({ hasText: 'Visit ended; everything about the last visitor was cleared.' }))
-    await visible(page.getByLabel('User name'))
+    await expect(page.getByRole('status').filter({ hasText: 'Visit ended; everything about the last visitor was cleared.' }).first()).toBeVisible()
+    await expect(page.getByLabel('User name').first()).toBeVisible()
     // Still a kiosk on the sign-in screen.
     expect(await page.evaluate(() => !document.dispatchEvent(new ClipboardEvent('copy', { bubbles: true, cancelable: true })))).toBe(true)
   })

@@ -4,16 +4,11 @@
 // CSP, its range picker changes them and its CSV holds what is shown; a desk agent has neither
 // view and the backend refuses both channels.
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import {
-  e2eMissingReason, identify, launchBrowser, methodCard, openConsole, openRecord, screenshot,
-  seriousAxeViolations, startHost, startWizard, visible,
-} from './host/fixture'
+import type { Browser, Page } from '@playwright/test'
+import { expect, identify, methodCard, openConsole, openRecord, screenshot, seriousAxeViolations, startHost, startWizard, test } from './host/fixture'
 import type { Session } from '../../electron/backend/operations'
 import { contract, type Channel, type InputOf, type OutputOf } from '../../shared/ipc/contract'
 
-const missing = e2eMissingReason()
 const alexRecord = 'INC0010004' // caller Alex Morgan (alex.morgan@example.com, +1 415 555 0101/0102), assigned to desk
 /** Anything that would identify Alex Morgan or reach them. */
 const alexContact = /alex\.morgan|@example\.com|415|555[ -]?010|Alex Morgan|Morgan/i
@@ -40,20 +35,20 @@ async function axeAtBothSizes(page: Page, shot: string) {
   }
 }
 
-describe.skipIf(missing)('B5 live observe and B10 dashboard', () => {
+test.describe('B5 live observe and B10 dashboard', () => {
   let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
+  test.beforeAll(async ({ browser: b }) => {
+    browser = b
   })
-  afterAll(() => browser?.close())
 
-  it('B5 the supervisor sees each step of the agent within a second and follows the flow read only, with no contact detail', async () => {
+  test('B5 the supervisor sees each step of the agent within a second and follows the flow read only, with no contact detail', async () => {
+    test.setTimeout(90_000)
     const host = await startHost()
     try {
       const supervisor = await openConsole(browser, host, 'super')
       const sup = supervisor.page
       await sup.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Live' }).click()
-      await visible(sup.getByText('No flows are open right now.'))
+      await expect(sup.getByText('No flows are open right now.').first()).toBeVisible()
 
       const agent = await openConsole(browser, host, 'desk')
       const page = agent.page
@@ -62,52 +57,53 @@ describe.skipIf(missing)('B5 live observe and B10 dashboard', () => {
       await identify(page)
       // The flow appears on the supervisor's Live within 1 s of the agent's step.
       const row = sup.getByRole('row', { name: new RegExp(alexRecord) })
-      await visible(row, 1_000)
-      await visible(row.getByRole('cell', { name: 'Verifying', exact: true }), 1_000)
-      expect(await row.innerText()).toMatch(/Dana Desk[\s\S]*A\. M\.[\s\S]*Standard password reset[\s\S]*Verifying[\s\S]*None yet/)
+      await expect(row.first()).toBeVisible({ timeout: 1_000 })
+      await expect(row.getByRole('cell', { name: 'Verifying', exact: true }).first()).toBeVisible({ timeout: 1_000 })
+      await expect(row).toHaveText(/Dana Desk[\s\S]*A\. M\.[\s\S]*Standard password reset[\s\S]*Verifying[\s\S]*None yet/, { useInnerText: true })
 
       await sup.getByRole('button', { name: `Follow the flow on ${alexRecord}` }).click()
       const follow = sup.getByRole('region', { name: `Following ${alexRecord}` })
-      await visible(follow.getByText('Current step: Verifying'))
-      await visible(follow.getByRole('listitem').filter({ hasText: 'Flow started' }))
+      await expect(follow.getByText('Current step: Verifying').first()).toBeVisible()
+      await expect(follow.getByRole('listitem').filter({ hasText: 'Flow started' }).first()).toBeVisible()
       await axeAtBothSizes(sup, 'live-following')
 
       // The agent passes a method: the row and the followed flow change within 1 s.
       const card = await methodCard(page, 'Personal data confirmation')
       await card.getByRole('button', { name: 'Caller confirms it is correct' }).click()
-      await visible(card.getByText('Passed.'))
-      await visible(row.getByRole('cell', { name: 'Verified', exact: true }), 1_000)
-      await visible(follow.getByText('Current step: Verified'), 1_000)
-      await visible(follow.getByRole('listitem').filter({ hasText: /Verification · Email confirmation · passed/ }), 1_000)
-      expect(await row.innerText()).toContain('Email confirmation passed')
+      await expect(card.getByText('Passed.').first()).toBeVisible()
+      await expect(row.getByRole('cell', { name: 'Verified', exact: true }).first()).toBeVisible({ timeout: 1_000 })
+      await expect(follow.getByText('Current step: Verified').first()).toBeVisible({ timeout: 1_000 })
+      await expect(follow.getByRole('listitem').filter({ hasText: /Verification · Email confirmation · passed/ }).first()).toBeVisible({ timeout: 1_000 })
+      await expect(row).toContainText('Email confirmation passed')
 
       // The reset and Exit: the flow leaves the list within 1 s; the followed flow says it ended.
       await page.getByRole('button', { name: 'Continue to reset' }).click()
       await page.getByRole('radio', { name: 'Auto-generate a password' }).check()
       await page.getByRole('button', { name: 'Reset password' }).click()
-      await visible(page.getByRole('heading', { name: 'Password reset complete' }))
-      await visible(row.getByRole('cell', { name: 'Password reset', exact: true }), 1_000)
+      await expect(page.getByRole('heading', { name: 'Password reset complete' }).first()).toBeVisible()
+      await expect(row.getByRole('cell', { name: 'Password reset', exact: true }).first()).toBeVisible({ timeout: 1_000 })
       await axeAtBothSizes(sup, 'live-reset')
       await page.getByRole('button', { name: 'Close', exact: true }).click()
       await page.getByRole('button', { name: 'Exit', exact: true }).click()
-      await visible(sup.getByText('No flows are open right now.'), 1_000)
-      await visible(follow.getByText('This flow has ended.'), 1_000)
-      await visible(follow.getByRole('listitem').filter({ hasText: 'Flow closed' }))
+      await expect(sup.getByText('No flows are open right now.').first()).toBeVisible({ timeout: 1_000 })
+      await expect(follow.getByText('This flow has ended.').first()).toBeVisible({ timeout: 1_000 })
+      await expect(follow.getByRole('listitem').filter({ hasText: 'Flow closed' }).first()).toBeVisible()
 
       // Read only: the only controls in Live follow or stop following.
       const live = sup.getByRole('region', { name: 'Live' })
       for (const name of await live.getByRole('button').allInnerTexts()) expect(name).toMatch(/^(Follow|Stop following)$/)
       // Nothing on the supervisor's page names or reaches the user.
       expect(await sup.content()).not.toMatch(alexContact)
-      expect(await sup.locator('body').innerText()).not.toMatch(/@|\+\d[\d ]{6,}/)
+      await expect(sup.locator('body')).not.toHaveText(/@|\+\d[\d ]{6,}/)
       expect(supervisor.pageErrors).toEqual([])
       expect(agent.pageErrors).toEqual([])
     } finally {
       await host.close()
     }
-  }, 90_000)
+  })
 
-  it('B10 the dashboard charts a few flows, its range picker changes them, and its CSV holds what is shown, with no CSP refusal', async () => {
+  test('B10 the dashboard charts a few flows, its range picker changes them, and its CSV holds what is shown, with no CSP refusal', async () => {
+    test.setTimeout(90_000)
     const host = await startHost()
     try {
       // A few flows by the desk agent, through the backend's own operations: two resets (one
@@ -131,16 +127,16 @@ describe.skipIf(missing)('B5 live observe and B10 dashboard', () => {
       const sup = supervisor.page
       await watchCsp(sup)
       await sup.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Dashboard' }).click()
-      await visible(sup.getByRole('heading', { name: 'Dashboard', level: 1 }))
-      expect(await sup.getByTestId('total-resets').innerText()).toBe('2')
+      await expect(sup.getByRole('heading', { name: 'Dashboard', level: 1 }).first()).toBeVisible()
+      await expect(sup.getByTestId('total-resets')).toHaveText('2')
       // Real charts: recharts' SVG bars for each series with data.
       const resetsChart = sup.getByRole('figure', { name: /Resets per day by method/ })
-      await visible(resetsChart.locator('svg.recharts-surface'))
+      await expect(resetsChart.locator('svg.recharts-surface').first()).toBeVisible()
       expect(await resetsChart.locator('.recharts-bar-rectangle path').count()).toBeGreaterThanOrEqual(2)
       const verification = sup.getByRole('figure', { name: /Verification by method/ })
-      expect(await verification.getByText(/Email confirmation: 2 passed, 0 failed/).count()).toBe(1)
-      expect(await verification.getByText(/Personal data: 0 passed, 1 failed/).count()).toBe(1)
-      await visible(sup.getByRole('figure', { name: /Median handle time per agent/ }).getByText(/Dana Desk: .* over 2 flows/))
+      await expect(verification.getByText(/Email confirmation: 2 passed, 0 failed/)).toHaveCount(1)
+      await expect(verification.getByText(/Personal data: 0 passed, 1 failed/)).toHaveCount(1)
+      await expect(sup.getByRole('figure', { name: /Median handle time per agent/ }).getByText(/Dana Desk: .* over 2 flows/).first()).toBeVisible()
       await axeAtBothSizes(sup, 'dashboard-last-7-days')
 
       // CSV of what is shown.
@@ -161,17 +157,17 @@ describe.skipIf(missing)('B5 live observe and B10 dashboard', () => {
       const lastYear = new Date().getUTCFullYear() - 1
       await sup.getByLabel('From', { exact: true }).fill(`${lastYear}-03-01`)
       await sup.getByLabel('To', { exact: true }).fill(`${lastYear}-03-07`)
-      await visible(sup.getByText(`Showing ${lastYear}-03-01 to ${lastYear}-03-07`))
-      expect(await sup.getByTestId('total-resets').innerText()).toBe('0')
-      expect(await resetsChart.locator('.recharts-bar-rectangle path').count()).toBe(0)
-      await visible(sup.getByRole('figure', { name: /Median handle time per agent/ }).getByText('No flows closed in this range.'))
+      await expect(sup.getByText(`Showing ${lastYear}-03-01 to ${lastYear}-03-07`).first()).toBeVisible()
+      await expect(sup.getByTestId('total-resets')).toHaveText('0')
+      await expect(resetsChart.locator('.recharts-bar-rectangle path')).toHaveCount(0)
+      await expect(sup.getByRole('figure', { name: /Median handle time per agent/ }).getByText('No flows closed in this range.').first()).toBeVisible()
       const [older] = await Promise.all([sup.waitForEvent('download'), sup.getByRole('button', { name: 'Export CSV' }).click()])
       const olderCsv = await readFile((await older.path())!, 'utf8')
       expect(olderCsv).toContain(`resets_per_day,${lastYear}-03-07,generate,0`)
       expect(olderCsv).not.toContain(today)
       await sup.getByRole('button', { name: 'Last 7 days' }).click()
-      await visible(sup.getByText(`Showing `).filter({ hasText: today }))
-      expect(await sup.getByTestId('total-resets').innerText()).toBe('2')
+      await expect(sup.getByText(`Showing `).filter({ hasText: today }).first()).toBeVisible()
+      await expect(sup.getByTestId('total-resets')).toHaveText('2')
       await axeAtBothSizes(sup, 'dashboard-range')
 
       expect(await cspRefusals(sup)).toEqual([])
@@ -179,16 +175,17 @@ describe.skipIf(missing)('B5 live observe and B10 dashboard', () => {
     } finally {
       await host.close()
     }
-  }, 90_000)
+  })
 
-  it('a desk agent has neither view, and the backend refuses live:next and dashboard:get with FORBIDDEN', async () => {
+  test('a desk agent has neither view, and the backend refuses live:next and dashboard:get with FORBIDDEN', async () => {
+    test.setTimeout(60_000)
     const host = await startHost()
     try {
       const agent = await openConsole(browser, host, 'desk')
       const nav = agent.page.getByRole('navigation', { name: 'Workspace' })
-      await visible(nav.getByRole('button', { name: 'Incidents' }))
-      expect(await nav.getByRole('button', { name: 'Live' }).count()).toBe(0)
-      expect(await nav.getByRole('button', { name: 'Dashboard' }).count()).toBe(0)
+      await expect(nav.getByRole('button', { name: 'Incidents' }).first()).toBeVisible()
+      await expect(nav.getByRole('button', { name: 'Live' })).toHaveCount(0)
+      await expect(nav.getByRole('button', { name: 'Dashboard' })).toHaveCount(0)
       const refused = await agent.page.evaluate(async () => {
         const bridge = (window as unknown as { resetDesk: { invoke(c: string, i: unknown): Promise<{ ok: boolean; error?: { code: string } }> } }).resetDesk
         return [await bridge.invoke('live:next', { afterSeq: 0, waitMs: 0 }), await bridge.invoke('dashboard:get', { from: '2026-01-01', to: '2026-01-07' })]
@@ -200,5 +197,5 @@ describe.skipIf(missing)('B5 live observe and B10 dashboard', () => {
     } finally {
       await host.close()
     }
-  }, 60_000)
+  })
 })

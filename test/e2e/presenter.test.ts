@@ -2,24 +2,19 @@
 // email address, phone digits, the emailed code or the generated password (the DOM holds masks,
 // not blurred values); with it off, they are all back. Toggle by click, keyboard and Ctrl+Shift+P;
 // axe with presenter mode on.
-import { beforeEach, describe, expect, it } from 'vitest'
-import {
-  consolePerTest, e2eMissingReason, identify, methodCard, openRecord, readCode, screenshot,
-  seriousAxeViolations, startWizard, visible, type BrowserHost, type Page,
-} from './host/fixture'
+import { userPicker, expect, identify, methodCard, openRecord, readCode, screenshot, seriousAxeViolations, startWizard, test, type BrowserHost, type Page } from './host/fixture'
 
-const missing = e2eMissingReason()
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 const alexEmail = 'alex.morgan@example.com'
 const alexPhoneDigits = '4155550101' // +1 415 555 0101, as the carrier gateway address shows it
 const notice = 'Presenter mode: personal data and secrets are hidden'
 
-describe.skipIf(missing)('B4 presenter mode', () => {
-  const t = consolePerTest('desk')
+test.describe('B4 presenter mode', () => {
   let host: BrowserHost
   let page: Page
-  beforeEach(async () => {
-    ;({ host, page } = t)
+  test.beforeEach(async ({ host: h, page: p }) => {
+    host = h
+    page = p
   })
 
   const toggle = () => page.getByRole('button', { name: 'Presenter mode' })
@@ -28,12 +23,12 @@ describe.skipIf(missing)('B4 presenter mode', () => {
   const digitsOnly = (s: string) => s.replace(/[\s().+-]/g, '')
 
   async function expectPresenter(on: boolean) {
-    expect(await toggle().getAttribute('aria-pressed')).toBe(String(on))
+    await expect(toggle()).toHaveAttribute('aria-pressed', String(on))
     const status = await page.getByRole('status').filter({ hasText: notice }).count()
     expect(status).toBe(on ? 1 : 0)
   }
 
-  it('B4 hides email, phone digits, the emailed code and the generated password from the page text, and shows them again when off', async () => {
+  test('B4 hides email, phone digits, the emailed code and the generated password from the page text, and shows them again when off', async () => {
     await expectPresenter(false)
     await openRecord(page, alexRecord)
     await startWizard(page)
@@ -69,8 +64,8 @@ describe.skipIf(missing)('B4 presenter mode', () => {
     expect(await page.locator('[data-sensitive][data-masked="true"]').count()).toBeGreaterThan(3)
     // What the agent types from the caller is masked too.
     const codeInput = email.getByLabel('Code the caller reads back')
-    expect(await codeInput.getAttribute('type')).toBe('password')
-    expect(await (await methodCard(page, 'Security questions')).getByLabel('In which city were you born?').getAttribute('type')).toBe('password')
+    await expect(codeInput).toHaveAttribute('type', 'password')
+    await expect((await methodCard(page, 'Security questions')).getByLabel('In which city were you born?')).toHaveAttribute('type', 'password')
     await methodCard(page, 'Email code')
     expect(await seriousAxeViolations(page)).toEqual([])
     await screenshot(page, 'presenter-verify')
@@ -78,13 +73,13 @@ describe.skipIf(missing)('B4 presenter mode', () => {
     // The agent still works: the code is typed (masked) and checked.
     await codeInput.fill(code)
     await email.getByRole('button', { name: 'Check code' }).click()
-    await visible(page.getByText('Verification is complete.'))
+    await expect(page.getByText('Verification is complete.').first()).toBeVisible()
     await page.getByRole('button', { name: 'Continue to reset' }).click()
     await page.getByRole('radio', { name: 'Auto-generate a password' }).check()
     await page.getByRole('button', { name: 'Reset password' }).click()
-    await visible(page.getByRole('heading', { name: 'Password reset complete' }))
-    expect(await page.getByTestId('generated-password').innerText()).toBe('••••••••')
-    expect(await page.getByRole('list', { name: 'Phonetic spelling' }).count()).toBe(0)
+    await expect(page.getByRole('heading', { name: 'Password reset complete' }).first()).toBeVisible()
+    await expect(page.getByTestId('generated-password')).toHaveText('••••••••')
+    await expect(page.getByRole('list', { name: 'Phonetic spelling' })).toHaveCount(0)
     expect(await seriousAxeViolations(page)).toEqual([])
     await screenshot(page, 'presenter-done')
 
@@ -93,7 +88,7 @@ describe.skipIf(missing)('B4 presenter mode', () => {
     await expectPresenter(false)
     const password = await page.getByTestId('generated-password').innerText()
     expect(password.length).toBeGreaterThanOrEqual(15)
-    await visible(page.getByRole('list', { name: 'Phonetic spelling' }))
+    await expect(page.getByRole('list', { name: 'Phonetic spelling' }).first()).toBeVisible()
     text = await bodyText()
     expect(text).toContain(password)
     expect(text).toContain(alexEmail)
@@ -118,13 +113,13 @@ describe.skipIf(missing)('B4 presenter mode', () => {
     for (const secret of [password, alexEmail, code]) expect(text).toContain(secret)
   })
 
-  it('B4 turned on by Ctrl+Shift+P before a flow stays on through the record and the Identify search: no email address in the page', async () => {
+  test('B4 turned on by Ctrl+Shift+P before a flow stays on through the record and the Identify search: no email address in the page', async () => {
     await page.keyboard.press('Control+Shift+P')
     await expectPresenter(true)
     await openRecord(page, alexRecord)
     await startWizard(page)
-    await page.getByLabel('Search the directory').fill('alex')
-    await visible(page.getByRole('list', { name: 'Matching users' }).getByRole('button', { name: /Alex Morgan/ }))
+    await userPicker(page).fill('alex')
+    await expect(page.getByRole('option', { name: /Alex Morgan/ })).toBeVisible()
     const text = await bodyText()
     expect(text).not.toContain(alexEmail)
     expect(text).toContain(notice)

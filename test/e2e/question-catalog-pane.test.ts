@@ -7,16 +7,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from 'vite'
 import react from '@vitejs/plugin-react'
-import type { Browser, Page } from 'playwright-core'
-import { e2eMissingReason, launchBrowser, seriousAxeViolations, startHost, visible } from './host/fixture'
+import type { Browser, Page } from '@playwright/test'
+import { expect, seriousAxeViolations, startHost, test } from './host/fixture'
 import { bridgeInitScript, type BrowserHost } from './host/server'
 import { contentSecurityPolicy } from '../../electron/main/csp'
 import type { Session } from '../../electron/backend/operations'
 
-const missing = e2eMissingReason()
 const root = resolve(import.meta.dirname, '../..')
 const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }
 
@@ -26,14 +24,14 @@ async function body(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-describe.skipIf(missing)('G4 question catalogue pane in Chromium', () => {
+test.describe('G4 question catalogue pane in Chromium', () => {
   let outDir: string
   let browser: Browser
   let host: BrowserHost
   let url: string
   let close: () => Promise<void>
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ browser: b }) => {
     outDir = await mkdtemp(join(tmpdir(), 'resetdesk-pane-'))
     await build({ root: join(root, 'test/e2e/admin-pane'), logLevel: 'silent', plugins: [react()], build: { outDir, emptyOutDir: true } })
     host = await startHost()
@@ -63,10 +61,9 @@ describe.skipIf(missing)('G4 question catalogue pane in Chromium', () => {
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     close = () => new Promise<void>((ok) => server.close(() => ok()))
-    browser = await launchBrowser()
+    browser = b
   })
-  afterAll(async () => {
-    await browser?.close()
+  test.afterAll(async () => {
     await close?.()
     await host?.close()
     if (outDir) await rm(outDir, { recursive: true, force: true })
@@ -87,10 +84,10 @@ describe.skipIf(missing)('G4 question catalogue pane in Chromium', () => {
     return { page, errors }
   }
 
-  it('G7 an admin adds, edits and deactivates questions with errors in place, and saves', async () => {
+  test('G7 an admin adds, edits and deactivates questions with errors in place, and saves', async () => {
     const { page, errors } = await paneAs('admin', 'admin-demo-2026')
-    await visible(page.getByRole('heading', { name: 'Security questions' }))
-    expect(await page.getByLabel('Question 1', { exact: true }).inputValue()).toBe('What was the name of your first pet?')
+    await expect(page.getByRole('heading', { name: 'Security questions' }).first()).toBeVisible()
+    await expect(page.getByLabel('Question 1', { exact: true })).toHaveValue('What was the name of your first pet?')
     expect(await page.getByText(/Answered by \d+ users?\./).count()).toBeGreaterThan(0)
     expect(await seriousAxeViolations(page)).toEqual([])
 
@@ -101,20 +98,20 @@ describe.skipIf(missing)('G4 question catalogue pane in Chromium', () => {
     expect(await added.evaluate((el) => el === document.activeElement)).toBe(true) // focus moves to the new field
     await added.fill('Hm?')
     await page.getByRole('button', { name: 'Save questions' }).click()
-    await visible(page.getByRole('alert').filter({ hasText: 'At least 5 characters.' }))
-    expect(await added.getAttribute('aria-invalid')).toBe('true')
+    await expect(page.getByRole('alert').filter({ hasText: 'At least 5 characters.' }).first()).toBeVisible()
+    await expect(added).toHaveAttribute('aria-invalid', 'true')
     await added.fill('what was the name of your FIRST pet?')
     await page.getByRole('button', { name: 'Save questions' }).click()
-    await visible(page.getByRole('alert').filter({ hasText: 'This question is already in the catalogue.' }))
+    await expect(page.getByRole('alert').filter({ hasText: 'This question is already in the catalogue.' }).first()).toBeVisible()
 
     await added.fill('Which street did you grow up on?')
     // Deactivate the first question (answered by users: it has no Remove button).
     const first = page.getByRole('listitem').first()
-    expect(await first.getByRole('button', { name: /Remove/ }).count()).toBe(0)
+    await expect(first.getByRole('button', { name: /Remove/ })).toHaveCount(0)
     await first.getByRole('checkbox').uncheck()
     await page.getByLabel('Questions each user must answer').fill('2')
     await page.keyboard.press('Enter') // keyboard first: Enter in a field submits the form
-    await visible(page.getByRole('status').filter({ hasText: 'Saved.' }))
+    await expect(page.getByRole('status').filter({ hasText: 'Saved.' }).first()).toBeVisible()
 
     const saved = await host.backend.store.db.selectFrom('security_questions').select(['text', 'active']).orderBy('position').execute()
     expect(saved[0]).toEqual({ text: 'What was the name of your first pet?', active: 0 })
@@ -126,10 +123,10 @@ describe.skipIf(missing)('G4 question catalogue pane in Chromium', () => {
     await page.context().close()
   })
 
-  it('G7 a non-admin sees the catalogue refusal, not the catalogue', async () => {
+  test('G7 a non-admin sees the catalogue refusal, not the catalogue', async () => {
     const { page } = await paneAs('desk', 'desk-demo-2026')
-    await visible(page.getByText('Your role does not allow this action.'))
-    expect(await page.getByRole('button', { name: 'Save questions' }).count()).toBe(0)
+    await expect(page.getByText('Your role does not allow this action.').first()).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Save questions' })).toHaveCount(0)
     await page.context().close()
   })
 })

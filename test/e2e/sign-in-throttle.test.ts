@@ -1,25 +1,22 @@
 // G3 in the console: after ten refused sign-ins the next is refused with the catalogue's sentence
 // and the time it frees up, even with the right password.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { e2eMissingReason, launchBrowser, startHost, visible, type BrowserHost } from './host/fixture'
+import type { Browser } from '@playwright/test'
+import { expect, startHost, test, type BrowserHost } from './host/fixture'
 import { SIGN_IN_THROTTLE } from '../../electron/backend/rules/sign-in-throttle'
 
-const missing = e2eMissingReason()
 
-describe.skipIf(missing)('G3 sign-in throttle in the console', () => {
+test.describe('G3 sign-in throttle in the console', () => {
   let browser: Browser
   let host: BrowserHost
-  beforeAll(async () => {
-    browser = await launchBrowser()
+  test.beforeAll(async ({ browser: b }) => {
+    browser = b
     host = await startHost()
   })
-  afterAll(async () => {
+  test.afterAll(async () => {
     await host?.close()
-    await browser?.close()
   })
 
-  it(`the ${SIGN_IN_THROTTLE.limit + 1}th quick try shows when sign-in frees up`, async () => {
+  test(`the ${SIGN_IN_THROTTLE.limit + 1}th quick try shows when sign-in frees up`, async () => {
     const context = await browser.newContext()
     const page = await context.newPage()
     const { bridgeInitScript } = await import('./host/server')
@@ -33,7 +30,7 @@ describe.skipIf(missing)('G3 sign-in throttle in the console', () => {
     await page.getByLabel('User name').fill('desk')
     await page.getByLabel('Password').fill('desk-demo-2026')
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await visible(page.locator('[role=alert][data-code=SIGN_IN_THROTTLED]'))
+    await expect(page.locator('[role=alert][data-code=SIGN_IN_THROTTLED]').first()).toBeVisible()
     const text = (await alert.innerText()).replace(/\s+/g, ' ')
     expect(text).toContain('Too many sign-in attempts from this computer or for this user name.')
     expect(text).toMatch(/Frees up at: \S/)

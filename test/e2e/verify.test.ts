@@ -1,47 +1,42 @@
 // R5 through the console, as an agent clicks: each verification method passing, each code method
 // closing after three wrong codes; axe on the Identify and Verify steps; screenshots of both.
-import { beforeEach, describe, expect, it } from 'vitest'
-import {
-  consolePerTest, e2eMissingReason, identify, methodCard, openRecord, readCode, screenshot,
-  seriousAxeViolations, startWizard, visible, type Page,
-} from './host/fixture'
+import { userPicker, expect, identify, methodCard, openRecord, readCode, screenshot, seriousAxeViolations, startWizard, test, type Page } from './host/fixture'
 
-const missing = e2eMissingReason()
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 
-describe.skipIf(missing)('R5 verification in the wizard', () => {
-  const t = consolePerTest('desk')
+test.describe('R5 verification in the wizard', () => {
   let page: Page
-  beforeEach(async () => {
+  test.beforeEach(async ({ page: p }) => {
     // A fresh desk per test: attempts are counted per user across flows (R5).
-    page = t.page
+    page = p
     await openRecord(page, alexRecord)
     await startWizard(page)
   })
 
   const expectPassed = async (title: string) => {
-    await visible((await methodCard(page, title)).getByText('Passed.'))
-    expect(await page.getByTestId('verify-summary').innerText()).toContain('Passed 1 of 1')
-    expect(await page.getByRole('button', { name: 'Continue to reset' }).isEnabled()).toBe(true)
+    await expect((await methodCard(page, title)).getByText('Passed.').first()).toBeVisible()
+    await expect(page.getByTestId('verify-summary')).toContainText('Passed 1 of 1')
+    await expect(page.getByRole('button', { name: 'Continue to reset' })).toBeEnabled()
   }
 
-  it('R3 Identify defaults to the caller, shows uses left, and passes axe', async () => {
-    expect(await page.getByTestId('selected-user').innerText()).toBe('Alex Morgan')
-    await visible(page.getByRole('radio', { name: 'Standard password reset' }))
-    expect(await page.getByTestId('uses-proc-standard').innerText()).toContain('Resets left in the last 24 hours: 3 of 3')
+  test('R3 Identify defaults to the caller, shows uses left, and passes axe', async () => {
+    await expect(userPicker(page)).toHaveValue('Alex Morgan')
+    await expect(page.getByRole('radio', { name: 'Standard password reset' }).first()).toBeVisible()
+    await expect(page.getByTestId('uses-proc-standard')).toContainText('Resets left in the last 24 hours: 3 of 3')
     // Searching as the agent types finds other users.
-    await page.getByLabel('Search the directory').fill('blair')
-    await visible(page.getByRole('button', { name: /Blair Chen/ }))
-    await page.getByLabel('Search the directory').fill('')
+    await userPicker(page).fill('blair')
+    await expect(page.getByRole('option', { name: /Blair Chen/ })).toBeVisible()
+    await userPicker(page).press('Escape')
+    await expect(userPicker(page)).toHaveValue('Alex Morgan')
     expect(await seriousAxeViolations(page)).toEqual([])
     await screenshot(page, 'wizard-1-identify')
   })
 
-  it('R5.1 email code read back from the caller simulator passes', async () => {
+  test('R5.1 email code read back from the caller simulator passes', async () => {
     await identify(page)
-    expect(await page.getByRole('button', { name: 'Continue to reset' }).isEnabled()).toBe(false)
+    await expect(page.getByRole('button', { name: 'Continue to reset' })).toBeDisabled()
     const card = await methodCard(page, 'Email code')
-    await visible(card.getByText('alex.morgan@example.com'))
+    await expect(card.getByText('alex.morgan@example.com').first()).toBeVisible()
     await card.getByRole('button', { name: 'Send verification code' }).click()
     const code = await readCode(page, 'inbox')
     await card.getByLabel('Code the caller reads back').fill(code)
@@ -49,23 +44,23 @@ describe.skipIf(missing)('R5 verification in the wizard', () => {
     await expectPassed('Email code')
   })
 
-  it('R5.2 SMS code with carrier selection for every mobile passes', async () => {
+  test('R5.2 SMS code with carrier selection for every mobile passes', async () => {
     await identify(page)
     const card = await methodCard(page, 'SMS code')
     const send = card.getByRole('button', { name: 'Send verification code' })
     // Without carriers the code cannot be sent (no SMS provider API on the demo desk).
-    expect(await send.isEnabled()).toBe(false)
+    await expect(send).toBeDisabled()
     await card.getByLabel('Carrier for •••• 0101').selectOption('att')
     await card.getByLabel('Carrier for •••• 0102').selectOption('verizon')
     await send.click()
-    await visible(card.getByText(/Code sent to/))
+    await expect(card.getByText(/Code sent to/).first()).toBeVisible()
     const code = await readCode(page, 'phone')
     await card.getByLabel('Code the caller reads back').fill(code)
     await card.getByRole('button', { name: 'Check code' }).click()
     await expectPassed('SMS code')
   })
 
-  it('R5.3 security questions answered (case and spacing folded) pass', async () => {
+  test('R5.3 security questions answered (case and spacing folded) pass', async () => {
     await identify(page)
     const card = await methodCard(page, 'Security questions')
     await card.getByLabel('What was the name of your first pet?').fill('  biscuit ')
@@ -74,18 +69,18 @@ describe.skipIf(missing)('R5 verification in the wizard', () => {
     await expectPassed('Security questions')
   })
 
-  it('R5.3 a wrong answer shows the catalogue error in place, with attempts left', async () => {
+  test('R5.3 a wrong answer shows the catalogue error in place, with attempts left', async () => {
     await identify(page)
     const card = await methodCard(page, 'Security questions')
     await card.getByLabel('What was the name of your first pet?').fill('Rex')
     await card.getByLabel('In which city were you born?').fill('Lisbon')
     await card.getByRole('button', { name: 'Check answers' }).click()
-    await visible(card.getByRole('alert'))
-    expect(await card.getByRole('alert').innerText()).toContain('One or more answers are incorrect.')
-    await visible(card.getByText('Attempts left: 2'))
+    await expect(card.getByRole('alert').first()).toBeVisible()
+    await expect(card.getByRole('alert')).toContainText('One or more answers are incorrect.')
+    await expect(card.getByText('Attempts left: 2').first()).toBeVisible()
   })
 
-  it('R5.4 personal data verification with the registered email passes', async () => {
+  test('R5.4 personal data verification with the registered email passes', async () => {
     await identify(page)
     const card = await methodCard(page, 'Personal data verification')
     await card.getByLabel('Email address the caller gives').fill('Alex.Morgan@example.com')
@@ -93,12 +88,12 @@ describe.skipIf(missing)('R5 verification in the wizard', () => {
     await expectPassed('Personal data verification')
   })
 
-  it('R5.5 personal data confirmation passes, and the Verify step passes axe', async () => {
+  test('R5.5 personal data confirmation passes, and the Verify step passes axe', async () => {
     await identify(page)
     expect(await seriousAxeViolations(page)).toEqual([])
     await screenshot(page, 'wizard-2-verify')
     const card = await methodCard(page, 'Personal data confirmation')
-    await visible(card.getByText('alex.morgan@example.com'))
+    await expect(card.getByText('alex.morgan@example.com').first()).toBeVisible()
     await card.getByRole('button', { name: 'Caller confirms it is correct' }).click()
     await expectPassed('Personal data confirmation')
     expect(await seriousAxeViolations(page)).toEqual([])
@@ -119,32 +114,32 @@ describe.skipIf(missing)('R5 verification in the wizard', () => {
     throw new Error(`could not reach "${name}" with Tab`)
   }
 
-  it('B8 the Identify and Verify steps work by keyboard alone, with focus moved to each step', async () => {
+  test('B8 the Identify and Verify steps work by keyboard alone, with focus moved to each step', async () => {
     // The step heading has focus when the step appears.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Identify the user')
     // A radio group takes one Tab stop; arrow keys choose within it.
     for (let i = 0; i < 40 && !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio')); i++) await page.keyboard.press('Tab')
     const standard = page.getByRole('radio', { name: 'Standard password reset' })
     for (let i = 0; i < 5 && !(await standard.isChecked()); i++) await page.keyboard.press('ArrowDown')
-    expect(await standard.isChecked()).toBe(true)
+    await expect(standard).toBeChecked()
     await tabTo('Continue to verify')
     await page.keyboard.press('Enter')
-    await visible(page.getByRole('heading', { name: 'Verify Alex Morgan' }))
+    await expect(page.getByRole('heading', { name: 'Verify Alex Morgan' }).first()).toBeVisible()
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Verify Alex Morgan')
     // R5: the methods are tabs, one shown at a time; arrow keys move between them.
     await tabTo('Email code')
     for (let i = 0; i < 8 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Personal data confirmation'; i++) await page.keyboard.press('ArrowRight')
     await tabTo('Caller confirms it is correct')
     await page.keyboard.press('Enter')
-    await visible(page.getByRole('region', { name: 'Personal data confirmation', exact: true }).getByText('Passed.'))
+    await expect(page.getByRole('region', { name: 'Personal data confirmation', exact: true }).getByText('Passed.').first()).toBeVisible()
     // Focus moves to the next thing to do: verification is complete, so Continue.
     await page.waitForFunction(() => document.activeElement?.textContent === 'Continue to reset')
     await page.keyboard.press('Enter')
-    await visible(page.getByRole('heading', { name: 'Reset the password of Alex Morgan' }))
+    await expect(page.getByRole('heading', { name: 'Reset the password of Alex Morgan' }).first()).toBeVisible()
   })
 
   for (const [title, where] of [['Email code', 'inbox'], ['SMS code', 'phone']] as const) {
-    it(`R5 ${title}: three wrong codes close the method for the user`, async () => {
+    test(`R5 ${title}: three wrong codes close the method for the user`, async () => {
       await identify(page)
       const card = await methodCard(page, title)
       if (where === 'phone') {
@@ -158,19 +153,19 @@ describe.skipIf(missing)('R5 verification in the wizard', () => {
       for (const left of [2, 1]) {
         await card.getByLabel('Code the caller reads back').fill(wrong)
         await card.getByRole('button', { name: 'Check code' }).click()
-        await visible(card.getByText(`Attempts left: ${left}`).first())
-        expect(await card.getByRole('alert').innerText()).toContain('The verification code is incorrect.')
+        await expect(card.getByText(`Attempts left: ${left}`).first()).toBeVisible()
+        await expect(card.getByRole('alert')).toContainText('The verification code is incorrect.')
       }
       await card.getByLabel('Code the caller reads back').fill(wrong)
       await card.getByRole('button', { name: 'Check code' }).click()
-      await visible(card.getByTestId('method-closed'))
-      expect(await card.getByTestId('method-closed').innerText()).toMatch(/closed for this user until .*all attempts are used/)
-      expect(await card.getByLabel('Code the caller reads back').count()).toBe(0)
+      await expect(card.getByTestId('method-closed').first()).toBeVisible()
+      await expect(card.getByTestId('method-closed')).toHaveText(/closed for this user until .*all attempts are used/)
+      await expect(card.getByLabel('Code the caller reads back')).toHaveCount(0)
       // The real code no longer helps, and a new flow does not restore the attempts (R5).
       await page.getByRole('button', { name: 'Cancel reset' }).click()
       await startWizard(page)
       await identify(page)
-      await visible((await methodCard(page, title)).getByTestId('method-closed'))
+      await expect((await methodCard(page, title)).getByTestId('method-closed').first()).toBeVisible()
     })
   }
 })

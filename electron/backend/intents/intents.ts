@@ -14,6 +14,7 @@ import { addWorkNote } from '../records/work-notes'
 import { notifyAfterReset } from '../rules/after-reset'
 import { isConnectionError } from '../store/connection-errors'
 import type { DirectoryUser } from '../credentials/credential-store'
+import type { DeskSettings } from '../../../shared/domain/desk-settings'
 
 export type Intent = Selectable<IntentsTable>
 
@@ -45,6 +46,7 @@ export interface IntentStart {
 export interface NoticeTarget {
   user: DirectoryUser
   addresses: { emails: string[]; mobiles: string[] }
+  deskSettings: DeskSettings
 }
 
 /** How long the writing process keeps an intent to itself before a sweeper may resolve it. */
@@ -107,7 +109,7 @@ export async function settleIntent(ctx: RuleContext, intent: Intent, applied: bo
   if (won && applied) {
     try {
       const user = notice?.user ?? (await ctx.directory.get(intent.user_id))
-      if (user) await notifyAfterReset(ctx, user, plan.noticeHow, { ...auditBase(intent) }, notice?.addresses)
+      if (user) await notifyAfterReset(ctx, user, plan.noticeHow, { ...auditBase(intent) }, { credentialStore: intent.credential_store }, notice)
     } catch (e) {
       ctx.log.error('reset_notice_failed', { intentId: intent.id, ...errorFacts(e) })
     }

@@ -70,7 +70,7 @@ export async function runReset(
   if (!process.resetMethods.includes(input.method)) throw new AppError('METHOD_NOT_ALLOWED', { method: input.method })
   const enrolment = scope.enrolment!
   const view = await flowView(ctx, flow.id, { userId: user.id, process, user, enrolment })
-  const notice = { user, addresses: enrolment.noticeAddresses }
+  const notice = { user, addresses: enrolment.noticeAddresses, deskSettings: enrolment.deskSettings }
   if (!view.verified) throw new AppError('NOT_VERIFIED')
   if (view.approval === 'required') throw new AppError('APPROVAL_REQUIRED')
 

@@ -506,7 +506,34 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_at').on('audit').column('at').execute()
       },
     },
-    '0013_audit_head': {
+    '0013_reset_reports': {
+      // B11: one row per after-reset notice, holding its "this wasn't me" link as a keyed hash.
+      // Reported rows are the supervisors' queue (unacknowledged, newest first).
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('reset_reports')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('process_id', 'text', (c) => c.notNull())
+          .addColumn('flow_id', 'text', (c) => c.notNull())
+          .addColumn('record_id', 'text')
+          .addColumn('agent_id', 'text')
+          .addColumn('credential_store', 'text', (c) => c.notNull())
+          .addColumn('method', 'text')
+          .addColumn('reset_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('reported_at', 'text')
+          .addColumn('lock_outcome', 'text')
+          .addColumn('sessions_revoked', 'integer')
+          .addColumn('acknowledged_at', 'text')
+          .addColumn('acknowledged_by', 'text')
+          .execute()
+        await db.schema.createIndex('reset_reports_queue').on('reset_reports').columns(['acknowledged_at', 'reported_at']).execute()
+        await db.schema.createIndex('reset_reports_user').on('reset_reports').columns(['user_id', 'reported_at']).execute()
+      },
+    },
+    '0014_audit_head': {
       // Issue 14: an audit append takes the chain's lock and reads its head in one round trip on
       // PostgreSQL. A VOLATILE plpgsql function takes a fresh snapshot for each statement inside
       // it, so the head is read after the lock is granted (one statement with both would read it

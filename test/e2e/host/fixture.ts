@@ -1,32 +1,13 @@
-// Shared E2E plumbing: Debian's Chromium through playwright-core, one browser per test file,
-// one fresh host (backend + data folder) per test, and the steps an agent takes by hand.
-import { existsSync } from 'node:fs'
+// Shared E2E plumbing for @playwright/test: Debian's Chromium (playwright.config.ts), a fresh
+// host (backend and data folder) per test, the agent's console signed in by hand, and the steps an
+// agent takes by hand. Tests import `test` and `expect` from here.
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
-import { bridgeInitScript, startHost, type BrowserHost } from './server'
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { bridgeInitScript, startHost, type BrowserHost, type HostOptions } from './server'
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const root = resolve(import.meta.dirname, '../../..')
 export const resultsDir = join(root, 'test-results')
-
-/** Why the E2E suite cannot run here, or null. Under CI=true a missing browser or build fails the run. */
-export function e2eMissingReason(): string | null {
-  let reason: string | null = null
-  if (!existsSync(chromiumPath)) reason = `Chromium not found at ${chromiumPath} (apt-get install chromium)`
-  else if (!existsSync(join(root, 'out/renderer/index.html'))) reason = 'the renderer is not built (run `npx electron-vite build`)'
-  if (reason && process.env.CI === 'true') throw new Error(`CI=true and ${reason}`)
-  if (reason) console.warn(`\n*** SKIPPING E2E tests: ${reason} ***\n`)
-  return reason
-}
-
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-}
 
 export const demoPasswords: Record<string, string> = {
   desk: 'desk-demo-2026',
@@ -43,8 +24,8 @@ export interface Console {
 }
 
 /** A console window for one agent on a host: the bridge injected, the agent signed in by hand. */
-export async function openConsole(browser: Browser, host: BrowserHost, username: string): Promise<Console> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+export async function openConsole(browser: Browser, host: BrowserHost, username: string, viewport = { width: 1440, height: 900 }): Promise<Console> {
+  const context = await browser.newContext({ viewport })
   await context.addInitScript({ content: bridgeInitScript(host.newSessionToken()) })
   const page = await context.newPage()
   const pageErrors: string[] = []
@@ -54,42 +35,49 @@ export async function openConsole(browser: Browser, host: BrowserHost, username:
   await page.getByLabel('User name').fill(username)
   await page.getByLabel('Password').fill(demoPasswords[username]!)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  await visible(page.getByText(/Signed in as/))
+  await expect(page.getByText(/Signed in as/)).toBeVisible()
   return { host, context, page, pageErrors }
 }
 
-/**
- * Registers, in the calling describe block: one browser for the file, and for each test a fresh
- * host (backend and data folder) with the agent's console open; after each test the console must
- * have logged no page error. Read `host` and `page` from the returned object inside tests.
- */
-export function consolePerTest(username = 'desk'): { host: BrowserHost; page: Page } {
-  const current = {} as { browser: Browser; host: BrowserHost; page: Page; pageErrors: string[] }
-  beforeAll(async () => {
-    current.browser = await launchBrowser()
-  })
-  afterAll(() => current.browser?.close())
-  beforeEach(async () => {
-    current.host = await startHost()
-    const c = await openConsole(current.browser, current.host, username)
-    current.page = c.page
-    current.pageErrors = c.pageErrors
-  })
-  afterEach(async () => {
-    await current.page?.context().close()
-    await current.host?.close()
-    expect(current.pageErrors).toEqual([])
-  })
-  return current
+interface ConsoleFixtures {
+  /** Who signs in to `page` (test.use({ agent: 'super' })). */
+  agent: string
+  /** How the test's host starts (test.use({ hostOptions: { firstRun: true } })). */
+  hostOptions: HostOptions
+  /** A fresh host (backend, data folder) for this test. */
+  host: BrowserHost
+  /** The agent's console on `host`, signed in; after the test it must have logged no page error. */
+  page: Page
+  /** Skips every test, loudly, where the global setup found no Chromium or no built renderer. */
+  e2eReady: void
 }
 
-export { startHost }
+export const test = base.extend<ConsoleFixtures>({
+  e2eReady: [
+    async ({}, use, testInfo) => {
+      const missing = process.env.RESETDESK_E2E_MISSING
+      testInfo.skip(!!missing, missing)
+      await use()
+    },
+    { auto: true },
+  ],
+  agent: ['desk', { option: true }],
+  hostOptions: [{}, { option: true }],
+  host: async ({ hostOptions }, use) => {
+    const host = await startHost(hostOptions)
+    await use(host)
+    await host.close()
+  },
+  page: async ({ browser, host, agent }, use) => {
+    const c = await openConsole(browser, host, agent)
+    await use(c.page)
+    await c.context.close()
+    expect(c.pageErrors, 'the console logged page errors').toEqual([])
+  },
+})
+
+export { expect, startHost }
 export type { BrowserHost, Page }
-
-/** playwright-core has no expect(): wait for the element to be visible (fails the test on timeout). */
-export function visible(locator: Locator, timeout = 10_000): Promise<void> {
-  return locator.first().waitFor({ state: 'visible', timeout })
-}
 
 /** Opens a record from a list by searching for it, as an agent would. */
 export async function openRecord(page: Page, number: string, opts: { kind?: 'Incidents' | 'Interactions'; filter?: 'Assigned to me' | 'My groups' | 'All open' } = {}) {
@@ -97,34 +85,44 @@ export async function openRecord(page: Page, number: string, opts: { kind?: 'Inc
   if (opts.filter) await page.getByRole('radio', { name: opts.filter }).check()
   await page.getByLabel('Search').fill(number)
   await page.getByRole('button', { name: number, exact: true }).click()
-  await visible(page.getByRole('heading', { level: 1, name: new RegExp(number) }))
+  await expect(page.getByRole('heading', { level: 1, name: new RegExp(number) })).toBeVisible()
 }
 
 export async function startWizard(page: Page) {
   await page.getByRole('button', { name: 'More actions' }).click()
-  await page.getByRole('button', { name: 'Reset password' }).click()
-  await visible(page.getByRole('heading', { name: 'Identify the user' }))
+  await page.getByRole('menuitem', { name: 'Reset password' }).click()
+  await expect(page.getByRole('heading', { name: 'Identify the user' })).toBeVisible()
+}
+
+/** R3: the Identify step's user drop-down (a combobox, the record's caller preselected). */
+export const userPicker = (page: Page) => page.getByRole('combobox', { name: 'User' })
+
+/** Identify: types `query` into the user drop-down and picks the option whose name matches. */
+export async function chooseUser(page: Page, query: string, name: string | RegExp) {
+  await userPicker(page).fill(query)
+  await page.getByRole('option', { name }).click()
+  await expect(userPicker(page)).not.toHaveValue(query)
 }
 
 /** Identify with the default user (the caller) and the named process, then continue. */
 export async function identify(page: Page, processName = 'Standard password reset') {
   await page.getByRole('radio', { name: processName }).check()
   await page.getByRole('button', { name: 'Continue to verify' }).click()
-  await visible(page.getByRole('heading', { name: /^Verify / }))
+  await expect(page.getByRole('heading', { name: /^Verify / })).toBeVisible()
 }
 
 /** R5: Verify shows one method at a time: pick the method's tab, then its card. */
 export async function methodCard(page: Page, title: string) {
   await page.getByRole('tab', { name: title }).click()
   const card = page.getByRole('region', { name: title, exact: true })
-  await visible(card)
+  await expect(card).toBeVisible()
   return card
 }
 
 /** The newest code on the caller simulator's inbox or phone, read as the caller would. */
 export async function readCode(page: Page, where: 'inbox' | 'phone'): Promise<string> {
   const list = page.getByTestId(`sim-${where}`)
-  await visible(list.locator('li').first())
+  await expect(list.locator('li').first()).toBeVisible()
   const text = await list.locator('li .body').first().innerText()
   const code = text.match(/\b(\d{6,12})\b/)?.[1]
   if (!code) throw new Error(`no code on the caller's ${where}`)
