@@ -506,5 +506,28 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_at').on('audit').column('at').execute()
       },
     },
+    '0013_throttle_attempts': {
+      // One attempt throttle for agent sign-in (G3) and the enrolment page (G4): one table for
+      // sign_in_attempts and enrolment_throttle. Sign-in's rows carry over, their keys are the
+      // same keyed hashes. The enrolment page's do not: their keys were the typed login, the
+      // address and the user id in clear, and the migration cannot hash them (the key is the
+      // desk's secret). They are counts of the last hour at most; those windows start afresh.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('throttle_attempts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('throttle_attempts_key_at').on('throttle_attempts').columns(['key', 'at']).execute()
+        await db
+          .insertInto('throttle_attempts')
+          .columns(['id', 'key', 'at'])
+          .expression(db.selectFrom('sign_in_attempts').select(['id', 'key', 'at']))
+          .execute()
+        await db.schema.dropTable('sign_in_attempts').execute()
+        await db.schema.dropTable('enrolment_throttle').execute()
+      },
+    },
   }
 }
