@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeVariants } from '../helpers/stores'
 import { startHarness, type Harness } from '../helpers/backend-harness'
 import { WebhookReceiver } from '../helpers/webhook-receiver'
-import { addWorkNote } from '../../electron/backend/rules/flows'
+import { addWorkNote } from '../../electron/backend/records/work-notes'
 import { webhookEventTypes } from '../../shared/domain/integrations'
 import type { Session } from '../../electron/backend/operations'
 

@@ -4,9 +4,9 @@
 import { AppError } from '../../../shared/errors'
 import type { LiveFlow, LiveSnapshot, LiveStep } from '../../../shared/domain/live'
 import type { Process, VerifyMethod } from '../../../shared/domain/types'
-import { loadAgent, requireRole } from '../rules/access'
+import { loadAgent, loadUser, requireRole } from '../rules/access'
 import { addMs, minutes, type RuleContext } from '../rules/context'
-import { isVerified, loadUser } from '../rules/flows'
+import { isVerified } from '../rules/flows'
 import { loadProcesses } from '../rules/processes'
 import type { LiveFeed } from './live-feed'
 

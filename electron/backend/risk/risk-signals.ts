@@ -2,9 +2,8 @@
 // (unit-tested without a store); the query below reads those facts in three indexed look-ups.
 import type { RiskSignal, UserRisk } from '../../../shared/domain/risk'
 import type { DirectoryUser } from '../credentials/credential-store'
-import { loadAgent, loadRecord } from '../rules/access'
+import { loadAgent, loadRecord, loadUser } from '../rules/access'
 import { addMs, hours, type RuleContext } from '../rules/context'
-import { loadUser } from '../rules/flows'
 import { toUserSummary } from '../rules/records'
 import { loadEnrolment, summarise } from '../enrolment/enrolment-store'
 

@@ -2,8 +2,7 @@
 // delivered must not undo a reset that did happen in the directory: it is audited instead.
 import type { DirectoryUser } from '../credentials/credential-store'
 import { afterResetNotice, afterResetSms } from '../notify/templates'
-import type { AuditEvent } from './audit-log'
-import { recordAudit } from './flows'
+import { recordAudit, type AuditEvent } from '../audit/audit-chain'
 import { errorFacts, type RuleContext } from './context'
 import { allAddresses } from '../enrolment/enrolment-store'
 
