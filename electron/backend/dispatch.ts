@@ -32,7 +32,7 @@ const retryOnDroppedConnection: Record<Channel, boolean> = {
   'flow:start': false, 'flow:get': true, 'flow:approve': false, 'flow:reject': false, 'flow:close': false,
   'verify:sendCode': false, 'verify:checkCode': false, 'verify:answerQuestions': false, 'verify:personalData': false,
   'verify:confirmPersonalData': false, 'verify:checkTotp': false,
-  'approvals:decision': false, 'approvals:list': true, 'intents:list': true, 'policy:check': true, 'reset:run': false,
+  'approvals:decision': false, 'approvals:list': true, 'intents:list': true, 'reports:list': true, 'reports:acknowledge': false, 'policy:check': true, 'reset:run': false,
   'audit:list': true, 'audit:search': true, 'audit:verify': true, 'audit:export': false,
   'carriers:list': true, 'demo:mailbox': true, 'live:next': true, 'dashboard:get': true,
   'console:settings': true, 'console:chooseDesk': false,

@@ -19,6 +19,7 @@ import { listQuestionCatalog, saveQuestionCatalog } from './enrolment/question-c
 import { demoAccountHints } from './demo/seed'
 import { adminOperations } from './admin/operations'
 import { listOpenIntents } from './intents/queue'
+import { acknowledgeReportedReset, listReportedResets } from './contain/reported-resets'
 import { integrationAdminOperations } from './integrations/admin-operations'
 import { userRisk } from './risk/risk-signals'
 import { approvalDecision, approveAndRecord, rejectFlow } from './approvals/decisions'
@@ -83,6 +84,8 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'approvals:decision': (s, { flowId }) => approvalDecision(ctx, agentOf(s), flowId),
     'approvals:list': (s) => pendingApprovals(ctx, agentOf(s)),
     'intents:list': (s) => listOpenIntents(ctx, agentOf(s)),
+    'reports:list': (s) => listReportedResets(ctx, agentOf(s)),
+    'reports:acknowledge': (s, { reportId }) => acknowledgeReportedReset(ctx, agentOf(s), reportId),
     'policy:check': (s, input) => checkPolicy(ctx, agentOf(s), input),
     'reset:run': (s, input) => runReset(ctx, agentOf(s), input),
     'flow:close': (s, { flowId, passwordShared }) => exitFlow(ctx, agentOf(s), flowId, passwordShared),

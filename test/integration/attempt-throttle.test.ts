@@ -1,6 +1,8 @@
-// The one attempt throttle under agent sign-in (G3) and the enrolment page (G4), on both stores:
-// its own rules, and 0013 merging the two throttles' tables on a store that already held tries.
-// Each use keeps its own tests (test/adversary/sign-in-throttle.test.ts, test/integration/enrolment.test.ts).
+// The one attempt throttle under agent sign-in (G3), the enrolment page (G4) and the wasn't-me page
+// (B11), on both stores: its own rules, and 0014 merging the throttles' tables on a store that
+// already held tries.
+// Each use keeps its own tests (test/adversary/sign-in-throttle.test.ts,
+// test/integration/enrolment.test.ts, test/integration/wasnt-me.test.ts).
 import Database from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
@@ -13,7 +15,7 @@ import { reserveAttempt, throttleKey } from '../../electron/backend/throttle/att
 import { signInKeys } from '../../electron/backend/rules/sign-in-throttle'
 import { keyedHash } from '../../electron/backend/crypto/secrets'
 
-/** A store as a release before 0013 left it: migrated up to `last` only. */
+/** A store as a release before 0014 left it: migrated up to `last` only. */
 async function storeUpTo(config: StoreConfig, last: string): Promise<Kysely<any>> {
   const db =
     config.kind === 'sqlite'
@@ -76,11 +78,11 @@ for (const variant of storeVariants) {
     })
   })
 
-  describe.skipIf(variant.skip !== null)(`0013 merges the throttles' tables on an existing store (${variant.name})`, () => {
+  describe.skipIf(variant.skip !== null)(`0014 merges the throttles' tables on an existing store (${variant.name})`, () => {
     it("keeps sign-in's tries (same keys), drops the enrolment page's clear-text ones and both old tables", async () => {
       const { config, dispose } = await variant.create()
       try {
-        const old = await storeUpTo(config, '0012_wizard')
+        const old = await storeUpTo(config, '0013_reset_reports')
         const at = new Date().toISOString()
         await old.insertInto('sign_in_attempts').values([{ id: 's1', key: 'hash-a', at }, { id: 's2', key: 'hash-b', at }]).execute()
         await old.insertInto('enrolment_throttle').values({ id: 'e1', key: 'login:casey.singh', at }).execute()

@@ -100,7 +100,7 @@ export async function settleIntent(ctx: RuleContext, intent: Intent, applied: bo
   if (won && applied) {
     try {
       const user = await ctx.directory.get(intent.user_id)
-      if (user) await notifyAfterReset(ctx, user, plan.noticeHow, { ...auditBase(intent) })
+      if (user) await notifyAfterReset(ctx, user, plan.noticeHow, { ...auditBase(intent) }, { credentialStore: intent.credential_store })
     } catch (e) {
       ctx.log.error('reset_notice_failed', { intentId: intent.id, ...errorFacts(e) })
     }

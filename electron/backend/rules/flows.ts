@@ -282,15 +282,25 @@ export async function getFlow(ctx: RuleContext, agentId: string, flowId: string)
   return flowView(ctx, flowId, { userId: scope.user.id, process: scope.process, user: scope.user })
 }
 
-/** R7: "Exit" records whether the password was shared, writes the work note and ends the flow. */
+/**
+ * R7: "Exit" records whether the password was shared, writes the work note and ends the flow.
+ * A flow that changed nothing (no reset reserved or done, no reset link sent) leaves no work
+ * note: the audit has its start and close, and the record's activity stays about what happened.
+ */
 export async function exitFlow(ctx: RuleContext, agentId: string, flowId: string, passwordShared: boolean): Promise<{ closed: true }> {
   const scope = await enterFlow(ctx, agentId, flowId)
-  const resets = await ctx.store.db.selectFrom('resets').select('id').where('flow_id', '=', flowId).where('status', '=', 'done').execute()
-  await auditedTransaction(ctx, flowAudit(scope, 'flow.close', 'exit', { detail: { passwordShared, resets: resets.length } }), async (trx) => {
+  // A sent reset link (R6.1) is a resets row too: it is reserved before the mail goes, and
+  // removed again if the mail fails. A pending row is a change whose outcome is not known (F2).
+  const resets = await ctx.store.db.selectFrom('resets').select('status').where('flow_id', '=', flowId).execute()
+  const done = resets.filter((r) => r.status === 'done').length
+  const unknown = resets.length - done
+  await auditedTransaction(ctx, flowAudit(scope, 'flow.close', 'exit', { detail: { passwordShared, resets: done } }), async (trx) => {
     await closeFlow(ctx, trx, flowId, 'exit')
+    if (resets.length === 0) return
     await addWorkNote(ctx, trx, scope.flow.record_id, scope.agent.displayName,
       `Password reset flow for ${scope.user.displayName} (${scope.user.username}) closed. ` +
-        `Resets in this flow: ${resets.length}. Password shared with the user: ${passwordShared ? 'yes' : 'no'}.`)
+        `Resets in this flow: ${done}.` + (unknown > 0 ? ` Password changes with an outcome not yet known: ${unknown}.` : '') +
+        ` Password shared with the user: ${passwordShared ? 'yes' : 'no'}.`)
   })
   return { closed: true }
 }

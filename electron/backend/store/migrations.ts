@@ -506,10 +506,38 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_at').on('audit').column('at').execute()
       },
     },
-    '0013_throttle_attempts': {
-      // One attempt throttle for agent sign-in (G3) and the enrolment page (G4): one table for
-      // sign_in_attempts and enrolment_throttle. Sign-in's rows carry over, their keys are the
-      // same keyed hashes. The enrolment page's do not: their keys were the typed login, the
+    '0013_reset_reports': {
+      // B11: one row per after-reset notice, holding its "this wasn't me" link as a keyed hash.
+      // Reported rows are the supervisors' queue (unacknowledged, newest first).
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('reset_reports')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('process_id', 'text', (c) => c.notNull())
+          .addColumn('flow_id', 'text', (c) => c.notNull())
+          .addColumn('record_id', 'text')
+          .addColumn('agent_id', 'text')
+          .addColumn('credential_store', 'text', (c) => c.notNull())
+          .addColumn('method', 'text')
+          .addColumn('reset_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('reported_at', 'text')
+          .addColumn('lock_outcome', 'text')
+          .addColumn('sessions_revoked', 'integer')
+          .addColumn('acknowledged_at', 'text')
+          .addColumn('acknowledged_by', 'text')
+          .execute()
+        await db.schema.createIndex('reset_reports_queue').on('reset_reports').columns(['acknowledged_at', 'reported_at']).execute()
+        await db.schema.createIndex('reset_reports_user').on('reset_reports').columns(['user_id', 'reported_at']).execute()
+      },
+    },
+    '0014_throttle_attempts': {
+      // One attempt throttle for agent sign-in (G3), the wasn't-me page (B11) and the enrolment
+      // page (G4): one table for sign_in_attempts and enrolment_throttle. sign_in_attempts' rows
+      // (sign-in's and the wasn't-me page's) carry over, their keys are the same keyed hashes.
+      // The enrolment page's do not: their keys were the typed login, the
       // address and the user id in clear, and the migration cannot hash them (the key is the
       // desk's secret). They are counts of the last hour at most; those windows start afresh.
       async up(db: Kysely<any>) {

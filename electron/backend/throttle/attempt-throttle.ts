@@ -1,8 +1,8 @@
 // The one store-backed throttle: "at most `limit` attempts per key inside a sliding window",
-// shared by agent sign-in (G3) and the enrolment page (G4: sign-in, code sends). Each attempt is
-// a row of throttle_attempts, reserved before the attempt is judged and under the store's lock
-// for its keys, so concurrent attempts count one by one on SQLite and on every replica of one
-// PostgreSQL (S6). An attempt that should not count (a success, a fault) is released.
+// shared by agent sign-in (G3), the enrolment page (G4: sign-in, code sends) and the wasn't-me
+// page (B11: tries per address). Each attempt is a row of throttle_attempts, reserved before the
+// attempt is judged and under the store's lock for its keys, so concurrent attempts count one by
+// one on SQLite and on every replica of one PostgreSQL (S6). An attempt that should not count (a success, a fault) is released.
 // Keys are keyed hashes: what is counted is often typed text, and a typed name is often a password.
 import { randomUUID } from 'node:crypto'
 import { keyedHash } from '../crypto/secrets'

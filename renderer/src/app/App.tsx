@@ -14,6 +14,7 @@ import { useFlowStore } from '../stores/flow-store'
 import { ConnectionBanner } from '../components/ConnectionBanner'
 import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
 import { IntentQueue } from '../features/intents/IntentQueue'
+import { ReportedResets } from '../features/reported/ReportedResets'
 import { AuditLog } from '../features/audit/AuditLog'
 import { AdminArea } from '../features/admin/AdminArea'
 import { LiveView } from '../features/live/LiveView'
@@ -156,7 +157,11 @@ export function App() {
             <DashboardView />
           </Suspense>
         ) : view.name === 'approvals' ? (
-          <ApprovalQueue />
+          <>
+            <ApprovalQueue />
+            {/* B11: the other thing a supervisor acts on: resets their users reported as not theirs. */}
+            <ReportedResets />
+          </>
         ) : view.name === 'intents' ? (
           <IntentQueue />
         ) : view.name === 'audit' ? (
