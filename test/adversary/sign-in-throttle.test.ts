@@ -1,13 +1,11 @@
 // G3: sign-in is throttled per user name and per client address with a counter in the store, so
 // the limit holds on SQLite, on PostgreSQL under concurrency, and across server replicas.
-import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeVariants } from '../helpers/stores'
 import { demoPasswords, errorOf, startHarness, type Harness } from '../helpers/backend-harness'
-import { startReplica, stopReplicas, type Replica } from '../helpers/replica'
+import { replicasSkip, startReplicasOnPostgres, type ReplicaSet } from '../helpers/replica'
 import { signIn } from '../../electron/backend/rules/sessions'
 import { SIGN_IN_THROTTLE } from '../../electron/backend/rules/sign-in-throttle'
-import type { StoreConfig } from '../../electron/backend/store/database'
 
 const { limit, windowMs } = SIGN_IN_THROTTLE
 
@@ -52,28 +50,12 @@ for (const variant of storeVariants) {
   })
 }
 
-const pgVariant = storeVariants.find((v) => v.name === 'postgres')!
-
-describe.skipIf(pgVariant.skip !== null)('G3 sign-in throttle across two replicas on one PostgreSQL', () => {
-  let dispose: () => Promise<void>
-  const replicas: Replica[] = []
-
+describe.skipIf(replicasSkip !== null)('G3 sign-in throttle across two replicas on one PostgreSQL', () => {
+  let set: ReplicaSet
   beforeAll(async () => {
-    const store = await pgVariant.create()
-    dispose = store.dispose
-    const env = {
-      RESETDESK_DATABASE_URL: (store.config as Extract<StoreConfig, { kind: 'postgres' }>).connectionString,
-      RESETDESK_SECRET: randomBytes(32).toString('base64'),
-      RESETDESK_DEMO: '1',
-      RESETDESK_HASH_COST_LOG2: '10',
-    }
-    replicas.push(await startReplica(env))
-    replicas.push(await startReplica(env))
+    set = await startReplicasOnPostgres(2)
   }, 60_000)
-  afterAll(async () => {
-    await stopReplicas(replicas)
-    await dispose?.()
-  })
+  afterAll(() => set?.stop())
 
   const post = async (url: string, username: string, password: string) => {
     const response = await fetch(`${url}/api/session/signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
@@ -82,14 +64,14 @@ describe.skipIf(pgVariant.skip !== null)('G3 sign-in throttle across two replica
 
   it(`tries spread over both replicas add up: the ${limit + 1}th from one address is refused by either`, async () => {
     for (let i = 0; i < limit; i++) {
-      const r = await post(replicas[i % 2]!.url, `nobody${i}`, 'wrong')
+      const r = await post(set.replicas[i % 2]!.url, `nobody${i}`, 'wrong')
       expect([r.status, r.body.error?.code]).toEqual([401, 'INVALID_CREDENTIALS'])
     }
-    for (const replica of replicas) {
+    for (const replica of set.replicas) {
       const r = await post(replica.url, 'desk', 'desk-demo-2026')
       expect([r.status, r.body.error?.code]).toEqual([429, 'SIGN_IN_THROTTLED'])
       expect(Date.parse(r.body.error!.details.freesAt!)).toBeGreaterThan(Date.now())
     }
-    for (const replica of replicas) expect(replica.output()).not.toContain('nobody')
+    for (const replica of set.replicas) expect(replica.output()).not.toContain('nobody')
   })
 })

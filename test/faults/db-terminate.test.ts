@@ -2,38 +2,25 @@
 // active backend of the replica's database, again and again). The server process must stay up,
 // each request either succeed or get DATABASE_UNAVAILABLE, and later requests succeed.
 // Before the fix the replica died on the first terminated query (3 runs in 3).
-import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { storeVariants } from '../helpers/stores'
-import { startReplica, type Replica } from '../helpers/replica'
-import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
-import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
-import { nodeFetch } from '../helpers/transports'
-import type { Operations, Session } from '../../electron/backend/operations'
-import type { StoreConfig } from '../../electron/backend/store/database'
+import { replicasSkip, startReplicasOnPostgres, type Console, type Replica, type ReplicaSet } from '../helpers/replica'
 
-const pgVariant = storeVariants.find((v) => v.name === 'postgres')!
-
-describe.skipIf(pgVariant.skip !== null)('F1: connections terminated mid-query under load', () => {
+describe.skipIf(replicasSkip !== null)('F1: connections terminated mid-query under load', () => {
+  let set: ReplicaSet
   let replica: Replica
-  let dispose: () => Promise<void>
   let url: string
-  let ops: Operations
-  const session: Session = { agentId: null }
+  let ops: Console['ops']
+  let session: Console['session']
 
   beforeAll(async () => {
-    const store = await pgVariant.create()
-    dispose = store.dispose
-    url = (store.config as Extract<StoreConfig, { kind: 'postgres' }>).connectionString
-    replica = await startReplica({ RESETDESK_DATABASE_URL: url, RESETDESK_SECRET: randomBytes(32).toString('base64'), RESETDESK_DEMO: '1', RESETDESK_HASH_COST_LOG2: '10', RESETDESK_DB_POOL: '8' })
-    ops = createRemoteOperations({ baseUrl: replica.url, secrets: new MemorySecretStore(), fetch: nodeFetch })
-    await ops['session:signIn'](session, { username: 'desk', password: 'desk-demo-2026' })
+    set = await startReplicasOnPostgres(1, { env: { RESETDESK_DB_POOL: '8' }, agents: ['desk'] })
+    replica = set.replicas[0]!
+    url = set.connectionString
+    ops = set.consoles[0]!.ops
+    session = set.consoles[0]!.session
   }, 120_000)
-  afterAll(async () => {
-    await replica?.stop()
-    await dispose?.()
-  })
+  afterAll(() => set?.stop())
 
   it('the server stays up, every failure is DATABASE_UNAVAILABLE, and the next requests succeed', async () => {
     const killer = new pg.Client({ connectionString: url })

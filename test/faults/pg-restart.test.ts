@@ -1,8 +1,7 @@
 // F1/F2/F3/F8: PostgreSQL stopped and restarted during flows, on a cluster of this file's own
 // (the shared one keeps serving the other files). The credential store is a real slapd.
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findPgBin, startPgCluster, type PgCluster } from '../helpers/pg-cluster'
+import { createClusterDatabase, findPgBin, startPgCluster, type PgCluster } from '../helpers/pg-cluster'
 import { addPerson, ldapConfig, slapd, userBind } from '../helpers/ldap-fixtures'
 import { createBackend, type Backend } from '../../electron/backend/index'
 import { dispatch } from '../../electron/backend/dispatch'
@@ -34,13 +33,7 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
 
   beforeAll(async () => {
     cluster = await startPgCluster(bin!)
-    // A database the app user owns (PostgreSQL 15+ gives no one else CREATE on public).
-    const admin = new pg.Client({ connectionString: cluster.url })
-    await admin.connect()
-    await admin.query('create database faults')
-    await admin.end()
-    const url = new URL(cluster.url)
-    url.pathname = '/faults'
+    const url = await createClusterDatabase(cluster, 'faults')
     const ldap = new LdapDirectory(ldapConfig(), noLog)
     const faulty: CredentialStore = {
       async resetPassword(userId, password, options) {

@@ -2,49 +2,32 @@
 // TCP proxy before slapd). The other replica's sweeper resolves the intent by asking slapd, so
 // the uses left are exact: counted once when the modify was applied, handed back when it never
 // reached the directory. Each case asserts rows, audit and what the agent sees afterwards.
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { storeVariants } from '../helpers/stores'
-import { startReplica, type Replica } from '../helpers/replica'
+import { replicasSkip, signInThrough, startReplicasOnPostgres, type Console, type Replica, type ReplicaSet } from '../helpers/replica'
 import { addPerson, ldapConfig, slapd, userBind, type LdapPerson, uidLayout } from '../helpers/ldap-fixtures'
 import { startLdapProxy, type LdapProxy, type ProxyMode } from '../helpers/ldap-proxy'
 import { ldapHelpdesk } from '../helpers/slapd'
-import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
-import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
-import { nodeFetch } from '../helpers/transports'
-import { openStore, type Store, type StoreConfig } from '../../electron/backend/store/database'
+import { openStore, type Store } from '../../electron/backend/store/database'
 import { processRow } from '../../electron/backend/rules/processes'
 import { processSchema } from '../../shared/domain/types'
-import type { Operations, Session } from '../../electron/backend/operations'
 
-const pgVariant = storeVariants.find((v) => v.name === 'postgres')!
-
-describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a replica killed with SIGKILL mid-reset', () => {
+describe.skipIf(replicasSkip !== null || slapd().missing !== null)('F3: a replica killed with SIGKILL mid-reset', () => {
   let proxy: LdapProxy
   let dir: string
-  let dispose: () => Promise<void>
+  let set: ReplicaSet
   let store: Store
-  let env: Record<string, string>
-  const replicas: Replica[] = []
-  let survivor: { ops: Operations; session: Session }
+  let survivor: Console
   let agent: LdapPerson
 
   // A real desk (no demo, G1): the agent signs in with their directory password.
-  const connect = async (url: string) => {
-    const ops = createRemoteOperations({ baseUrl: url, secrets: new MemorySecretStore(), fetch: nodeFetch })
-    const session: Session = { agentId: null }
-    await ops['session:signIn'](session, { username: agent.uid, password: agent.password })
-    return { ops, session }
-  }
+  const connect = (replica: Replica) => signInThrough(replica, agent.uid, agent.password)
 
   beforeAll(async () => {
     proxy = await startLdapProxy(slapd().url!)
     agent = await addPerson({ prefix: 'agent', groups: ['Kill Agents'] })
-    const db = await pgVariant.create()
-    dispose = db.dispose
     dir = mkdtempSync(join(tmpdir(), 'resetdesk-kill-'))
     const config = ldapConfig()
     writeFileSync(join(dir, 'connectors.json'), JSON.stringify({
@@ -55,40 +38,37 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
         agentSignIn: { groups: ['Kill Agents'], roleGroups: { password_reset_service_desk: ['Kill Agents'] } },
       },
     }))
-    env = {
-      RESETDESK_DATABASE_URL: (db.config as Extract<StoreConfig, { kind: 'postgres' }>).connectionString,
-      RESETDESK_SECRET: randomBytes(32).toString('base64'),
-      RESETDESK_HASH_COST_LOG2: '10',
-      RESETDESK_CONNECTORS_FILE: join(dir, 'connectors.json'),
-      RESETDESK_SECRET_LDAP_HELPDESK: ldapHelpdesk.password,
-      // A short lease and a quick sweep, so the test sees the survivor take over in seconds. The
-      // lease outlasts the directory timeout (10 s): a live writer is never overtaken.
-      RESETDESK_INTENT_LEASE_SECONDS: '12',
-      RESETDESK_SWEEP_SECONDS: '1',
-    }
-    replicas.push(await startReplica(env))
-    store = await openStore(db.config)
+    set = await startReplicasOnPostgres(1, {
+      demo: false,
+      env: {
+        RESETDESK_CONNECTORS_FILE: join(dir, 'connectors.json'),
+        RESETDESK_SECRET_LDAP_HELPDESK: ldapHelpdesk.password,
+        // A short lease and a quick sweep, so the test sees the survivor take over in seconds. The
+        // lease outlasts the directory timeout (10 s): a live writer is never overtaken.
+        RESETDESK_INTENT_LEASE_SECONDS: '12',
+        RESETDESK_SWEEP_SECONDS: '1',
+      },
+    })
+    store = await openStore(set.storeConfig)
     await store.db.insertInto('processes').values(processRow(processSchema.parse({
       id: 'proc-kill', name: 'Directory staff', description: 'Directory staff', appliesToGroups: ['Kill Staff'], protectedAccounts: false,
       credentialStore: 'ldap', methods: ['personal_data_confirm'], requiredPasses: 1, resetMethods: ['generate'],
       unlock: true, requireChange: false, requiresApproval: false, policy: {}, settings: {},
     }))).execute()
-    survivor = await connect(replicas[0]!.url)
+    survivor = await connect(set.replicas[0]!)
   }, 120_000)
 
   afterAll(async () => {
-    for (const r of replicas) await r.stop()
     await store?.close()
-    await dispose?.()
+    await set?.stop()
     await proxy?.close()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
   /** Starts a reset on a fresh replica, kills it with SIGKILL once the proxy holds the modify. */
   async function killMidReset(mode: ProxyMode) {
-    const victim = await startReplica(env)
-    replicas.push(victim)
-    const onVictim = await connect(victim.url)
+    const victim = await set.start()
+    const onVictim = await connect(victim)
     const p = await addPerson({ groups: ['Kill Staff'] })
     const recordId = (await onVictim.ops['records:createInteraction'](onVictim.session, { channel: 'phone', callerId: p.id, shortDescription: 'Locked out' } as never)).id
     const flow = await onVictim.ops['flow:start'](onVictim.session, { recordId, userId: p.id, processId: 'proc-kill' })
@@ -100,8 +80,7 @@ describe.skipIf(pgVariant.skip !== null || slapd().missing !== null)('F3: a repl
     expect(proxy.modifies).toBe(modifiesBefore + 1)
     // Let slapd apply a forwarded modify before the kill (the reply is held either way).
     await new Promise((r) => setTimeout(r, 200))
-    victim.proc.kill('SIGKILL')
-    await new Promise((r) => victim.proc.on('exit', r))
+    await victim.kill('SIGKILL')
     proxy.mode = 'pass'
     // What the agent on the killed replica saw: the server gone, never "done" or "nothing changed".
     expect(await seen).toBe('BACKEND_UNREACHABLE')

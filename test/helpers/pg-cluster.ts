@@ -2,6 +2,7 @@
 // loopback port, stop and delete at the end. Needs Debian's postgresql package and root (the
 // server runs as the 'postgres' system user).
 import { execFileSync } from 'node:child_process'
+import pg from 'pg'
 import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -19,6 +20,23 @@ export interface PgCluster {
   /** F8: stop the server (fast shutdown: sessions terminated) and keep its data, for resume(). */
   halt(): void
   resume(): void
+}
+
+/**
+ * A new database on the cluster, owned by its app user (PostgreSQL 15+ gives no one else CREATE
+ * on public); resolves with its connection string.
+ */
+export async function createClusterDatabase(cluster: PgCluster, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: cluster.url })
+  await admin.connect()
+  try {
+    await admin.query(`create database ${name}`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(cluster.url)
+  url.pathname = `/${name}`
+  return url.toString()
 }
 
 export function findPgBin(): string | null {

@@ -1,53 +1,24 @@
 // G7 "in force at once on every replica": an administrator's change made through one server
 // process governs the next flow started through another, on one PostgreSQL, with no restart.
-import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { storeVariants } from '../helpers/stores'
-import { startReplica, stopReplicas, type Replica } from '../helpers/replica'
+import { replicasSkip, startReplicasOnPostgres, type Console, type ReplicaSet } from '../helpers/replica'
 import { errorOf } from '../helpers/backend-harness'
-import { nodeFetch } from '../helpers/transports'
-import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
-import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
-import type { Operations, Session } from '../../electron/backend/operations'
-import type { StoreConfig } from '../../electron/backend/store/database'
 import { newProcessDraft } from '../../shared/domain/process-admin'
 
-const pgVariant = storeVariants.find((v) => v.name === 'postgres')!
-type Console = { ops: Operations; session: Session }
-
-describe.skipIf(pgVariant.skip !== null)('G7 administration across two replicas on one PostgreSQL', () => {
-  let dispose: () => Promise<void>
-  const replicas: Replica[] = []
+describe.skipIf(replicasSkip !== null)('G7 administration across two replicas on one PostgreSQL', () => {
+  let set: ReplicaSet
   let adminOnA: Console
   let deskOnB: Console
   let recordId: string
 
   beforeAll(async () => {
-    const store = await pgVariant.create()
-    dispose = store.dispose
-    const env = {
-      RESETDESK_DATABASE_URL: (store.config as Extract<StoreConfig, { kind: 'postgres' }>).connectionString,
-      RESETDESK_SECRET: randomBytes(32).toString('base64'),
-      RESETDESK_DEMO: '1',
-      RESETDESK_HASH_COST_LOG2: '10',
-    }
-    replicas.push(await startReplica(env))
-    replicas.push(await startReplica(env))
-    const connect = async (url: string, username: string, password: string) => {
-      const ops = createRemoteOperations({ baseUrl: url, secrets: new MemorySecretStore(), fetch: nodeFetch })
-      const session: Session = { agentId: null }
-      await ops['session:signIn'](session, { username, password })
-      return { ops, session }
-    }
-    adminOnA = await connect(replicas[0]!.url, 'admin', 'admin-demo-2026')
-    deskOnB = await connect(replicas[1]!.url, 'desk', 'desk-demo-2026')
+    set = await startReplicasOnPostgres(2, { agents: ['admin', 'desk'] })
+    adminOnA = set.consoles[0]!
+    deskOnB = set.consoles[1]!
     recordId = (await deskOnB.ops['records:list'](deskOnB.session, { kind: 'incident', filter: 'assigned_to_me', q: '', sort: 'openedAt', dir: 'desc', offset: 0, limit: 1 })).rows[0]!.id
   }, 120_000)
 
-  afterAll(async () => {
-    await stopReplicas(replicas)
-    await dispose?.()
-  })
+  afterAll(() => set?.stop())
 
   it('a process edited through one replica governs the next flow started through the other', async () => {
     const listed = await adminOnA.ops['admin:processes:list'](adminOnA.session, {})

@@ -1,18 +1,9 @@
 // B5 across replicas: a supervisor's live feed on one server process sees a step written by an
 // agent through another process on the same PostgreSQL, over the SSE stream and the long poll.
-import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { storeVariants } from '../helpers/stores'
-import { startReplica, stopReplicas, type Replica } from '../helpers/replica'
+import { replicasSkip, startReplicasOnPostgres, type Console, type ReplicaSet } from '../helpers/replica'
 import { errorOf } from '../helpers/backend-harness'
-import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
-import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
-import { nodeFetch } from '../helpers/transports'
-import type { Session } from '../../electron/backend/operations'
-import type { StoreConfig } from '../../electron/backend/store/database'
 import type { LiveSnapshot } from '../../shared/domain/live'
-
-const pgVariant = storeVariants.find((v) => v.name === 'postgres')!
 
 /** Reads `event: live` messages from an SSE response body as they arrive. */
 function sseReader(body: ReadableStream<Uint8Array>) {
@@ -37,42 +28,23 @@ function sseReader(body: ReadableStream<Uint8Array>) {
   }
 }
 
-describe.skipIf(pgVariant.skip !== null)('B5 live feed across two replicas on one PostgreSQL', () => {
-  let dispose: () => Promise<void>
-  const replicas: Replica[] = []
-  const connect = async (url: string, username: string, password: string) => {
-    const ops = createRemoteOperations({ baseUrl: url, secrets: new MemorySecretStore(), fetch: nodeFetch })
-    const session: Session = { agentId: null }
-    await ops['session:signIn'](session, { username, password })
-    return { ops, session }
-  }
+describe.skipIf(replicasSkip !== null)('B5 live feed across two replicas on one PostgreSQL', () => {
+  let set: ReplicaSet
 
   beforeAll(async () => {
-    const store = await pgVariant.create()
-    dispose = store.dispose
-    const env = {
-      RESETDESK_DATABASE_URL: (store.config as Extract<StoreConfig, { kind: 'postgres' }>).connectionString,
-      RESETDESK_SECRET: randomBytes(32).toString('base64'),
-      RESETDESK_DEMO: '1',
-      RESETDESK_HASH_COST_LOG2: '10',
-    }
-    replicas.push(await startReplica(env))
-    replicas.push(await startReplica(env))
+    set = await startReplicasOnPostgres(2, { agents: ['desk', 'super'] })
   }, 120_000)
 
-  afterAll(async () => {
-    await stopReplicas(replicas)
-    await dispose?.()
-  })
+  afterAll(() => set?.stop())
 
   it('the SSE stream and the long poll on replica B see a flow step written through replica A, with no contact detail', async () => {
-    const agent = await connect(replicas[0]!.url, 'desk', 'desk-demo-2026')
+    const [agent, supervisor] = set.consoles as [Console, Console]
+    const replicas = set.replicas
     // The supervisor's bearer token, as the server's own sign-in route hands it out.
     const signIn = await fetch(`${replicas[1]!.url}/api/session/signIn`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'super', password: 'super-demo-2026' }),
     }).then((r) => r.json() as Promise<{ data: { accessToken: string } }>)
     const token = signIn.data.accessToken
-    const supervisor = await connect(replicas[1]!.url, 'super', 'super-demo-2026')
 
     const controller = new AbortController()
     const response = await fetch(`${replicas[1]!.url}/api/live/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal })

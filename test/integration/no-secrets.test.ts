@@ -39,7 +39,7 @@ for (const variant of storeVariants) {
         secrets.push(emailCode, smsCode, manual, generated, token, linkPassword, ...wasntMeTokens)
 
         // G4: the enrolment tables too (answers under scrypt, TOTP secrets sealed, codes and tokens keyed).
-        const tables = ['agents', 'directory_users', 'security_questions', 'enrolled_answers', 'personal_contacts', 'totp_enrolments', 'enrolment_challenges', 'enrolment_sessions', 'enrolment_throttle', 'processes', 'records', 'record_activity', 'flows', 'codes', 'attempts', 'resets', 'reset_tokens', 'reset_reports', 'audit', 'outbox', 'meta']
+        const tables = ['agents', 'directory_users', 'security_questions', 'enrolled_answers', 'personal_contacts', 'totp_enrolments', 'enrolment_challenges', 'enrolment_sessions', 'throttle_attempts', 'processes', 'records', 'record_activity', 'flows', 'codes', 'attempts', 'resets', 'reset_tokens', 'reset_reports', 'audit', 'outbox', 'meta']
         let dump = ''
         for (const t of tables) {
           const rows = await sql`select * from ${sql.table(t)}`.execute(h.backend.store.db)

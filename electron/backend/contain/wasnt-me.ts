@@ -13,6 +13,7 @@ import { keyedHash, randomToken } from '../crypto/secrets'
 import { appendAudit, auditedTransaction, type AuditEvent } from '../audit/audit-chain'
 import { addMs, errorFacts, hours, minutes, type RuleContext } from '../rules/context'
 import { addWorkNote } from '../records/work-notes'
+import { reserveAttempt, throttleKey } from '../throttle/attempt-throttle'
 import type { ResetReportsTable } from '../store/schema'
 import type { RelockOutcome } from '../../../shared/domain/reported-resets'
 
@@ -75,18 +76,7 @@ export type WasntMeAnswer = 'reported' | 'invalid' | 'throttled'
 
 /** Takes one try for the address (a keyed hash of it), or refuses when the window is full. */
 async function takeTry(ctx: RuleContext, address: string): Promise<boolean> {
-  const { limit, windowMs } = WASNT_ME_THROTTLE
-  const key = keyedHash(ctx.keys.codes, `wasnt-me address\0${address}`)
-  const now = ctx.now()
-  const since = addMs(now, -windowMs).toISOString()
-  return ctx.store.db.transaction().execute(async (trx) => {
-    await ctx.store.lock(trx, `wasnt-me:${key}`)
-    await trx.deleteFrom('sign_in_attempts').where('key', '=', key).where('at', '<=', since).execute()
-    const { n } = await trx.selectFrom('sign_in_attempts').select((eb) => eb.fn.countAll().as('n')).where('key', '=', key).executeTakeFirstOrThrow()
-    if (Number(n) >= limit) return false
-    await trx.insertInto('sign_in_attempts').values({ id: randomUUID(), key, at: now.toISOString() }).execute()
-    return true
-  })
+  return (await reserveAttempt(ctx, [{ key: throttleKey(ctx, 'wasnt-me address', address), ...WASNT_ME_THROTTLE }])).ok
 }
 
 const reportAudit = (row: ReportRow): Omit<AuditEvent, 'action' | 'outcome'> => ({

@@ -69,6 +69,8 @@ export interface CredentialStore {
    * without it can never resolve a lost answer: its intents wait for a supervisor.
    */
   resetApplied?(userId: string, since: Date, newPassword?: string): Promise<boolean | null>
+  /** F1 readiness: resolves when the store's server answers; absent for the local store (the database). */
+  ping?(): Promise<void>
 }
 
 /** Agents signing in with their directory credentials (the standalone server, issue 5). */

@@ -1,9 +1,9 @@
 // G4: what the enrolment page lets a user do for themself, signed in with their directory
 // password: answer questions from the desk's catalogue, confirm a personal email and mobile by
 // code, and enrol an authenticator app. Every input is parsed by the schemas below; every refusal
-// is a catalogue error. Sign-in is throttled per user name and per address in the store (so it
-// holds across replicas), and a wrong password, an unknown user and a throttled try are one
-// and the same refusal (S5).
+// is a catalogue error. Sign-in is throttled per user name and per address, and code sends per
+// user, on the store-backed attempt throttle (so it holds across replicas); a wrong password, an
+// unknown user and a throttled try are one and the same refusal (S5).
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { AppError } from '../../../shared/errors'
@@ -14,6 +14,7 @@ import { loadDeskSettings } from '../admin/desk-settings'
 import { addMs, minutes, type RuleContext } from '../rules/context'
 import { auditedTransaction, recordAudit } from '../audit/audit-chain'
 import { maskEmail, maskPhone } from '../rules/masking'
+import { reserveAttempt, throttleKey } from '../throttle/attempt-throttle'
 import { activeQuestions } from './question-catalog'
 import { checkTotpCode, newTotpSecret, saveTotpEnrolment, totpLockKey, totpProvisioning } from './totp'
 
@@ -50,26 +51,6 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   // Paths and reasons only: the rejected values may be answers or codes.
   if (!parsed.success) throw new AppError('INVALID_INPUT', { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) })
   return parsed.data
-}
-
-/** Takes one try from the store-backed counter, or refuses when the window is full. */
-async function takeThrottle(ctx: RuleContext, key: string, limit: number, windowMinutes: number): Promise<string | null> {
-  const now = ctx.now()
-  return ctx.store.db.transaction().execute(async (trx) => {
-    await ctx.store.lock(trx, `enrolment-throttle:${key}`)
-    // Tries that left the window count no more: drop them so the table stays small.
-    await trx.deleteFrom('enrolment_throttle').where('key', '=', key).where('at', '<=', addMs(now, -minutes(windowMinutes)).toISOString()).execute()
-    const { n } = await trx
-      .selectFrom('enrolment_throttle')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('key', '=', key)
-      .where('at', '>', addMs(now, -minutes(windowMinutes)).toISOString())
-      .executeTakeFirstOrThrow()
-    if (Number(n) >= limit) return null
-    const id = randomUUID()
-    await trx.insertInto('enrolment_throttle').values({ id, key, at: now.toISOString() }).execute()
-    return id
-  })
 }
 
 export interface EnrolmentState {
@@ -125,16 +106,20 @@ export function createSelfService(ctx: RuleContext) {
     /** One answer for a wrong password, an unknown user and a throttled try. */
     async signIn(input: unknown, address: string): Promise<{ token: string; state: EnrolmentState }> {
       const { login, password } = parse(enrolmentInputs.signIn, input)
-      const byLogin = await takeThrottle(ctx, `login:${login.toLowerCase()}`, enrolmentLimits.failuresPerLogin, enrolmentLimits.throttleWindowMinutes)
-      const byAddress = await takeThrottle(ctx, `address:${address}`, enrolmentLimits.failuresPerAddress, enrolmentLimits.throttleWindowMinutes)
-      if (!byLogin || !byAddress) {
-        ctx.log.info('enrolment_signin_throttled', { by: byLogin ? 'address' : 'login' })
+      const windowMs = minutes(enrolmentLimits.throttleWindowMinutes)
+      const byLogin = throttleKey(ctx, 'enrolment login', login.toLowerCase())
+      const tries = await reserveAttempt(ctx, [
+        { key: byLogin, limit: enrolmentLimits.failuresPerLogin, windowMs },
+        { key: throttleKey(ctx, 'enrolment address', address), limit: enrolmentLimits.failuresPerAddress, windowMs },
+      ])
+      if (!tries.ok) {
+        ctx.log.info('enrolment_signin_throttled', { by: tries.full.includes(byLogin) ? 'login' : 'address' })
         throw refused()
       }
       const user = await ctx.directory.authenticate(login, password)
       if (!user) throw refused()
       // A success gives back the tries it reserved: only failures count.
-      await ctx.store.db.deleteFrom('enrolment_throttle').where('id', 'in', [byLogin, byAddress]).execute()
+      await tries.release()
       const token = randomToken()
       await ctx.store.db.deleteFrom('enrolment_sessions').where('expires_at', '<=', ctx.now().toISOString()).execute()
       await ctx.store.db
@@ -192,7 +177,8 @@ export function createSelfService(ctx: RuleContext) {
         if (!carrier) throw new AppError('SMS_CARRIER_NEEDED')
         to = `${contact.value.replace(/\D/g, '')}@${carrier.gateway}`
       }
-      if (!(await takeThrottle(ctx, `send:${user.id}`, enrolmentLimits.sendsPerHour, 60))) throw new AppError('MAX_RESENDS')
+      const send = await reserveAttempt(ctx, [{ key: throttleKey(ctx, 'enrolment send', user.id), limit: enrolmentLimits.sendsPerHour, windowMs: minutes(60) }])
+      if (!send.ok) throw new AppError('MAX_RESENDS')
       const settings = await loadDeskSettings(ctx.store.db)
       const code = randomCode(6)
       try {

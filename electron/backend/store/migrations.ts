@@ -533,7 +533,31 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('reset_reports_user').on('reset_reports').columns(['user_id', 'reported_at']).execute()
       },
     },
-    '0014_audit_head': {
+    '0014_throttle_attempts': {
+      // One attempt throttle for agent sign-in (G3), the wasn't-me page (B11) and the enrolment
+      // page (G4): one table for sign_in_attempts and enrolment_throttle. sign_in_attempts' rows
+      // (sign-in's and the wasn't-me page's) carry over, their keys are the same keyed hashes.
+      // The enrolment page's do not: their keys were the typed login, the
+      // address and the user id in clear, and the migration cannot hash them (the key is the
+      // desk's secret). They are counts of the last hour at most; those windows start afresh.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('throttle_attempts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('throttle_attempts_key_at').on('throttle_attempts').columns(['key', 'at']).execute()
+        await db
+          .insertInto('throttle_attempts')
+          .columns(['id', 'key', 'at'])
+          .expression(db.selectFrom('sign_in_attempts').select(['id', 'key', 'at']))
+          .execute()
+        await db.schema.dropTable('sign_in_attempts').execute()
+        await db.schema.dropTable('enrolment_throttle').execute()
+      },
+    },
+    '0015_audit_head': {
       // Issue 14: an audit append takes the chain's lock and reads its head in one round trip on
       // PostgreSQL. A VOLATILE plpgsql function takes a fresh snapshot for each statement inside
       // it, so the head is read after the lock is granted (one statement with both would read it

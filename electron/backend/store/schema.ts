@@ -85,13 +85,6 @@ export interface EnrolmentSessionsTable {
   expires_at: string
 }
 
-/** Failed sign-ins on the enrolment page, per user name and per address (holds across replicas). */
-export interface EnrolmentThrottleTable {
-  id: string
-  key: string
-  at: string
-}
-
 export interface ProcessesTable {
   id: string
   name: string
@@ -371,10 +364,15 @@ export interface IntegrationRateBucketsTable {
   expires_at: string
 }
 
-/** G3: one sign-in try (reserved before the password is checked; removed again on success). */
-export interface SignInAttemptsTable {
+/**
+ * One attempt counted by the attempt throttle (throttle/attempt-throttle.ts): an agent's or an
+ * enrolment page user's sign-in try, an enrolment code send, a try on the wasn't-me page.
+ * Reserved before the attempt is judged; removed again when it should not count
+ * (0014_throttle_attempts).
+ */
+export interface ThrottleAttemptsTable {
   id: string
-  /** Keyed hash of "name:<user name>" or "address:<client address>". */
+  /** throttleKey(): a keyed hash of the scope and the counted value (name, address, user). */
   key: string
   at: string
 }
@@ -395,7 +393,6 @@ export interface DB {
   totp_enrolments: TotpEnrolmentsTable
   enrolment_challenges: EnrolmentChallengesTable
   enrolment_sessions: EnrolmentSessionsTable
-  enrolment_throttle: EnrolmentThrottleTable
   processes: ProcessesTable
   records: RecordsTable
   record_numbers: RecordNumbersTable
@@ -411,7 +408,7 @@ export interface DB {
   flow_daily: FlowDailyTable
   outbox: OutboxTable
   meta: MetaTable
-  sign_in_attempts: SignInAttemptsTable
+  throttle_attempts: ThrottleAttemptsTable
   approval_decisions: ApprovalDecisionsTable
   reset_reports: ResetReportsTable
 }
