@@ -203,6 +203,10 @@ export const errorCatalogue = {
     message: 'The password change was sent, but whether the directory applied it could not be confirmed.',
     next: 'Do not retry. A supervisor sees this reset in the unresolved queue, and it is checked again automatically.',
   },
+  REPORT_NOT_FOUND: {
+    message: 'This reported reset was not found.',
+    next: 'Refresh the queue of reported resets.',
+  },
   API_KEY_INVALID: {
     message: 'The API key is missing, revoked or not valid for this route.',
     next: 'Ask a ResetDesk administrator for a new integration API key.',

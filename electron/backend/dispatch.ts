@@ -20,15 +20,29 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
 }
 
 /**
- * F1: channels that only read (or, like flow:get, only touch a timestamp), so running them again
- * on a fresh connection after the database dropped the first one changes nothing twice. Every
- * other channel gets DATABASE_UNAVAILABLE and the agent decides.
+ * F1: whether a channel only reads (or, like flow:get, only touches a timestamp), so running it
+ * again on a fresh connection after the database dropped the first one changes nothing twice.
+ * Every other channel gets DATABASE_UNAVAILABLE and the agent decides. A Record over every
+ * channel, so a new channel does not compile until someone has decided which it is.
  */
-const idempotentChannels: ReadonlySet<string> = new Set<Channel>([
-  'session:current', 'records:list', 'records:get', 'users:search', 'processes:forUser', 'flow:get',
-  'approvals:list', 'intents:list', 'audit:list', 'audit:verify', 'carriers:list', 'demo:mailbox',
-  'live:next', 'dashboard:get',
-])
+const retryOnDroppedConnection: Record<Channel, boolean> = {
+  'session:signIn': false, 'session:current': true, 'session:signOut': false,
+  'records:list': true, 'records:count': true, 'records:get': true, 'records:createInteraction': false, 'records:assignToMe': false,
+  'users:search': true, 'users:enrolment': true, 'users:risk': true, 'processes:forUser': true,
+  'flow:start': false, 'flow:get': true, 'flow:approve': false, 'flow:reject': false, 'flow:close': false,
+  'verify:sendCode': false, 'verify:checkCode': false, 'verify:answerQuestions': false, 'verify:personalData': false,
+  'verify:confirmPersonalData': false, 'verify:checkTotp': false,
+  'approvals:decision': false, 'approvals:list': true, 'intents:list': true, 'reports:list': true, 'reports:acknowledge': false, 'policy:check': true, 'reset:run': false,
+  'audit:list': true, 'audit:search': true, 'audit:verify': true, 'audit:export': false,
+  'carriers:list': true, 'demo:mailbox': true, 'live:next': true, 'dashboard:get': true,
+  'console:settings': true, 'console:chooseDesk': false,
+  'admin:questions:list': true, 'admin:questions:save': false,
+  'admin:processes:list': true, 'admin:processes:save': false, 'admin:processes:delete': false, 'admin:processes:setEnabled': false,
+  'admin:credentialStores:list': true, 'admin:settings:get': true, 'admin:settings:save': false,
+  'admin:apiKeys:list': true, 'admin:apiKeys:create': false, 'admin:apiKeys:revoke': false,
+  'admin:webhooks:list': true, 'admin:webhooks:deliveries': true, 'admin:webhooks:save': false, 'admin:webhooks:delete': false,
+  'admin:webhooks:retry': false,
+}
 
 /** A lost database connection is DATABASE_UNAVAILABLE; any other unexpected error stays as it is. */
 export function asCatalogueError(e: unknown): unknown {
@@ -44,7 +58,7 @@ export async function dispatch(ops: Operations, log: Pick<Logger, 'error'>, sess
     try {
       return { ok: true, data: await op(session, input) }
     } catch (e) {
-      if (!idempotentChannels.has(channel) || !isConnectionError(e)) throw e
+      if (!retryOnDroppedConnection[channel] || !isConnectionError(e)) throw e
       // The pool has discarded the dead connection; one more try on a fresh one.
       log.error('database_retry', { correlationId, channel, ...errorFacts(e) })
       return { ok: true, data: await op(session, input) }

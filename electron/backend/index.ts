@@ -12,6 +12,7 @@ import type { CarrierGateway, Logger, RuleContext } from './rules/context'
 import { createOperations, type Operations } from './operations'
 import { isDemoSeeded, seedDemoDesk } from './demo/seed'
 import { completeResetLink } from './rules/reset'
+import { reportWasntMe } from './contain/wasnt-me'
 import { guardAdminChannels } from './admin/guard'
 import { startSweeper } from './intents/sweeper'
 import { WebhookWorker, type WebhookWorkerOptions } from './integrations/webhook-worker'
@@ -48,6 +49,8 @@ export interface Backend {
   local: LocalCredentialStore
   webhooks: WebhookWorker | null
   completeResetLink(token: string, password: string): ReturnType<typeof completeResetLink>
+  /** B11: the user confirmed "this wasn't me" on the page; `address` is the client's, for the throttle. */
+  reportWasntMe(token: string, address: string): ReturnType<typeof reportWasntMe>
   /** G1: seeds the demo desk into this running backend (the first-run choice); idempotent. */
   seedDemo(): Promise<boolean>
   close(): Promise<void>
@@ -101,6 +104,7 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     local,
     webhooks,
     completeResetLink: (token, password) => completeResetLink(ctx, token, password),
+    reportWasntMe: (token, address) => reportWasntMe(ctx, token, address),
     seedDemo: async () => {
       const seeded = await seedDemoDesk(store.db, hashCost, now())
       ctx.demo = true

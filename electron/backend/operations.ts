@@ -2,10 +2,10 @@
 // server both call these; inputs arrive already parsed by the channel's schema.
 import { AppError } from '../../shared/errors'
 import { ordinaryConsoleSettings, type Channel, type OutputOf, type ParsedInputOf } from '../../shared/ipc/contract'
-import { exportAudit, listAudit, verifyAudit } from './rules/audit-log'
+import { exportAudit, listAudit, recordAudit, verifyAudit } from './audit/audit-chain'
 import { loadAgent, requireRole } from './rules/access'
 import type { RuleContext } from './rules/context'
-import { exitFlow, getFlow, pendingApprovals, recordAudit, startFlow } from './rules/flows'
+import { exitFlow, getFlow, startFlow } from './rules/flows'
 import { getRecord, processesForUser, searchUsers, userEnrolment } from './rules/records'
 import { countRecords, listRecords } from './records/list'
 import { assignToMe } from './records/assign'
@@ -20,9 +20,11 @@ import { listQuestionCatalog, saveQuestionCatalog } from './enrolment/question-c
 import { demoAccountHints } from './demo/seed'
 import { adminOperations } from './admin/operations'
 import { listOpenIntents } from './intents/queue'
+import { acknowledgeReportedReset, listReportedResets } from './contain/reported-resets'
 import { integrationAdminOperations } from './integrations/admin-operations'
 import { userRisk } from './risk/risk-signals'
 import { approvalDecision, approveAndRecord, rejectFlow } from './approvals/decisions'
+import { pendingApprovals } from './approvals/pending-approvals'
 import { searchAudit } from './audit/audit-search'
 import { LiveFeed } from './live/live-feed'
 import { nextLive } from './live/live-view'
@@ -83,6 +85,8 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     'approvals:decision': (s, { flowId }) => approvalDecision(ctx, agentOf(s), flowId),
     'approvals:list': (s) => pendingApprovals(ctx, agentOf(s)),
     'intents:list': (s) => listOpenIntents(ctx, agentOf(s)),
+    'reports:list': (s) => listReportedResets(ctx, agentOf(s)),
+    'reports:acknowledge': (s, { reportId }) => acknowledgeReportedReset(ctx, agentOf(s), reportId),
     'policy:check': (s, input) => checkPolicy(ctx, agentOf(s), input),
     'reset:run': (s, input) => runReset(ctx, agentOf(s), input),
     'flow:close': (s, { flowId, passwordShared }) => exitFlow(ctx, agentOf(s), flowId, passwordShared),

@@ -123,9 +123,12 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
   // so a rehearsal can follow an emailed link to the end. It starts before the backend that
   // answers it, because the backend needs its address for the links.
   let completeLink: Backend['completeResetLink'] | null = null
+  let reportWasntMe: Backend['reportWasntMe'] | null = null
   const resetPage = connectors?.resetPage
   const page = await startResetLinkServer({
     complete: (token, password) => completeLink!(token, password),
+    // B11: the "this wasn't me" page of after-reset notices, beside it.
+    wasntMe: (token, address) => reportWasntMe!(token, address),
     log,
     ...(resetPage ? { host: resetPage.host, port: resetPage.port, path: new URL(resetPage.publicUrl).pathname } : {}),
   })
@@ -147,6 +150,7 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
     return cannotStart(e)
   }
   completeLink = backend.completeResetLink
+  reportWasntMe = backend.reportWasntMe
   // G4: the enrolment page, on loopback beside the reset-link page.
   const enrolment = await startEnrolmentServer(backend.ctx)
   log.info('enrolment_page', { url: enrolment.url })

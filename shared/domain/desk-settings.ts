@@ -10,6 +10,8 @@ export const deskSettingsSchema = z
     questionsRequired: z.number().int().min(1).max(10).default(3),
     /** R5: how long an emailed or texted code is valid, unless a process says otherwise. */
     codeTtlMinutes: z.number().int().min(1).max(60).default(10),
+    /** B11: how long the "this wasn't me" link in an after-reset notice works. */
+    wasntMeLinkDays: z.number().int().min(1).max(30).default(7),
   })
   .strict()
 export type DeskSettings = z.output<typeof deskSettingsSchema>

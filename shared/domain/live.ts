@@ -1,6 +1,7 @@
 // B5 live observe and B10 dashboard: what a supervisor's console receives. Nothing here can hold
 // a secret or a contact detail: users appear by initials, steps by name, counts by number.
 import { z } from 'zod'
+import { liveReportSchema } from './reported-resets'
 
 export const liveStepSchema = z.enum(['verifying', 'verified', 'awaiting_approval', 'reset'])
 export type LiveStep = z.infer<typeof liveStepSchema>
@@ -37,6 +38,8 @@ export const liveSnapshotSchema = z.object({
   followed: z
     .object({ flowId: z.string(), recordNumber: z.string(), open: z.boolean(), step: liveStepSchema.nullable(), events: z.array(liveEventSchema) })
     .nullable(),
+  /** B11: resets their users reported as not theirs that no supervisor has acknowledged yet, newest first. */
+  reports: z.array(liveReportSchema),
 })
 export type LiveSnapshot = z.infer<typeof liveSnapshotSchema>
 

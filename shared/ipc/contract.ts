@@ -34,6 +34,7 @@ import {
   webhookViewSchema,
 } from '../domain/integrations'
 import { dashboardSchema, liveSnapshotSchema } from '../domain/live'
+import { reportedResetSchema } from '../domain/reported-resets'
 
 const id = z.string().min(1).max(64)
 const empty = z.object({}).strict()
@@ -250,6 +251,10 @@ export const contract = defineContract({
   'approvals:list': { input: empty, output: z.array(approvalRequestSchema) },
   /** F2: supervisors' queue of password changes whose outcome is not known yet. */
   'intents:list': { input: empty, output: z.array(intentSummarySchema) },
+  /** B11: supervisors' queue of resets their users reported as not theirs, not yet acknowledged. */
+  'reports:list': { input: empty, output: z.array(reportedResetSchema) },
+  /** B11: a supervisor has followed up a reported reset: it leaves the queue (audited). */
+  'reports:acknowledge': { input: z.object({ reportId: id }).strict(), output: reportedResetSchema },
   'policy:check': {
     input: z.object({ ...flowRef, password: z.string().max(256) }).strict(),
     output: z.object({ ok: z.boolean(), failures: z.array(z.object({ rule: z.string(), message: z.string() })) }),

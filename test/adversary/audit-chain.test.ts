@@ -8,7 +8,7 @@ import { sql, type Selectable } from 'kysely'
 import { storeVariants } from '../helpers/stores'
 import { assignedRecord, errorOf, startHarness, type Harness } from '../helpers/backend-harness'
 import { asDatabaseOwner } from '../helpers/audit-tamper'
-import { entryHash } from '../../electron/backend/rules/audit-log'
+import { entryHash } from '../../electron/backend/audit/audit-chain'
 import type { AuditTable } from '../../electron/backend/store/schema'
 import type { Session } from '../../electron/backend/operations'
 

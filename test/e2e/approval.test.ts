@@ -2,7 +2,7 @@
 // reset waits until a supervisor approves it from their own console's Approvals queue, or ends
 // when they reject it with a reason (issue 12 item 3).
 import type { Browser, Page } from '@playwright/test'
-import { expect, methodCard, openConsole, openRecord, readCode, screenshot, seriousAxeViolations, startHost, startWizard, test } from './host/fixture'
+import { chooseUser, expect, methodCard, openConsole, openRecord, readCode, screenshot, seriousAxeViolations, startHost, startWizard, test } from './host/fixture'
 
 
 test.describe('B1 supervisor approval of a protected account', () => {
@@ -15,8 +15,7 @@ test.describe('B1 supervisor approval of a protected account', () => {
   async function verifyDrew(page: Page) {
     await openRecord(page, 'INC0010004')
     await startWizard(page)
-    await page.getByLabel('Search the directory').fill('drew')
-    await page.getByRole('button', { name: /Drew Patel/ }).click()
+    await chooseUser(page, 'drew', /Drew Patel/)
     await page.getByRole('radio', { name: 'Protected accounts' }).check()
     await page.getByRole('button', { name: 'Continue to verify' }).click()
     await expect(page.getByRole('heading', { name: 'Verify Drew Patel' }).first()).toBeVisible()

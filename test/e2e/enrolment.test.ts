@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Page } from '@playwright/test'
 import { generate } from 'otplib'
-import { expect, identify, methodCard, openRecord, screenshot, startWizard, test } from './host/fixture'
+import { chooseUser, expect, identify, methodCard, openRecord, screenshot, startWizard, test } from './host/fixture'
 import { enrolmentPageCsp, startEnrolmentServer } from '../../electron/backend/enrolment/enrolment-page'
 import { enrolmentLimits } from '../../electron/backend/enrolment/self-service'
 import type { OutboxNotifier } from '../../electron/backend/notify/outbox-notifier'
@@ -104,8 +104,7 @@ test.describe('G4 enrolment page in Chromium', () => {
       const console_ = t.page
       await openRecord(console_, 'INC0010004')
       await startWizard(console_)
-      await console_.getByLabel('Search the directory').fill('casey')
-      await console_.getByRole('button', { name: /Casey Singh/ }).click()
+      await chooseUser(console_, 'casey', /Casey Singh/)
       await expect(console_.getByTestId('user-enrolment').first()).toBeVisible()
       expect(await console_.getByTestId('user-enrolment').innerText()).toBe('Enrolled in: mobile, 3 security questions.')
       await identify(console_)
@@ -146,8 +145,7 @@ test.describe('G4 enrolment page in Chromium', () => {
       const console_ = t.page
       await openRecord(console_, 'INC0010004')
       await startWizard(console_)
-      await console_.getByLabel('Search the directory').fill('casey')
-      await console_.getByRole('button', { name: /Casey Singh/ }).click()
+      await chooseUser(console_, 'casey', /Casey Singh/)
       await expect(console_.getByText('Enrolled in: authenticator app.').first()).toBeVisible()
       await identify(console_)
       host.clock.advance(30_000) // the next time step: the enrolment's step is spent

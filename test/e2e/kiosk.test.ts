@@ -60,11 +60,16 @@ test.describe('B7 kiosk mode', () => {
     await card.getByLabel('Code the caller reads back').fill(code)
     expect(await openFlows()).toHaveLength(1)
 
-    // Activity starts the idle period again: 50 s, a key, 50 s more, and the console is still open.
+    // Activity starts the idle period again: 50 s (the 30 s warning is up), a key (it goes), 50 s
+    // more, and the console is still open, warning again (keyboard.test.ts follows the countdown).
+    const warning = page.getByRole('dialog', { name: 'Are you still there?' })
     await page.clock.fastForward('00:50')
+    await expect(warning).toBeVisible()
     await page.keyboard.press('Shift')
-    await page.clock.fastForward('00:50')
+    await expect(warning).toHaveCount(0)
     await expect(page.getByRole('region', { name: 'Reset password' }).first()).toBeVisible()
+    await page.clock.fastForward('00:50')
+    await expect(warning).toBeVisible()
     await expect(page.getByText(/Signed in as/)).toHaveCount(1)
 
     await page.clock.fastForward('01:05')

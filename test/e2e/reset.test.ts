@@ -1,7 +1,7 @@
 // R6/R7/R4 through the console: each reset method completing, the locked account unlocked, the
 // work note on the record, Exit wiping the wizard, and the fourth reset of the day refused.
 import type { Session } from '../../electron/backend/operations'
-import { expect, identify, methodCard, openRecord, screenshot, seriousAxeViolations, startWizard, test, type BrowserHost, type Page } from './host/fixture'
+import { userPicker, expect, identify, methodCard, openRecord, screenshot, seriousAxeViolations, startWizard, test, type BrowserHost, type Page } from './host/fixture'
 
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 const blairRecord = 'INC0010007' // caller Blair Chen (locked, email only), assigned to desk
@@ -71,7 +71,7 @@ test.describe('R6 reset and R7 close in the wizard', () => {
     // R7: nothing of the flow is left in the page, and reopening starts fresh at Identify.
     expect(await page.content()).not.toContain(password)
     await startWizard(page)
-    await expect(page.getByTestId('selected-user')).toHaveText('Blair Chen')
+    await expect(userPicker(page)).toHaveValue('Blair Chen')
     // Fresh from the backend, not from the wiped flow: the card counts the reset just done.
     await expect(page.getByTestId('user-resets').first()).toBeVisible()
     await expect(page.getByTestId('user-resets')).toHaveText(/^1 \(last at /)

@@ -2,7 +2,7 @@
 // user card with B2 risk signals and their reasons; Verify one method at a time with the count and
 // Continue always in view, methods inactive once verified, sends counted per method, help for a
 // user enrolled in nothing; R6.2's passphrase and B3's read-aloud aid for a typed password.
-import { expect, identify, methodCard, openRecord, readCode, screenshot, seriousAxeViolations, startWizard, test, type Page } from './host/fixture'
+import { chooseUser as chooseUserIn, expect, identify, methodCard, openRecord, readCode, screenshot, seriousAxeViolations, startWizard, test, type Page } from './host/fixture'
 
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 const sizes = [{ width: 1366, height: 768 }, { width: 1920, height: 1080 }] as const
@@ -27,8 +27,7 @@ test.describe('issue 12 item 5: a calmer wizard', () => {
   }
 
   async function chooseUser(name: string, q: string) {
-    await page.getByLabel('Search the directory').fill(q)
-    await page.getByRole('button', { name: new RegExp(name) }).click()
+    await chooseUserIn(page, q, new RegExp(name))
     await expect(page.getByTestId('user-card').getByRole('heading', { name }).first()).toBeVisible()
   }
 

@@ -139,11 +139,11 @@ for (const variant of storeVariants) {
     })
 
     it("R5: the desk's code lifetime governs where the process sets none; a process's own wins", async () => {
-      expect(await h.call(admin, 'admin:settings:get', {})).toEqual({ trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 10 })
+      expect(await h.call(admin, 'admin:settings:get', {})).toEqual({ trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 10, wasntMeLinkDays: 7 })
       const saved = await h.call(admin, 'admin:settings:save', { trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 3 })
       expect(saved.codeTtlMinutes).toBe(3)
       const audit = await h.backend.store.db.selectFrom('audit').select(['outcome', 'detail']).where('action', '=', 'admin.settings.save').execute()
-      expect(audit.map((a) => JSON.parse(a.detail))).toEqual([{ before: { trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 10 }, after: saved }])
+      expect(audit.map((a) => JSON.parse(a.detail))).toEqual([{ before: { trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 10, wasntMeLinkDays: 7 }, after: saved }])
 
       const expiresIn = async (processId: string) => {
         const flow = await h.call(desk, 'flow:start', { recordId, userId: 'user-alex', processId })

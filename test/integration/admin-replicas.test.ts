@@ -83,7 +83,7 @@ describe.skipIf(pgVariant.skip !== null)('G7 administration across two replicas 
   })
 
   it("the desk's code lifetime saved through one replica governs codes sent through the other", async () => {
-    await adminOnA.ops['admin:settings:save'](adminOnA.session, { trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 2 })
+    await adminOnA.ops['admin:settings:save'](adminOnA.session, { trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 2, wasntMeLinkDays: 7 })
     // A process created through A, with no code lifetime of its own.
     const created = await adminOnA.ops['admin:processes:save'](adminOnA.session, { ...newProcessDraft, name: 'Email code', credentialStore: 'local', methods: ['email_code'] })
     expect(created.process.settings.codeTtlMinutes).toBeUndefined()

@@ -6,7 +6,7 @@ import type { Session } from '../../electron/backend/operations'
 import type { Notifier } from '../../electron/backend/notify/notifier'
 import type { CredentialStore } from '../../electron/backend/credentials/credential-store'
 import { AppError } from '../../shared/errors'
-import { entryHash } from '../../electron/backend/rules/audit-log'
+import { entryHash } from '../../electron/backend/audit/audit-chain'
 import { asDatabaseOwner } from '../helpers/audit-tamper'
 
 const HOUR = 3_600_000

@@ -28,14 +28,18 @@ for (const variant of storeVariants) {
         await h.call(desk, 'reset:run', { flowId: f.id, method: 'manual', password: manual, confirm: manual })
         const generated = (await h.call(desk, 'reset:run', { flowId: f.id, method: 'generate' })).generatedPassword!
         await h.call(desk, 'reset:run', { flowId: f.id, method: 'email_link' })
-        const token = (await h.call(desk, 'demo:mailbox', { userId: 'user-alex' })).find((m) => m.body.includes('#token='))!.body.match(/#token=([\w-]+)/)![1]!
+        const mailbox = await h.call(desk, 'demo:mailbox', { userId: 'user-alex' })
+        const token = mailbox.find((m) => m.subject === 'Reset your password')!.body.match(/#token=([\w-]+)/)![1]!
+        // B11: the "this wasn't me" links of the after-reset notices (manual and generated resets).
+        const wasntMeTokens = mailbox.flatMap((m) => [...m.body.matchAll(/\/wasnt-me#token=([\w-]+)/g)].map((x) => x[1]!))
+        expect(new Set(wasntMeTokens).size).toBe(2)
         const linkPassword = 'quartz-meadow-violin-12'
         await h.backend.completeResetLink(token, linkPassword)
         await h.call(desk, 'flow:close', { flowId: f.id, passwordShared: true })
-        secrets.push(emailCode, smsCode, manual, generated, token, linkPassword)
+        secrets.push(emailCode, smsCode, manual, generated, token, linkPassword, ...wasntMeTokens)
 
         // G4: the enrolment tables too (answers under scrypt, TOTP secrets sealed, codes and tokens keyed).
-        const tables = ['agents', 'directory_users', 'security_questions', 'enrolled_answers', 'personal_contacts', 'totp_enrolments', 'enrolment_challenges', 'enrolment_sessions', 'enrolment_throttle', 'processes', 'records', 'record_activity', 'flows', 'codes', 'attempts', 'resets', 'reset_tokens', 'audit', 'outbox', 'meta']
+        const tables = ['agents', 'directory_users', 'security_questions', 'enrolled_answers', 'personal_contacts', 'totp_enrolments', 'enrolment_challenges', 'enrolment_sessions', 'enrolment_throttle', 'processes', 'records', 'record_activity', 'flows', 'codes', 'attempts', 'resets', 'reset_tokens', 'reset_reports', 'audit', 'outbox', 'meta']
         let dump = ''
         for (const t of tables) {
           const rows = await sql`select * from ${sql.table(t)}`.execute(h.backend.store.db)

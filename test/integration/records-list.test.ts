@@ -33,7 +33,8 @@ for (const variant of storeVariants) {
       desk = await h.signIn('desk')
     })
     afterAll(async () => h?.dispose())
-    const list = (input: Partial<ListInput>) => h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', ...input }).then((r) => r.rows)
+    const list = (input: Partial<ListInput>) =>
+      h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', ...input }).then((r) => r.rows)
     const ids = (rows: RecordSummary[]) => rows.map((r) => r.id)
 
     it('sorts every list by every column in order, and a page by offset holds the rows of one long page', async () => {
@@ -52,7 +53,9 @@ for (const variant of storeVariants) {
                 expect(sign * (compare(sortValue[sort](a), sortValue[sort](b)) || compare(a.id, b.id)), `${what} at ${i}`).toBeLessThan(0)
               }
               for (const offset of [3, Math.floor(all.length / 2)]) {
-                expect(ids(await list({ filter, q, sort, dir, offset, limit: 7 })), `${what} from ${offset}`).toEqual(ids(all.slice(offset, offset + 7)))
+                expect(ids(await list({ filter, q, sort, dir, offset, limit: 7 })), `${what} from ${offset}`).toEqual(
+                  ids(all.slice(offset, offset + 7)),
+                )
               }
             }
           }
@@ -64,18 +67,58 @@ for (const variant of storeVariants) {
       const [known] = await list({ limit: 1 })
       await h.backend.store.db.transaction().execute((trx) =>
         insertBatches(trx, 'records', [
-          { id: 'mentions-known', kind: 'incident', number: 'INC8000001', short_description: 'Follow-up', description: `See ${known!.number}.`, caller_id: null, caller_name: null, state: 'New', active: 1, priority: 3, channel: null, assignment_group: 'Service Desk', assigned_to: null, assigned_to_name: null, opened_at: '2026-11-01T00:00:00.000Z', search_text: `inc8000001 follow-up see ${known!.number.toLowerCase()}.` },
-          { id: 'mentions-unknown', kind: 'incident', number: 'INC8000002', short_description: 'Duplicate', description: 'Duplicate of INC0999999 in the old tool.', caller_id: null, caller_name: null, state: 'New', active: 1, priority: 3, channel: null, assignment_group: 'Service Desk', assigned_to: null, assigned_to_name: null, opened_at: '2026-11-01T00:00:00.000Z', search_text: 'inc8000002 duplicate duplicate of inc0999999 in the old tool.' },
+          {
+            id: 'mentions-known',
+            kind: 'incident',
+            number: 'INC8000001',
+            short_description: 'Follow-up',
+            description: `See ${known!.number}.`,
+            caller_id: null,
+            caller_name: null,
+            state: 'New',
+            active: 1,
+            priority: 3,
+            channel: null,
+            assignment_group: 'Service Desk',
+            assigned_to: null,
+            assigned_to_name: null,
+            opened_at: '2026-11-01T00:00:00.000Z',
+            search_text: `inc8000001 follow-up see ${known!.number.toLowerCase()}.`,
+          },
+          {
+            id: 'mentions-unknown',
+            kind: 'incident',
+            number: 'INC8000002',
+            short_description: 'Duplicate',
+            description: 'Duplicate of INC0999999 in the old tool.',
+            caller_id: null,
+            caller_name: null,
+            state: 'New',
+            active: 1,
+            priority: 3,
+            channel: null,
+            assignment_group: 'Service Desk',
+            assigned_to: null,
+            assigned_to_name: null,
+            opened_at: '2026-11-01T00:00:00.000Z',
+            search_text: 'inc8000002 duplicate duplicate of inc0999999 in the old tool.',
+          },
         ]),
       )
       // A record has the number: that record alone, not the ones that mention it.
       expect(ids(await list({ q: known!.number.toLowerCase() }))).toEqual([known!.id])
-      expect(await h.call(desk, 'records:count', { kind: 'incident', filter: 'all_open', q: known!.number })).toEqual({ total: 1, totalCapped: false })
+      expect(await h.call(desk, 'records:count', { kind: 'incident', filter: 'all_open', q: known!.number })).toEqual({
+        total: 1,
+        totalCapped: false,
+      })
       // The number is a record's, but not in this list: nothing (as before).
       expect(await list({ filter: 'assigned_to_me', q: 'INC8000001' })).toEqual([])
       // No record has it: the records that mention it.
       expect(ids(await list({ q: 'INC0999999' }))).toEqual(['mentions-unknown'])
-      expect(await h.call(desk, 'records:count', { kind: 'incident', filter: 'all_open', q: 'inc0999999' })).toEqual({ total: 1, totalCapped: false })
+      expect(await h.call(desk, 'records:count', { kind: 'incident', filter: 'all_open', q: 'inc0999999' })).toEqual({
+        total: 1,
+        totalCapped: false,
+      })
     })
 
     it('"my groups" follows a change of the agent\'s groups at once (list and count)', async () => {
@@ -83,7 +126,12 @@ for (const variant of storeVariants) {
         const rows = await list({ limit: 200 })
         return rows.filter((r) => r.assignmentGroup === group)
       }
-      const setGroups = (groups: string[]) => h.backend.store.db.updateTable('agents').set({ groups: JSON.stringify(groups) }).where('id', '=', desk.agentId!).execute()
+      const setGroups = (groups: string[]) =>
+        h.backend.store.db
+          .updateTable('agents')
+          .set({ groups: JSON.stringify(groups) })
+          .where('id', '=', desk.agentId!)
+          .execute()
       const mine = () => list({ filter: 'my_groups', limit: 200 })
       const counted = () => h.call(desk, 'records:count', { kind: 'incident', filter: 'my_groups' }).then((c) => c.total)
       try {
@@ -121,34 +169,62 @@ for (const variant of storeVariants) {
     it('an existing store gets one index per list and sort, and keeps its records', async () => {
       const { config, dispose } = await variant.create()
       try {
-        // The store as the release before made it: every migration up to 0012, with records.
+        // The store as the release before made it: every migration up to 0013, with records.
         const db =
           config.kind === 'sqlite'
             ? new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(config.file) }) })
-            : new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.connectionString, max: 1 }) }) })
-        const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations(config.kind) } }).migrateTo('0012_wizard')
+            : new Kysely<any>({
+                dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.connectionString, max: 1 }) }),
+              })
+        const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations(config.kind) } }).migrateTo(
+          '0013_reset_reports',
+        )
         expect(error).toBeUndefined()
-        const users = [{ id: 'u1', displayName: 'Una One' }, { id: 'u2', displayName: 'Tom Two' }]
-        await insertBatches(db, 'records', generateRecords({ incidents: 300, interactions: 20, now: new Date('2026-11-27T09:00:00Z'), users, firstNumber: 500_000 }), 100)
+        const users = [
+          { id: 'u1', displayName: 'Una One' },
+          { id: 'u2', displayName: 'Tom Two' },
+        ]
+        await insertBatches(
+          db,
+          'records',
+          generateRecords({ incidents: 300, interactions: 20, now: new Date('2026-11-27T09:00:00Z'), users, firstNumber: 500_000 }),
+          100,
+        )
         await db.destroy()
 
         const backend = await createBackend({ store: config, demo: true, hashCost: { N: 1024 }, log: { info() {}, error() {} } })
         try {
           const names =
             config.kind === 'sqlite'
-              ? await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'records'`.execute(backend.store.db)
+              ? await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'records'`.execute(
+                  backend.store.db,
+                )
               : await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'records'`.execute(backend.store.db)
           const indexes = names.rows.map((r) => r.name)
           for (const list of ['all', 'assignee', 'group']) {
-            for (const sort of ['opened', 'number', 'priority', 'state', 'caller']) expect(indexes).toContain(`records_open_${list}_${sort}`)
+            for (const sort of ['opened', 'number', 'priority', 'state', 'caller'])
+              expect(indexes).toContain(`records_open_${list}_${sort}`)
           }
           expect(indexes).not.toContain('records_kind_active')
           const session: Session = { agentId: null }
           await backend.ops['session:signIn'](session, { username: 'desk', password: 'desk-demo-2026' })
-          const open = await backend.store.db.selectFrom('records').select('id').where('kind', '=', 'incident').where('active', '=', 1).execute()
+          const open = await backend.store.db
+            .selectFrom('records')
+            .select('id')
+            .where('kind', '=', 'incident')
+            .where('active', '=', 1)
+            .execute()
           const counted = await backend.ops['records:count'](session, { kind: 'incident', filter: 'all_open', q: '' })
           expect(counted).toEqual({ total: open.length, totalCapped: false })
-          const rows = await backend.ops['records:list'](session, { kind: 'incident', filter: 'all_open', q: '', sort: 'state', dir: 'asc', offset: 0, limit: 200 })
+          const rows = await backend.ops['records:list'](session, {
+            kind: 'incident',
+            filter: 'all_open',
+            q: '',
+            sort: 'state',
+            dir: 'asc',
+            offset: 0,
+            limit: 200,
+          })
           expect(rows.rows.length).toBe(Math.min(200, open.length))
           expect(rows.rows.map((r) => r.state)).toEqual(rows.rows.map((r) => r.state).sort())
         } finally {

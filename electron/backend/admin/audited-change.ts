@@ -4,7 +4,7 @@
 import type { Transaction } from 'kysely'
 import type { DB } from '../store/schema'
 import type { RuleContext } from '../rules/context'
-import { auditedTransaction } from '../rules/flows'
+import { auditedTransaction } from '../audit/audit-chain'
 
 export interface AdminChange<T> {
   before: unknown

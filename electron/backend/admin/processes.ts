@@ -11,7 +11,7 @@ import { processSchema, type Process } from '../../../shared/domain/types'
 import type { AdminProcess, ProcessDraft } from '../../../shared/domain/process-admin'
 import type { DB, ProcessesTable } from '../store/schema'
 import type { RuleContext } from '../rules/context'
-import { recordAudit } from '../rules/flows'
+import { recordAudit } from '../audit/audit-chain'
 import { processRow, toProcess } from '../rules/processes'
 import { auditedChange } from './audited-change'
 

@@ -4,9 +4,26 @@
 import { AppError } from '../../../shared/errors'
 import type { ApprovalDecision } from '../../../shared/domain/approvals'
 import type { FlowView } from '../../../shared/domain/types'
-import { loadAgent, requireRole } from '../rules/access'
+import { loadAgent, loadUser, requireRole } from '../rules/access'
 import type { RuleContext } from '../rules/context'
-import { addWorkNote, approveFlow, auditedTransaction, closeFlow, loadUser } from '../rules/flows'
+import { closeFlow, flowView } from '../rules/flows'
+import { auditedTransaction } from '../audit/audit-chain'
+import { addWorkNote } from '../records/work-notes'
+
+/** B1: a supervisor approves the reset of a protected account from their own console. */
+export async function approveFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowView> {
+  const supervisor = await loadAgent(ctx, agentId)
+  requireRole(supervisor, ['password_reset_supervisor'])
+  const flow = await ctx.store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst()
+  if (!flow || flow.closed_at) throw new AppError('FLOW_CLOSED')
+  if (flow.agent_id === supervisor.id) throw new AppError('FORBIDDEN', { reason: 'approver must be another agent' })
+  await auditedTransaction(
+    ctx,
+    { agentId: supervisor.id, recordId: flow.record_id, userId: flow.user_id, processId: flow.process_id, flowId, action: 'flow.approve', outcome: 'approved' },
+    (trx) => trx.updateTable('flows').set({ approved_by: supervisor.id }).where('id', '=', flowId).execute(),
+  )
+  return flowView(ctx, flowId)
+}
 
 export async function approveAndRecord(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowView> {
   const view = await approveFlow(ctx, agentId, flowId)

@@ -56,6 +56,11 @@ export interface CredentialStore {
   resetPassword(userId: string, newPassword: string, options: ResetOptions): Promise<void>
   unlock(userId: string): Promise<void>
   /**
+   * B11: locks the account until an administrator (or a reset that unlocks) lets the user back
+   * in: the user reported a reset as not theirs. Absent where the store cannot lock an account.
+   */
+  lock?(userId: string): Promise<void>
+  /**
    * F2: did a password change started at `since` take effect? Asked when resetPassword's answer
    * was lost (OUTCOME_UNKNOWN) and by the intent sweeper. With `newPassword` (still in memory on
    * the request that sent it) the store may check it directly (a bind as the user); without it,

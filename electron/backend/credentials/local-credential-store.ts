@@ -91,6 +91,11 @@ export class LocalCredentialStore implements Directory, CredentialStore {
     await this.db.updateTable('directory_users').set({ locked_at: null }).where('id', '=', userId).execute()
   }
 
+  /** B11: a lock keeps its first time (a second report does not move it). */
+  async lock(userId: string): Promise<void> {
+    await this.db.updateTable('directory_users').set({ locked_at: this.now().toISOString() }).where('id', '=', userId).where('locked_at', 'is', null).execute()
+  }
+
   /**
    * G4: the user's own sign-in (the enrolment page). An unknown user, one without a password, a
    * locked one and a wrong password all run one scrypt with the store's own parameters (the dummy

@@ -27,6 +27,10 @@ export interface LdapDialect {
   resetChanges(newPassword: string, options: ResetOptions, entry: Entry): Change[]
   /** Empty when there is nothing to do. */
   unlockChanges(entry: Entry): Change[]
+  /** B11: the attributes `lockChanges` needs to see (asked for by name: some are operational). */
+  readonly lockAttributes: string[]
+  /** B11: locks the account until an administrator or an unlocking reset lifts it; empty when already locked. */
+  lockChanges(entry: Entry): Change[]
 }
 
 export function values(entry: Entry, attribute: string): string[] {

@@ -387,4 +387,25 @@ export class LdapDirectory implements Directory, CredentialStore {
     })
     this.log.info('ldap_unlocked', { userId, dialect: this.dialect.name })
   }
+
+  /** B11: the dialect's lasting lock (OpenLDAP ppolicy's administrative lock, AD's disabled flag). */
+  async lock(userId: string): Promise<void> {
+    await this.session('modify', async (client) => {
+      const byId = this.idFilter(userId)
+      if (!byId) throw new AppError('USER_NOT_FOUND')
+      const e = this.entries.callers
+      const { searchEntries } = await client.search(e.base, {
+        scope: e.scope,
+        filter: new AndFilter({ filters: [e.personFilter, byId] }),
+        attributes: this.dialect.lockAttributes,
+        explicitBufferAttributes: [],
+        sizeLimit: 2,
+      })
+      if (searchEntries.length !== 1) throw new AppError('USER_NOT_FOUND')
+      const entry = searchEntries[0]!
+      const changes = this.dialect.lockChanges(entry)
+      if (changes.length > 0) await client.modify(entry.dn, changes)
+    })
+    this.log.info('ldap_locked', { userId, dialect: this.dialect.name })
+  }
 }

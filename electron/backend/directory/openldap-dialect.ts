@@ -1,11 +1,16 @@
 // OpenLDAP with the ppolicy overlay: userPassword (hashed by ppolicy_hash_cleartext), a lock is
-// pwdAccountLockedTime (deleting it unlocks), must-change is pwdReset=TRUE.
+// pwdAccountLockedTime (deleting it unlocks), must-change is pwdReset=TRUE. An administrative
+// lock is pwdAccountLockedTime=000001010000Z: ppolicy keeps it locked until the value is deleted
+// (no pwdLockoutDuration expires it), which the delegated account may write.
 import { Attribute, Change } from 'ldapts'
 import type { LdapDialect } from './ldap-dialect'
 import { first, values } from './ldap-dialect'
 
 const remove = (type: string) => new Change({ operation: 'delete', modification: new Attribute({ type, values: [] }) })
 const set = (type: string, v: string[]) => new Change({ operation: 'replace', modification: new Attribute({ type, values: v }) })
+
+/** ppolicy's permanent lock: only deleting the attribute lifts it. */
+export const ADMIN_LOCK = '000001010000Z'
 
 export const openLdapDialect: LdapDialect = {
   name: 'openldap',
@@ -31,5 +36,11 @@ export const openLdapDialect: LdapDialect = {
   },
   unlockChanges(entry) {
     return this.isLocked(entry) ? [remove('pwdAccountLockedTime')] : []
+  },
+  lockAttributes: ['pwdAccountLockedTime'],
+  // A lock already in place (three bad binds) becomes the permanent one: a timed lockout would
+  // end by itself, and the report asks for the account to stay shut until someone lets them in.
+  lockChanges(entry) {
+    return values(entry, 'pwdAccountLockedTime').includes(ADMIN_LOCK) ? [] : [set('pwdAccountLockedTime', [ADMIN_LOCK])]
   },
 }

@@ -8,7 +8,7 @@ import type { QuestionCatalogSave, QuestionCatalogView } from '../../../shared/d
 import { loadDeskSettings, saveDeskSettings } from '../admin/desk-settings'
 import { loadAgent, requireRole } from '../rules/access'
 import type { RuleContext } from '../rules/context'
-import { auditedTransaction } from '../rules/flows'
+import { auditedTransaction } from '../audit/audit-chain'
 
 type Db = Kysely<DB> | Transaction<DB>
 

@@ -11,7 +11,7 @@ import { AppError } from '../../../shared/errors'
 import type { Agent } from '../../../shared/domain/types'
 import { randomToken } from '../crypto/secrets'
 import { addMs, hours, minutes, type RuleContext } from '../rules/context'
-import { auditedTransaction } from '../rules/flows'
+import { auditedTransaction } from '../audit/audit-chain'
 import { signIn } from '../rules/sessions'
 
 export const ACCESS_TTL_MS = minutes(10)

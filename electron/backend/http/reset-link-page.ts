@@ -8,6 +8,8 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { AppError } from '../../../shared/errors'
 import type { PolicyFailure } from '../../../shared/policy/password-policy'
 import type { Logger } from '../rules/context'
+import { registerWasntMePage, type ReportWasntMe } from '../contain/wasnt-me-page'
+import { wasntMeLinkBase } from '../contain/wasnt-me'
 
 export type CompleteResetLink = (token: string, password: string) => Promise<{ ok: true } | { ok: false; failures: PolicyFailure[] }>
 
@@ -16,6 +18,8 @@ export interface ResetLinkPageOptions {
   log?: Logger
   /** Where the page lives; the link is `${origin}${path}#token=...` (BackendConfig.resetLinkBase). */
   path?: string
+  /** B11: the "this wasn't me" page of after-reset notices, served under this page's path. */
+  wasntMe?: ReportWasntMe
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
@@ -94,6 +98,7 @@ export function registerResetLinkPage(app: FastifyInstance, options: ResetLinkPa
   const path = options.path ?? '/reset'
   const html = pageHtml(path)
   app.get(path, async (_request, reply) => reply.headers({ ...securityHeaders, 'content-type': 'text/html; charset=utf-8' }).send(html))
+  if (options.wasntMe) registerWasntMePage(app, { report: options.wasntMe, log: options.log, path: wasntMeLinkBase(path) })
   app.post(`${path}/complete`, { bodyLimit: 4096 }, async (request, reply): Promise<Answer> => {
     void reply.headers(securityHeaders)
     const body = request.body as { token?: unknown; password?: unknown } | undefined

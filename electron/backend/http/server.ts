@@ -152,7 +152,8 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
   registerIntegrationRoutes(app, ctx, options.integrationRateLimit)
 
   // R6.1: the page users reach from the emailed link, at the path of the configured link base.
-  registerResetLinkPage(app, { complete: backend.completeResetLink, log: ctx.log, path: new URL(ctx.resetLinkBase).pathname })
+  // B11: and beside it the "this wasn't me" page of after-reset notices.
+  registerResetLinkPage(app, { complete: backend.completeResetLink, wasntMe: backend.reportWasntMe, log: ctx.log, path: new URL(ctx.resetLinkBase).pathname })
 
   // G4: the enrolment page, under the server's base URL.
   registerEnrolmentPage(app, ctx, { path: '/enrol' })

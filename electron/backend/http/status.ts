@@ -19,6 +19,7 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   FLOW_HELD: 409,
   FLOW_CLOSED: 409,
   FLOW_NOT_OBSERVABLE: 404,
+  REPORT_NOT_FOUND: 404,
   SESSION_EXPIRED: 409,
   INVALID_INPUT: 400,
   RATE_LIMITED: 429,

@@ -9,7 +9,7 @@ import type { RecordKind } from '../../../shared/domain/types'
 import { assignRecord } from '../records/assign'
 import { searchTextOf } from '../records/search-text'
 import type { RuleContext } from '../rules/context'
-import { auditedTransaction } from '../rules/flows'
+import { auditedTransaction } from '../audit/audit-chain'
 import type { RecordsTable } from '../store/schema'
 
 export interface ApiKeyRef {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql, type Transaction } from 'kysely'
 import type { WebhookEventType, WebhookPayload } from '../../../shared/domain/integrations'
-import type { AuditEvent } from '../rules/audit-log'
+import type { AuditEvent } from '../audit/audit-chain'
 import type { Store } from '../store/database'
 import type { DB } from '../store/schema'
 

@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { DB, IntentsTable } from '../store/schema'
 import type { Selectable } from 'kysely'
-import { appendAudit, type AuditEvent } from '../rules/audit-log'
+import { appendAudit, type AuditEvent } from '../audit/audit-chain'
 import { addMs, errorFacts, type RuleContext } from '../rules/context'
-import { addWorkNote } from '../rules/flows'
+import { addWorkNote } from '../records/work-notes'
 import { notifyAfterReset } from '../rules/after-reset'
 import { isConnectionError } from '../store/connection-errors'
 
@@ -100,7 +100,7 @@ export async function settleIntent(ctx: RuleContext, intent: Intent, applied: bo
   if (won && applied) {
     try {
       const user = await ctx.directory.get(intent.user_id)
-      if (user) await notifyAfterReset(ctx, user, plan.noticeHow, { ...auditBase(intent) })
+      if (user) await notifyAfterReset(ctx, user, plan.noticeHow, { ...auditBase(intent) }, { credentialStore: intent.credential_store })
     } catch (e) {
       ctx.log.error('reset_notice_failed', { intentId: intent.id, ...errorFacts(e) })
     }

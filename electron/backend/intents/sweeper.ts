@@ -4,7 +4,7 @@
 // and settling itself happens once (settleIntent's claim).
 import { AppError } from '../../../shared/errors'
 import { addMs, errorFacts, type RuleContext } from '../rules/context'
-import { appendAudit } from '../rules/audit-log'
+import { appendAudit } from '../audit/audit-chain'
 import { askStore, intentLeaseMs, settleIntent, type Intent } from './intents'
 
 export interface SweepReport {

@@ -4,11 +4,12 @@
 import { AppError } from '../../../shared/errors'
 import type { LiveFlow, LiveSnapshot, LiveStep } from '../../../shared/domain/live'
 import type { Process, VerifyMethod } from '../../../shared/domain/types'
-import { loadAgent, requireRole } from '../rules/access'
+import { loadAgent, loadUser, requireRole } from '../rules/access'
 import { addMs, minutes, type RuleContext } from '../rules/context'
-import { isVerified, loadUser } from '../rules/flows'
+import { isVerified } from '../rules/flows'
 import { loadProcesses } from '../rules/processes'
 import type { LiveFeed } from './live-feed'
+import { relockOf } from '../contain/reported-resets'
 
 interface AuditStep {
   seq: number
@@ -66,7 +67,7 @@ export async function liveSnapshot(ctx: RuleContext, agentId: string, follow?: s
   // The sequence is read first: anything committed after it is asked for by the next call.
   const seq = Number((await db.selectFrom('audit').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst())?.seq ?? 0)
   const idleSince = addMs(ctx.now(), -minutes(ctx.flowIdleMinutes)).toISOString()
-  const [rows, processes] = await Promise.all([
+  const [rows, processes, reportRows] = await Promise.all([
     db
       .selectFrom('flows')
       .innerJoin('records', 'records.id', 'flows.record_id')
@@ -79,6 +80,17 @@ export async function liveSnapshot(ctx: RuleContext, agentId: string, follow?: s
       .limit(200)
       .execute(),
     loadProcesses(db),
+    // B11: resets reported as not their users', until a supervisor acknowledges them.
+    db
+      .selectFrom('reset_reports')
+      .leftJoin('records', 'records.id', 'reset_reports.record_id')
+      .leftJoin('agents', 'agents.id', 'reset_reports.agent_id')
+      .select(['reset_reports.id', 'reset_reports.user_id', 'reset_reports.reported_at', 'reset_reports.lock_outcome', 'records.number', 'records.assignment_group', 'agents.display_name'])
+      .where('reset_reports.reported_at', 'is not', null)
+      .where('reset_reports.acknowledged_at', 'is', null)
+      .orderBy('reset_reports.reported_at', 'desc')
+      .limit(50)
+      .execute(),
   ])
   const visible = rows.filter((r) => inGroups(supervisor.groups, r.assignment_group))
   const ids = visible.map((r) => r.id)
@@ -111,6 +123,21 @@ export async function liveSnapshot(ctx: RuleContext, agentId: string, follow?: s
       }
     }),
   )
+  const reports = await Promise.all(
+    reportRows
+      .filter((r) => inGroups(supervisor.groups, r.assignment_group ?? null))
+      .map(async (r) => {
+        const user = await loadUser(ctx, r.user_id).catch(() => null)
+        return {
+          id: r.id,
+          recordNumber: r.number ?? null,
+          agentName: r.display_name ?? null,
+          userInitials: user ? initials(user.displayName) : '—',
+          reportedAt: r.reported_at!,
+          relock: relockOf(r.lock_outcome),
+        }
+      }),
+  )
   let followed: LiveSnapshot['followed'] = null
   if (follow) {
     const flow = await db
@@ -131,7 +158,7 @@ export async function liveSnapshot(ctx: RuleContext, agentId: string, follow?: s
       events: own.map((s) => ({ seq: s.seq, at: s.at, action: s.action, method: s.method, outcome: s.outcome })),
     }
   }
-  return { seq, at: ctx.now().toISOString(), flows, followed }
+  return { seq, at: ctx.now().toISOString(), flows, followed, reports }
 }
 
 /** The long poll behind `live:next`: waits for an audit entry after `afterSeq`, then answers. */

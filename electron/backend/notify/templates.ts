@@ -1,5 +1,6 @@
 // The messages users receive, in plain text and HTML. Only a code message carries a secret (the
-// code); reset instructions carry the single-use link, notices carry nothing a thief could use.
+// code); reset instructions carry the single-use link; notices carry only the "this wasn't me"
+// link, which can lock the account but never open it.
 // Every value is escaped in HTML; no remote images, fonts or tracking.
 
 export interface RenderedMessage {
@@ -43,18 +44,38 @@ export function resetLinkMessage(input: { displayName: string; link: string; min
   return { subject: 'Reset your password', text, html }
 }
 
-/** B11: after every reset, to every registered address. No password, no link that changes anything. */
-export function afterResetNotice(input: { displayName: string; at: Date; how: string }): RenderedMessage {
+/**
+ * B11: after every reset, to every registered address. No password; the one link is "this wasn't
+ * me", which leads to a page that asks before it does anything (a mail scanner opening the link
+ * changes nothing) and then only locks the account and tells the service desk. Without a link
+ * (it could not be made) the notice still goes out, asking the user to call.
+ */
+export function afterResetNotice(input: { displayName: string; at: Date; how: string; wasntMe: { link: string; daysValid: number } | null }): RenderedMessage {
   const when = input.at.toUTCString()
-  const text = `Hello ${input.displayName},\n\nThe password of your account was reset on ${when} (${input.how}). ` +
-    'If this was you, there is nothing to do.\n\nIf this was not you, call the service desk at once: someone may be trying to take over your account.'
+  const intro = `The password of your account was reset on ${when} (${input.how}). If this was you, there is nothing to do.`
+  const { wasntMe } = input
+  if (!wasntMe) {
+    const text = `Hello ${input.displayName},\n\n${intro}\n\nIf this was not you, call the service desk at once: someone may be trying to take over your account.`
+    const html = page('Your password was reset',
+      `<p>Hello ${escapeHtml(input.displayName)},</p><p>${escapeHtml(intro)}</p>` +
+      '<p><strong>If this was not you, call the service desk at once</strong>: someone may be trying to take over your account.</p>')
+    return { subject: 'Your password was reset', text, html }
+  }
+  const days = `${wasntMe.daysValid} ${wasntMe.daysValid === 1 ? 'day' : 'days'}`
+  const text = `Hello ${input.displayName},\n\n${intro}\n\nIf this was not you, someone may be trying to take over your account. ` +
+    `Open this link to lock your account and alert the service desk (it works once, for ${days}):\n\n${wasntMe.link}\n\n` +
+    'Then call the service desk on a number you know.'
   const html = page('Your password was reset',
-    `<p>Hello ${escapeHtml(input.displayName)},</p><p>The password of your account was reset on ${escapeHtml(when)} (${escapeHtml(input.how)}). ` +
-    'If this was you, there is nothing to do.</p><p><strong>If this was not you, call the service desk at once</strong>: someone may be trying to take over your account.</p>')
+    `<p>Hello ${escapeHtml(input.displayName)},</p><p>${escapeHtml(intro)}</p>` +
+    '<p><strong>If this was not you</strong>, someone may be trying to take over your account. Lock your account and alert the service desk:</p>' +
+    `<p><a href="${escapeHtml(wasntMe.link)}" style="font-weight:700">This wasn't me</a></p>` +
+    `<p style="word-break:break-all;color:#555;font-size:13px">${escapeHtml(wasntMe.link)}</p>` +
+    `<p>The link works once, for ${days}. Then call the service desk on a number you know.</p>`)
   return { subject: 'Your password was reset', text, html }
 }
 
-/** The SMS form of the notice: short, no link. */
-export function afterResetSms(input: { at: Date }): string {
-  return `ResetDesk: your password was reset on ${input.at.toUTCString()}. If this was not you, call the service desk at once.`
+/** The SMS form of the notice: short, with the same "this wasn't me" link when there is one. */
+export function afterResetSms(input: { at: Date; wasntMeLink: string | null }): string {
+  const head = `ResetDesk: your password was reset on ${input.at.toUTCString()}.`
+  return input.wasntMeLink ? `${head} Not you? Lock your account: ${input.wasntMeLink}` : `${head} If this was not you, call the service desk at once.`
 }

@@ -17,8 +17,19 @@ import type { RuleContext } from '../rules/context'
  * text, and a statement kept prepared keeps its result shape when a migration adds a column.
  */
 const summaryColumns = [
-  'id', 'kind', 'number', 'short_description', 'caller_id', 'caller_name', 'state', 'priority', 'channel',
-  'assignment_group', 'assigned_to', 'assigned_to_name', 'opened_at',
+  'id',
+  'kind',
+  'number',
+  'short_description',
+  'caller_id',
+  'caller_name',
+  'state',
+  'priority',
+  'channel',
+  'assignment_group',
+  'assigned_to',
+  'assigned_to_name',
+  'opened_at',
 ] as const satisfies readonly (keyof RecordsTable)[]
 type SummaryRow = Pick<Selectable<RecordsTable>, (typeof summaryColumns)[number]>
 
@@ -121,7 +132,14 @@ interface Rows {
  * (else the term is searched as text). Then the assumption is checked and, if wrong, the list
  * asked again.
  */
-async function withRows<R>(ctx: RuleContext, agentId: string, input: ListScope, run: (rows: Rows) => Promise<R>, isEmpty: (r: R) => boolean, empty: R): Promise<R> {
+async function withRows<R>(
+  ctx: RuleContext,
+  agentId: string,
+  input: ListScope,
+  run: (rows: Rows) => Promise<R>,
+  isEmpty: (r: R) => boolean,
+  empty: R,
+): Promise<R> {
   const q = input.q.trim().toLowerCase()
   const remembered = input.filter === 'my_groups' ? (memoryOf(ctx.store).groups.get(agentId) ?? null) : null
   const assumed: Assumed = {
@@ -178,14 +196,29 @@ function rowsQuery(ctx: RuleContext, rows: Rows, plan: SearchPlan): RecordsQuery
   if (plan.kind === 'matches') {
     const matches = sql<{ rowid: number }>`(select rowid from records_fts where records_fts match ${plan.phrase})`.as('matches')
     // Typed as the records alone: nothing but the join reads `matches`.
-    return ctx.store.db.selectFrom(matches).crossJoin('records').where(sql<boolean>`records.rowid = matches.rowid`).where(rows.where) as unknown as RecordsQuery
+    return ctx.store.db
+      .selectFrom(matches)
+      .crossJoin('records')
+      .where(sql<boolean>`records.rowid = matches.rowid`)
+      .where(rows.where) as unknown as RecordsQuery
   }
   const query = ctx.store.db.selectFrom('records').where(rows.where)
   return plan.kind === 'like' ? query.where(containsIgnoringCase('records.search_text', plan.term, true)) : query
 }
 
-export async function listRecords(ctx: RuleContext, agentId: string, input: ParsedInputOf<'records:list'>): Promise<OutputOf<'records:list'>> {
-  const rows = await withRows(ctx, agentId, input, (rows) => page(ctx, rows, input), (r) => r.length === 0, [] as SummaryRow[])
+export async function listRecords(
+  ctx: RuleContext,
+  agentId: string,
+  input: ParsedInputOf<'records:list'>,
+): Promise<OutputOf<'records:list'>> {
+  const rows = await withRows(
+    ctx,
+    agentId,
+    input,
+    (rows) => page(ctx, rows, input),
+    (r) => r.length === 0,
+    [] as SummaryRow[],
+  )
   return { rows: rows.map(toSummary) }
 }
 
@@ -204,11 +237,22 @@ async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:
   const limit = sql.lit(input.limit)
   const run = <O>(q: Compilable<O> & { execute(): Promise<O[]> }) => (plan.kind === 'none' ? executeKept(ctx.store.db, q) : q.execute())
   if (offset === 0) {
-    return run(query.select(summaryColumns.map((c) => `records.${c}` as const)).orderBy(`records.${column}`, input.dir).orderBy('records.id', input.dir).limit(limit))
+    return run(
+      query
+        .select(summaryColumns.map((c) => `records.${c}` as const))
+        .orderBy(`records.${column}`, input.dir)
+        .orderBy('records.id', input.dir)
+        .limit(limit),
+    )
   }
   // A page further down (a jump; scrolling goes by `after`): the rows to skip are walked in the
   // list's index alone, ids only, and just the page's rows are read from the table.
-  const ids = query.select('records.id').orderBy(`records.${column}`, input.dir).orderBy('records.id', input.dir).limit(limit).offset(offset)
+  const ids = query
+    .select('records.id')
+    .orderBy(`records.${column}`, input.dir)
+    .orderBy('records.id', input.dir)
+    .limit(limit)
+    .offset(offset)
   return run(
     ctx.store.db
       .selectFrom('records')
@@ -220,7 +264,11 @@ async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:
 }
 
 /** R2: the size of a list, counted up to the cap (an exact count of 100k rows costs more than a page). */
-export async function countRecords(ctx: RuleContext, agentId: string, input: ParsedInputOf<'records:count'>): Promise<OutputOf<'records:count'>> {
+export async function countRecords(
+  ctx: RuleContext,
+  agentId: string,
+  input: ParsedInputOf<'records:count'>,
+): Promise<OutputOf<'records:count'>> {
   // A search is counted to a lower cap: each match is a row to read, where a list counts in its index.
   const cap = input.q.trim() ? recordSearchCountCap : recordCountCap
   const n = await withRows(
@@ -231,7 +279,9 @@ export async function countRecords(ctx: RuleContext, agentId: string, input: Par
       // A count drives from the matches when it can: in rowid order, each row read and tested, it
       // stops at the cap (an `in (…)` list would collect every match first).
       const plan = rows.text === null ? none : ftsAnswers(ctx, rows.text) ? matchesOf(rows.text) : likeOf(rows.text)
-      const capped = rowsQuery(ctx, rows, plan).select(sql.lit(1).as('one')).limit(sql.lit(cap + 1))
+      const capped = rowsQuery(ctx, rows, plan)
+        .select(sql.lit(1).as('one'))
+        .limit(sql.lit(cap + 1))
       const query = ctx.store.db.selectFrom(capped.as('capped')).select((eb) => eb.fn.countAll().as('n'))
       const [count] = plan.kind === 'none' ? await executeKept(ctx.store.db, query) : await query.execute()
       return Number(count!.n)

@@ -2,14 +2,15 @@
 // (unit-tested without a store); the query below reads those facts in three indexed look-ups.
 import type { RiskSignal, UserRisk } from '../../../shared/domain/risk'
 import type { DirectoryUser } from '../credentials/credential-store'
-import { loadAgent, loadRecord } from '../rules/access'
+import { loadAgent, loadRecord, loadUser } from '../rules/access'
 import { addMs, hours, type RuleContext } from '../rules/context'
-import { loadUser } from '../rules/flows'
 import { toUserSummary } from '../rules/records'
 import { loadEnrolment, summarise } from '../enrolment/enrolment-store'
 
 export const CONTACT_CHANGE_DAYS = 7
 export const RECENT_HOURS = 24
+/** B11: a reset the user reported as not theirs stays a signal this long. */
+export const REPORTED_DAYS = 30
 
 export interface RiskFacts {
   locked: boolean
@@ -23,6 +24,8 @@ export interface RiskFacts {
   /** The record's caller as a directory id (null when the record names none or an unmatched one). */
   recordCallerId: string | null
   userId: string
+  /** B11: the latest reset of this user they reported as not theirs ("this wasn't me"), if any. */
+  reportedResetAt?: string | null
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
@@ -43,6 +46,9 @@ export function riskSignals(facts: RiskFacts, now: Date): RiskSignal[] {
   if (facts.recentFailedVerifications > 0) {
     signals.push({ kind: 'recent_failed_verifications', level: 'warning', reason: `${plural(facts.recentFailedVerifications, 'failed verification', 'failed verifications')} of this user in the last ${RECENT_HOURS} hours, by any agent.` })
   }
+  if (facts.reportedResetAt && new Date(facts.reportedResetAt).getTime() > addMs(now, -REPORTED_DAYS * hours(24)).getTime()) {
+    signals.push({ kind: 'reported_reset', level: 'warning', reason: `The user reported a reset of this password as not theirs in the last ${REPORTED_DAYS} days: someone may be posing as them. Verify with care and tell a supervisor.` })
+  }
   if (facts.recordCallerId !== null && facts.recordCallerId !== facts.userId) {
     signals.push({ kind: 'not_the_caller', level: 'warning', reason: "This user is not the record's caller: make sure the caller may act for them." })
   }
@@ -62,12 +68,13 @@ export async function userRisk(ctx: RuleContext, agentId: string, input: { userI
   const now = ctx.now()
   const since = addMs(now, -hours(RECENT_HOURS)).toISOString()
   const db = ctx.store.db
-  const [resets, failed, contact, enrolment] = await Promise.all([
+  const [resets, failed, contact, enrolment, reported] = await Promise.all([
     // Confirmed resets only: a reservation that was handed back (F3) changed nothing.
     db.selectFrom('resets').select('at').where('user_id', '=', user.id).where('at', '>', since).where('status', '=', 'done').orderBy('at').execute(),
     db.selectFrom('attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.id).where('success', '=', 0).where('at', '>', since).executeTakeFirstOrThrow(),
     db.selectFrom('personal_contacts').select((eb) => eb.fn.max('confirmed_at').as('at')).where('user_id', '=', user.id).executeTakeFirst(),
     loadEnrolment(db, user),
+    db.selectFrom('reset_reports').select((eb) => eb.fn.max('reported_at').as('at')).where('user_id', '=', user.id).where('reported_at', 'is not', null).executeTakeFirst(),
   ])
   const facts: RiskFacts = {
     locked: user.locked,
@@ -77,6 +84,7 @@ export async function userRisk(ctx: RuleContext, agentId: string, input: { userI
     recentFailedVerifications: Number(failed.n),
     recordCallerId: record.caller_id,
     userId: user.id,
+    reportedResetAt: (reported?.at as string | null | undefined) ?? null,
   }
   return {
     user: toUserSummary(user, summarise(enrolment)),

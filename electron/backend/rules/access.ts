@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely'
 import { AppError } from '../../../shared/errors'
 import { agentSchema, resetRoles, type Agent, type Role } from '../../../shared/domain/types'
 import type { AgentsTable, RecordsTable } from '../store/schema'
+import type { DirectoryUser } from '../credentials/credential-store'
 import type { RuleContext } from './context'
 
 export function toAgent(row: Selectable<AgentsTable>, demo: boolean): Agent {
@@ -36,6 +37,13 @@ export async function loadRecord(ctx: RuleContext, recordId: string): Promise<Se
   const row = await ctx.store.db.selectFrom('records').selectAll().where('id', '=', recordId).executeTakeFirst()
   if (!row) throw new AppError('RECORD_NOT_FOUND')
   return row
+}
+
+/** The user as the directory holds them now. */
+export async function loadUser(ctx: RuleContext, userId: string): Promise<DirectoryUser> {
+  const user = await ctx.directory.get(userId)
+  if (!user) throw new AppError('USER_NOT_FOUND')
+  return user
 }
 
 /** R1: a reset role and being the record's assignee. */

@@ -1,21 +1,29 @@
-// B11: after every reset, every registered address of the user is told. A notice that cannot be
-// delivered must not undo a reset that did happen in the directory: it is audited instead.
+// B11: after every reset, every registered address of the user is told, with one "this wasn't me"
+// link for the reset (contain/wasnt-me.ts). A notice that cannot be delivered must not undo a
+// reset that did happen in the directory: it is audited instead.
 import type { DirectoryUser } from '../credentials/credential-store'
 import { afterResetNotice, afterResetSms } from '../notify/templates'
-import type { AuditEvent } from './audit-log'
-import { recordAudit } from './flows'
+import { recordAudit, type AuditEvent } from '../audit/audit-chain'
 import { errorFacts, type RuleContext } from './context'
 import { allAddresses } from '../enrolment/enrolment-store'
+import { wasntMeLinkFor } from '../contain/wasnt-me'
 
-export async function notifyAfterReset(ctx: RuleContext, user: DirectoryUser, how: string, audit: Omit<AuditEvent, 'action' | 'outcome'>): Promise<void> {
+export async function notifyAfterReset(
+  ctx: RuleContext,
+  user: DirectoryUser,
+  how: string,
+  audit: Omit<AuditEvent, 'action' | 'outcome'>,
+  reset: { credentialStore: string } | null = null,
+): Promise<void> {
   const at = ctx.now()
-  const notice = afterResetNotice({ displayName: user.displayName, at, how })
+  const wasntMe = reset ? await wasntMeLinkFor(ctx, user.id, audit, reset.credentialStore) : null
+  const notice = afterResetNotice({ displayName: user.displayName, at, how, wasntMe })
   // G4: the personal contacts the user confirmed are registered addresses too.
   const addresses = await allAddresses(ctx.store.db, user)
   const messages = [
     ...addresses.emails.map((to) => ({ channel: 'email' as const, to, subject: notice.subject, text: notice.text, html: notice.html })),
     // Without a provider API a mobile needs its carrier, which only the agent knows (R5.2).
-    ...(ctx.notifier.smsProviderConfigured ? addresses.mobiles.map((to) => ({ channel: 'sms' as const, to, subject: null, text: afterResetSms({ at }) })) : []),
+    ...(ctx.notifier.smsProviderConfigured ? addresses.mobiles.map((to) => ({ channel: 'sms' as const, to, subject: null, text: afterResetSms({ at, wasntMeLink: wasntMe?.link ?? null }) })) : []),
   ]
   let sent = 0
   const failed: string[] = []
@@ -33,6 +41,6 @@ export async function notifyAfterReset(ctx: RuleContext, user: DirectoryUser, ho
     ...audit,
     action: 'reset.notice',
     outcome: failed.length > 0 ? 'failed' : messages.length === 0 ? 'no_address' : 'sent',
-    detail: { sent, failed: failed.length, skippedMobiles },
+    detail: { sent, failed: failed.length, skippedMobiles, wasntMeLink: wasntMe !== null },
   })
 }

@@ -3,50 +3,24 @@
 import { randomUUID } from 'node:crypto'
 import type { Selectable, Transaction } from 'kysely'
 import { AppError } from '../../../shared/errors'
-import { codeMethods, codeProofMethods, type Agent, type ApprovalRequest, type FlowView, type Process, type VerifyMethod } from '../../../shared/domain/types'
+import { codeMethods, codeProofMethods, type Agent, type FlowView, type Process, type VerifyMethod } from '../../../shared/domain/types'
 import type { DB, FlowsTable } from '../store/schema'
 import type { DirectoryUser } from '../credentials/credential-store'
-import { appendAudit, type AuditEvent } from './audit-log'
-import { loadAgent, loadRecord, requireResetAccess, requireRole } from './access'
+import { appendAudit, auditedTransaction, type AuditEvent } from '../audit/audit-chain'
+import { addWorkNote } from '../records/work-notes'
+import { isUniqueViolation } from '../store/constraint-errors'
+import { loadAgent, loadRecord, loadUser, requireResetAccess } from './access'
 import { addMs, minutes, type RuleContext } from './context'
 import { attemptUsages, resetUsage } from './limits'
-import { isEligible, loadProcess, loadProcessForNewFlow, loadProcesses, toProcess } from './processes'
+import { isEligible, loadProcess, loadProcessForNewFlow, toProcess } from './processes'
 import { maskEmail, maskPhone } from './masking'
 import { isEnrolled, loadEnrolment, type UserEnrolment } from '../enrolment/enrolment-store'
-import { enqueueRecordEvent } from '../integrations/webhook-outbox'
 
 export interface FlowScope {
   flow: Selectable<FlowsTable>
   agent: Agent
   user: DirectoryUser
   process: Process
-}
-
-export async function loadUser(ctx: RuleContext, userId: string): Promise<DirectoryUser> {
-  const user = await ctx.directory.get(userId)
-  if (!user) throw new AppError('USER_NOT_FOUND')
-  return user
-}
-
-/** Runs `work` in a transaction and appends its audit entry there, so both land or neither. */
-export async function auditedTransaction<T>(
-  ctx: RuleContext,
-  event: AuditEvent | ((result: T) => AuditEvent),
-  work: (trx: Transaction<DB>) => Promise<T>,
-): Promise<T> {
-  const result = await ctx.store.db.transaction().execute(async (trx) => {
-    const result = await work(trx)
-    await appendAudit(ctx, trx, ctx.now(), typeof event === 'function' ? event(result) : event)
-    return result
-  })
-  // B5: published after the commit, never before: a live view may now read the entry.
-  ctx.live?.published()
-  return result
-}
-
-/** An audit entry on its own, in its own transaction (a refusal, a failure, an export). */
-export function recordAudit(ctx: RuleContext, event: AuditEvent): Promise<void> {
-  return auditedTransaction(ctx, event, async () => {})
 }
 
 export function flowAudit(scope: FlowScope, action: string, outcome: string, extra: Partial<AuditEvent> = {}): AuditEvent {
@@ -167,11 +141,6 @@ export async function startFlow(
   return flowView(ctx, flowId, { userId: user.id, process, user })
 }
 
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string }
-  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE'
-}
-
 /**
  * Enters an open flow as its agent: the flow must be theirs, open and not idle, and R1 must still
  * hold (role and assignment are re-read on every step). Marks the flow active.
@@ -218,7 +187,7 @@ export async function enterFlow(ctx: RuleContext, agentId: string, flowId: strin
  * it was made, so a flow kept alive by activity cannot reset hours after the caller proved who
  * they were (issue 11 item 10); the caller verifies again.
  */
-async function passedMethods(ctx: RuleContext, flowId: string, process: Process): Promise<Set<VerifyMethod>> {
+export async function passedMethods(ctx: RuleContext, flowId: string, process: Process): Promise<Set<VerifyMethod>> {
   const since = addMs(ctx.now(), -minutes(process.settings.verificationValidMinutes)).toISOString()
   const rows = await ctx.store.db
     .selectFrom('attempts')
@@ -313,80 +282,26 @@ export async function getFlow(ctx: RuleContext, agentId: string, flowId: string)
   return flowView(ctx, flowId, { userId: scope.user.id, process: scope.process, user: scope.user })
 }
 
-/** R7: "Exit" records whether the password was shared, writes the work note and ends the flow. */
+/**
+ * R7: "Exit" records whether the password was shared, writes the work note and ends the flow.
+ * A flow that changed nothing (no reset reserved or done, no reset link sent) leaves no work
+ * note: the audit has its start and close, and the record's activity stays about what happened.
+ */
 export async function exitFlow(ctx: RuleContext, agentId: string, flowId: string, passwordShared: boolean): Promise<{ closed: true }> {
   const scope = await enterFlow(ctx, agentId, flowId)
-  const resets = await ctx.store.db.selectFrom('resets').select('id').where('flow_id', '=', flowId).where('status', '=', 'done').execute()
-  await auditedTransaction(ctx, flowAudit(scope, 'flow.close', 'exit', { detail: { passwordShared, resets: resets.length } }), async (trx) => {
+  // A sent reset link (R6.1) is a resets row too: it is reserved before the mail goes, and
+  // removed again if the mail fails. A pending row is a change whose outcome is not known (F2).
+  const resets = await ctx.store.db.selectFrom('resets').select('status').where('flow_id', '=', flowId).execute()
+  const done = resets.filter((r) => r.status === 'done').length
+  const unknown = resets.length - done
+  await auditedTransaction(ctx, flowAudit(scope, 'flow.close', 'exit', { detail: { passwordShared, resets: done } }), async (trx) => {
     await closeFlow(ctx, trx, flowId, 'exit')
+    if (resets.length === 0) return
     await addWorkNote(ctx, trx, scope.flow.record_id, scope.agent.displayName,
       `Password reset flow for ${scope.user.displayName} (${scope.user.username}) closed. ` +
-        `Resets in this flow: ${resets.length}. Password shared with the user: ${passwordShared ? 'yes' : 'no'}.`)
+        `Resets in this flow: ${done}.` + (unknown > 0 ? ` Password changes with an outcome not yet known: ${unknown}.` : '') +
+        ` Password shared with the user: ${passwordShared ? 'yes' : 'no'}.`)
   })
   return { closed: true }
 }
 
-/** B1: a supervisor approves the reset of a protected account from their own console. */
-export async function approveFlow(ctx: RuleContext, agentId: string, flowId: string): Promise<FlowView> {
-  const supervisor = await loadAgent(ctx, agentId)
-  requireRole(supervisor, ['password_reset_supervisor'])
-  const flow = await ctx.store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst()
-  if (!flow || flow.closed_at) throw new AppError('FLOW_CLOSED')
-  if (flow.agent_id === supervisor.id) throw new AppError('FORBIDDEN', { reason: 'approver must be another agent' })
-  await auditedTransaction(
-    ctx,
-    { agentId: supervisor.id, recordId: flow.record_id, userId: flow.user_id, processId: flow.process_id, flowId, action: 'flow.approve', outcome: 'approved' },
-    (trx) => trx.updateTable('flows').set({ approved_by: supervisor.id }).where('id', '=', flowId).execute(),
-  )
-  return flowView(ctx, flowId)
-}
-
-/** B1: the open protected-account flows no supervisor has approved yet, oldest first. */
-export async function pendingApprovals(ctx: RuleContext, agentId: string): Promise<ApprovalRequest[]> {
-  const supervisor = await loadAgent(ctx, agentId)
-  requireRole(supervisor, ['password_reset_supervisor'])
-  const processes = (await loadProcesses(ctx.store.db)).filter((p) => p.requiresApproval)
-  if (processes.length === 0) return []
-  const rows = await ctx.store.db
-    .selectFrom('flows')
-    .innerJoin('records', 'records.id', 'flows.record_id')
-    .innerJoin('agents', 'agents.id', 'flows.agent_id')
-    .select(['flows.id', 'flows.user_id', 'flows.process_id', 'flows.created_at', 'records.number', 'agents.display_name'])
-    .where('flows.closed_at', 'is', null)
-    .where('flows.approved_by', 'is', null)
-    .where('flows.process_id', 'in', processes.map((p) => p.id))
-    // An idle flow will expire on its next touch: nothing to approve there.
-    .where('flows.last_activity_at', '>', addMs(ctx.now(), -minutes(ctx.flowIdleMinutes)).toISOString())
-    .orderBy('flows.created_at')
-    .limit(100)
-    .execute()
-  return Promise.all(
-    rows.map(async (r) => {
-      const process = processes.find((p) => p.id === r.process_id)!
-      const [user, passed] = await Promise.all([loadUser(ctx, r.user_id), passedMethods(ctx, r.id, process)])
-      return {
-        flowId: r.id,
-        recordNumber: r.number,
-        userDisplayName: user.displayName,
-        agentName: r.display_name,
-        processName: process.name,
-        verified: isVerified(process, passed),
-        passedMethods: process.methods.filter((m) => passed.has(m)),
-        startedAt: r.created_at,
-      }
-    }),
-  )
-}
-
-export async function addWorkNote(ctx: RuleContext, trx: Transaction<DB>, recordId: string, author: string, text: string): Promise<void> {
-  const at = ctx.now()
-  const id = randomUUID()
-  await trx.insertInto('record_activity').values({ id, record_id: recordId, at: at.toISOString(), author, kind: 'work_note', text }).execute()
-  // G6: the note reaches the ITSM from the outbox, written in this same transaction.
-  await enqueueRecordEvent(ctx.store, trx, { type: 'work_note.added', at, recordId, data: { noteId: id, author, text } })
-}
-
-export const assertNever = (x: never): never => {
-  throw new Error(`unexpected ${String(x)}`)
-}
-export type { Selectable }

@@ -7,7 +7,8 @@ import { dummyHash, slowVerify } from '../crypto/secrets'
 import { inAnyGroup } from '../directory/dn'
 import { toAgent } from './access'
 import type { RuleContext } from './context'
-import { auditedTransaction, closeFlow, recordAudit } from './flows'
+import { auditedTransaction, recordAudit } from '../audit/audit-chain'
+import { closeFlow } from './flows'
 import { reserveSignInTry, signInKeys, type SignInKeys } from './sign-in-throttle'
 
 /** A refusal that counts against the throttle (the try was answered, not failed by a fault). */

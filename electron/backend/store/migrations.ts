@@ -506,7 +506,34 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_at').on('audit').column('at').execute()
       },
     },
-    '0013_list_indexes': {
+    '0013_reset_reports': {
+      // B11: one row per after-reset notice, holding its "this wasn't me" link as a keyed hash.
+      // Reported rows are the supervisors' queue (unacknowledged, newest first).
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('reset_reports')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('process_id', 'text', (c) => c.notNull())
+          .addColumn('flow_id', 'text', (c) => c.notNull())
+          .addColumn('record_id', 'text')
+          .addColumn('agent_id', 'text')
+          .addColumn('credential_store', 'text', (c) => c.notNull())
+          .addColumn('method', 'text')
+          .addColumn('reset_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('reported_at', 'text')
+          .addColumn('lock_outcome', 'text')
+          .addColumn('sessions_revoked', 'integer')
+          .addColumn('acknowledged_at', 'text')
+          .addColumn('acknowledged_by', 'text')
+          .execute()
+        await db.schema.createIndex('reset_reports_queue').on('reset_reports').columns(['acknowledged_at', 'reported_at']).execute()
+        await db.schema.createIndex('reset_reports_user').on('reset_reports').columns(['user_id', 'reported_at']).execute()
+      },
+    },
+    '0014_list_indexes': {
       // R2: each list (all open, assigned to me, my groups) in each sort the console offers is a
       // walk of its own index, so a first page, and the rows a jump skips, are an index range
       // whatever the sort. Before, only "opened" had one per list and a sort by priority, state

@@ -190,6 +190,34 @@ export interface ResetTokensTable {
   used_at: string | null
 }
 
+/**
+ * B11: the "this wasn't me" link of one reset's after-reset notice (0013_reset_reports): the
+ * token only as a keyed hash, single use, expiring. `reported_at` set is the reset's flag, which
+ * the supervisor queue and the live view read; the lock's outcome is written after the store answers.
+ */
+export interface ResetReportsTable {
+  id: string
+  token_hash: string
+  user_id: string
+  process_id: string
+  flow_id: string
+  record_id: string | null
+  /** The agent who ran the reset (null for a user's own emailed-link completion). */
+  agent_id: string | null
+  /** The store the password was changed in: the one to re-lock. */
+  credential_store: string
+  method: string | null
+  /** When the reset was recorded (the notice's time). */
+  reset_at: string
+  expires_at: string
+  reported_at: string | null
+  /** locked | not_supported | failed; null while the report is being handled. */
+  lock_outcome: string | null
+  sessions_revoked: number | null
+  acknowledged_at: string | null
+  acknowledged_by: string | null
+}
+
 export interface AuditTable {
   seq: number
   at: string
@@ -385,6 +413,7 @@ export interface DB {
   meta: MetaTable
   sign_in_attempts: SignInAttemptsTable
   approval_decisions: ApprovalDecisionsTable
+  reset_reports: ResetReportsTable
 }
 
 /** B1: a supervisor's decision on a protected account's reset (0012_wizard). */

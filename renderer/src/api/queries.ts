@@ -88,6 +88,11 @@ export const intentQueries = {
   open: () => queryOptions({ queryKey: ['intents'], queryFn: () => call('intents:list', {}), refetchInterval: 5_000 }),
 }
 
+export const reportQueries = {
+  /** B11: resets reported as not their users'; polled, since users report them from their mail. */
+  open: () => queryOptions({ queryKey: ['reports'], queryFn: () => call('reports:list', {}), refetchInterval: 5_000 }),
+}
+
 export const auditQueries = {
   all: () => ['audit'] as const,
   search: (input: Omit<AuditSearchInput, 'offset' | 'limit'> & { offset: number; limit: number }) =>

@@ -14,12 +14,14 @@ import { useFlowStore } from '../stores/flow-store'
 import { ConnectionBanner } from '../components/ConnectionBanner'
 import { ApprovalQueue } from '../features/approvals/ApprovalQueue'
 import { IntentQueue } from '../features/intents/IntentQueue'
+import { ReportedResets } from '../features/reported/ReportedResets'
 import { AuditLog } from '../features/audit/AuditLog'
 import { AdminArea } from '../features/admin/AdminArea'
 import { LiveView } from '../features/live/LiveView'
 import { PresenterToggle } from '../components/PresenterToggle'
 import { NewInteraction } from '../features/interactions/NewInteraction'
 import { idleLockNotice, useIdleLock, useKioskCopyGuard } from './use-idle-lock'
+import { IdleWarning } from './IdleWarning'
 
 // B10: the chart library loads with the dashboard only, keeping the first bundle within budget.
 const DashboardView = lazy(() => import('../features/dashboard/DashboardView'))
@@ -60,7 +62,7 @@ export function App() {
     setView({ name: 'list', kind: 'incident' })
     setNotice(why)
   }
-  useIdleLock({ enabled: kiosk.enabled && !!agent, idleMinutes: kiosk.idleMinutes, onIdle: () => void signOut(idleLockNotice(kiosk.idleMinutes)) })
+  const idle = useIdleLock({ enabled: kiosk.enabled && !!agent, idleMinutes: kiosk.idleMinutes, onIdle: () => void signOut(idleLockNotice(kiosk.idleMinutes)) })
   useKioskCopyGuard(kiosk.enabled)
   useEffect(() => {
     if (agent) setNotice(null)
@@ -156,7 +158,11 @@ export function App() {
             <DashboardView />
           </Suspense>
         ) : view.name === 'approvals' ? (
-          <ApprovalQueue />
+          <>
+            <ApprovalQueue />
+            {/* B11: the other thing a supervisor acts on: resets their users reported as not theirs. */}
+            <ReportedResets />
+          </>
         ) : view.name === 'intents' ? (
           <IntentQueue />
         ) : view.name === 'audit' ? (
@@ -169,6 +175,7 @@ export function App() {
           <RecordView key={view.recordId} recordId={view.recordId} focusActions={view.focusActions} onBack={() => setView({ name: 'list', kind: view.kind })} />
         )}
       </main>
+      {kiosk.enabled && <IdleWarning lockAt={idle.lockAt} onStay={idle.stay} />}
       {/* B6: the simulator is for rehearsing a flow on the demo desk: shown only while one is open. */}
       {agent.demo && flowOpen && <CallerSimulator />}
     </div>

@@ -1,6 +1,7 @@
 // The bare list the 10k-row scroll is measured against (PRODUCT.md §5): the same rows and row
 // markup as RecordList, rendered by @tanstack/react-virtual with nothing of the app around it.
-// Bundled by the E2E test with esbuild and loaded into a blank page beside the console.
+// Bundled with esbuild and loaded into a blank page beside the console, by the E2E test (rows
+// generated here) and by bench/scroll-bench.ts (the console's own rows, set as window.bareListRows).
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useRef } from 'react'
 import { createRoot } from 'react-dom/client'
@@ -8,8 +9,13 @@ import { formatTime } from '../../../renderer/src/components/ErrorNotice'
 
 const rowHeight = 36
 const opened = Date.parse('2026-01-01T00:00:00Z')
+interface Row {
+  id: string; number: string; shortDescription: string; callerName: string | null; state: string; priority: number | null
+  assignmentGroup: string | null; assignedToName: string | null; openedAt: string
+}
+const given = (window as unknown as { bareListRows?: Row[] }).bareListRows
 // Newest first, as the console lists them ("Assigned to me", opened descending).
-const rows = Array.from({ length: 10_000 }, (_, k) => {
+const rows: Row[] = given ?? Array.from({ length: 10_000 }, (_, k) => {
   const n = 9_999 - k
   return {
     id: `bulk-${n}`, number: `INC9${String(n).padStart(6, '0')}`, shortDescription: `Bulk incident ${n}`, callerName: `Caller ${n}`,
@@ -38,11 +44,11 @@ function BareList({ width, height }: { width: number; height: number }) {
               <tr key={r.id} style={{ height: rowHeight }} aria-rowindex={item.index + 2} data-record-id={r.id}>
                 <td><button type="button" className="link">{r.number}</button></td>
                 <td>{r.shortDescription}</td>
-                <td>{r.callerName}</td>
+                <td>{r.callerName ?? '—'}</td>
                 <td>{r.state}</td>
-                <td>{r.priority}</td>
-                <td>{r.assignmentGroup}</td>
-                <td>{r.assignedToName}</td>
+                <td>{r.priority ?? '—'}</td>
+                <td>{r.assignmentGroup ?? '—'}</td>
+                <td>{r.assignedToName ?? '—'}</td>
                 <td>{formatTime(r.openedAt)}</td>
               </tr>
             )

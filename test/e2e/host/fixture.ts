@@ -90,8 +90,18 @@ export async function openRecord(page: Page, number: string, opts: { kind?: 'Inc
 
 export async function startWizard(page: Page) {
   await page.getByRole('button', { name: 'More actions' }).click()
-  await page.getByRole('button', { name: 'Reset password' }).click()
+  await page.getByRole('menuitem', { name: 'Reset password' }).click()
   await expect(page.getByRole('heading', { name: 'Identify the user' })).toBeVisible()
+}
+
+/** R3: the Identify step's user drop-down (a combobox, the record's caller preselected). */
+export const userPicker = (page: Page) => page.getByRole('combobox', { name: 'User' })
+
+/** Identify: types `query` into the user drop-down and picks the option whose name matches. */
+export async function chooseUser(page: Page, query: string, name: string | RegExp) {
+  await userPicker(page).fill(query)
+  await page.getByRole('option', { name }).click()
+  await expect(userPicker(page)).not.toHaveValue(query)
 }
 
 /** Identify with the default user (the caller) and the named process, then continue. */

@@ -32,6 +32,14 @@ describe('B2 risk signals at Identify', () => {
     expect(kinds({ contactChangesKnown: false, contactChangedAt: '2026-11-26T00:00:00Z' })).toEqual(['contact_changed'])
   })
 
+  it('B2/B11 flags a reset the user reported as not theirs inside 30 days, and not after', () => {
+    const [signal] = riskSignals({ ...calm, reportedResetAt: '2026-10-29T12:01:00Z' }, now)
+    expect(signal).toMatchObject({ kind: 'reported_reset', level: 'warning' })
+    expect(signal!.reason).toMatch(/reported a reset of this password as not theirs/)
+    expect(kinds({ reportedResetAt: '2026-10-28T11:59:00Z' })).toEqual([])
+    expect(kinds({ reportedResetAt: null })).toEqual([])
+  })
+
   it('B2 counts resets and failed verifications by any agent in the last 24 hours', () => {
     const signals = riskSignals({ ...calm, recentResets: ['2026-11-27T09:00:00Z', '2026-11-27T10:00:00Z'], recentFailedVerifications: 1 }, now)
     expect(signals.map((s) => s.kind)).toEqual(['recent_resets', 'recent_failed_verifications'])

@@ -1,7 +1,8 @@
-// B7 idle lock timing: the console locks once, idleMinutes after the last pointer or key
-// activity, whatever the timers do; a hand-driven clock stands in for the browser's.
+// B7 idle lock timing: the console warns 30 s before and locks once, idleMinutes after the last
+// pointer or key activity, whatever the timers do; activity during the warning withdraws it and
+// starts the period again. A hand-driven clock stands in for the browser's.
 import { describe, expect, it } from 'vitest'
-import { createIdleTimer, idleLockNotice, type IdleClock } from '../../../renderer/src/app/use-idle-lock'
+import { createIdleTimer, idleLockNotice, spokenCountdown, type IdleClock } from '../../../renderer/src/app/use-idle-lock'
 
 /**
  * A clock the test moves. As in a browser, timers run on their own (monotonic) time, while now()
@@ -50,70 +51,122 @@ function fakeClock(start = 1_000_000) {
 
 const minute = 60_000
 
+/** A timer with the default 30 s warning, recording what it told the console and when. */
+function watched(c: ReturnType<typeof fakeClock>, idleMs: number) {
+  const events: string[] = []
+  const timer = createIdleTimer(
+    { idleMs },
+    {
+      onWarning: (lockAt) => events.push(`warn@${c.clock.now()} lockAt=${lockAt}`),
+      onActive: () => events.push(`active@${c.clock.now()}`),
+      onIdle: () => events.push(`lock@${c.clock.now()}`),
+    },
+    c.clock,
+  )
+  const locks = () => events.filter((e) => e.startsWith('lock')).length
+  return { timer, events, locks }
+}
+
 describe('B7 idle lock timing', () => {
-  it('locks once, exactly idleMinutes after the start when nothing happens', () => {
+  it('warns 30 s before and locks once, exactly idleMinutes after the start when nothing happens', () => {
     const c = fakeClock()
-    let locks = 0
-    createIdleTimer(3 * minute, () => locks++, c.clock)
-    c.advance(3 * minute - 1)
-    expect(locks).toBe(0)
+    const start = c.clock.now()
+    const w = watched(c, 3 * minute)
+    c.advance(3 * minute - 30_000 - 1)
+    expect(w.events).toEqual([])
     c.advance(1)
-    expect(locks).toBe(1)
+    expect(w.events).toEqual([`warn@${start + 3 * minute - 30_000} lockAt=${start + 3 * minute}`])
+    c.advance(30_000 - 1)
+    expect(w.locks()).toBe(0)
+    c.advance(1)
+    expect(w.events.at(-1)).toBe(`lock@${start + 3 * minute}`)
     c.advance(60 * minute)
-    expect(locks).toBe(1)
+    expect(w.locks()).toBe(1)
     expect(c.pending()).toBe(0)
   })
 
-  it('every activity starts the idle period again; one timer, whatever the number of events', () => {
+  it('every activity before the warning starts the idle period again; one timer, whatever the number of events', () => {
     const c = fakeClock()
-    let locks = 0
-    const timer = createIdleTimer(1 * minute, () => locks++, c.clock)
+    const w = watched(c, 1 * minute)
     for (let i = 0; i < 10; i++) {
-      c.advance(50_000)
-      timer.activity()
-      timer.activity()
+      c.advance(25_000)
+      w.timer.activity()
+      w.timer.activity()
     }
-    expect(locks).toBe(0)
+    expect(w.events).toEqual([])
     expect(c.pending()).toBe(1)
     c.advance(59_999)
-    expect(locks).toBe(0)
+    expect(w.locks()).toBe(0)
     c.advance(1)
-    expect(locks).toBe(1)
+    expect(w.locks()).toBe(1)
   })
 
-  it('a late timer (a machine that slept, a throttled page) locks at once when it fires', () => {
+  it('activity during the warning withdraws it; the next warning and the lock count from that activity', () => {
     const c = fakeClock()
-    let locks = 0
-    createIdleTimer(3 * minute, () => locks++, c.clock)
+    const start = c.clock.now()
+    const w = watched(c, 1 * minute)
+    c.advance(40_000) // warned at 30 s, 20 s left
+    expect(w.timer.warning()).toBe(true)
+    w.timer.activity()
+    expect(w.timer.warning()).toBe(false)
+    expect(w.events).toEqual([`warn@${start + 30_000} lockAt=${start + 60_000}`, `active@${start + 40_000}`])
+    // The lock the warning announced does not fall: nothing at 60 s, a new warning at 40 + 30 s.
+    c.advance(29_999)
+    expect(w.events).toHaveLength(2)
+    c.advance(1)
+    expect(w.events.at(-1)).toBe(`warn@${start + 70_000} lockAt=${start + 100_000}`)
+    c.advance(30_000)
+    expect(w.events.at(-1)).toBe(`lock@${start + 100_000}`)
+    expect(w.locks()).toBe(1)
+  })
+
+  it('a late timer (a machine that slept, a throttled page) locks at once when it fires, with no warning to answer', () => {
+    const c = fakeClock()
+    const w = watched(c, 3 * minute)
     c.jump(45 * minute)
     c.fireAll()
-    expect(locks).toBe(1)
+    expect(w.events.map((e) => e.split('@')[0])).toEqual(['lock'])
+  })
+
+  it('a timer that wakes inside the warning period warns for the time that is left', () => {
+    const c = fakeClock()
+    const start = c.clock.now()
+    const w = watched(c, 3 * minute)
+    c.jump(3 * minute - 10_000) // the wall clock moved on; the timer fires late, 10 s before the lock
+    c.fireAll()
+    expect(w.events).toEqual([`warn@${start + 3 * minute - 10_000} lockAt=${start + 3 * minute}`])
+    c.advance(10_000)
+    expect(w.locks()).toBe(1)
   })
 
   it('a clock set backwards delays the lock by at most one idle period', () => {
     const c = fakeClock()
-    let locks = 0
-    createIdleTimer(3 * minute, () => locks++, c.clock)
+    const w = watched(c, 3 * minute)
     c.jump(-120 * minute)
-    c.advance(3 * minute) // the first timer fires, finds the clock behind, re-arms for one period
-    expect(locks).toBe(0)
+    c.advance(3 * minute) // the first timer fires, finds the clock behind, re-arms
+    expect(w.locks()).toBe(0)
     c.advance(3 * minute)
-    expect(locks).toBe(1)
+    expect(w.locks()).toBe(1)
   })
 
-  it('stop() cancels the lock, and activity after it changes nothing', () => {
+  it('stop() cancels the warning and the lock, and activity after it changes nothing', () => {
     const c = fakeClock()
-    let locks = 0
-    const timer = createIdleTimer(1 * minute, () => locks++, c.clock)
-    timer.stop()
-    timer.activity()
+    const w = watched(c, 1 * minute)
+    c.advance(45_000)
+    w.timer.stop()
+    w.timer.activity()
     c.advance(10 * minute)
-    expect(locks).toBe(0)
+    expect(w.events.map((e) => e.split('@')[0])).toEqual(['warn'])
     expect(c.pending()).toBe(0)
   })
 
   it('says how long the console was idle and that the visitor was forgotten', () => {
     expect(idleLockNotice(1)).toBe('Locked after 1 minute without activity; everything about the last visitor was cleared.')
     expect(idleLockNotice(3)).toBe('Locked after 3 minutes without activity; everything about the last visitor was cleared.')
+  })
+
+  it('the warning is spoken every ten seconds, then each of the last five', () => {
+    const spoken = [30, 29, 21, 20, 19, 11, 10, 9, 6, 5, 4, 3, 2, 1, 0].map(spokenCountdown)
+    expect(spoken).toEqual([30, 30, 30, 20, 20, 20, 10, 10, 10, 5, 4, 3, 2, 1, 0])
   })
 })

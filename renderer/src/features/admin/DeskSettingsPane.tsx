@@ -79,6 +79,22 @@ function DeskSettingsForm({ current }: { current: DeskSettings }) {
         </p>
         <FieldError id={`${ids}-ttl-error`} message={errors.codeTtlMinutes?.message} />
       </div>
+      <div className="field">
+        <label htmlFor={`${ids}-wasnt-me`}>"This wasn't me" link lifetime (days)</label>
+        <input
+          id={`${ids}-wasnt-me`}
+          type="number"
+          min={1}
+          max={30}
+          className="narrow"
+          {...register('wasntMeLinkDays', { valueAsNumber: true })}
+          {...describedBy(`${ids}-wasnt-me-error`, errors.wasntMeLinkDays?.message, `${ids}-wasnt-me-hint`)}
+        />
+        <p id={`${ids}-wasnt-me-hint`} className="hint">
+          How long the link in the notice sent after every reset lets the user report it and lock the account.
+        </p>
+        <FieldError id={`${ids}-wasnt-me-error`} message={errors.wasntMeLinkDays?.message} />
+      </div>
       <ErrorNotice error={save.error} />
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>

@@ -2,12 +2,13 @@
 // protected account that an agent has verified. Nothing secret crosses: the queue names the
 // record, user, agent, process, the methods passed and how long the agent has been waiting.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { Description, Dialog, DialogPanel, DialogTitle } from '@headlessui/react'
 import type { ApprovalRequest } from '../../../../shared/domain/types'
 import { call } from '../../api/client'
 import { approvalQueries } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
+import { rescueFocus } from '../../components/focus'
 import { methodTitles } from '../wizard/VerifyStep'
 
 /** "4 min", "1 h 5 min": how long since `iso`, re-rendered every 15 seconds by the caller. */
@@ -30,9 +31,16 @@ export function ApprovalQueue() {
     onSettled: () => queryClient.invalidateQueries({ queryKey: approvalQueries.pending().queryKey }),
   })
   const requests = pending.data ?? []
+  // B8: a decided request leaves the queue with its buttons: focus goes back to the queue's top.
+  const headingRef = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    rescueFocus(headingRef.current)
+  }, [requests.length, rejecting])
   return (
     <section className="approvals" aria-labelledby="approvals-title">
-      <h1 id="approvals-title">Approvals</h1>
+      <h1 id="approvals-title" ref={headingRef} tabIndex={-1}>
+        Approvals
+      </h1>
       <p>Protected accounts (executives, administrators) are reset only after a supervisor approves.</p>
       <ErrorNotice error={pending.error ?? approve.error} />
       {pending.isPending ? (

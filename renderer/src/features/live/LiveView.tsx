@@ -1,9 +1,10 @@
 // B5 live observe: the open flows of the supervisor's groups, each step as the agent takes it,
 // and one flow followed step by step. Read only: nothing here acts on a flow. The user is shown
 // by initials; no name, email or phone of the user reaches this view (the backend sends none).
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
-import { actionLabel, formatDuration, methodName, outcomeLabel, stepLabels } from './labels'
+import { rescueFocus } from '../../components/focus'
+import { actionLabel, formatDuration, methodName, outcomeLabel, relockLabels, stepLabels } from './labels'
 import { useLiveFeed, useNow } from './use-live-feed'
 
 export function LiveView() {
@@ -12,11 +13,37 @@ export function LiveView() {
   const now = useNow(skewMs)
   const flows = snapshot?.flows ?? []
   const followed = snapshot?.followed ?? null
+  const reports = snapshot?.reports ?? []
+  // B8: "Stop following" goes with the panel, a Follow button with its ended flow: back to the top.
+  const headingRef = useRef<HTMLHeadingElement>(null)
+  const followedShown = followed !== null
+  useEffect(() => {
+    rescueFocus(headingRef.current)
+  }, [followedShown, flows.length])
   return (
     <section className="live" aria-labelledby="live-title">
-      <h1 id="live-title">Live</h1>
+      <h1 id="live-title" ref={headingRef} tabIndex={-1}>
+        Live
+      </h1>
       <p>Open password reset flows of your groups, as the agents work them. You observe; only the agent acts.</p>
       <ErrorNotice error={error} />
+      {/* B11: a user said "this wasn't me" to a reset: shown here as it happens, until acknowledged in Approvals. */}
+      <div aria-live="polite">
+        {reports.length > 0 && (
+          <section className="live-reports" aria-labelledby="live-reports-title">
+            <h2 id="live-reports-title">Reported as not theirs</h2>
+            <ul>
+              {reports.map((r) => (
+                <li key={r.id}>
+                  <strong>{r.recordNumber ?? 'No record'}</strong>: the user ({r.userInitials}) reported the reset{r.agentName ? ` by ${r.agentName}` : ''} at{' '}
+                  <time dateTime={r.reportedAt}>{formatTime(r.reportedAt)}</time>. Account: {relockLabels[r.relock].toLowerCase()}.
+                </li>
+              ))}
+            </ul>
+            <p className="hint-inline">Follow up and acknowledge in Approvals.</p>
+          </section>
+        )}
+      </div>
       {!snapshot ? (
         <p>Loading…</p>
       ) : flows.length === 0 ? (

@@ -1,5 +1,6 @@
 // Words for what the live view and the dashboard show (the audit's action names are internal).
 import type { LiveStep } from '../../../../shared/domain/live'
+import type { RelockOutcome } from '../../../../shared/domain/reported-resets'
 
 export const stepLabels: Record<LiveStep, string> = {
   verifying: 'Verifying',
@@ -30,6 +31,9 @@ const actionLabels: Record<string, string> = {
   'reset.done': 'Reset completed',
   'reset.failed': 'Reset failed',
   'reset.notice': 'User notified',
+  'reset.reported': "User reported: \u201cthis wasn't me\u201d",
+  'reset.contain': 'Account contained',
+  'reset.report_ack': 'Report acknowledged',
   'reset.link_completed': 'User set a new password',
   'flow.close': 'Flow closed',
   'flow.closed': 'Flow closed',
@@ -47,8 +51,20 @@ const outcomeLabels: Record<string, string> = {
   exit: 'closed by the agent',
   approved: 'approved',
   expired: 'expired',
+  reported: 'reported',
+  locked: 'account re-locked',
+  not_supported: 'store cannot lock',
+  acknowledged: 'acknowledged',
 }
 export const outcomeLabel = (o: string) => outcomeLabels[o] ?? o.replace(/_/g, ' ')
+
+/** B11: what re-locking an account after a "this wasn't me" report came to. */
+export const relockLabels: Record<RelockOutcome, string> = {
+  locked: 'Re-locked',
+  not_supported: 'Not locked: the credential store cannot lock accounts',
+  failed: 'Not locked: the credential store did not answer',
+  pending: 'Locking…',
+}
 
 /** "1 min 05 s" style durations for time in step and handle time. */
 export function formatDuration(seconds: number): string {

@@ -1,8 +1,11 @@
 // A record's fields and activity stream (work notes included), and R1's "Reset password" in
 // "More actions" — shown only when the backend says this agent may reset on this record; where
 // it may not, the view says why and offers "Assign to me" (G5) when the record is in one's groups.
+// "More actions" is a Headless UI menu (B8: arrow keys, Escape and a click outside close it,
+// focus back on its button); after every action focus goes to the next thing to do, never <body>.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useId, useRef, useState } from 'react'
+import { useEffect, useId, useRef } from 'react'
+import { Menu, MenuButton, MenuItem, MenuItems } from '@headlessui/react'
 import { resetRoles, type RecordDetail } from '../../../../shared/domain/types'
 import { errorCatalogue } from '../../../../shared/errors'
 import { call } from '../../api/client'
@@ -12,6 +15,7 @@ import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { useFlowStore } from '../../stores/flow-store'
 import { Sensitive } from '../../components/Sensitive'
 import { Wizard, useCancelFlow } from '../wizard/Wizard'
+import { rescueFocus } from '../../components/focus'
 
 /** G5: take the record; the view and every list then show the new assignee. */
 function useAssignToMe(recordId: string) {
@@ -30,16 +34,43 @@ export function RecordView({ recordId, onBack, focusActions = false }: { recordI
   const detail = useQuery(recordQueries.detail(recordId))
   const assign = useAssignToMe(recordId)
   const actionsRef = useRef<HTMLButtonElement>(null)
+  const headingRef = useRef<HTMLHeadingElement>(null)
   const loaded = detail.isSuccess
-  // A record just created from the keyboard: its actions are the next thing the agent wants.
+  // A record just created from the keyboard: its actions are the next thing the agent wants. A
+  // record opened from the list (whose row is gone): its heading, from where Tab reaches them.
   useEffect(() => {
-    if (focusActions && loaded) actionsRef.current?.focus()
+    if (!loaded) return
+    if (focusActions) actionsRef.current?.focus()
+    else rescueFocus(headingRef.current)
   }, [focusActions, loaded])
   const wizard = useFlowStore((s) => s.state)
   const send = useFlowStore((s) => s.send)
   const cancelFlow = useCancelFlow()
-  const [menuOpen, setMenuOpen] = useState(false)
   const menuId = useId()
+  const wizardHere = wizard.step !== 'closed' && wizard.recordId === recordId
+  // The flow ended here (Exit, Cancel reset, a rejection): its controls are gone with it, so
+  // focus goes back to the record rather than falling to <body>.
+  const hadWizard = useRef(wizardHere)
+  useEffect(() => {
+    if (hadWizard.current && !wizardHere) rescueFocus(headingRef.current)
+    hadWizard.current = wizardHere
+  }, [wizardHere])
+  // Headless UI hands focus back to "More actions" two frames after an item is chosen, unless a
+  // tabbable element has it by then, and a step's heading (tabIndex -1) is not one. When the item
+  // opened the wizard, that hand-back goes on to the step's heading, until the agent's next input.
+  const articleRef = useRef<HTMLElement>(null)
+  const focusToWizard = useRef(false)
+  const onActionsFocus = () => {
+    // Not cleared here: chosen by Enter, the item hands focus back twice (the item's click and
+    // the menu's key handler each ask for it); the agent's next key or press ends the pass-on.
+    if (focusToWizard.current) articleRef.current?.querySelector<HTMLElement>('.wizard .step h2')?.focus()
+  }
+  // Taken by "Assign to me": its notice is gone and "Reset password" waits in More actions.
+  const assigned = assign.isSuccess
+  const refusal = detail.data?.resetRefusal ?? null
+  useEffect(() => {
+    if (assigned) rescueFocus(actionsRef.current)
+  }, [assigned, refusal])
 
   const leave = useFlowStore((s) => s.leave)
   // Leaving the record is an exit path: end any open flow and wipe it (after Exit at Done).
@@ -59,10 +90,18 @@ export function RecordView({ recordId, onBack, focusActions = false }: { recordI
         <ErrorNotice error={detail.error} />
       </section>
     )
-  const { record, activity, canReset, canAssignToMe, caller } = detail.data
-  const wizardHere = wizard.step !== 'closed' && wizard.recordId === recordId
+  const { record, activity, canReset, canAssignToMe, caller, resetRefusal } = detail.data
   // R3: the user field starts from the caller when the directory knows them, else from the text.
   const callerKnown = caller.status === 'resolved' || caller.status === 'unavailable'
+  const openWizard = () => {
+    focusToWizard.current = true
+    const done = () => {
+      focusToWizard.current = false
+      for (const type of ['keydown', 'pointerdown'] as const) window.removeEventListener(type, done, true)
+    }
+    for (const type of ['keydown', 'pointerdown'] as const) window.addEventListener(type, done, true)
+    send({ type: 'open', recordId, callerId: callerKnown ? caller.id : null })
+  }
   const fields: [string, string][] = [
     ['Number', record.number],
     [record.kind === 'incident' ? 'Caller' : 'Opened for', caller.nameAtTime || caller.id ? callerLabel(caller) : '—'],
@@ -78,52 +117,42 @@ export function RecordView({ recordId, onBack, focusActions = false }: { recordI
   ]
 
   return (
-    <article className="record" aria-labelledby={`${menuId}-title`}>
+    <article ref={articleRef} className="record" aria-labelledby={`${menuId}-title`}>
       <div className="record-head">
         <button type="button" onClick={back}>
           Back to list
         </button>
-        <h1 id={`${menuId}-title`}>
+        <h1 id={`${menuId}-title`} ref={headingRef} tabIndex={-1}>
           {record.number}: {record.shortDescription}
         </h1>
-        <div className="menu">
-          <button ref={actionsRef} type="button" aria-expanded={menuOpen} aria-controls={menuId} onClick={() => setMenuOpen(!menuOpen)}>
+        <Menu as="div" className="menu">
+          <MenuButton ref={actionsRef} type="button" onFocus={onActionsFocus}>
             More actions
-          </button>
-          {menuOpen && (
-            <ul id={menuId} className="menu-list">
-              {canReset && (
-                <li>
-                  <button
-                    type="button"
-                    disabled={wizardHere}
-                    onClick={() => {
-                      setMenuOpen(false)
-                      send({ type: 'open', recordId, callerId: callerKnown ? caller.id : null })
-                    }}
-                  >
-                    Reset password
-                  </button>
-                </li>
-              )}
-              {canAssignToMe && (
-                <li>
-                  <button
-                    type="button"
-                    disabled={assign.isPending}
-                    onClick={() => {
-                      setMenuOpen(false)
-                      assign.mutate()
-                    }}
-                  >
-                    Assign to me
-                  </button>
-                </li>
-              )}
-              {!canReset && !canAssignToMe && <li className="muted">No actions available to you on this record.</li>}
-            </ul>
-          )}
-        </div>
+          </MenuButton>
+          <MenuItems className="menu-list">
+            {canReset && (
+              <MenuItem
+                as="button"
+                type="button"
+                disabled={wizardHere}
+                onClick={openWizard}
+              >
+                Reset password
+              </MenuItem>
+            )}
+            {canAssignToMe && (
+              <MenuItem as="button" type="button" disabled={assign.isPending} onClick={() => assign.mutate(undefined, { onError: () => rescueFocus(actionsRef.current) })}>
+                Assign to me
+              </MenuItem>
+            )}
+            {/* R8: an empty menu says why, in the catalogue's words. */}
+            {!canReset && !canAssignToMe && (
+              <MenuItem as="div" disabled className="menu-note">
+                No actions available: {resetRefusal ? errorCatalogue[resetRefusal].message : 'nothing can be done on this record.'}
+              </MenuItem>
+            )}
+          </MenuItems>
+        </Menu>
       </div>
       <ErrorNotice error={assign.error} />
       {wizardHere ? (
@@ -134,7 +163,7 @@ export function RecordView({ recordId, onBack, focusActions = false }: { recordI
         />
       ) : (
         <>
-          <ResetRefusal detail={detail.data} onAssign={() => assign.mutate()} assigning={assign.isPending} />
+          <ResetRefusal detail={detail.data} onAssign={() => assign.mutate(undefined, { onError: () => rescueFocus(actionsRef.current) })} assigning={assign.isPending} />
           <dl className="fields">
             {fields.map(([k, v]) => (
               <div key={k}>

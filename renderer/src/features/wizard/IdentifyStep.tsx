@@ -1,40 +1,24 @@
 // R3 Identify: the user (defaulting to the record's caller, searched as the agent types) and the
 // password reset process, with R4's uses left and, at zero, when the next use frees up.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useId, useState } from 'react'
+import { useEffect, useId, useRef } from 'react'
 import { call } from '../../api/client'
 import { flowQueries, userQueries } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { useFlowStore, type WizardState } from '../../stores/flow-store'
 import { StepFrame } from '../../components/StepFrame'
 import { Sensitive } from '../../components/Sensitive'
-import type { EnrolmentSummary } from '../../../../shared/domain/enrolment'
 import type { UserRisk } from '../../../../shared/domain/risk'
-
-/** G4: the user's enrolment in words, e.g. "email, mobile, 2 security questions". */
-export function enrolmentText(e: EnrolmentSummary): string {
-  const parts = [
-    e.email ? 'email' : null,
-    e.mobile ? 'mobile' : null,
-    e.questions > 0 ? `${e.questions} security ${e.questions === 1 ? 'question' : 'questions'}` : null,
-    e.authenticator ? 'authenticator app' : null,
-  ].filter((p): p is string => p !== null)
-  return parts.length > 0 ? parts.join(', ') : 'nothing'
-}
+import { rescueFocus } from '../../components/focus'
+import { enrolmentText } from './enrolment-text'
+import { UserPicker } from './UserPicker'
+export { enrolmentText } from './enrolment-text'
 
 type Identify = Extract<WizardState, { step: 'identify' }>
 
 export function IdentifyStep({ state, defaultUserName, initialSearch = null }: { state: Identify; defaultUserName: string | null; initialSearch?: string | null }) {
   const send = useFlowStore((s) => s.send)
   const queryClient = useQueryClient()
-  const [userLabel, setUserLabel] = useState<string | null>(state.userId ? defaultUserName : null)
-  const [q, setQ] = useState(state.userId ? '' : (initialSearch ?? ''))
-  const [debounced, setDebounced] = useState(q.trim())
-  useEffect(() => {
-    const t = setTimeout(() => setDebounced(q.trim()), 200)
-    return () => clearTimeout(t)
-  }, [q])
-  const search = useQuery({ ...userQueries.search(debounced), enabled: debounced.length >= 2 })
   const processes = useQuery({ ...userQueries.processes(state.userId ?? ''), enabled: !!state.userId })
   const enrolment = useQuery({ ...userQueries.enrolment(state.userId ?? ''), enabled: !!state.userId })
   const risk = useQuery({ ...userQueries.risk(state.userId ?? '', state.recordId), enabled: !!state.userId })
@@ -45,6 +29,20 @@ export function IdentifyStep({ state, defaultUserName, initialSearch = null }: {
   }, [only, state.processId, send])
   const chosen = processes.data?.find((p) => p.process.id === state.processId)
   const ids = useId()
+  // B8: a user picked in the drop-down: once their processes are here, the next thing to do
+  // gets the focus: Continue when the only process is preselected, else the process choice.
+  const picked = useRef(false)
+  const processesRef = useRef<HTMLFieldSetElement>(null)
+  const continueRef = useRef<HTMLButtonElement>(null)
+  const usable = !!chosen && chosen.usesLeft > 0
+  useEffect(() => {
+    if (!picked.current || !processes.data) return
+    if (processes.data.length === 1 && !state.processId) return // preselected on the next render
+    picked.current = false
+    if (processes.data.length === 1) {
+      if (usable) continueRef.current?.focus()
+    } else processesRef.current?.querySelector<HTMLInputElement>('input[type="radio"]')?.focus()
+  }, [processes.data, state.processId, usable])
 
   const start = useMutation({
     mutationFn: () => call('flow:start', { recordId: state.recordId, userId: state.userId!, processId: state.processId! }),
@@ -56,49 +54,18 @@ export function IdentifyStep({ state, defaultUserName, initialSearch = null }: {
 
   return (
     <StepFrame title="Identify the user">
-      <div className="field-group">
-        <p id={`${ids}-user`}>
-          User: <strong data-testid="selected-user">{userLabel ?? 'none selected'}</strong>
-        </p>
-        <label htmlFor={`${ids}-search`}>Search the directory</label>
-        <input
-          id={`${ids}-search`}
-          type="search"
-          autoComplete="off"
-          placeholder="Name, user name or email"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          aria-describedby={`${ids}-user`}
-        />
-        <ErrorNotice error={search.error} />
-        {debounced.length >= 2 && search.data && (
-          <ul className="results" aria-label="Matching users">
-            {search.data.length === 0 && <li className="muted">No users match.</li>}
-            {search.data.map((u) => (
-              <li key={u.id}>
-                <button
-                  type="button"
-                  aria-pressed={u.id === state.userId}
-                  onClick={() => {
-                    setUserLabel(u.displayName)
-                    setQ('')
-                    send({ type: 'chooseUser', userId: u.id })
-                  }}
-                >
-                  {u.displayName} (<Sensitive kind="text" value={u.username} />){u.department ? ` · ${u.department}` : ''}
-                  {u.locked ? ' · locked' : ''}
-                  {u.protected ? ' · protected' : ''}
-                  {` · enrolled: ${enrolmentText(u.enrolment)}`}
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
+      <UserPicker
+        initial={state.userId ? { id: state.userId, displayName: defaultUserName ?? state.userId } : null}
+        initialSearch={initialSearch}
+        onChoose={(u) => {
+          picked.current = true
+          send({ type: 'chooseUser', userId: u.id })
+        }}
+      />
 
       {state.userId && <UserCard risk={risk.data} error={risk.error} enrolment={enrolment.data ? enrolmentText(enrolment.data) : null} />}
       {state.userId && (
-        <fieldset className="processes">
+        <fieldset ref={processesRef} className="processes">
           <legend>Password reset process</legend>
           {processes.isPending && <p>Loading processes…</p>}
           <ErrorNotice error={processes.error} />
@@ -134,10 +101,15 @@ export function IdentifyStep({ state, defaultUserName, initialSearch = null }: {
       <ErrorNotice error={start.error} />
       <div className="actions">
         <button
+          ref={continueRef}
           type="button"
           className="primary"
-          disabled={!chosen || chosen.usesLeft <= 0 || start.isPending}
-          onClick={() => start.mutate()}
+          disabled={!usable || start.isPending}
+          onClick={(e) => {
+            const button = e.currentTarget
+            // Disabled while it runs: on a refusal (another session holds the flow) focus comes back.
+            start.mutate(undefined, { onError: () => rescueFocus(button) })
+          }}
         >
           Continue to verify
         </button>

@@ -11,6 +11,7 @@ import { Sensitive } from '../../components/Sensitive'
 import { useFlowStore } from '../../stores/flow-store'
 import { usePresenterMode } from '../../stores/presenter-store'
 import { spellPassword } from '../../../../shared/policy/phonetic'
+import { rescueFocus } from '../../components/focus'
 
 export const methodLabels: Record<ResetMethod, { title: string; hint: string }> = {
   email_link: { title: 'Send email with instructions', hint: 'The user gets a single-use link, valid 30 minutes, to choose a new password.' },
@@ -167,7 +168,11 @@ export function ResetStep({ flowId }: { flowId: string }) {
           type="button"
           className="primary"
           disabled={!method || run.isPending || (method === 'manual' && !manualReady)}
-          onClick={() => method && run.mutate(method)}
+          onClick={(e) => {
+            const button = e.currentTarget
+            // Disabled while it runs: on a refusal (policy, limit) focus comes back to it.
+            if (method) run.mutate(method, { onError: () => rescueFocus(button) })
+          }}
         >
           {method === 'email_link' ? 'Send instructions' : 'Reset password'}
         </button>

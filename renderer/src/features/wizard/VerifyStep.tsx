@@ -12,6 +12,7 @@ import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { StepFrame } from '../../components/StepFrame'
 import { Sensitive, useSensitiveInputType } from '../../components/Sensitive'
 import { useFlowStore } from '../../stores/flow-store'
+import { focusIsLost, rescueFocus } from '../../components/focus'
 
 export const methodTitles: Record<VerifyMethod, string> = {
   email_code: 'Email code',
@@ -57,11 +58,16 @@ export function VerifyStep({ flowId }: { flowId: string }) {
   // B1: who approved, or why a supervisor rejected; asked only where an approval is needed.
   const decision = useQuery({ ...approvalQueries.decision(flowId), enabled: !!flow.data && flow.data.approval !== 'not_needed' })
   const continueRef = useRef<HTMLButtonElement>(null)
+  const approvalRef = useRef<HTMLParagraphElement>(null)
+  const tabsRef = useRef<HTMLDivElement>(null)
+  // Bumped when a pass hands over to another method: its tab takes the focus once it is shown.
+  const [focusTab, setFocusTab] = useState(0)
   const passedCount = flow.data?.methods.filter((m) => m.passed).length ?? 0
   const verified = flow.data?.verified ?? false
   const canContinue = verified && flow.data?.approval !== 'required'
   // After a method passes, the next thing to do gets the focus: Continue once verification is
-  // complete, otherwise the next method the user can still pass.
+  // complete, the approval notice while a supervisor must approve, otherwise the next method the
+  // user can still pass (its tab).
   const lastPassed = useRef(passedCount)
   // The first method shown stays chosen until the agent or a pass moves on: a method that closes
   // keeps its card (and why it closed) on screen.
@@ -72,8 +78,22 @@ export function VerifyStep({ flowId }: { flowId: string }) {
     if (!flow.data || passedCount <= lastPassed.current) return
     lastPassed.current = passedCount
     if (canContinue) continueRef.current?.focus()
-    else if (!verified) setSelected(nextMethod(flow.data))
+    else if (verified) rescueFocus(approvalRef.current)
+    else {
+      setSelected(nextMethod(flow.data))
+      setFocusTab((n) => n + 1)
+    }
   }, [passedCount, canContinue, verified, flow.data])
+  // By position: Headless UI marks the tab selected a render after `selected` changes.
+  const shownIndex = selected ?? 0
+  useEffect(() => {
+    // Only when a pass asks (focusTab); `selected` was set in the same render.
+    if (focusTab > 0) tabsRef.current?.querySelectorAll<HTMLElement>('[role="tab"]')[shownIndex]?.focus()
+  }, [focusTab])
+  // B1: the approval arrives while the agent waits on its notice: Continue is next.
+  useEffect(() => {
+    if (canContinue && (focusIsLost() || document.activeElement === approvalRef.current)) continueRef.current?.focus()
+  }, [canContinue])
   if (decision.data?.decision === 'rejected') return <Rejected by={decision.data.by} reason={decision.data.reason} recordId={flow.data?.recordId} />
   if (flow.isPending) return <p>Loading flow…</p>
   if (flow.isError) return <ErrorNotice error={flow.error} />
@@ -84,7 +104,7 @@ export function VerifyStep({ flowId }: { flowId: string }) {
   return (
     <StepFrame title={`Verify ${f.user.displayName}`}>
       {f.approval === 'required' && (
-        <p className="notice" data-testid="approval-notice">This is a protected account: a supervisor must approve the reset from their console.</p>
+        <p ref={approvalRef} tabIndex={-1} className="notice" data-testid="approval-notice">This is a protected account: a supervisor must approve the reset from their console.</p>
       )}
       {f.approval === 'approved' && (
         <p className="ok" role="status" data-testid="approval-notice">
@@ -99,7 +119,7 @@ export function VerifyStep({ flowId }: { flowId: string }) {
         </p>
       )}
       <TabGroup selectedIndex={current} onChange={setSelected} className="verify-methods">
-        <TabList className="method-tabs" aria-label="Verification methods">
+        <TabList ref={tabsRef} className="method-tabs" aria-label="Verification methods">
           {statuses.map((m) => (
             <Tab key={m.method} className="method-tab">
               {methodTitles[m.method]}
@@ -132,6 +152,12 @@ export function VerifyStep({ flowId }: { flowId: string }) {
 function MethodCard({ flow, status }: { flow: FlowView; status: MethodStatus }) {
   const id = useId()
   const closed = status.attemptsLeft <= 0 || !!status.closedUntil
+  // The last attempt failed and the form went with it: why the method closed is what to read next.
+  const closedRef = useRef<HTMLParagraphElement>(null)
+  const showsClosed = status.enrolled && !status.passed && !flow.verified && closed
+  useEffect(() => {
+    if (showsClosed) rescueFocus(closedRef.current)
+  }, [showsClosed])
   let body: ReactNode
   if (!status.enrolled) body = <p className="muted">The user is not enrolled for this method.</p>
   else if (status.passed) body = <p className="ok">Passed.</p>
@@ -139,7 +165,7 @@ function MethodCard({ flow, status }: { flow: FlowView; status: MethodStatus }) 
   else if (flow.verified) body = <p className="muted" data-testid="method-not-needed">Not needed: verification is complete.</p>
   else if (closed)
     body = (
-      <p className="closed" data-testid="method-closed">
+      <p ref={closedRef} tabIndex={-1} className="closed" data-testid="method-closed">
         This method is closed for this user{status.closedUntil ? ` until ${formatTime(status.closedUntil)}` : ''}: all attempts are used.
       </p>
     )
@@ -212,7 +238,9 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
     e.preventDefault()
     const c = code
     setCode('') // the code is not kept once submitted
-    // A wrong code: the agent types the next one, so the field gets the focus back.
+    // "Check code" is disabled with the field cleared: the field keeps the focus, for the next
+    // code if this one is wrong (a pass moves it on, see VerifyStep).
+    codeRef.current?.focus()
     check.mutate(c, { onError: () => codeRef.current?.focus() })
   }
   const inputType = useSensitiveInputType()
@@ -254,7 +282,14 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
         </div>
       )}
       <div className="actions">
-        <button type="button" disabled={sendCode.isPending || carriersMissing || status.sendsLeft === 0} onClick={() => sendCode.mutate()}>
+        <button
+          type="button"
+          disabled={sendCode.isPending || carriersMissing || status.sendsLeft === 0}
+          onClick={(e) => {
+            const button = e.currentTarget
+            sendCode.mutate(undefined, { onError: () => rescueFocus(button) })
+          }}
+        >
           {sent ? 'Resend code' : 'Send verification code'}
         </button>
         {status.sendsLeft !== null && <span className="hint">Sends left: {status.sendsLeft}</span>}
@@ -288,6 +323,7 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
 
 function QuestionsForm({ flow }: { flow: FlowView }) {
   const id = useId()
+  const firstRef = useRef<HTMLInputElement>(null)
   const [answers, setAnswers] = useState<Record<string, string>>({})
   const check = useFlowMutation(flow.id, (a: { questionId: string; answer: string }[]) =>
     call('verify:answerQuestions', { flowId: flow.id, answers: a }),
@@ -298,14 +334,15 @@ function QuestionsForm({ flow }: { flow: FlowView }) {
     e.preventDefault()
     const a = flow.user.questions.map((q) => ({ questionId: q.id, answer: answers[q.id] ?? '' }))
     setAnswers({})
-    check.mutate(a)
+    // The answers are cleared (and "Check answers" with them): on a failure the agent asks again.
+    check.mutate(a, { onError: () => firstRef.current?.focus() })
   }
   return (
     <form onSubmit={submit}>
       {flow.user.questions.map((q, i) => (
         <div key={q.id} className="field">
           <label htmlFor={`${id}-${i}`}>{q.text}</label>
-          <input id={`${id}-${i}`} type={inputType} autoComplete="off" value={answers[q.id] ?? ''} onChange={(e) => setAnswers({ ...answers, [q.id]: e.target.value })} />
+          <input ref={i === 0 ? firstRef : undefined} id={`${id}-${i}`} type={inputType} autoComplete="off" value={answers[q.id] ?? ''} onChange={(e) => setAnswers({ ...answers, [q.id]: e.target.value })} />
         </div>
       ))}
       <button type="submit" disabled={!complete || check.isPending}>
@@ -319,16 +356,17 @@ function QuestionsForm({ flow }: { flow: FlowView }) {
 function PersonalDataVerifyForm({ flow }: { flow: FlowView }) {
   const id = useId()
   const [email, setEmail] = useState('')
+  const emailRef = useRef<HTMLInputElement>(null)
   const inputType = useSensitiveInputType('email')
   const check = useFlowMutation(flow.id, (v: string) => call('verify:personalData', { flowId: flow.id, email: v }))
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    check.mutate(email)
+    check.mutate(email, { onError: () => emailRef.current?.select() })
   }
   return (
     <form onSubmit={submit} className="inline-form">
       <label htmlFor={`${id}-email`}>Email address the caller gives</label>
-      <input id={`${id}-email`} type={inputType} autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+      <input ref={emailRef} id={`${id}-email`} type={inputType} autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
       <button type="submit" disabled={email.trim().length < 3 || check.isPending}>
         Verify email address
       </button>
@@ -339,16 +377,18 @@ function PersonalDataVerifyForm({ flow }: { flow: FlowView }) {
 
 function PersonalDataConfirmForm({ flow }: { flow: FlowView }) {
   const confirm = useFlowMutation(flow.id, (confirmed: boolean) => call('verify:confirmPersonalData', { flowId: flow.id, confirmed }))
+  // Both buttons are disabled while the answer is recorded: the one used gets the focus back.
+  const answer = (button: HTMLButtonElement, confirmed: boolean) => confirm.mutate(confirmed, { onError: () => rescueFocus(button) })
   return (
     <div>
       <p>
         Ask the caller to confirm their registered email: <strong>{flow.user.email ? <Sensitive kind="email" value={flow.user.email} /> : '—'}</strong>
       </p>
       <div className="actions">
-        <button type="button" disabled={confirm.isPending} onClick={() => confirm.mutate(true)}>
+        <button type="button" disabled={confirm.isPending} onClick={(e) => answer(e.currentTarget, true)}>
           Caller confirms it is correct
         </button>
-        <button type="button" disabled={confirm.isPending} onClick={() => confirm.mutate(false)}>
+        <button type="button" disabled={confirm.isPending} onClick={(e) => answer(e.currentTarget, false)}>
           Caller says it is not correct
         </button>
       </div>
@@ -361,19 +401,22 @@ function PersonalDataConfirmForm({ flow }: { flow: FlowView }) {
 function AuthenticatorForm({ flow }: { flow: FlowView }) {
   const id = useId()
   const [code, setCode] = useState('')
+  const codeRef = useRef<HTMLInputElement>(null)
   const inputType = useSensitiveInputType()
   const check = useFlowMutation(flow.id, (c: string) => call('verify:checkTotp', { flowId: flow.id, code: c }))
   const submit = (e: FormEvent) => {
     e.preventDefault()
     const c = code
     setCode('') // the code is not kept once submitted
-    check.mutate(c)
+    codeRef.current?.focus()
+    check.mutate(c, { onError: () => codeRef.current?.focus() })
   }
   return (
     <form onSubmit={submit} className="inline-form">
       <p>Ask the caller to open their authenticator app and read the current ResetDesk code.</p>
       <label htmlFor={`${id}-totp`}>Code from the authenticator app</label>
       <input
+        ref={codeRef}
         id={`${id}-totp`}
         type={inputType}
         inputMode="numeric"

@@ -80,6 +80,30 @@ export async function appendAudit(sink: AuditSink, trx: Transaction<DB>, at: Dat
   sink.live?.published()
 }
 
+/** What an audited transaction needs: the sink and the clock. A RuleContext is one. */
+export type AuditClock = AuditSink & { now: () => Date }
+
+/** Runs `work` in a transaction and appends its audit entry there, so both land or neither. */
+export async function auditedTransaction<T>(
+  ctx: AuditClock,
+  event: AuditEvent | ((result: T) => AuditEvent),
+  work: (trx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
+  const result = await ctx.store.db.transaction().execute(async (trx) => {
+    const result = await work(trx)
+    await appendAudit(ctx, trx, ctx.now(), typeof event === 'function' ? event(result) : event)
+    return result
+  })
+  // B5: published after the commit, never before: a live view may now read the entry.
+  ctx.live?.published()
+  return result
+}
+
+/** An audit entry on its own, in its own transaction (a refusal, a failure, an export). */
+export function recordAudit(ctx: AuditClock, event: AuditEvent): Promise<void> {
+  return auditedTransaction(ctx, event, async () => {})
+}
+
 /**
  * A checkpoint is the head (seq and hash) signed with the audit key under a label of its own, so
  * it cannot be made from the database alone nor mistaken for an entry hash.

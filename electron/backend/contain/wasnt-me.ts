@@ -1,0 +1,164 @@
+// B11 "Notify and contain": every after-reset notice carries one "this wasn't me" link for its
+// reset. Its token is 256 random bits kept only as a keyed hash (as R6.1's reset links), works
+// once and expires (desk setting, default 7 days). Following it and confirming (wasnt-me-page.ts)
+// flags the reset, re-locks the account where its credential store can lock, ends ResetDesk's own
+// sessions of the user (the enrolment page), writes a work note on the reset's record and tells
+// the supervisors (their queue and the live view read the flag). Unknown, used and expired links
+// get one answer, and tries are throttled per client address.
+import { randomUUID } from 'node:crypto'
+import type { Selectable } from 'kysely'
+import { loadDeskSettings } from '../admin/desk-settings'
+import { keyedHash, randomToken } from '../crypto/secrets'
+import { appendAudit, auditedTransaction, type AuditEvent } from '../audit/audit-chain'
+import { addMs, errorFacts, hours, minutes, type RuleContext } from '../rules/context'
+import { addWorkNote } from '../records/work-notes'
+import type { ResetReportsTable } from '../store/schema'
+import type { RelockOutcome } from '../../../shared/domain/reported-resets'
+
+type ReportRow = Selectable<ResetReportsTable>
+
+export const WASNT_ME_THROTTLE = {
+  /** Tries per client address inside the window; the next is refused until the oldest leaves it. */
+  limit: 10,
+  windowMs: minutes(15),
+}
+
+/** The work notes' author: the user acted, through ResetDesk. */
+export const REPORT_AUTHOR = 'ResetDesk (user report)'
+
+/** The page lives under the reset-link page's path, so whatever serves (or proxies) one serves both. */
+export function wasntMeLinkBase(resetLinkBase: string): string {
+  return `${resetLinkBase.replace(/\/+$/, '')}/wasnt-me`
+}
+
+/**
+ * A new link for one reset, or null when none could be made (the notice then goes without it:
+ * the reset happened and the user must still be told). The token is in the URL fragment, which
+ * browsers send to no server and in no Referer.
+ */
+export async function wasntMeLinkFor(
+  ctx: RuleContext,
+  userId: string,
+  reset: Pick<AuditEvent, 'agentId' | 'recordId' | 'processId' | 'flowId' | 'method'>,
+  credentialStore: string,
+): Promise<{ link: string; daysValid: number } | null> {
+  if (!reset.processId || !reset.flowId) return null
+  try {
+    const db = ctx.store.db
+    const [settings, flow] = await Promise.all([
+      loadDeskSettings(db),
+      // A user's own completion of an emailed link has no record of its own: its flow's is it.
+      reset.recordId ? null : db.selectFrom('flows').select('record_id').where('id', '=', reset.flowId).executeTakeFirst(),
+    ])
+    const token = randomToken()
+    const now = ctx.now()
+    await db
+      .insertInto('reset_reports')
+      .values({
+        id: randomUUID(), token_hash: keyedHash(ctx.keys.codes, token), user_id: userId, process_id: reset.processId, flow_id: reset.flowId,
+        record_id: reset.recordId ?? flow?.record_id ?? null, agent_id: reset.agentId ?? null, credential_store: credentialStore,
+        method: reset.method ?? null, reset_at: now.toISOString(), expires_at: addMs(now, hours(24 * settings.wasntMeLinkDays)).toISOString(),
+        reported_at: null, lock_outcome: null, sessions_revoked: null, acknowledged_at: null, acknowledged_by: null,
+      })
+      .execute()
+    return { link: `${wasntMeLinkBase(ctx.resetLinkBase)}#token=${token}`, daysValid: settings.wasntMeLinkDays }
+  } catch (e) {
+    ctx.log.error('wasnt_me_link_failed', { flowId: reset.flowId, ...errorFacts(e) })
+    return null
+  }
+}
+
+export type WasntMeAnswer = 'reported' | 'invalid' | 'throttled'
+
+/** Takes one try for the address (a keyed hash of it), or refuses when the window is full. */
+async function takeTry(ctx: RuleContext, address: string): Promise<boolean> {
+  const { limit, windowMs } = WASNT_ME_THROTTLE
+  const key = keyedHash(ctx.keys.codes, `wasnt-me address\0${address}`)
+  const now = ctx.now()
+  const since = addMs(now, -windowMs).toISOString()
+  return ctx.store.db.transaction().execute(async (trx) => {
+    await ctx.store.lock(trx, `wasnt-me:${key}`)
+    await trx.deleteFrom('sign_in_attempts').where('key', '=', key).where('at', '<=', since).execute()
+    const { n } = await trx.selectFrom('sign_in_attempts').select((eb) => eb.fn.countAll().as('n')).where('key', '=', key).executeTakeFirstOrThrow()
+    if (Number(n) >= limit) return false
+    await trx.insertInto('sign_in_attempts').values({ id: randomUUID(), key, at: now.toISOString() }).execute()
+    return true
+  })
+}
+
+const reportAudit = (row: ReportRow): Omit<AuditEvent, 'action' | 'outcome'> => ({
+  agentId: null, recordId: row.record_id, userId: row.user_id, processId: row.process_id, flowId: row.flow_id, method: row.method,
+})
+
+/**
+ * The user confirmed "this wasn't me" on the page. The token is claimed and the reset flagged in
+ * one transaction (a second use, concurrent or later, finds it claimed), then the account is
+ * contained. Every refusal is the same 'invalid' (S5).
+ */
+export async function reportWasntMe(ctx: RuleContext, token: string, address: string): Promise<WasntMeAnswer> {
+  if (!(await takeTry(ctx, address))) return 'throttled'
+  const now = ctx.now()
+  const nowIso = now.toISOString()
+  const tokenHash = keyedHash(ctx.keys.codes, token)
+  const claimed = await ctx.store.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('reset_reports').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
+    if (!row || row.reported_at !== null || row.expires_at <= nowIso) return null
+    const won = await trx.updateTable('reset_reports').set({ reported_at: nowIso }).where('id', '=', row.id).where('reported_at', 'is', null).executeTakeFirst()
+    if (Number(won.numUpdatedRows) !== 1) return null
+    await appendAudit(ctx, trx, now, { ...reportAudit(row), action: 'reset.reported', outcome: 'reported', detail: { reportId: row.id, resetAt: row.reset_at } })
+    return row
+  })
+  if (!claimed) return 'invalid'
+  // B5: supervisors' live views see the flag now, before the directory is asked.
+  ctx.live?.published()
+  try {
+    await contain(ctx, claimed, now)
+  } catch (e) {
+    // The reset is flagged whatever happens next: supervisors see it with its lock outcome
+    // pending, and the user is told it is reported, which it is.
+    ctx.log.error('wasnt_me_contain_failed', { reportId: claimed.id, ...errorFacts(e) })
+  }
+  return 'reported'
+}
+
+/** Re-locks where the store can, ends the user's ResetDesk sessions, and records what came of it. */
+async function contain(ctx: RuleContext, row: ReportRow, reportedAt: Date): Promise<void> {
+  const store = ctx.credentialStores[row.credential_store]
+  let relock: Exclude<RelockOutcome, 'pending'>
+  if (!store?.lock) {
+    relock = 'not_supported'
+  } else {
+    try {
+      await store.lock(row.user_id)
+      relock = 'locked'
+    } catch (e) {
+      relock = 'failed'
+      ctx.log.error('wasnt_me_lock_failed', { reportId: row.id, ...errorFacts(e) })
+    }
+  }
+  await auditedTransaction(
+    ctx,
+    (sessionsRevoked: number) => ({ ...reportAudit(row), action: 'reset.contain', outcome: relock, detail: { reportId: row.id, sessionsRevoked } }),
+    async (trx) => {
+      // Whoever reset the password may have signed in to the enrolment page with it to enrol
+      // their own phone: those sessions end, and confirmations under way with them.
+      const ended = await trx.deleteFrom('enrolment_sessions').where('user_id', '=', row.user_id).executeTakeFirst()
+      await trx.deleteFrom('enrolment_challenges').where('user_id', '=', row.user_id).execute()
+      const sessionsRevoked = Number(ended.numDeletedRows)
+      await trx.updateTable('reset_reports').set({ lock_outcome: relock, sessions_revoked: sessionsRevoked }).where('id', '=', row.id).execute()
+      if (row.record_id) await addWorkNote(ctx, trx, row.record_id, REPORT_AUTHOR, reportNote(reportedAt, relock, sessionsRevoked, row.credential_store))
+      return sessionsRevoked
+    },
+  )
+}
+
+const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+
+export function reportNote(at: Date, relock: Exclude<RelockOutcome, 'pending'>, sessionsRevoked: number, credentialStore: string): string {
+  const outcome =
+    relock === 'locked' ? 'account re-locked.'
+    : relock === 'not_supported' ? `the account was not re-locked: its credential store ("${credentialStore}") cannot lock accounts. Lock it in the directory by hand.`
+    : 're-locking the account failed (the credential store did not answer). Lock it in the directory by hand.'
+  const sessions = sessionsRevoked > 0 ? ` Enrolment-page sessions ended: ${sessionsRevoked}.` : ''
+  return `The user reported this reset as not theirs at ${utc(at)}; ${outcome}${sessions}`
+}
