@@ -77,6 +77,11 @@ function defineContract<const T extends Record<string, Entry>>(entries: T): T {
 
 /** Counting stops here: an exact count of 100k rows costs more than the page itself. */
 export const recordCountCap = 10_000
+/**
+ * A search's count stops sooner: a list is counted in its index, a search reads each match's row
+ * (about cap ÷ the term's share of records of them), and more matches than this mean "refine".
+ */
+export const recordSearchCountCap = 1_000
 export const recordFilters = ['assigned_to_me', 'my_groups', 'all_open'] as const
 export const recordSortFields = ['number', 'openedAt', 'priority', 'state', 'callerName'] as const
 /** What a list holds (R2): the kind, the filter and the search; shared by a page and its count. */
@@ -153,7 +158,10 @@ export const contract = defineContract({
   'records:count': {
     input: z.object(recordListScope).strict(),
     output: z.object({
-      /** Exact up to `recordCountCap`; beyond it the list shows "More than 10,000" and asks to refine. */
+      /**
+       * Exact up to `recordCountCap` (a search: `recordSearchCountCap`); beyond it `total` is the
+       * cap and the list shows "More than 10,000" (1,000) and asks to refine.
+       */
       total: z.number().int(),
       totalCapped: z.boolean(),
     }),

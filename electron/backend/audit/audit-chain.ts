@@ -82,7 +82,7 @@ export async function appendAudit(sink: AuditSink, trx: Transaction<DB>, at: Dat
 
 /**
  * Takes the chain's lock, then reads its head (the last entry), so concurrent writers cannot fork
- * it. On PostgreSQL one round trip (audit_lock_head, migration 0015): the chain's lock is held
+ * it. On PostgreSQL one round trip (audit_lock_head, migration 0016): the chain's lock is held
  * from here to the commit, and every audited step of the desk waits for it.
  */
 async function lockedHead(store: Store, trx: Transaction<DB>): Promise<{ seq: number; hash: string } | undefined> {

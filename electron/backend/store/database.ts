@@ -1,6 +1,6 @@
 // Opens the store: a SQLite file (embedded default) or PostgreSQL, migrated to the latest schema.
 import { createHash } from 'node:crypto'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Compilable, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteStatement, type Transaction } from 'kysely'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import type { DB } from './schema'
@@ -60,13 +60,60 @@ function openSqlite(config: { file: string; nativeBinding?: string }): Store {
   database.pragma('synchronous = NORMAL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
   return {
     db,
     dialect: 'sqlite',
     lock: async () => {},
     close: () => db.destroy(),
   }
+}
+
+/** How many distinct statements stay prepared (the lists, searches and steps use a few dozen). */
+const preparedStatements = 256
+
+/**
+ * Kysely's SQLite driver prepares every statement it runs; compiling one costs about as much as
+ * running a short indexed query. Statements are kept by their SQL text and reused (least
+ * recently used dropped first). Safe because the driver runs one statement at a time on this
+ * single connection, a streamed query included; SQLite recompiles a kept statement by itself
+ * after a schema change.
+ */
+function reusingStatements(database: Database.Database): SqliteDatabase {
+  const kept = new Map<string, SqliteStatement>()
+  return {
+    close: () => {
+      kept.clear()
+      database.close()
+    },
+    prepare: (text) => {
+      let stmt = kept.get(text)
+      if (stmt) kept.delete(text)
+      else {
+        stmt = database.prepare(text)
+        if (kept.size >= preparedStatements) kept.delete(kept.keys().next().value!)
+      }
+      kept.set(text, stmt)
+      return stmt
+    },
+  }
+}
+
+/** The comment that asks for a statement to be kept prepared on PostgreSQL (see executeKept). */
+const keepMark = '/* kept */ '
+
+/**
+ * Runs a read as a statement kept prepared: on PostgreSQL it is parsed once per pooled connection
+ * and, once the planner finds a generic plan as good as a fresh one, planned once too (planning
+ * costs more than running a short indexed read). For the hot list reads whose best plan does not
+ * hang on their parameters' values: not for LIKE searches, whose plan depends on the term. The
+ * statement's text must come from a bounded set (values as parameters), since each connection
+ * keeps each one. SQLite keeps every statement (reusingStatements).
+ */
+export async function executeKept<O>(db: Kysely<DB>, query: Compilable<O>): Promise<O[]> {
+  const compiled = query.compile()
+  const result = await db.executeQuery<O>({ ...compiled, sql: keepMark + compiled.sql })
+  return result.rows
 }
 
 function openPostgres(config: { connectionString: string; poolSize?: number; connectTimeoutMs?: number; preparedStatements?: boolean }): { store: Store; migrated: () => void } {
@@ -103,18 +150,26 @@ function openPostgres(config: { connectionString: string; poolSize?: number; con
 /** Distinct statement texts given a name (the rest go unnamed): each named one is kept by every connection. */
 const MAX_PREPARED = 2000
 
+/** A LIKE search: its best plan depends on the term, so it is planned afresh each time (see executeKept). */
+const patternMatch = /\blike\b/i
+
 /**
- * Issue 14: a statement is parsed and planned once per connection and then reused, not on every
- * call. Kysely's statements with parameters go out as named prepared statements, named by a hash
- * of their text (node-postgres prepares a name on a connection the first time it sees it there).
- * Statements without parameters (BEGIN, COMMIT, DDL) go as they are.
+ * Issue 14: a statement is parsed once per connection and then reused, not on every call (and
+ * planned once, when PostgreSQL finds a generic plan as good as a fresh one). Statements with
+ * parameters go out as named prepared statements, named by a hash of their text (node-postgres
+ * prepares a name on a connection the first time it sees it there): the rules' steps, by key,
+ * and the reads executeKept marks. Not LIKE searches, nor statements without parameters (BEGIN,
+ * COMMIT, DDL).
  */
 function preparing(pool: pg.Pool, enabled: () => boolean): PostgresPool {
   const names = new Map<string, string>()
   const nameOf = (text: string): string | undefined => {
     let name = names.get(text)
     if (!name && names.size < MAX_PREPARED) {
-      name = `rd_${createHash('sha1').update(text).digest('hex').slice(0, 32)}`
+      const hash = (algorithm: string) => createHash(algorithm).update(text).digest('hex').slice(0, 32)
+      if (text.startsWith(keepMark)) name = `kept_${hash('sha256')}`
+      else if (!patternMatch.test(text)) name = `rd_${hash('sha1')}`
+      else return undefined
       names.set(text, name)
     }
     return name
@@ -132,7 +187,7 @@ function preparing(pool: pg.Pool, enabled: () => boolean): PostgresPool {
       if (!wrapper) {
         wrapper = {
           query: ((textOrCursor: unknown, parameters?: unknown[]) => {
-            const name = typeof textOrCursor === 'string' && parameters?.length && enabled() ? nameOf(textOrCursor) : undefined
+            const name = typeof textOrCursor === 'string' && enabled() && (parameters?.length || textOrCursor.startsWith(keepMark)) ? nameOf(textOrCursor) : undefined
             if (!name) return client.query(textOrCursor as string, parameters)
             return client.query({ name, text: textOrCursor as string, values: parameters }).catch((e: { code?: string }) => {
               if (e?.code === '0A000') stale.add(client)

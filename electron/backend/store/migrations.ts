@@ -557,7 +557,32 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropTable('enrolment_throttle').execute()
       },
     },
-    '0015_audit_head': {
+    '0015_list_indexes': {
+      // R2: each list (all open, assigned to me, my groups) in each sort the console offers is a
+      // walk of its own index, so a first page, and the rows a jump skips, are an index range
+      // whatever the sort. Before, only "opened" had one per list and a sort by priority, state
+      // or caller sorted the whole list (seconds at 1M records); one shared index per sort is not
+      // enough either: SQLite's planner then sorts a small agent's list rather than walk it.
+      // Lists show open records only, so the indexes hold open records only (partial, `active =
+      // 1`, which list queries state as a literal): a desk keeps far more closed records than
+      // open ones. Each ends in id, the order's tie-break, which a jump reads from the index.
+      async up(db: Kysely<any>) {
+        for (const old of ['records_kind_assignee', 'records_kind_group', 'records_kind_active', 'records_kind_active_number']) await db.schema.dropIndex(old).execute()
+        const lists = { all: [], assignee: ['assigned_to'], group: ['assignment_group'] }
+        const sorts = { opened: 'opened_at', number: 'number', priority: 'priority', state: 'state', caller: 'caller_name' }
+        for (const [list, filter] of Object.entries(lists)) {
+          for (const [name, column] of Object.entries(sorts)) {
+            await db.schema
+              .createIndex(`records_open_${list}_${name}`)
+              .on('records')
+              .columns(['kind', ...filter, column, 'id'])
+              .where(sql.ref('active'), '=', sql.lit(1))
+              .execute()
+          }
+        }
+      },
+    },
+    '0016_audit_head': {
       // Issue 14: an audit append takes the chain's lock and reads its head in one round trip on
       // PostgreSQL. A VOLATILE plpgsql function takes a fresh snapshot for each statement inside
       // it, so the head is read after the lock is granted (one statement with both would read it

@@ -1,0 +1,343 @@
+// R2 lists: the records a list holds (kind, filter, search), a page of them in the chosen order,
+// and how many there are, counted up to a cap. Each page is one statement in the common case:
+// what it needs beyond the input (the agent's groups, whether a typed number names a record,
+// how common a search term is) is remembered, and an empty answer is checked against the store
+// before it is believed.
+import { expressionBuilder, sql, type Compilable, type Expression, type SelectQueryBuilder, type Selectable, type SqlBool } from 'kysely'
+import { AppError } from '../../../shared/errors'
+import { agentSchema, type RecordSummary } from '../../../shared/domain/types'
+import { recordCountCap, recordSearchCountCap, type OutputOf, type ParsedInputOf } from '../../../shared/ipc/contract'
+import type { DB, RecordsTable } from '../store/schema'
+import { executeKept, type Store } from '../store/database'
+import { containsIgnoringCase } from '../store/like'
+import type { RuleContext } from '../rules/context'
+
+/**
+ * The columns a list row shows, named rather than `*`: a page carries no description or search
+ * text, and a statement kept prepared keeps its result shape when a migration adds a column.
+ */
+const summaryColumns = [
+  'id',
+  'kind',
+  'number',
+  'short_description',
+  'caller_id',
+  'caller_name',
+  'state',
+  'priority',
+  'channel',
+  'assignment_group',
+  'assigned_to',
+  'assigned_to_name',
+  'opened_at',
+] as const satisfies readonly (keyof RecordsTable)[]
+type SummaryRow = Pick<Selectable<RecordsTable>, (typeof summaryColumns)[number]>
+
+export function toSummary(r: SummaryRow): RecordSummary {
+  return {
+    id: r.id,
+    kind: r.kind as RecordSummary['kind'],
+    number: r.number,
+    shortDescription: r.short_description,
+    callerId: r.caller_id,
+    callerName: r.caller_name,
+    state: r.state,
+    priority: r.priority,
+    channel: r.channel,
+    assignmentGroup: r.assignment_group,
+    assignedToId: r.assigned_to,
+    assignedToName: r.assigned_to_name,
+    openedAt: r.opened_at,
+  }
+}
+
+const sortColumns = {
+  number: 'number',
+  openedAt: 'opened_at',
+  priority: 'priority',
+  state: 'state',
+  callerName: 'caller_name',
+} as const
+
+/** Sorts whose column is never null and leads an index: pages after the first are seeks. */
+const keysetSorts = new Set(['openedAt', 'number'])
+
+const wholeNumber = /^[a-z]{3}\d{7}$/
+
+type ListScope = Pick<ParsedInputOf<'records:list'>, 'kind' | 'filter' | 'q'>
+type RecordsQuery = SelectQueryBuilder<DB, 'records', object>
+
+// ---- What a list remembers between calls, per store --------------------------------------
+
+interface AgentGroups {
+  /** agents.groups as stored (JSON): the statement checks that it still reads so. */
+  text: string
+  list: string[]
+}
+
+interface TermSample {
+  /** The term's share of records, and how many records there were (the highest rowid). */
+  share: number
+  records: number
+  until: number
+}
+
+interface ListMemory {
+  groups: Map<string, AgentGroups>
+  terms: Map<string, TermSample>
+}
+
+const memories = new WeakMap<Store, ListMemory>()
+const memoryOf = (store: Store) => {
+  let m = memories.get(store)
+  if (!m) memories.set(store, (m = { groups: new Map(), terms: new Map() }))
+  return m
+}
+
+/** Keeps a small map small: the oldest entry goes first. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number) {
+  map.delete(key)
+  if (map.size >= max) map.delete(map.keys().next().value as K)
+  map.set(key, value)
+}
+
+async function readGroups(ctx: RuleContext, agentId: string): Promise<AgentGroups> {
+  const row = await ctx.store.db.selectFrom('agents').select('groups').where('id', '=', agentId).executeTakeFirst()
+  if (!row) throw new AppError('NOT_SIGNED_IN')
+  const groups = { text: row.groups, list: agentSchema.shape.groups.parse(JSON.parse(row.groups)) }
+  remember(memoryOf(ctx.store).groups, agentId, groups, 1_000)
+  return groups
+}
+
+// ---- The list's rows ----------------------------------------------------------------------
+
+interface Assumed {
+  groups: AgentGroups | null
+  /** Whether `groups` was read for this call (else it is remembered and may be stale). */
+  groupsFresh: boolean
+  /** A whole record number is looked up by number alone, as long as a record has it. */
+  byNumber: boolean
+}
+
+/** What a list holds, as a condition on `records`, and the search term still to apply (if any). */
+interface Rows {
+  where: Expression<SqlBool>
+  text: string | null
+}
+
+/**
+ * Runs `run` on the list's rows and returns its answer; an empty answer is confirmed first. It may
+ * rest on something assumed: the agent's groups as last read (the statement itself checks they
+ * still read so, and finds nothing if not) or that a typed whole number is a record's number
+ * (else the term is searched as text). Then the assumption is checked and, if wrong, the list
+ * asked again.
+ */
+async function withRows<R>(
+  ctx: RuleContext,
+  agentId: string,
+  input: ListScope,
+  run: (rows: Rows) => Promise<R>,
+  isEmpty: (r: R) => boolean,
+  empty: R,
+): Promise<R> {
+  const q = input.q.trim().toLowerCase()
+  const remembered = input.filter === 'my_groups' ? (memoryOf(ctx.store).groups.get(agentId) ?? null) : null
+  const assumed: Assumed = {
+    groups: remembered ?? (input.filter === 'my_groups' ? await readGroups(ctx, agentId) : null),
+    groupsFresh: !remembered,
+    byNumber: wholeNumber.test(q),
+  }
+  const eb = expressionBuilder<DB, 'records'>()
+  for (;;) {
+    if (assumed.groups && assumed.groups.list.length === 0) {
+      // No groups, no rows: a remembered empty list is read again first.
+      if (assumed.groupsFresh) return empty
+      assumed.groups = await readGroups(ctx, agentId)
+      assumed.groupsFresh = true
+      continue
+    }
+    // Open records only; `1` as a literal, which lets the planner use the partial list indexes.
+    const where = [eb('records.kind', '=', input.kind), eb('records.active', '=', sql.lit(1))]
+    if (input.filter === 'assigned_to_me') where.push(eb('records.assigned_to', '=', agentId))
+    if (assumed.groups) {
+      // The groups as a literal list, which the planner can estimate; valid while the agent's row says so.
+      const { text, list } = assumed.groups
+      where.push(eb('records.assignment_group', 'in', list))
+      where.push(eb.exists(eb.selectFrom('agents').select('agents.id').where('agents.id', '=', agentId).where('agents.groups', '=', text)))
+    }
+    // R2 search by number: a whole record number is answered by the number's unique index alone.
+    if (assumed.byNumber) where.push(eb('records.number', '=', q.toUpperCase()))
+    const result = await run({ where: eb.and(where), text: q && !assumed.byNumber ? q : null })
+    if (!isEmpty(result)) return result
+    let again = false
+    if (assumed.groups && !assumed.groupsFresh) {
+      const now = await readGroups(ctx, agentId)
+      again = now.text !== assumed.groups.text
+      assumed.groups = now
+      assumed.groupsFresh = true
+    }
+    if (assumed.byNumber) {
+      const named = await ctx.store.db.selectFrom('records').select('id').where('number', '=', q.toUpperCase()).executeTakeFirst()
+      if (!named) {
+        assumed.byNumber = false
+        again = true
+      }
+    }
+    if (!again) return result
+  }
+}
+
+/**
+ * The statement's rows: the list, and the search by its plan (see searchPlan). Driven from the
+ * FTS matches, they come first in a CROSS JOIN, which SQLite keeps as the outer loop; else its
+ * planner may walk a list index and test every row against the matches.
+ */
+function rowsQuery(ctx: RuleContext, rows: Rows, plan: SearchPlan): RecordsQuery {
+  if (plan.kind === 'matches') {
+    const matches = sql<{ rowid: number }>`(select rowid from records_fts where records_fts match ${plan.phrase})`.as('matches')
+    // Typed as the records alone: nothing but the join reads `matches`.
+    return ctx.store.db
+      .selectFrom(matches)
+      .crossJoin('records')
+      .where(sql<boolean>`records.rowid = matches.rowid`)
+      .where(rows.where) as unknown as RecordsQuery
+  }
+  const query = ctx.store.db.selectFrom('records').where(rows.where)
+  return plan.kind === 'like' ? query.where(containsIgnoringCase('records.search_text', plan.term, true)) : query
+}
+
+export async function listRecords(
+  ctx: RuleContext,
+  agentId: string,
+  input: ParsedInputOf<'records:list'>,
+): Promise<OutputOf<'records:list'>> {
+  const rows = await withRows(
+    ctx,
+    agentId,
+    input,
+    (rows) => page(ctx, rows, input),
+    (r) => r.length === 0,
+    [] as SummaryRow[],
+  )
+  return { rows: rows.map(toSummary) }
+}
+
+async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:list'>): Promise<SummaryRow[]> {
+  const column = sortColumns[input.sort]
+  const after = input.after && keysetSorts.has(input.sort) && input.after.value !== null ? input.after : null
+  const offset = after ? 0 : input.offset
+  const plan = await searchPlan(ctx, rows.text, offset + input.limit)
+  let query = rowsQuery(ctx, rows, plan)
+  if (after) {
+    // Row-value comparison: both dialects walk the (…, column, id) index from the last row seen.
+    const cmp = input.dir === 'asc' ? sql.raw('>') : sql.raw('<')
+    query = query.where(sql<boolean>`(${sql.ref(`records.${column}`)}, ${sql.ref('records.id')}) ${cmp} (${after.value}, ${after.id})`)
+  }
+  // The limit is a literal (1–200), so a kept statement is planned for it; the offset stays a parameter.
+  const limit = sql.lit(input.limit)
+  const run = <O>(q: Compilable<O> & { execute(): Promise<O[]> }) => (plan.kind === 'none' ? executeKept(ctx.store.db, q) : q.execute())
+  if (offset === 0) {
+    return run(
+      query
+        .select(summaryColumns.map((c) => `records.${c}` as const))
+        .orderBy(`records.${column}`, input.dir)
+        .orderBy('records.id', input.dir)
+        .limit(limit),
+    )
+  }
+  // A page further down (a jump; scrolling goes by `after`): the rows to skip are walked in the
+  // list's index alone, ids only, and just the page's rows are read from the table.
+  const ids = query
+    .select('records.id')
+    .orderBy(`records.${column}`, input.dir)
+    .orderBy('records.id', input.dir)
+    .limit(limit)
+    .offset(offset)
+  return run(
+    ctx.store.db
+      .selectFrom('records')
+      .innerJoin(ids.as('page'), 'page.id', 'records.id')
+      .select(summaryColumns.map((c) => `records.${c}` as const))
+      .orderBy(`records.${column}`, input.dir)
+      .orderBy('records.id', input.dir),
+  )
+}
+
+/** R2: the size of a list, counted up to the cap (an exact count of 100k rows costs more than a page). */
+export async function countRecords(
+  ctx: RuleContext,
+  agentId: string,
+  input: ParsedInputOf<'records:count'>,
+): Promise<OutputOf<'records:count'>> {
+  // A search is counted to a lower cap: each match is a row to read, where a list counts in its index.
+  const cap = input.q.trim() ? recordSearchCountCap : recordCountCap
+  const n = await withRows(
+    ctx,
+    agentId,
+    input,
+    async (rows) => {
+      // A count drives from the matches when it can: in rowid order, each row read and tested, it
+      // stops at the cap (an `in (…)` list would collect every match first).
+      const plan = rows.text === null ? none : ftsAnswers(ctx, rows.text) ? matchesOf(rows.text) : likeOf(rows.text)
+      const capped = rowsQuery(ctx, rows, plan)
+        .select(sql.lit(1).as('one'))
+        .limit(sql.lit(cap + 1))
+      const query = ctx.store.db.selectFrom(capped.as('capped')).select((eb) => eb.fn.countAll().as('n'))
+      const [count] = plan.kind === 'none' ? await executeKept(ctx.store.db, query) : await query.execute()
+      return Number(count!.n)
+    },
+    (n) => n === 0,
+    0,
+  )
+  return { total: Math.min(n, cap), totalCapped: n > cap }
+}
+
+// ---- Search ---------------------------------------------------------------------------------
+
+type ByMatches = { kind: 'matches'; phrase: string }
+type SearchPlan = { kind: 'none' } | { kind: 'like'; term: string } | ByMatches
+const none: SearchPlan = { kind: 'none' }
+const likeOf = (term: string): SearchPlan => ({ kind: 'like', term })
+const matchesOf = (term: string): ByMatches => ({ kind: 'matches', phrase: `"${term.replaceAll('"', '""')}"` })
+/** SQLite's FTS5 trigram index answers a quoted phrase as a substring match from three characters. */
+const ftsAnswers = (ctx: RuleContext, term: string) => ctx.store.dialect === 'sqlite' && [...term].length >= 3
+
+/** How many of a term's first matches sample its share of records (SQLite), and for how long a sample serves. */
+const sampleMatches = 200
+const sampleMs = 60_000
+
+/**
+ * Substring search. PostgreSQL: LIKE, which the pg_trgm GIN index answers, and the planner weighs
+ * the index against walking the list in order by itself. SQLite: shorter terms than three
+ * characters scan with LIKE; longer ones have two plans, and SQLite cannot weigh the FTS index,
+ * so the choice is made here. Driving from the matches costs a read per match, M = s·N for a term
+ * in a share s of N records, and a sort; walking the list's own index in sort order and testing
+ * each row costs rows/s to find the first `rows` matches. The walk wins when s > √(rows/N).
+ * s is sampled from the term's first matches in rowid order (their count over the rowids they
+ * span; all of them if fewer), so the sample costs what `sampleMatches` matches do, whatever N,
+ * and is kept a minute per term: both plans give the same rows, a stale sample only costs time.
+ */
+async function searchPlan(ctx: RuleContext, term: string | null, rows: number): Promise<SearchPlan> {
+  if (term === null) return none
+  if (!ftsAnswers(ctx, term)) return likeOf(term)
+  const matches = matchesOf(term)
+  const { share, records } = await termSample(ctx, matches.phrase)
+  return share * share * records > rows ? likeOf(term) : matches
+}
+
+async function termSample(ctx: RuleContext, phrase: string): Promise<TermSample> {
+  const terms = memoryOf(ctx.store).terms
+  const now = performance.now()
+  const kept = terms.get(phrase)
+  if (kept && kept.until > now) return kept
+  const first = await sql<{ matches: number; reach: number | null; records: number | null }>`
+    select count(*) as matches, max(rowid) as reach, (select max(rowid) from records) as records
+    from (select rowid from records_fts where records_fts match ${phrase} limit ${sampleMatches})`
+    .execute(ctx.store.db)
+    .then((r) => r.rows[0]!)
+  const [matches, reach, records] = [Number(first.matches), Number(first.reach ?? 0), Number(first.records ?? 0)]
+  const share = records === 0 ? 0 : matches < sampleMatches ? matches / records : matches / Math.max(reach, 1)
+  const sample = { share, records, until: now + sampleMs }
+  remember(terms, phrase, sample, 512)
+  return sample
+}
