@@ -20,7 +20,10 @@ export function devCsp(): Plugin {
         const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)
         const hashes = inline.map((body) => `sha256-${createHash('sha256').update(body).digest('base64')}`)
         const origin = ctx.server?.resolvedUrls?.local[0] ? new URL(ctx.server.resolvedUrls.local[0]).origin : 'http://localhost:5173'
-        return html.replace(/(<meta http-equiv="Content-Security-Policy" content=")[^"]*(")/, `$1${devContentSecurityPolicy(origin, hashes)}$2`)
+        return html.replace(
+          /(<meta http-equiv="Content-Security-Policy" content=")[^"]*(")/,
+          `$1${devContentSecurityPolicy(origin, hashes)}$2`,
+        )
       },
     },
   }

@@ -7,7 +7,12 @@ import importX, { createNodeResolver } from 'eslint-plugin-import-x'
 // `electron` the package is named by `paths` (a bare pattern would match any folder named so).
 const layer = (files, patterns, electronAllowed = false) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { patterns, paths: electronAllowed ? [] : [{ name: 'electron', message: 'Only main and the preload import electron.' }] }] },
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns, paths: electronAllowed ? [] : [{ name: 'electron', message: 'Only main and the preload import electron.' }] },
+    ],
+  },
 })
 
 export default tseslint.config(
@@ -25,10 +30,33 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
-  layer(['shared/**/*.ts'], [{ group: ['**/electron/**', '**/renderer/**', '**/test/**'], message: 'shared/ imports nothing of ours (and never electron).' }]),
-  layer(['electron/backend/**/*.ts'], [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'The backend is plain Node: never electron, main, preload or the renderer.' }]),
-  layer(['renderer/src/**/*.{ts,tsx}'], [{ group: ['**/electron/backend/**', '**/electron/main/**', '**/electron/preload/*', '!**/electron/preload/bridge', 'node:*'], message: 'The renderer reaches the backend only through window.resetDesk (shared types and the bridge type).' }]),
-  layer(['electron/preload/**/*.ts'], [{ group: ['**/backend/**', '**/main/**', '**/renderer/**'], message: 'The preload is contextBridge and nothing else.' }], true),
+  layer(
+    ['shared/**/*.ts'],
+    [{ group: ['**/electron/**', '**/renderer/**', '**/test/**'], message: 'shared/ imports nothing of ours (and never electron).' }],
+  ),
+  layer(
+    ['electron/backend/**/*.ts'],
+    [
+      {
+        group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+        message: 'The backend is plain Node: never electron, main, preload or the renderer.',
+      },
+    ],
+  ),
+  layer(
+    ['renderer/src/**/*.{ts,tsx}'],
+    [
+      {
+        group: ['**/electron/backend/**', '**/electron/main/**', '**/electron/preload/*', '!**/electron/preload/bridge', 'node:*'],
+        message: 'The renderer reaches the backend only through window.resetDesk (shared types and the bridge type).',
+      },
+    ],
+  ),
+  layer(
+    ['electron/preload/**/*.ts'],
+    [{ group: ['**/backend/**', '**/main/**', '**/renderer/**'], message: 'The preload is contextBridge and nothing else.' }],
+    true,
+  ),
   {
     // Migrations describe tables by name, before any typed schema exists (Kysely's own idiom).
     files: ['electron/backend/store/migrations.ts'],

@@ -25,19 +25,27 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 /** A deterministic stream of numbers in [0, 1), so both stores get the same rows. */
 function random(seed: number) {
   let s = seed >>> 0
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32
 }
 
 /** The mix of a busy desk's year: sign-ins, sends, checks, resets, flow starts and closes. */
 const kinds: [number, string, (r: () => number) => { method: string | null; outcome: string }][] = [
   [0.2, 'session.sign_in', (r) => ({ method: null, outcome: r() < 0.97 ? 'signed_in' : r() < 0.5 ? 'refused' : 'throttled' })],
   [0.15, 'verify.send', (r) => ({ method: r() < 0.7 ? 'email_code' : 'sms_code', outcome: 'sent' })],
-  [0.25, 'verify.check', (r) => {
-    const methods = ['email_code', 'sms_code', 'security_questions', 'personal_data_verify', 'personal_data_confirm', 'totp_code']
-    const x = r()
-    return { method: methods[Math.floor(r() * methods.length)]!, outcome: x < 0.8 ? 'passed' : x < 0.97 ? 'failed' : 'failed_closed' }
-  }],
-  [0.12, 'reset', (r) => ({ method: ['email_link', 'generate', 'manual'][Math.floor(r() * 3)]!, outcome: r() < 0.95 ? 'done' : 'rate_limited' })],
+  [
+    0.25,
+    'verify.check',
+    (r) => {
+      const methods = ['email_code', 'sms_code', 'security_questions', 'personal_data_verify', 'personal_data_confirm', 'totp_code']
+      const x = r()
+      return { method: methods[Math.floor(r() * methods.length)]!, outcome: x < 0.8 ? 'passed' : x < 0.97 ? 'failed' : 'failed_closed' }
+    },
+  ],
+  [
+    0.12,
+    'reset',
+    (r) => ({ method: ['email_link', 'generate', 'manual'][Math.floor(r() * 3)]!, outcome: r() < 0.95 ? 'done' : 'rate_limited' }),
+  ],
   [0.14, 'flow.start', () => ({ method: null, outcome: 'started' })],
   [0.14, 'flow.close', () => ({ method: null, outcome: 'exit' })],
 ]
@@ -48,7 +56,13 @@ async function seed(backend: Backend) {
   const r = random(42)
   const records = (await db.selectFrom('records').select('id').limit(1000).execute()).map((x) => x.id)
   const agents = ['agent-desk', 'agent-admin', 'agent-super']
-  const head = (await db.selectFrom('audit').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst())?.seq ?? 0
+  const head =
+    (
+      await db
+        .selectFrom('audit')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .executeTakeFirst()
+    )?.seq ?? 0
   const batch = 2000
   const t = performance.now()
   for (let start = 0; start < AUDIT_ROWS; start += batch) {
@@ -61,9 +75,17 @@ async function seed(backend: Backend) {
         seq: Number(head) + i + 1,
         // Spread over the last 365 days, in sequence order (the log is appended in time order).
         at: new Date(now - 365 * dayMs + Math.floor((i / AUDIT_ROWS) * 365 * dayMs)).toISOString(),
-        agent_id: agents[i % 3]!, record_id: records[i % records.length]!, user_id: `user-${i % 5000}`,
-        process_id: 'proc-standard', flow_id: `bench-flow-${Math.floor(i / 10)}`,
-        action: kind[1], method, outcome, detail: '{}', prev_hash: 'bench', hash: 'bench',
+        agent_id: agents[i % 3]!,
+        record_id: records[i % records.length]!,
+        user_id: `user-${i % 5000}`,
+        process_id: 'proc-standard',
+        flow_id: `bench-flow-${Math.floor(i / 10)}`,
+        action: kind[1],
+        method,
+        outcome,
+        detail: '{}',
+        prev_hash: 'bench',
+        hash: 'bench',
       })
     }
     await db.insertInto('audit').values(rows).execute()
@@ -74,15 +96,27 @@ async function seed(backend: Backend) {
       const created = now - 365 * dayMs + Math.floor((i / FLOWS) * 365 * dayMs)
       const closed = created + Math.floor(60_000 + r() * 600_000)
       rows.push({
-        id: `bench-flow-${i}`, record_id: records[i % records.length]!, user_id: `user-${i % 5000}`, process_id: 'proc-standard',
-        agent_id: agents[i % 3]!, state: 'closed', open_user_id: null, created_at: new Date(created).toISOString(),
-        last_activity_at: new Date(closed).toISOString(), closed_at: new Date(closed).toISOString(), close_reason: r() < 0.9 ? 'exit' : 'expired',
-        approved_by: null, sends: 0, last_send_at: null,
+        id: `bench-flow-${i}`,
+        record_id: records[i % records.length]!,
+        user_id: `user-${i % 5000}`,
+        process_id: 'proc-standard',
+        agent_id: agents[i % 3]!,
+        state: 'closed',
+        open_user_id: null,
+        created_at: new Date(created).toISOString(),
+        last_activity_at: new Date(closed).toISOString(),
+        closed_at: new Date(closed).toISOString(),
+        close_reason: r() < 0.9 ? 'exit' : 'expired',
+        approved_by: null,
+        sends: 0,
+        last_send_at: null,
       })
     }
     await db.insertInto('flows').values(rows).execute()
   }
-  console.log(`  seeded ${AUDIT_ROWS.toLocaleString()} audit rows and ${FLOWS.toLocaleString()} flows in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  console.log(
+    `  seeded ${AUDIT_ROWS.toLocaleString()} audit rows and ${FLOWS.toLocaleString()} flows in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  )
   // Fresh statistics and (PostgreSQL) a visibility map, as autovacuum keeps them on a live desk
   // after inserts; without it an index-only scan still visits the table.
   await (backend.store.dialect === 'postgres' ? sql`vacuum analyze` : sql`analyze`).execute(db)
@@ -113,9 +147,13 @@ async function benchStore(name: string, store: StoreConfig) {
       // The first call counts the ended days no call has counted yet into audit_daily.
       const t = performance.now()
       await q.dayCounts()
-      console.log(`  ${'dayCounts, first call'.padEnd(28)} ${`${days}d`.padEnd(6)} ${(performance.now() - t).toFixed(2).padStart(8)}   (once)`)
+      console.log(
+        `  ${'dayCounts, first call'.padEnd(28)} ${`${days}d`.padEnd(6)} ${(performance.now() - t).toFixed(2).padStart(8)}   (once)`,
+      )
       for (const [label, fn] of Object.entries(q)) console.log(`  ${label.padEnd(28)} ${`${days}d`.padEnd(6)} ${await time(fn)}`)
-      console.log(`  ${'dashboard:get (all, parallel)'.padEnd(28)} ${`${days}d`.padEnd(6)} ${await time(() => loadDashboard(backend.ctx, 'agent-super', { from, to: today }))}`)
+      console.log(
+        `  ${'dashboard:get (all, parallel)'.padEnd(28)} ${`${days}d`.padEnd(6)} ${await time(() => loadDashboard(backend.ctx, 'agent-super', { from, to: today }))}`,
+      )
     }
   } finally {
     await backend.close()
@@ -125,7 +163,10 @@ async function benchStore(name: string, store: StoreConfig) {
 const dir = mkdtempSync(join(tmpdir(), 'resetdesk-dashboard-bench-'))
 try {
   if (STORES.includes('sqlite')) await benchStore('SQLite', { kind: 'sqlite', file: join(dir, 'bench.sqlite') })
-  if (STORES.includes('postgres')) await withBenchDatabase('resetdesk_dashboard_bench', (connectionString) => benchStore('PostgreSQL', { kind: 'postgres', connectionString }))
+  if (STORES.includes('postgres'))
+    await withBenchDatabase('resetdesk_dashboard_bench', (connectionString) =>
+      benchStore('PostgreSQL', { kind: 'postgres', connectionString }),
+    )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

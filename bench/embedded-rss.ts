@@ -15,6 +15,9 @@ for (const q of ['', 'vpn', 'larsen', 'inc0150000']) {
   }
 }
 const rss = process.memoryUsage().rss / 1024 / 1024
-const { n } = await backend.store.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+const { n } = await backend.store.db
+  .selectFrom('records')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .executeTakeFirstOrThrow()
 console.log(`embedded backend resident memory with ${Number(n).toLocaleString()} records, after serving lists: ${rss.toFixed(0)} MB`)
 await backend.close()

@@ -37,10 +37,22 @@ async function seedRows(host: BrowserHost) {
         Array.from({ length: 500 }, (_, k) => {
           const n = chunk + k
           return {
-            id: `bulk-${n}`, kind: 'incident', number: `INC9${String(n).padStart(6, '0')}`, short_description: `Bulk incident ${n}`,
-            description: 'Generated for the 10k-row scroll bench.', caller_id: null, caller_name: `Caller ${n}`, state: 'New', active: 1,
-            priority: (n % 5) + 1, channel: null, assignment_group: 'Service Desk', assigned_to: 'agent-desk', assigned_to_name: 'Dana Desk',
-            opened_at: new Date(opened + n * 60_000).toISOString(), search_text: `inc9${String(n).padStart(6, '0')} caller ${n} bulk incident ${n}`,
+            id: `bulk-${n}`,
+            kind: 'incident',
+            number: `INC9${String(n).padStart(6, '0')}`,
+            short_description: `Bulk incident ${n}`,
+            description: 'Generated for the 10k-row scroll bench.',
+            caller_id: null,
+            caller_name: `Caller ${n}`,
+            state: 'New',
+            active: 1,
+            priority: (n % 5) + 1,
+            channel: null,
+            assignment_group: 'Service Desk',
+            assigned_to: 'agent-desk',
+            assigned_to_name: 'Dana Desk',
+            opened_at: new Date(opened + n * 60_000).toISOString(),
+            search_text: `inc9${String(n).padStart(6, '0')} caller ${n} bulk incident ${n}`,
           }
         }),
       )
@@ -50,7 +62,12 @@ async function seedRows(host: BrowserHost) {
 
 async function bundle(entry: string, format: 'iife' | 'esm' = 'iife') {
   const out = await build({
-    entryPoints: [resolve(root, entry)], bundle: true, write: false, format, minify: true, jsx: 'automatic',
+    entryPoints: [resolve(root, entry)],
+    bundle: true,
+    write: false,
+    format,
+    minify: true,
+    jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' },
   })
   return out.outputFiles[0]!.text
@@ -64,7 +81,8 @@ function stats(list: number[]) {
 
 async function main() {
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}`)
-  if (!existsSync(resolve(root, 'out/renderer/index.html'))) throw new Error('the renderer is not built: run `npx electron-vite build` first')
+  if (!existsSync(resolve(root, 'out/renderer/index.html')))
+    throw new Error('the renderer is not built: run `npx electron-vite build` first')
   const [probe, bare, css] = await Promise.all([
     bundle('bench/scroll-probe.ts'),
     bundle('test/e2e/bare-list/bare-list.tsx'),
@@ -73,7 +91,16 @@ async function main() {
   const host = await startHost()
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
   try {
     await seedRows(host)
@@ -90,16 +117,29 @@ async function main() {
     await app.getByText(/^More than 10,000 records/).waitFor()
 
     // The rows the console lists ("Assigned to me", newest first), fetched through its own bridge.
-    const rows = await app.evaluate(async ({ rows, page }) => {
-      const bridge = (window as unknown as { resetDesk: { invoke: (c: string, i: unknown) => Promise<{ ok: boolean; data: { rows: unknown[] } }> } }).resetDesk
-      const all: unknown[] = []
-      for (let offset = 0; offset < rows; offset += page) {
-        const r = await bridge.invoke('records:list', { kind: 'incident', filter: 'assigned_to_me', q: '', sort: 'openedAt', dir: 'desc', offset, limit: page })
-        if (!r.ok) throw new Error('records:list failed')
-        all.push(...r.data.rows)
-      }
-      return all
-    }, { rows: ROWS, page: PAGE })
+    const rows = await app.evaluate(
+      async ({ rows, page }) => {
+        const bridge = (
+          window as unknown as { resetDesk: { invoke: (c: string, i: unknown) => Promise<{ ok: boolean; data: { rows: unknown[] } }> } }
+        ).resetDesk
+        const all: unknown[] = []
+        for (let offset = 0; offset < rows; offset += page) {
+          const r = await bridge.invoke('records:list', {
+            kind: 'incident',
+            filter: 'assigned_to_me',
+            q: '',
+            sort: 'openedAt',
+            dir: 'desc',
+            offset,
+            limit: page,
+          })
+          if (!r.ok) throw new Error('records:list failed')
+          all.push(...r.data.rows)
+        }
+        return all
+      },
+      { rows: ROWS, page: PAGE },
+    )
 
     // The console's pages, fetched once as an agent scrolling down would, so that the measured
     // frames render rows (as the bare list does) rather than "Loading…" placeholders.
@@ -133,14 +173,22 @@ async function main() {
       await p.bringToFront()
       await browser.startTracing(p, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] })
       const probed = await p.evaluate(
-        ({ frames, step }) => (globalThis as unknown as { scrollProbe: { run: (f: number, s: number) => Promise<ProbeResult> } }).scrollProbe.run(frames, step),
+        ({ frames, step }) =>
+          (globalThis as unknown as { scrollProbe: { run: (f: number, s: number) => Promise<ProbeResult> } }).scrollProbe.run(frames, step),
         { frames: FRAMES, step: STEP },
       )
       const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }
       return { ...probed, ...frameTasks(trace.traceEvents) }
     }
     const lists = { console: app, bare: barePage }
-    const empty = () => ({ work: [] as number[], script: [] as number[], gaps: [] as number[], cpu: [] as number[], loadingFrames: 0, self: new Map<string, number>() })
+    const empty = () => ({
+      work: [] as number[],
+      script: [] as number[],
+      gaps: [] as number[],
+      cpu: [] as number[],
+      loadingFrames: 0,
+      self: new Map<string, number>(),
+    })
     const results = { console: empty(), bare: empty() }
     await measure(app) // warm-up: JIT, fonts, the style and layout caches
     await measure(barePage)
@@ -165,21 +213,38 @@ async function main() {
       const c = stats(r.cpu)
       const s = stats(r.script)
       const g = stats(r.gaps)
-      return `  ${name.padEnd(8)} ${String(w.n).padStart(6)} | ${f(w.p50)} ${f(w.p95)} ${f(w.p99)} ${f(w.max, 6)} ${String(w.over16).padStart(4)} | ${f(c.p50)} ${f(c.p95)} ${f(c.p99)} ${f(c.max, 6)} ${String(c.over16).padStart(4)} |` +
+      return (
+        `  ${name.padEnd(8)} ${String(w.n).padStart(6)} | ${f(w.p50)} ${f(w.p95)} ${f(w.p99)} ${f(w.max, 6)} ${String(w.over16).padStart(4)} | ${f(c.p50)} ${f(c.p95)} ${f(c.p99)} ${f(c.max, 6)} ${String(c.over16).padStart(4)} |` +
         ` ${f(s.p50)} ${f(s.p99)} | ${f(g.p50)} ${f(g.p99)} | ${r.loadingFrames}`
+      )
     }
-    const ratio = (q: 'p50' | 'p95' | 'p99', key: 'work' | 'cpu') => (stats(results.console[key])[q] / Math.max(0.1, stats(results.bare[key])[q])).toFixed(2)
+    const ratio = (q: 'p50' | 'p95' | 'p99', key: 'work' | 'cpu') =>
+      (stats(results.console[key])[q] / Math.max(0.1, stats(results.bare[key])[q])).toFixed(2)
     const where = (r: ReturnType<typeof empty>) =>
-      [...r.self].sort((a, b) => b[1] - a[1]).slice(0, 9).map(([k, v]) => `${k} ${(v / r.work.length).toFixed(2)}`).join(', ')
-    console.log(`10k-row scroll: ${ROWS.toLocaleString('en-US')} rows, list ${size.width}×${size.height} px in a ${WIDTH}×${HEIGHT} window, ${STEP} px a frame, ${ROUNDS} rounds × ${FRAMES} frames per list, in turns (ABBA)`)
-    console.log('  work: scroll event to the frame rendered (wall, ms); cpu: the main thread\'s CPU time in that frame\'s task (trace);')
-    console.log('  script: the part of the work before the frame\'s requestAnimationFrame (the scroll event, React); gap: between frame starts')
-    console.log('  list     frames |  work p50   p95   p99    max  >16 |   cpu p50   p95   p99    max  >16 | script p50 p99 |  gap p50  p99 | "Loading…" frames')
+      [...r.self]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 9)
+        .map(([k, v]) => `${k} ${(v / r.work.length).toFixed(2)}`)
+        .join(', ')
+    console.log(
+      `10k-row scroll: ${ROWS.toLocaleString('en-US')} rows, list ${size.width}×${size.height} px in a ${WIDTH}×${HEIGHT} window, ${STEP} px a frame, ${ROUNDS} rounds × ${FRAMES} frames per list, in turns (ABBA)`,
+    )
+    console.log("  work: scroll event to the frame rendered (wall, ms); cpu: the main thread's CPU time in that frame's task (trace);")
+    console.log(
+      "  script: the part of the work before the frame's requestAnimationFrame (the scroll event, React); gap: between frame starts",
+    )
+    console.log(
+      '  list     frames |  work p50   p95   p99    max  >16 |   cpu p50   p95   p99    max  >16 | script p50 p99 |  gap p50  p99 | "Loading…" frames',
+    )
     console.log(line('console', results.console))
     console.log(line('bare', results.bare))
-    console.log(`  ratio console/bare: work p50 ${ratio('p50', 'work')} p95 ${ratio('p95', 'work')} p99 ${ratio('p99', 'work')}; cpu p50 ${ratio('p50', 'cpu')} p95 ${ratio('p95', 'cpu')} p99 ${ratio('p99', 'cpu')}` +
-      `  (target: p99 ≤ 16 ms, ratio ≤ 1.3)`)
-    console.log(`  main thread per frame, by trace event (self, ms):\n    console: ${where(results.console)}\n    bare:    ${where(results.bare)}`)
+    console.log(
+      `  ratio console/bare: work p50 ${ratio('p50', 'work')} p95 ${ratio('p95', 'work')} p99 ${ratio('p99', 'work')}; cpu p50 ${ratio('p50', 'cpu')} p95 ${ratio('p95', 'cpu')} p99 ${ratio('p99', 'cpu')}` +
+        `  (target: p99 ≤ 16 ms, ratio ≤ 1.3)`,
+    )
+    console.log(
+      `  main thread per frame, by trace event (self, ms):\n    console: ${where(results.console)}\n    bare:    ${where(results.bare)}`,
+    )
     console.log(`  console rows in the DOM after: ${domRows}`)
     if (errors.length) console.log(`  page errors: ${errors.join('; ')}`)
     await context.close()

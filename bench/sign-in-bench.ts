@@ -9,10 +9,22 @@ import { signIn } from '../electron/backend/rules/sessions'
 
 const ROUNDS = 15
 const dir = mkdtempSync(join(tmpdir(), 'resetdesk-sign-in-bench-'))
-const backend = await createBackend({ store: { kind: 'sqlite', file: join(dir, 'bench.sqlite') }, hashCost: productionHashCost, log: { info() {}, error() {} } })
-await backend.store.db.insertInto('agents').values({
-  id: 'bench-agent', username: 'bench.agent', display_name: 'Bench Agent', password_hash: await slowHash('the-right-password', productionHashCost), roles: '[]', groups: '[]',
-}).execute()
+const backend = await createBackend({
+  store: { kind: 'sqlite', file: join(dir, 'bench.sqlite') },
+  hashCost: productionHashCost,
+  log: { info() {}, error() {} },
+})
+await backend.store.db
+  .insertInto('agents')
+  .values({
+    id: 'bench-agent',
+    username: 'bench.agent',
+    display_name: 'Bench Agent',
+    password_hash: await slowHash('the-right-password', productionHashCost),
+    roles: '[]',
+    groups: '[]',
+  })
+  .execute()
 
 const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!
 
@@ -33,6 +45,8 @@ for (let i = 0; i < ROUNDS; i++) {
 }
 const known = median(knownTimes)
 const unknown = median(unknownTimes)
-console.log(`sign-in (scrypt N=${productionHashCost.N}), median of ${ROUNDS}: known name, wrong password ${known.toFixed(1)} ms | unknown name ${unknown.toFixed(1)} ms | ratio ${(unknown / known).toFixed(2)}`)
+console.log(
+  `sign-in (scrypt N=${productionHashCost.N}), median of ${ROUNDS}: known name, wrong password ${known.toFixed(1)} ms | unknown name ${unknown.toFixed(1)} ms | ratio ${(unknown / known).toFixed(2)}`,
+)
 await backend.close()
 rmSync(dir, { recursive: true, force: true })

@@ -58,7 +58,8 @@ function captureRowsQuery(backend: Backend) {
     transformQuery(args) {
       const compiled = executor.compileQuery(args.node, args.queryId)
       // (A search driven from SQLite's FTS matches reads `from (… records_fts …) cross join "records"`.)
-      if (/^select .*"records".* order by/is.test(compiled.sql) && !/count\(/i.test(compiled.sql)) last = { sql: compiled.sql, parameters: compiled.parameters }
+      if (/^select .*"records".* order by/is.test(compiled.sql) && !/count\(/i.test(compiled.sql))
+        last = { sql: compiled.sql, parameters: compiled.parameters }
       return args.node
     },
     async transformResult(args) {
@@ -98,7 +99,13 @@ function bareRunner(store: StoreConfig): { prepare(q: { sql: string; parameters:
 }
 
 type ListInput = InputOf<'records:list'>
-interface Row { store: string; scale: number; label: string; ours: { p50: number; p95: number }; bare: { p50: number; p95: number } | null }
+interface Row {
+  store: string
+  scale: number
+  label: string
+  ours: { p50: number; p95: number }
+  bare: { p50: number; p95: number } | null
+}
 
 async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
   const backend = await createBackend({ store, demo: true, hashCost: { N: 1024 }, log: silent })
@@ -111,16 +118,41 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
   for (const scale of SCALES) {
     const t = performance.now()
     for (; seeded < scale; seeded += CHUNK) {
-      const chunk = generateRecords({ incidents: Math.min(CHUNK, scale - seeded), interactions: 0, now: new Date(), users, seed: 99 + seeded, firstNumber: 100_000 + seeded })
+      const chunk = generateRecords({
+        incidents: Math.min(CHUNK, scale - seeded),
+        interactions: 0,
+        now: new Date(),
+        users,
+        seed: 99 + seeded,
+        firstNumber: 100_000 + seeded,
+      })
       await backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', chunk, 500))
     }
     // What autovacuum (PostgreSQL) and `PRAGMA optimize` (SQLite) do on a running system.
     await sql.raw(backend.store.dialect === 'postgres' ? 'vacuum analyze' : 'analyze').execute(backend.store.db)
     console.log(`${name}: ${scale.toLocaleString()} incidents ready in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 
-    const list = (input: Partial<ListInput>) => () => backend.ops['records:list'](session, { kind: 'incident', filter: 'all_open', q: '', sort: 'openedAt', dir: 'desc', offset: 0, limit: 50, ...input })
+    const list = (input: Partial<ListInput>) => () =>
+      backend.ops['records:list'](session, {
+        kind: 'incident',
+        filter: 'all_open',
+        q: '',
+        sort: 'openedAt',
+        dir: 'desc',
+        offset: 0,
+        limit: 50,
+        ...input,
+      })
     // The page the UI reaches last (the count stops at 10k): by offset after a jump, by keyset when scrolled to.
-    const deep = await backend.ops['records:list'](session, { kind: 'incident', filter: 'all_open', q: '', sort: 'openedAt', dir: 'desc', offset: 9_850, limit: 100 })
+    const deep = await backend.ops['records:list'](session, {
+      kind: 'incident',
+      filter: 'all_open',
+      q: '',
+      sort: 'openedAt',
+      dir: 'desc',
+      offset: 9_850,
+      limit: 100,
+    })
     const pivot = deep.rows.at(-1)
     const number = `inc${String(10000 + 100_000 + Math.floor(scale / 2)).padStart(7, '0')}`
     const cases: [string, () => Promise<unknown>][] = [
@@ -152,7 +184,10 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
       const result = await timePair(fn, bare.prepare(rowsQuery()))
       rows.push({ store: name, scale, label, ...result })
     }
-    const count = (q: string, filter: ListInput['filter'] = 'all_open') => () => backend.ops['records:count'](session, { kind: 'incident', filter, q })
+    const count =
+      (q: string, filter: ListInput['filter'] = 'all_open') =>
+      () =>
+        backend.ops['records:count'](session, { kind: 'incident', filter, q })
     const counts = [
       ['count: all open (capped 10k)', count('')],
       ['count: "vpn" (capped 1k)', count('vpn')],
@@ -170,10 +205,14 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
 
 const f = (n: number) => n.toFixed(2).padStart(7)
 function printTable(rows: Row[]) {
-  console.log(`\n${'store'.padEnd(10)} ${'rows'.padStart(9)}  ${'case'.padEnd(38)} ${'ResetDesk p50'.padStart(13)} ${'p95'.padStart(7)}   ${'bare p50'.padStart(8)} ${'p95'.padStart(7)}   ratio p50 / p95`)
+  console.log(
+    `\n${'store'.padEnd(10)} ${'rows'.padStart(9)}  ${'case'.padEnd(38)} ${'ResetDesk p50'.padStart(13)} ${'p95'.padStart(7)}   ${'bare p50'.padStart(8)} ${'p95'.padStart(7)}   ratio p50 / p95`,
+  )
   for (const r of rows) {
     const ratio = r.bare ? `${(r.ours.p50 / r.bare.p50).toFixed(2)} / ${(r.ours.p95 / r.bare.p95).toFixed(2)}` : '—'
-    console.log(`${r.store.padEnd(10)} ${r.scale.toLocaleString().padStart(9)}  ${r.label.padEnd(38)} ${f(r.ours.p50).padStart(13)} ${f(r.ours.p95)}   ${(r.bare ? f(r.bare.p50) : '—').padStart(8)} ${r.bare ? f(r.bare.p95) : '      —'}   ${ratio}`)
+    console.log(
+      `${r.store.padEnd(10)} ${r.scale.toLocaleString().padStart(9)}  ${r.label.padEnd(38)} ${f(r.ours.p50).padStart(13)} ${f(r.ours.p95)}   ${(r.bare ? f(r.bare.p50) : '—').padStart(8)} ${r.bare ? f(r.bare.p95) : '      —'}   ${ratio}`,
+    )
   }
 }
 
@@ -187,13 +226,24 @@ try {
     // Resident memory of a fresh plain-Node process that opens the seeded store and serves the
     // lists — bundled first, as electron-vite bundles main, so no TypeScript loader is counted.
     const bundle = join(import.meta.dirname, '..', 'out', 'bench', 'embedded-rss.mjs')
-    await build({ entryPoints: [join(import.meta.dirname, 'embedded-rss.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundle, logLevel: 'silent' })
-    rssLine = execFileSync(process.execPath, [bundle, file], { cwd: join(import.meta.dirname, '..') }).toString().trim()
+    await build({
+      entryPoints: [join(import.meta.dirname, 'embedded-rss.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      outfile: bundle,
+      logLevel: 'silent',
+    })
+    rssLine = execFileSync(process.execPath, [bundle, file], { cwd: join(import.meta.dirname, '..') })
+      .toString()
+      .trim()
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
 
-if (STORES.includes('postgres')) await withBenchDatabase('resetdesk_bench', (connectionString) => benchStore('PostgreSQL', { kind: 'postgres', connectionString }, rows))
+if (STORES.includes('postgres'))
+  await withBenchDatabase('resetdesk_bench', (connectionString) => benchStore('PostgreSQL', { kind: 'postgres', connectionString }, rows))
 printTable(rows)
 if (rssLine) console.log(`\n${rssLine}`)

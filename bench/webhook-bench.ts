@@ -29,17 +29,40 @@ await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
 const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-const admin = { id: 'bench-admin', username: 'bench', displayName: 'Bench', roles: ['password_reset_admin' as const], groups: [], demo: false }
+const admin = {
+  id: 'bench-admin',
+  username: 'bench',
+  displayName: 'Bench',
+  roles: ['password_reset_admin' as const],
+  groups: [],
+  demo: false,
+}
 
 async function benchStore(name: string, store: StoreConfig) {
   // The production worker timings: wake-ups on commit, a 1 s poll as the fallback.
   const backend = await createBackend({ store, log: { info() {}, error() {} } })
   try {
-    await backend.store.db.insertInto('records').values({
-      id: 'bench-record', kind: 'incident', number: 'INC9900001', short_description: 'Bench', description: '', caller_id: null, caller_name: null,
-      state: 'New', active: 1, priority: 3, channel: null, assignment_group: null, assigned_to: null, assigned_to_name: null,
-      opened_at: new Date().toISOString(), search_text: 'inc9900001 bench',
-    }).execute()
+    await backend.store.db
+      .insertInto('records')
+      .values({
+        id: 'bench-record',
+        kind: 'incident',
+        number: 'INC9900001',
+        short_description: 'Bench',
+        description: '',
+        caller_id: null,
+        caller_name: null,
+        state: 'New',
+        active: 1,
+        priority: 3,
+        channel: null,
+        assignment_group: null,
+        assigned_to: null,
+        assigned_to_name: null,
+        opened_at: new Date().toISOString(),
+        search_text: 'inc9900001 bench',
+      })
+      .execute()
     await saveWebhook(backend.ctx, admin, webhookSaveSchema.parse({ name: 'bench', url: receiverUrl, events: ['work_note.added'] }))
 
     const run = async (label: string, writers: number, paceMs: number) => {

@@ -22,12 +22,26 @@ cpSync(source, dest, { recursive: true, filter: (path) => !path.startsWith(join(
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: dest, stdio: 'inherit' })
 const target = ['--target', electronVersion, '--arch', process.arch]
 try {
-  run(process.execPath, [join(root, 'node_modules/prebuild-install/bin.js'), '--runtime', 'electron', ...target, '--platform', process.platform])
+  run(process.execPath, [
+    join(root, 'node_modules/prebuild-install/bin.js'),
+    '--runtime',
+    'electron',
+    ...target,
+    '--platform',
+    process.platform,
+  ])
 } catch {
   console.log(`No prebuilt better-sqlite3 for Electron ${electronVersion}: compiling it against Electron's headers.`)
   const nodeGyp = process.env.npm_config_node_gyp
   if (!nodeGyp) throw new Error('run this through npm (npm start) so that npm provides node-gyp')
-  run(process.execPath, [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers'])
+  run(process.execPath, [
+    nodeGyp,
+    'rebuild',
+    '--release',
+    `--target=${electronVersion}`,
+    `--arch=${process.arch}`,
+    '--dist-url=https://electronjs.org/headers',
+  ])
 }
 if (!existsSync(binary)) throw new Error(`better-sqlite3 for Electron was not built at ${binary}`)
 execFileSync(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(stamp)}, '')`])

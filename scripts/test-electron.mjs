@@ -13,8 +13,13 @@ try {
 }
 if (typeof binary !== 'string' || !existsSync(binary)) {
   const line = '*'.repeat(78)
-  console.log(`\n${line}\n*** ELECTRON LAUNCH SUITE NOT RUN: the Electron binary is not installed here.\n*** (npm install downloads it; ELECTRON_SKIP_BINARY_DOWNLOAD=1 or no network skips it.)\n*** No test was run or counted. Run this on a developer machine with internet.\n${line}\n`)
+  console.log(
+    `\n${line}\n*** ELECTRON LAUNCH SUITE NOT RUN: the Electron binary is not installed here.\n*** (npm install downloads it; ELECTRON_SKIP_BINARY_DOWNLOAD=1 or no network skips it.)\n*** No test was run or counted. Run this on a developer machine with internet.\n${line}\n`,
+  )
   process.exit(0)
 }
-const run = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.electron.config.ts'], { stdio: 'inherit', env: { ...process.env, RESETDESK_ELECTRON_BINARY: binary } })
+const run = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.electron.config.ts'], {
+  stdio: 'inherit',
+  env: { ...process.env, RESETDESK_ELECTRON_BINARY: binary },
+})
 process.exit(run.status ?? 1)

@@ -152,7 +152,7 @@ export const errorCatalogue = {
     next: 'Check the network connection; the console reconnects on its own.',
   },
   KEYCHAIN_UNAVAILABLE: {
-    message: "The system keychain is not available, so ResetDesk cannot keep you signed in securely.",
+    message: 'The system keychain is not available, so ResetDesk cannot keep you signed in securely.',
     next: 'Unlock the keychain (or sign in to the desktop again), then retry.',
   },
   DEMO_ONLY: {

@@ -26,21 +26,62 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
  * channel, so a new channel does not compile until someone has decided which it is.
  */
 const retryOnDroppedConnection: Record<Channel, boolean> = {
-  'session:signIn': false, 'session:current': true, 'session:signOut': false,
-  'records:list': true, 'records:count': true, 'records:get': true, 'records:createInteraction': false, 'records:assignToMe': false,
-  'users:search': true, 'users:enrolment': true, 'users:risk': true, 'processes:forUser': true,
-  'flow:start': false, 'flow:get': true, 'flow:approve': false, 'flow:reject': false, 'flow:close': false,
-  'verify:sendCode': false, 'verify:checkCode': false, 'verify:answerQuestions': false, 'verify:personalData': false,
-  'verify:confirmPersonalData': false, 'verify:checkTotp': false,
-  'approvals:decision': false, 'approvals:list': true, 'intents:list': true, 'reports:list': true, 'reports:acknowledge': false, 'policy:check': true, 'reset:run': false,
-  'audit:list': true, 'audit:search': true, 'audit:verify': true, 'audit:export': false,
-  'carriers:list': true, 'demo:mailbox': true, 'live:next': true, 'dashboard:get': true,
-  'console:settings': true, 'console:chooseDesk': false,
-  'admin:questions:list': true, 'admin:questions:save': false,
-  'admin:processes:list': true, 'admin:processes:save': false, 'admin:processes:delete': false, 'admin:processes:setEnabled': false,
-  'admin:credentialStores:list': true, 'admin:settings:get': true, 'admin:settings:save': false,
-  'admin:apiKeys:list': true, 'admin:apiKeys:create': false, 'admin:apiKeys:revoke': false,
-  'admin:webhooks:list': true, 'admin:webhooks:deliveries': true, 'admin:webhooks:save': false, 'admin:webhooks:delete': false,
+  'session:signIn': false,
+  'session:current': true,
+  'session:signOut': false,
+  'records:list': true,
+  'records:count': true,
+  'records:get': true,
+  'records:createInteraction': false,
+  'records:assignToMe': false,
+  'users:search': true,
+  'users:enrolment': true,
+  'users:risk': true,
+  'processes:forUser': true,
+  'flow:start': false,
+  'flow:get': true,
+  'flow:approve': false,
+  'flow:reject': false,
+  'flow:close': false,
+  'verify:sendCode': false,
+  'verify:checkCode': false,
+  'verify:answerQuestions': false,
+  'verify:personalData': false,
+  'verify:confirmPersonalData': false,
+  'verify:checkTotp': false,
+  'approvals:decision': false,
+  'approvals:list': true,
+  'intents:list': true,
+  'reports:list': true,
+  'reports:acknowledge': false,
+  'policy:check': true,
+  'reset:run': false,
+  'audit:list': true,
+  'audit:search': true,
+  'audit:verify': true,
+  'audit:export': false,
+  'carriers:list': true,
+  'demo:mailbox': true,
+  'live:next': true,
+  'dashboard:get': true,
+  'console:settings': true,
+  'console:chooseDesk': false,
+  'admin:questions:list': true,
+  'admin:questions:save': false,
+  'admin:processes:list': true,
+  'admin:processes:save': false,
+  'admin:processes:delete': false,
+  'admin:processes:setEnabled': false,
+  'admin:credentialStores:list': true,
+  'admin:settings:get': true,
+  'admin:settings:save': false,
+  'admin:apiKeys:list': true,
+  'admin:apiKeys:create': false,
+  'admin:apiKeys:revoke': false,
+  'admin:webhooks:list': true,
+  'admin:webhooks:deliveries': true,
+  'admin:webhooks:save': false,
+  'admin:webhooks:delete': false,
   'admin:webhooks:retry': false,
 }
 
@@ -49,7 +90,13 @@ export function asCatalogueError(e: unknown): unknown {
   return !(e instanceof AppError) && isConnectionError(e) ? new AppError('DATABASE_UNAVAILABLE') : e
 }
 
-export async function dispatch(ops: Operations, log: Pick<Logger, 'error'>, session: Session, channel: unknown, rawInput: unknown): Promise<Result<unknown>> {
+export async function dispatch(
+  ops: Operations,
+  log: Pick<Logger, 'error'>,
+  session: Session,
+  channel: unknown,
+  rawInput: unknown,
+): Promise<Result<unknown>> {
   const correlationId = randomUUID()
   try {
     if (!isChannel(channel)) throw new AppError('UNKNOWN_OPERATION')
@@ -66,7 +113,11 @@ export async function dispatch(ops: Operations, log: Pick<Logger, 'error'>, sess
   } catch (e) {
     const failure = asCatalogueError(e)
     if (!(failure instanceof AppError) || failure.code === 'DATABASE_UNAVAILABLE') {
-      log.error(failure instanceof AppError ? 'database_unavailable' : 'technical_error', { correlationId, channel: isChannel(channel) ? channel : 'unknown', ...errorFacts(e) })
+      log.error(failure instanceof AppError ? 'database_unavailable' : 'technical_error', {
+        correlationId,
+        channel: isChannel(channel) ? channel : 'unknown',
+        ...errorFacts(e),
+      })
     }
     return { ok: false, error: toErrorData(failure, correlationId) }
   }

@@ -94,7 +94,8 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   const sweepEvery = config.sweepEverySeconds ?? 30
   const stopSweeper = sweepEvery > 0 ? startSweeper(ctx, sweepEvery * 1000) : () => {}
   // G6: every backend process delivers webhooks; the worker stops before the store closes.
-  const webhooks = config.webhooks === false ? null : new WebhookWorker({ store, storeConfig: config.store, keys, now, log: ctx.log }, config.webhooks)
+  const webhooks =
+    config.webhooks === false ? null : new WebhookWorker({ store, storeConfig: config.store, keys, now, log: ctx.log }, config.webhooks)
   webhooks?.start()
   return {
     // G7: every admin:* channel, whoever added it, refuses all but password_reset_admin.

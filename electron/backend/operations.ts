@@ -104,7 +104,12 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
       const agent = await loadAgent(ctx, agentOf(s))
       requireRole(agent, ['password_reset_admin'])
       const slice = await exportAudit(ctx, fromSeq, limit)
-      await recordAudit(ctx, { agentId: agent.id, action: 'audit.export', outcome: 'exported', detail: { fromSeq: slice.fromSeq, toSeq: slice.toSeq } })
+      await recordAudit(ctx, {
+        agentId: agent.id,
+        action: 'audit.export',
+        outcome: 'exported',
+        detail: { fromSeq: slice.fromSeq, toSeq: slice.toSeq },
+      })
       return slice
     },
     'live:next': (s, input) => nextLive(ctx, live, agentOf(s), input),
@@ -125,7 +130,10 @@ export function createOperations(ctx: RuleContext, outbox: OutboxNotifier | null
     // answers "an ordinary console" on the desk its store holds (G1: demo or real), and main
     // replaces this entry with the settings it loaded
     // (electron/main/index.ts) before handing the operations to the router.
-    'console:settings': async () => ({ ...ordinaryConsoleSettings, desk: ctx.demo ? { mode: 'demo', accounts: demoAccountHints } : { mode: 'real' } }),
+    'console:settings': async () => ({
+      ...ordinaryConsoleSettings,
+      desk: ctx.demo ? { mode: 'demo', accounts: demoAccountHints } : { mode: 'real' },
+    }),
     // G1: the desk is chosen by the console that embeds a backend (main), never through a backend.
     'console:chooseDesk': async () => {
       throw new AppError('DESK_ALREADY_SET')

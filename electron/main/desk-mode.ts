@@ -18,14 +18,15 @@ import type { SecretStore } from './secrets/secret-store'
 import { recordDeskChoice, settingsFilePath, type BackendSetting, type DeskChoice } from './settings/console-settings'
 
 export type DeskSelection =
-  | { mode: 'remote'; url: string }
-  | { mode: 'connectors'; source: string }
-  | { mode: 'demo' }
-  | { mode: 'first-run' }
+  { mode: 'remote'; url: string } | { mode: 'connectors'; source: string } | { mode: 'demo' } | { mode: 'first-run' }
 export type EmbeddedDesk = Exclude<DeskSelection, { mode: 'remote' }>
 
 /** What is configured decides, most binding first: remote, then connectors, then the choice. */
-export function selectDesk(configured: { backend: BackendSetting; connectorsSource: string | null; desk: DeskChoice | null }): DeskSelection {
+export function selectDesk(configured: {
+  backend: BackendSetting
+  connectorsSource: string | null
+  desk: DeskChoice | null
+}): DeskSelection {
   if (configured.backend.mode === 'remote') return { mode: 'remote', url: configured.backend.url }
   return selectEmbeddedDesk(configured)
 }
@@ -87,7 +88,9 @@ export async function openEmbeddedDesk(options: EmbeddedDeskOptions): Promise<Ba
   })
   if (options.desk.mode === 'connectors' && backend.ctx.demo) {
     await backend.close()
-    throw new Error(`${file} holds the demo desk from an earlier version; with connectors configured it is never served. Move that file away, then start ResetDesk again.`)
+    throw new Error(
+      `${file} holds the demo desk from an earlier version; with connectors configured it is never served. Move that file away, then start ResetDesk again.`,
+    )
   }
   return backend
 }

@@ -70,7 +70,10 @@ function serveRenderer(): void {
 
 /** A broken policy or connectors file stops the console with its reason (fail closed). */
 function cannotStart(e: unknown): null {
-  dialog.showErrorBox('ResetDesk cannot start', e instanceof AppError ? `${e.message} ${errorCatalogue[e.code].next}` : (e as Error).message)
+  dialog.showErrorBox(
+    'ResetDesk cannot start',
+    e instanceof AppError ? `${e.message} ${errorCatalogue[e.code].next}` : (e as Error).message,
+  )
   app.quit()
   return null
 }
@@ -82,7 +85,9 @@ type ConsoleOperations = ReturnType<typeof createConsoleOperations>
  * own connectors), or — when settings or the machine policy name one — the desk's standalone
  * server. The renderer cannot tell embedded from remote: both answer the same Operations.
  */
-async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Promise<void>; kiosk: KioskSettings; console: ConsoleOperations } | null> {
+async function openBackend(
+  log: Logger,
+): Promise<{ ops: Operations; close(): Promise<void>; kiosk: KioskSettings; console: ConsoleOperations } | null> {
   let settings
   try {
     settings = await loadConsoleSettings(
@@ -105,14 +110,22 @@ async function openBackend(log: Logger): Promise<{ ops: Operations; close(): Pro
       onConnection: (state) => log.info('backend_connection', { state }),
     })
     const desk = selectDesk({ backend: settings.backend, connectorsSource: null, desk: settings.desk })
-    return { ops, close: async () => {}, kiosk: settings.kiosk, console: createConsoleOperations({ kiosk: settings.kiosk, desk, backend: null, paths, log }) }
+    return {
+      ops,
+      close: async () => {},
+      kiosk: settings.kiosk,
+      console: createConsoleOperations({ kiosk: settings.kiosk, desk, backend: null, paths, log }),
+    }
   }
   // Issue 4: real connectors (LDAP, SMTP, SMS) from connectors.json in the data folder or next to
   // the machine policy (which wins); their passwords and tokens come from the keychain.
   let connectors: Connectors | null = null
   let connectorsSource: string | null = null
   try {
-    const found = loadConnectorsConfig({ dataDir: app.getPath('userData'), policyFile: join(dirname(machinePolicyPath()), CONNECTORS_FILE) })
+    const found = loadConnectorsConfig({
+      dataDir: app.getPath('userData'),
+      policyFile: join(dirname(machinePolicyPath()), CONNECTORS_FILE),
+    })
     connectorsSource = found?.source ?? null
     if (found) log.info('connectors_configured', { source: found.source })
     connectors = found ? await buildConnectors(found.config, new KeytarSecretStore(), log) : null
@@ -189,7 +202,13 @@ async function start(): Promise<void> {
   hardenSession(electronSession.defaultSession, devServerUrl ? new URL(devServerUrl).origin : null)
   // B7 kiosk: no menu (so no reload, devtools or zoom accelerators) and never devtools, even in development.
   if (kiosk.enabled) Menu.setApplicationMenu(null)
-  const open = () => createConsoleWindow({ preload: join(here, '../preload/index.cjs'), devServerUrl, allowDevTools: allowDevTools && !kiosk.enabled, kiosk: kiosk.enabled })
+  const open = () =>
+    createConsoleWindow({
+      preload: join(here, '../preload/index.cjs'),
+      devServerUrl,
+      allowDevTools: allowDevTools && !kiosk.enabled,
+      kiosk: kiosk.enabled,
+    })
   let win = open()
   app.on('second-instance', () => {
     if (win.isDestroyed()) win = open()

@@ -10,7 +10,8 @@ export function hardenSession(ses: Session, devServerOrigin: string | null): voi
   ses.webRequest.onHeadersReceived((details, callback) => {
     // The dev server's page carries the dev policy in its meta tag (electron.vite.config.ts devCsp);
     // everything else, and everything in production, gets the strict header.
-    if (devServerOrigin !== null && details.url.startsWith(`${devServerOrigin}/`)) return callback({ responseHeaders: details.responseHeaders })
+    if (devServerOrigin !== null && details.url.startsWith(`${devServerOrigin}/`))
+      return callback({ responseHeaders: details.responseHeaders })
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } })
   })
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
@@ -27,7 +28,13 @@ export function hardenSession(ses: Session, devServerOrigin: string | null): voi
   })
 }
 
-export function createConsoleWindow(options: { preload: string; devServerUrl: string | null; allowDevTools: boolean; ses?: Session; kiosk?: boolean }): BrowserWindow {
+export function createConsoleWindow(options: {
+  preload: string
+  devServerUrl: string | null
+  allowDevTools: boolean
+  ses?: Session
+  kiosk?: boolean
+}): BrowserWindow {
   const kiosk = options.kiosk === true
   const win = new BrowserWindow({
     width: 1400,

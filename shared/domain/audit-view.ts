@@ -45,7 +45,12 @@ export function auditOutcomeLabel(outcome: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
-const text = (max: number) => z.string().trim().max(max).regex(/^[^\p{Cc}]*$/u, 'one line of text')
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'one line of text')
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
 
 export const auditSearchInputSchema = z

@@ -30,12 +30,17 @@ export const questionCatalogSaveSchema = z
     const seen = new Set<string>()
     v.questions.forEach((q, i) => {
       const key = foldAnswer(q.text)
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'text'], message: 'This question is already in the catalogue.' })
+      if (seen.has(key))
+        ctx.addIssue({ code: 'custom', path: ['questions', i, 'text'], message: 'This question is already in the catalogue.' })
       seen.add(key)
     })
     const active = v.questions.filter((q) => q.active).length
     if (v.questionsRequired > active) {
-      ctx.addIssue({ code: 'custom', path: ['questionsRequired'], message: `Users cannot enrol ${v.questionsRequired} questions from ${active} active ones.` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['questionsRequired'],
+        message: `Users cannot enrol ${v.questionsRequired} questions from ${active} active ones.`,
+      })
     }
   })
 export type QuestionCatalogSave = z.infer<typeof questionCatalogSaveSchema>

@@ -36,7 +36,13 @@ export const liveSnapshotSchema = z.object({
   at: z.string(),
   flows: z.array(liveFlowSchema),
   followed: z
-    .object({ flowId: z.string(), recordNumber: z.string(), open: z.boolean(), step: liveStepSchema.nullable(), events: z.array(liveEventSchema) })
+    .object({
+      flowId: z.string(),
+      recordNumber: z.string(),
+      open: z.boolean(),
+      step: liveStepSchema.nullable(),
+      events: z.array(liveEventSchema),
+    })
     .nullable(),
   /** B11: resets their users reported as not theirs that no supervisor has acknowledged yet, newest first. */
   reports: z.array(liveReportSchema),

@@ -5,7 +5,12 @@ import { z } from 'zod'
 import { codeMethods, processSchema, resetMethodSchema, verifyMethodSchema } from './types'
 
 const text = (max: number, min = 0, required = 'Required.') =>
-  z.string().trim().min(min, required).max(max).refine((s) => !s.includes('\0'), 'Must not contain NUL characters.')
+  z
+    .string()
+    .trim()
+    .min(min, required)
+    .max(max)
+    .refine((s) => !s.includes('\0'), 'Must not contain NUL characters.')
 const unique = <T>(items: T[]) => new Set(items).size === items.length
 
 export const processSettingsDraftSchema = z
@@ -33,9 +38,17 @@ export const processDraftSchema = z
     appliesToGroups: z.array(text(512, 1)).max(50).refine(unique, 'Each group once.'),
     protectedAccounts: z.boolean(),
     credentialStore: z.string().min(1, 'Choose a credential store.').max(64),
-    methods: z.array(verifyMethodSchema).min(1, 'Choose at least one verification method.').max(verifyMethodSchema.options.length).refine(unique, 'Each method once.'),
+    methods: z
+      .array(verifyMethodSchema)
+      .min(1, 'Choose at least one verification method.')
+      .max(verifyMethodSchema.options.length)
+      .refine(unique, 'Each method once.'),
     requiredPasses: z.number().int().min(1).max(5),
-    resetMethods: z.array(resetMethodSchema).min(1, 'Choose at least one reset method.').max(resetMethodSchema.options.length).refine(unique, 'Each method once.'),
+    resetMethods: z
+      .array(resetMethodSchema)
+      .min(1, 'Choose at least one reset method.')
+      .max(resetMethodSchema.options.length)
+      .refine(unique, 'Each method once.'),
     policy: z
       .object({
         // S7: length first; NIST SP 800-63B-4 asks for at least 15 where a password is the only factor.
@@ -56,11 +69,13 @@ export const processDraftSchema = z
     }
     if (p.protectedAccounts) {
       // B1: two passed methods, one of them a code, and a supervisor's approval.
-      if (p.methods.length < 2) ctx.addIssue({ code: 'custom', path: ['methods'], message: 'Protected accounts need at least two methods.' })
+      if (p.methods.length < 2)
+        ctx.addIssue({ code: 'custom', path: ['methods'], message: 'Protected accounts need at least two methods.' })
       if (!p.methods.some((m) => (codeMethods as readonly string[]).includes(m))) {
         ctx.addIssue({ code: 'custom', path: ['methods'], message: 'Protected accounts need a code method (email or SMS).' })
       }
-      if (!p.requiresApproval) ctx.addIssue({ code: 'custom', path: ['requiresApproval'], message: "Protected accounts need a supervisor's approval." })
+      if (!p.requiresApproval)
+        ctx.addIssue({ code: 'custom', path: ['requiresApproval'], message: "Protected accounts need a supervisor's approval." })
     }
   })
 export type ProcessDraft = z.output<typeof processDraftSchema>
@@ -91,5 +106,13 @@ export const newProcessDraft: ProcessDraft = {
   unlock: true,
   requireChange: true,
   requiresApproval: false,
-  settings: { attemptsPerMethod: 3, attemptWindowHours: 8, codeLength: 6, maxSends: 4, resendPauseSeconds: 30, resetsPerDay: 3, verificationValidMinutes: 15 },
+  settings: {
+    attemptsPerMethod: 3,
+    attemptWindowHours: 8,
+    codeLength: 6,
+    maxSends: 4,
+    resendPauseSeconds: 30,
+    resetsPerDay: 3,
+    verificationValidMinutes: 15,
+  },
 }

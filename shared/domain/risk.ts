@@ -2,7 +2,15 @@
 import { z } from 'zod'
 import { isoDate, userSummarySchema } from './types'
 
-export const riskSignalKinds = ['locked', 'contact_changed', 'contact_change_unknown', 'recent_resets', 'recent_failed_verifications', 'not_the_caller', 'reported_reset'] as const
+export const riskSignalKinds = [
+  'locked',
+  'contact_changed',
+  'contact_change_unknown',
+  'recent_resets',
+  'recent_failed_verifications',
+  'not_the_caller',
+  'reported_reset',
+] as const
 export const riskSignalSchema = z.object({
   kind: z.enum(riskSignalKinds),
   /** `warning` asks the agent to take care; `info` only says what is not known. */

@@ -148,7 +148,13 @@ export const contract = defineContract({
          * Keyset paging: the sort value and id of the last row of the page before. With it the
          * next page is a seek on the list's index, as cheap as the first (offset is then ignored).
          */
-        after: z.object({ value: z.union([z.string().max(64), z.number().int().min(-inputIntMax).max(inputIntMax)]).nullable(), id: z.string().min(1).max(64) }).strict().optional(),
+        after: z
+          .object({
+            value: z.union([z.string().max(64), z.number().int().min(-inputIntMax).max(inputIntMax)]).nullable(),
+            id: z.string().min(1).max(64),
+          })
+          .strict()
+          .optional(),
         limit: z.number().int().min(1).max(200).default(50),
       })
       .strict(),
@@ -175,8 +181,18 @@ export const contract = defineContract({
         /** DirectoryUser.id of the caller, as `users:search` returned it. */
         callerId: id,
         // One line, no control characters (F7: no NUL reaches the store).
-        shortDescription: z.string().trim().min(1).max(160).regex(/^[^\p{Cc}]*$/u, 'one line of text'),
-        description: z.string().trim().max(4000).regex(/^[^\0]*$/, 'no NUL bytes').default(''),
+        shortDescription: z
+          .string()
+          .trim()
+          .min(1)
+          .max(160)
+          .regex(/^[^\p{Cc}]*$/u, 'one line of text'),
+        description: z
+          .string()
+          .trim()
+          .max(4000)
+          .regex(/^[^\0]*$/, 'no NUL bytes')
+          .default(''),
       })
       .strict(),
     output: recordSummarySchema,
@@ -214,20 +230,42 @@ export const contract = defineContract({
     output: z.object({ flow: flowViewSchema, sentTo: z.array(z.string()) }),
   },
   'verify:checkCode': {
-    input: z.object({ ...flowRef, method: codeMethodSchema, code: z.string().max(32).regex(/^\s*\d{6,12}\s*$/).transform(trim) }).strict(),
+    input: z
+      .object({
+        ...flowRef,
+        method: codeMethodSchema,
+        code: z
+          .string()
+          .max(32)
+          .regex(/^\s*\d{6,12}\s*$/)
+          .transform(trim),
+      })
+      .strict(),
     output: flowViewSchema,
   },
   'verify:answerQuestions': {
     input: z
       .object({
         ...flowRef,
-        answers: z.array(z.object({ questionId: id, answer: z.string().min(1).max(200) }).strict()).min(1).max(10),
+        answers: z
+          .array(z.object({ questionId: id, answer: z.string().min(1).max(200) }).strict())
+          .min(1)
+          .max(10),
       })
       .strict(),
     output: flowViewSchema,
   },
   'verify:personalData': {
-    input: z.object({ ...flowRef, email: z.string().max(254).regex(/^\s*\S[\s\S]+\S\s*$/).transform(trim) }).strict(),
+    input: z
+      .object({
+        ...flowRef,
+        email: z
+          .string()
+          .max(254)
+          .regex(/^\s*\S[\s\S]+\S\s*$/)
+          .transform(trim),
+      })
+      .strict(),
     output: flowViewSchema,
   },
   'verify:confirmPersonalData': {
@@ -236,13 +274,31 @@ export const contract = defineContract({
   },
   /** G4: the current code of the user's authenticator app (RFC 6238); a time step is accepted once. */
   'verify:checkTotp': {
-    input: z.object({ ...flowRef, code: z.string().trim().regex(/^\d{6}$/) }).strict(),
+    input: z
+      .object({
+        ...flowRef,
+        code: z
+          .string()
+          .trim()
+          .regex(/^\d{6}$/),
+      })
+      .strict(),
     output: flowViewSchema,
   },
   'flow:approve': { input: z.object(flowRef).strict(), output: flowViewSchema },
   /** B1: a supervisor rejects a protected account's reset, with the reason the agent is shown; the flow ends. */
   'flow:reject': {
-    input: z.object({ ...flowRef, reason: z.string().trim().min(3).max(500).regex(/^[^\p{Cc}]*$/u, 'one line of text') }).strict(),
+    input: z
+      .object({
+        ...flowRef,
+        reason: z
+          .string()
+          .trim()
+          .min(3)
+          .max(500)
+          .regex(/^[^\p{Cc}]*$/u, 'one line of text'),
+      })
+      .strict(),
     output: z.object({ closed: z.literal(true) }),
   },
   /** B1: who approved or rejected the flow and why; null while no one has decided. */
@@ -280,7 +336,9 @@ export const contract = defineContract({
   },
 
   'audit:list': {
-    input: z.object({ offset: z.number().int().min(0).max(inputIntMax).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    input: z
+      .object({ offset: z.number().int().min(0).max(inputIntMax).default(0), limit: z.number().int().min(1).max(500).default(100) })
+      .strict(),
     output: z.object({ rows: z.array(auditEntrySchema), total: z.number().int() }),
   },
   /** R9 for people: filtered in the backend and paged, with names instead of ids. */
@@ -299,8 +357,17 @@ export const contract = defineContract({
   },
   /** R9: a contiguous slice of the chain as JSON lines, with every hash, for offline checking. */
   'audit:export': {
-    input: z.object({ fromSeq: z.number().int().min(1).max(inputIntMax).default(1), limit: z.number().int().min(1).max(100_000).default(50_000) }).strict(),
-    output: z.object({ jsonl: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), more: z.boolean(), checkpoint: auditCheckpointSchema.nullable() }),
+    input: z
+      .object({ fromSeq: z.number().int().min(1).max(inputIntMax).default(1), limit: z.number().int().min(1).max(100_000).default(50_000) })
+      .strict(),
+    output: z.object({
+      jsonl: z.string(),
+      fromSeq: z.number().int(),
+      toSeq: z.number().int(),
+      count: z.number().int(),
+      more: z.boolean(),
+      checkpoint: auditCheckpointSchema.nullable(),
+    }),
   },
   'carriers:list': { input: empty, output: z.array(carrierSchema) },
   /** G4 / G7: the security-question catalogue (password_reset_admin only; saves are audited). */

@@ -15,7 +15,22 @@ import type { Session } from '../../electron/backend/operations'
 type Row = Selectable<AuditTable>
 const unkeyed = (row: Omit<Row, 'hash'>) =>
   createHash('sha256')
-    .update(JSON.stringify([row.seq, row.at, row.agent_id, row.record_id, row.user_id, row.process_id, row.flow_id, row.action, row.method, row.outcome, row.detail, row.prev_hash]))
+    .update(
+      JSON.stringify([
+        row.seq,
+        row.at,
+        row.agent_id,
+        row.record_id,
+        row.user_id,
+        row.process_id,
+        row.flow_id,
+        row.action,
+        row.method,
+        row.outcome,
+        row.detail,
+        row.prev_hash,
+      ]),
+    )
     .digest('hex')
 
 for (const variant of storeVariants) {
@@ -42,7 +57,11 @@ for (const variant of storeVariants) {
         for (const r of all.filter((x) => x.seq >= from)) {
           const { hash: _old, ...rest } = { ...r, prev_hash: prev }
           const hash = recipe(rest)
-          await db.updateTable('audit').set({ ...rest, hash }).where('seq', '=', r.seq).execute()
+          await db
+            .updateTable('audit')
+            .set({ ...rest, hash })
+            .where('seq', '=', r.seq)
+            .execute()
           prev = hash
         }
       })
@@ -50,7 +69,9 @@ for (const variant of storeVariants) {
 
     it('the database refuses UPDATE and DELETE on the audit table', async () => {
       const before = await rows()
-      await expect(h.backend.store.db.updateTable('audit').set({ outcome: 'forged' }).where('seq', '=', 2).execute()).rejects.toThrow(/append-only/)
+      await expect(h.backend.store.db.updateTable('audit').set({ outcome: 'forged' }).where('seq', '=', 2).execute()).rejects.toThrow(
+        /append-only/,
+      )
       await expect(h.backend.store.db.deleteFrom('audit').where('seq', '=', before.length).execute()).rejects.toThrow(/append-only/)
       await expect(h.backend.store.db.deleteFrom('audit').execute()).rejects.toThrow(/append-only/)
       if (variant.name === 'postgres') await expect(sql`truncate audit`.execute(h.backend.store.db)).rejects.toThrow(/append-only/)
@@ -60,7 +81,11 @@ for (const variant of storeVariants) {
 
     it('an edit with every later hash recomputed (unkeyed recipe or a guessed key) is detected', async () => {
       const all = await rows()
-      await rechain(all.map((r) => (r.seq === 3 ? { ...r, outcome: 'forged' } : r)), 3, unkeyed)
+      await rechain(
+        all.map((r) => (r.seq === 3 ? { ...r, outcome: 'forged' } : r)),
+        3,
+        unkeyed,
+      )
       expect(await h.call(admin, 'audit:verify', {})).toMatchObject({ ok: false, brokenAt: 3, checkpoint: null })
       const guessed = randomBytes(32)
       await rechain(await rows(), 1, (r) => entryHash(guessed, r))
@@ -71,14 +96,22 @@ for (const variant of storeVariants) {
       const last = (await rows()).at(-1)!
       const forged = { ...last, seq: last.seq + 1, action: 'reset', outcome: 'done', prev_hash: last.hash, at: h.clock.now().toISOString() }
       const { hash: _h, ...rest } = forged
-      await h.backend.store.db.insertInto('audit').values({ ...rest, hash: entryHash(randomBytes(32), rest) }).execute()
+      await h.backend.store.db
+        .insertInto('audit')
+        .values({ ...rest, hash: entryHash(randomBytes(32), rest) })
+        .execute()
       expect(await h.call(admin, 'audit:verify', {})).toMatchObject({ ok: false, brokenAt: last.seq + 1, count: last.seq })
     })
 
     it('deleting the tail is reported as truncation against a kept checkpoint', async () => {
       const kept = (await h.call(admin, 'audit:verify', {})).checkpoint!
       expect(kept.seq).toBe((await rows()).length)
-      await asDatabaseOwner(h.backend.store, (db) => db.deleteFrom('audit').where('seq', '>', kept.seq - 3).execute())
+      await asDatabaseOwner(h.backend.store, (db) =>
+        db
+          .deleteFrom('audit')
+          .where('seq', '>', kept.seq - 3)
+          .execute(),
+      )
       const seen = await h.call(admin, 'audit:verify', { checkpoint: kept })
       expect(seen).toMatchObject({ ok: false, truncated: true, brokenAt: null, count: kept.seq - 3, checkpoint: null })
     })
@@ -87,7 +120,11 @@ for (const variant of storeVariants) {
       const exported = await h.call(admin, 'audit:export', {})
       expect(exported.checkpoint).toMatchObject({ seq: exported.toSeq })
       await asDatabaseOwner(h.backend.store, (db) => db.deleteFrom('audit').execute())
-      expect(await h.call(admin, 'audit:verify', { checkpoint: exported.checkpoint! })).toMatchObject({ ok: false, truncated: true, count: 0 })
+      expect(await h.call(admin, 'audit:verify', { checkpoint: exported.checkpoint! })).toMatchObject({
+        ok: false,
+        truncated: true,
+        count: 0,
+      })
     })
 
     it('twenty concurrent audited steps append one chain: consecutive, each linked to the one before', async () => {
@@ -110,8 +147,16 @@ for (const variant of storeVariants) {
       // rewrite could do that, so this stands in for a leaked key; the mismatch is still caught.
       const all = await rows()
       const key = h.backend.ctx.keys.audit
-      await rechain(all.map((r) => (r.seq === kept.seq ? { ...r, outcome: 'rewritten' } : r)), kept.seq, (r) => entryHash(key, r))
-      expect(await h.call(admin, 'audit:verify', { checkpoint: kept })).toMatchObject({ ok: false, checkpointMismatch: true, checkpoint: null })
+      await rechain(
+        all.map((r) => (r.seq === kept.seq ? { ...r, outcome: 'rewritten' } : r)),
+        kept.seq,
+        (r) => entryHash(key, r),
+      )
+      expect(await h.call(admin, 'audit:verify', { checkpoint: kept })).toMatchObject({
+        ok: false,
+        checkpointMismatch: true,
+        checkpoint: null,
+      })
     })
   })
 }

@@ -35,9 +35,18 @@ describe.skipIf(pgVariant.skip !== null)('F1: a connection terminated mid-query'
       // Inside transactions, as the rules run their locked steps: the client is still checked out
       // (Kysely rolls back on it) when node-postgres sees the socket end and emits 'error'.
       const queries = Array.from({ length: 4 }, () =>
-        store.db.transaction().execute((trx) => sql`select pg_sleep(3)`.execute(trx)).then(() => null, (e) => e))
+        store.db
+          .transaction()
+          .execute((trx) => sql`select pg_sleep(3)`.execute(trx))
+          .then(
+            () => null,
+            (e) => e,
+          ),
+      )
       await new Promise((r) => setTimeout(r, 300))
-      const killed = await killer.query(`select pg_terminate_backend(pid) as t from pg_stat_activity where query like 'select pg_sleep%' and pid <> pg_backend_pid()`)
+      const killed = await killer.query(
+        `select pg_terminate_backend(pid) as t from pg_stat_activity where query like 'select pg_sleep%' and pid <> pg_backend_pid()`,
+      )
       await killer.end()
       expect(killed.rows.filter((r) => r.t)).toHaveLength(4)
       const errors = await Promise.all(queries)

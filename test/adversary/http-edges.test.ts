@@ -44,7 +44,9 @@ for (const variant of storeVariants) {
       h = await startHarness(variant)
       app = createHttpServer(h.backend)
       await app.ready()
-      token = (await app.inject({ method: 'POST', url: '/api/session/signIn', payload: { username: 'admin', password: 'admin-demo-2026' } })).json().data.accessToken
+      token = (
+        await app.inject({ method: 'POST', url: '/api/session/signIn', payload: { username: 'admin', password: 'admin-demo-2026' } })
+      ).json().data.accessToken
     })
     afterAll(async () => {
       await app?.close()
@@ -54,10 +56,17 @@ for (const variant of storeVariants) {
     const routes: { url: string; schema: z.ZodType; auth: boolean }[] = [
       { url: '/api/session/signIn', schema: contract['session:signIn'].input, auth: false },
       { url: '/api/session/refresh', schema: refreshInputSchema, auth: false },
-      ...channels.filter((c) => c !== 'session:signIn' && c !== 'session:signOut').map((c: Channel) => ({ url: `/api/rpc/${c}`, schema: contract[c].input as z.ZodType, auth: true })),
+      ...channels
+        .filter((c) => c !== 'session:signIn' && c !== 'session:signOut')
+        .map((c: Channel) => ({ url: `/api/rpc/${c}`, schema: contract[c].input as z.ZodType, auth: true })),
     ]
     const post = async (url: string, body: unknown, auth: boolean) => {
-      const res = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) }, payload: JSON.stringify(body) })
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) },
+        payload: JSON.stringify(body),
+      })
       return { status: res.statusCode, body: res.json() }
     }
 
@@ -81,7 +90,13 @@ for (const variant of storeVariants) {
           for (const n of [2 ** 31, 2 ** 53, -(2 ** 31) - 1, 1e300]) {
             numbersSeen++
             const res = await post(route.url, setAt(sample, leaf.path, n), route.auth)
-            expect([route.url, leaf.path.join('.'), n, res.status, res.body.error?.code]).toEqual([route.url, leaf.path.join('.'), n, 400, 'INVALID_INPUT'])
+            expect([route.url, leaf.path.join('.'), n, res.status, res.body.error?.code]).toEqual([
+              route.url,
+              leaf.path.join('.'),
+              n,
+              400,
+              'INVALID_INPUT',
+            ])
           }
         }
       }
@@ -93,7 +108,12 @@ for (const variant of storeVariants) {
 
     it('an unexpected error on a session route is logged under the correlation id the caller gets', async () => {
       const original = h.backend.ctx.agentDirectory
-      h.backend.ctx.agentDirectory = { roleGroups: {}, authenticate: async () => { throw Object.assign(new Error('ldap said: password=hunter2'), { code: 'ERR_LDAP_PROTOCOL' }) } } as never
+      h.backend.ctx.agentDirectory = {
+        roleGroups: {},
+        authenticate: async () => {
+          throw Object.assign(new Error('ldap said: password=hunter2'), { code: 'ERR_LDAP_PROTOCOL' })
+        },
+      } as never
       try {
         const res = await post('/api/session/signIn', { username: 'someone', password: 'hunter2' }, false)
         expect([res.status, res.body.error?.code]).toEqual([500, 'TECHNICAL'])
@@ -111,14 +131,27 @@ for (const variant of storeVariants) {
       const typed = 'Correct-Horse-Battery-9'
       const res = await post('/api/session/signIn', { username: typed, password: 'whatever' }, false)
       expect(res.body.error?.code).toBe('INVALID_CREDENTIALS')
-      const rows = await h.backend.store.db.selectFrom('audit').selectAll().where('action', '=', 'session.sign_in').where('outcome', '=', 'refused').execute()
+      const rows = await h.backend.store.db
+        .selectFrom('audit')
+        .selectAll()
+        .where('action', '=', 'session.sign_in')
+        .where('outcome', '=', 'refused')
+        .execute()
       expect(rows.length).toBeGreaterThan(0)
       const dump = JSON.stringify(rows)
       expect(dump).not.toContain(typed)
       expect(dump.toLowerCase()).not.toContain(typed.toLowerCase())
       // Repeated tries on one name still show as such.
       await post('/api/session/signIn', { username: typed, password: 'again' }, false)
-      const digests = (await h.backend.store.db.selectFrom('audit').select('detail').where('outcome', '=', 'refused').orderBy('seq', 'desc').limit(2).execute()).map((r) => JSON.parse(r.detail).usernameHash)
+      const digests = (
+        await h.backend.store.db
+          .selectFrom('audit')
+          .select('detail')
+          .where('outcome', '=', 'refused')
+          .orderBy('seq', 'desc')
+          .limit(2)
+          .execute()
+      ).map((r) => JSON.parse(r.detail).usernameHash)
       expect(digests[0]).toBeTruthy()
       expect(digests[0]).toBe(digests[1])
     })

@@ -24,7 +24,11 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 150)
 function stripSchemaMarkers(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(stripSchemaMarkers)
   if (node === null || typeof node !== 'object') return node
-  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== '$schema').map(([k, v]) => [k, stripSchemaMarkers(v)]))
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => k !== '$schema')
+      .map(([k, v]) => [k, stripSchemaMarkers(v)]),
+  )
 }
 
 interface Route {
@@ -48,7 +52,8 @@ for (const variant of storeVariants) {
       app = createHttpServer(h.backend)
       await app.ready()
       const signIn = async (username: string, password: string) =>
-        (await app.inject({ method: 'POST', url: '/api/session/signIn', payload: { username, password } })).json().data.accessToken as string
+        (await app.inject({ method: 'POST', url: '/api/session/signIn', payload: { username, password } })).json().data
+          .accessToken as string
       tokens = [await signIn('admin', 'admin-demo-2026'), await signIn('desk', 'desk-demo-2026'), await signIn('super', 'super-demo-2026')]
       // The document as a client sees it: fetched from the server.
       doc = stripSchemaMarkers((await app.inject({ method: 'GET', url: '/openapi.json' })).json())
@@ -82,7 +87,10 @@ for (const variant of storeVariants) {
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         payload: JSON.stringify(body),
       })
-      return { status: res.statusCode, body: res.json() as { ok: boolean; data?: unknown; error?: { code: string; details: Record<string, unknown> } } }
+      return {
+        status: res.statusCode,
+        body: res.json() as { ok: boolean; data?: unknown; error?: { code: string; details: Record<string, unknown> } },
+      }
     }
 
     /** The checks every answer passes: no 5xx, the documented shape, a catalogue error if any. */
@@ -91,17 +99,25 @@ for (const variant of storeVariants) {
       expect(route.response(res.body), `${route.path} ${note}: ${JSON.stringify(route.response.errors)}`).toBe(true)
     }
     /** Refused by the contract's schema (a rule may also answer INVALID_INPUT, e.g. an unknown credential store). */
-    const schemaRefusal = (body: { error?: { code: string; details: Record<string, unknown> } }) => body.error?.code === 'INVALID_INPUT' && body.error.details.source === 'contract'
+    const schemaRefusal = (body: { error?: { code: string; details: Record<string, unknown> } }) =>
+      body.error?.code === 'INVALID_INPUT' && body.error.details.source === 'contract'
 
     it('every route of the contract is in the document, and only sign-in and refresh go without a token', async () => {
       const rpc = routes.filter((r) => r.path.startsWith('/api/rpc/')).map((r) => r.path.replace('/api/rpc/', ''))
       expect(rpc.sort()).toEqual(channels.filter((c) => c !== 'session:signIn' && c !== 'session:signOut').sort())
-      const publicPosts = Object.entries(doc.paths as Record<string, any>).filter(([, i]) => i.post && Array.isArray(i.post.security) && i.post.security.length === 0).map(([p]) => p)
+      const publicPosts = Object.entries(doc.paths as Record<string, any>)
+        .filter(([, i]) => i.post && Array.isArray(i.post.security) && i.post.security.length === 0)
+        .map(([p]) => p)
       expect(publicPosts.sort()).toEqual(['/api/session/refresh', '/api/session/signIn'])
       const guarded = [...routes.filter((r) => r.authenticated).map((r) => r.path), '/api/session/signOut']
       for (const path of guarded) {
         for (const token of [undefined, 'not-a-token', tokens[0]!.slice(0, -2) + 'AA']) {
-          const res = await app.inject({ method: 'POST', url: path, headers: token ? { authorization: `Bearer ${token}` } : {}, payload: {} })
+          const res = await app.inject({
+            method: 'POST',
+            url: path,
+            headers: token ? { authorization: `Bearer ${token}` } : {},
+            payload: {},
+          })
           expect([path, res.statusCode, res.json().error?.code]).toEqual([path, 401, 'NOT_SIGNED_IN'])
         }
       }
@@ -111,10 +127,16 @@ for (const variant of storeVariants) {
       // A long poll (live:next) answers at once when there is news, else when its wait ends: the
       // fuzz asks it not to wait (waitMs 0, a valid value), so a run does not idle 25 s per case.
       const noWait = (path: string, value: unknown) =>
-        path.endsWith('/live:next') && value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value, waitMs: 0 } : value
-      const cases = fc
-        .constantFrom(...routes.map((r) => r.path))
-        .chain((path) => fc.tuple(fc.constant(path), arbitraryFor(inputJsonSchema(routeOf(path).oracle)).map((v) => noWait(path, v)), fc.constantFrom(...tokens)))
+        path.endsWith('/live:next') && value !== null && typeof value === 'object' && !Array.isArray(value)
+          ? { ...value, waitMs: 0 }
+          : value
+      const cases = fc.constantFrom(...routes.map((r) => r.path)).chain((path) =>
+        fc.tuple(
+          fc.constant(path),
+          arbitraryFor(inputJsonSchema(routeOf(path).oracle)).map((v) => noWait(path, v)),
+          fc.constantFrom(...tokens),
+        ),
+      )
       await fc.assert(
         fc.asyncProperty(cases, async ([path, value, token]) => {
           const route = routeOf(path)
@@ -122,7 +144,8 @@ for (const variant of storeVariants) {
           // The server never takes what the document forbids. (The reverse cannot always hold: JSON
           // Schema cannot state cross-field rules, such as an admin's process draft asking for
           // more passes than it has methods; those the server refuses with INVALID_INPUT.)
-          if (!route.request(value)) expect(valid, `the contract accepts what the document forbids on ${route.path} ${JSON.stringify(value)}`).toBe(false)
+          if (!route.request(value))
+            expect(valid, `the contract accepts what the document forbids on ${route.path} ${JSON.stringify(value)}`).toBe(false)
           const res = await send(route, value, route.authenticated ? token : undefined)
           answeredAsDocumented(route, res, JSON.stringify(value).slice(0, 200))
           if (valid) expect(schemaRefusal(res.body), `${route.path} refused valid ${JSON.stringify(value)}`).toBe(false)
@@ -134,7 +157,11 @@ for (const variant of storeVariants) {
     it('mutated inputs (NUL, out-of-range numbers, oversized strings, wrong shapes) are refused with INVALID_INPUT, and answered as documented', async () => {
       const cases = fc
         .constantFrom(...routes.map((r) => r.path))
-        .chain((path) => arbitraryFor(inputJsonSchema(routeOf(path).oracle)).chain((v) => fc.tuple(fc.constant(path), mutationOf(v), fc.constantFrom(...tokens))))
+        .chain((path) =>
+          arbitraryFor(inputJsonSchema(routeOf(path).oracle)).chain((v) =>
+            fc.tuple(fc.constant(path), mutationOf(v), fc.constantFrom(...tokens)),
+          ),
+        )
       await fc.assert(
         fc.asyncProperty(cases, async ([path, { kind, value }, token]) => {
           const route = routeOf(path)
@@ -154,11 +181,46 @@ for (const variant of storeVariants) {
       const rpc = routes.find((r) => r.path === '/api/rpc/records:list')!
       const signIn = routes.find((r) => r.path === '/api/session/signIn')!
       const cases: { route: Route | null; req: InjectOptions; status: number }[] = [
-        { route: signIn, req: { method: 'POST', url: signIn.path, headers: { 'content-type': 'application/json' }, payload: '{"username":' }, status: 400 },
-        { route: rpc, req: { method: 'POST', url: rpc.path, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` }, payload: '' }, status: 400 },
-        { route: rpc, req: { method: 'POST', url: rpc.path, headers: { 'content-type': 'application/xml', authorization: `Bearer ${tokens[0]}` }, payload: '<a/>' }, status: 415 },
-        { route: rpc, req: { method: 'POST', url: rpc.path, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` }, payload: JSON.stringify({ q: 'x'.repeat(70_000) }) }, status: 413 },
-        { route: null, req: { method: 'POST', url: '/api/rpc/%E0%A4%A', headers: { 'content-type': 'application/json' }, payload: '{}' }, status: 400 },
+        {
+          route: signIn,
+          req: { method: 'POST', url: signIn.path, headers: { 'content-type': 'application/json' }, payload: '{"username":' },
+          status: 400,
+        },
+        {
+          route: rpc,
+          req: {
+            method: 'POST',
+            url: rpc.path,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` },
+            payload: '',
+          },
+          status: 400,
+        },
+        {
+          route: rpc,
+          req: {
+            method: 'POST',
+            url: rpc.path,
+            headers: { 'content-type': 'application/xml', authorization: `Bearer ${tokens[0]}` },
+            payload: '<a/>',
+          },
+          status: 415,
+        },
+        {
+          route: rpc,
+          req: {
+            method: 'POST',
+            url: rpc.path,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` },
+            payload: JSON.stringify({ q: 'x'.repeat(70_000) }),
+          },
+          status: 413,
+        },
+        {
+          route: null,
+          req: { method: 'POST', url: '/api/rpc/%E0%A4%A', headers: { 'content-type': 'application/json' }, payload: '{}' },
+          status: 400,
+        },
         { route: null, req: { method: 'GET', url: '/%zz' }, status: 400 },
       ]
       for (const c of cases) {

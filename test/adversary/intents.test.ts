@@ -37,8 +37,16 @@ for (const variant of storeVariants) {
       const flow = await h.call(desk, 'flow:start', { recordId, userId, processId: 'proc-standard' })
       return h.call(desk, 'verify:confirmPersonalData', { flowId: flow.id, confirmed: true })
     }
-    const usesLeft = async (userId: string) => (await h.call(desk, 'processes:forUser', { userId })).find((o) => o.process.id === 'proc-standard')!.usesLeft
-    const resetAudit = (userId: string) => h.backend.store.db.selectFrom('audit').select(['action', 'outcome']).where('user_id', '=', userId).where('action', 'like', 'reset%').orderBy('seq').execute()
+    const usesLeft = async (userId: string) =>
+      (await h.call(desk, 'processes:forUser', { userId })).find((o) => o.process.id === 'proc-standard')!.usesLeft
+    const resetAudit = (userId: string) =>
+      h.backend.store.db
+        .selectFrom('audit')
+        .select(['action', 'outcome'])
+        .where('user_id', '=', userId)
+        .where('action', 'like', 'reset%')
+        .orderBy('seq')
+        .execute()
 
     it('F2: applied, answer lost, the store says applied: the agent gets the password, R4 counted once, audited done', async () => {
       lost.applied = true
@@ -47,7 +55,10 @@ for (const variant of storeVariants) {
       expect(result.generatedPassword).toBeTruthy()
       expect(await h.backend.local.verifyPassword('alex.morgan', result.generatedPassword!)).toBe(true)
       expect(await usesLeft('user-alex')).toBe(2)
-      expect(await resetAudit('user-alex')).toEqual([{ action: 'reset', outcome: 'done' }, { action: 'reset.notice', outcome: 'sent' }])
+      expect(await resetAudit('user-alex')).toEqual([
+        { action: 'reset', outcome: 'done' },
+        { action: 'reset.notice', outcome: 'sent' },
+      ])
     })
 
     it('F2: nobody can tell: OUTCOME_UNKNOWN, the use held, the supervisor queue shows it; the sweeper settles it once', async () => {
@@ -58,7 +69,15 @@ for (const variant of storeVariants) {
       expect(await usesLeft('user-alex')).toBe(2)
       const supervisor = await h.signIn('super')
       const queue = await h.call(supervisor, 'intents:list', {})
-      expect(queue).toEqual([expect.objectContaining({ kind: 'reset', userId: 'user-alex', processName: expect.any(String), agentName: expect.any(String), unresolvedAt: expect.any(String) })])
+      expect(queue).toEqual([
+        expect.objectContaining({
+          kind: 'reset',
+          userId: 'user-alex',
+          processName: expect.any(String),
+          agentName: expect.any(String),
+          unresolvedAt: expect.any(String),
+        }),
+      ])
       // "Do not retry" is enforced: no second change for this user while the first is unknown.
       lost.applyFirst = false
       expect((await errorOf(h.call(desk, 'reset:run', { flowId: flow.id, method: 'generate' }))).code).toBe('OUTCOME_UNKNOWN')
@@ -74,7 +93,11 @@ for (const variant of storeVariants) {
       expect((await sweepOnce(h.backend.ctx)).settled).toBe(1)
       expect(await usesLeft('user-alex')).toBe(2)
       expect(await h.call(supervisor, 'intents:list', {})).toEqual([])
-      expect(await resetAudit('user-alex')).toEqual([{ action: 'reset', outcome: 'outcome_unknown' }, { action: 'reset', outcome: 'done' }, { action: 'reset.notice', outcome: 'sent' }])
+      expect(await resetAudit('user-alex')).toEqual([
+        { action: 'reset', outcome: 'outcome_unknown' },
+        { action: 'reset', outcome: 'done' },
+        { action: 'reset.notice', outcome: 'sent' },
+      ])
       h.clock.advance(121_000)
       expect((await sweepOnce(h.backend.ctx)).settled).toBe(0)
     })
@@ -91,9 +114,19 @@ for (const variant of storeVariants) {
     it('F3: an R4 use reserved by a process that died before confirming it is released by the sweeper', async () => {
       const flow = await verified('user-alex')
       // What a crash between reserving and confirming leaves: a pending reservation, no intent, no link.
-      await h.backend.store.db.insertInto('resets').values({
-        id: 'orphan', user_id: 'user-alex', process_id: 'proc-standard', flow_id: flow.id, agent_id: 'agent-desk', method: 'email_link', at: h.clock.now().toISOString(), status: 'pending',
-      }).execute()
+      await h.backend.store.db
+        .insertInto('resets')
+        .values({
+          id: 'orphan',
+          user_id: 'user-alex',
+          process_id: 'proc-standard',
+          flow_id: flow.id,
+          agent_id: 'agent-desk',
+          method: 'email_link',
+          at: h.clock.now().toISOString(),
+          status: 'pending',
+        })
+        .execute()
       expect(await usesLeft('user-alex')).toBe(2)
       expect((await sweepOnce(h.backend.ctx)).releasedReservations).toBe(0)
       h.clock.advance(61_000)

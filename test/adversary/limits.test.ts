@@ -21,11 +21,14 @@ for (const variant of storeVariants) {
     })
     afterAll(() => h?.dispose())
 
-    const codesSentTo = async (userId: string) => (await h.call(desk, 'demo:mailbox', { userId })).filter((m) => m.body.includes('verification code')).length
+    const codesSentTo = async (userId: string) =>
+      (await h.call(desk, 'demo:mailbox', { userId })).filter((m) => m.body.includes('verification code')).length
 
     it('R5/F4: ten concurrent "send code" calls send exactly one code; the pause and the limit hold', async () => {
       const flow = await h.call(desk, 'flow:start', { recordId, userId: 'user-alex', processId: 'proc-standard' })
-      const results = await Promise.allSettled(Array.from({ length: 10 }, () => h.call(desk, 'verify:sendCode', { flowId: flow.id, method: 'email_code' })))
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, () => h.call(desk, 'verify:sendCode', { flowId: flow.id, method: 'email_code' })),
+      )
       const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
       expect(refused).toEqual(Array(9).fill('RESEND_TOO_SOON'))
@@ -33,7 +36,9 @@ for (const variant of storeVariants) {
       // After the pause, the rest of the limit (4 sends in all), and not one more, even at once.
       for (let round = 0; round < 4; round++) {
         h.clock.advance(31_000)
-        await Promise.allSettled(Array.from({ length: 5 }, () => h.call(desk, 'verify:sendCode', { flowId: flow.id, method: 'email_code' })))
+        await Promise.allSettled(
+          Array.from({ length: 5 }, () => h.call(desk, 'verify:sendCode', { flowId: flow.id, method: 'email_code' })),
+        )
       }
       expect(await codesSentTo('user-alex')).toBe(4)
       const row = await h.backend.store.db.selectFrom('flows').select('sends').where('id', '=', flow.id).executeTakeFirstOrThrow()
@@ -41,7 +46,12 @@ for (const variant of storeVariants) {
       h.clock.advance(31_000)
       expect((await errorOf(h.call(desk, 'verify:sendCode', { flowId: flow.id, method: 'email_code' }))).code).toBe('MAX_RESENDS')
       // Only the newest code is active.
-      const active = await h.backend.store.db.selectFrom('codes').select('id').where('flow_id', '=', flow.id).where('state', '=', 'active').execute()
+      const active = await h.backend.store.db
+        .selectFrom('codes')
+        .select('id')
+        .where('flow_id', '=', flow.id)
+        .where('state', '=', 'active')
+        .execute()
       expect(active).toHaveLength(1)
       await h.call(desk, 'flow:close', { flowId: flow.id, passwordShared: false })
     })
@@ -51,7 +61,9 @@ for (const variant of storeVariants) {
       await h.call(desk, 'verify:sendCode', { flowId: flow.id, method: 'email_code' })
       const code = await latestCode(h, desk, 'user-harper-schmidt')
       const wrong = String((Number(code) + 1) % 10 ** code.length).padStart(code.length, '0')
-      const calls = Array.from({ length: 21 }, (_, i) => h.call(desk, 'verify:checkCode', { flowId: flow.id, method: 'email_code', code: i === 10 ? code : wrong }))
+      const calls = Array.from({ length: 21 }, (_, i) =>
+        h.call(desk, 'verify:checkCode', { flowId: flow.id, method: 'email_code', code: i === 10 ? code : wrong }),
+      )
       const results = await Promise.allSettled(calls)
       const attempts = await h.backend.store.db.selectFrom('attempts').select(['success']).where('flow_id', '=', flow.id).execute()
       const failed = attempts.filter((a) => a.success === 0).length
@@ -60,8 +72,14 @@ for (const variant of storeVariants) {
       expect(passed).toBeLessThanOrEqual(1)
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(passed)
       // Every refusal is a catalogue error that says why (closed, wrong, or the code spent/void).
-      for (const r of results) if (r.status === 'rejected') expect(['MAX_ATTEMPTS', 'CODE_INCORRECT', 'CODE_EXPIRED']).toContain(r.reason.code)
-      const audited = await h.backend.store.db.selectFrom('audit').select('outcome').where('flow_id', '=', flow.id).where('action', '=', 'verify.check').execute()
+      for (const r of results)
+        if (r.status === 'rejected') expect(['MAX_ATTEMPTS', 'CODE_INCORRECT', 'CODE_EXPIRED']).toContain(r.reason.code)
+      const audited = await h.backend.store.db
+        .selectFrom('audit')
+        .select('outcome')
+        .where('flow_id', '=', flow.id)
+        .where('action', '=', 'verify.check')
+        .execute()
       expect(audited).toHaveLength(failed + passed)
       await h.call(desk, 'flow:close', { flowId: flow.id, passwordShared: false })
     })
@@ -80,7 +98,11 @@ for (const variant of storeVariants) {
       try {
         const flow = await h.call(desk, 'flow:start', { recordId, userId: 'user-blair', processId: 'proc-standard' })
         expect((await errorOf(h.call(desk, 'verify:sendCode', { flowId: flow.id, method: 'email_code' }))).code).toBe('DELIVERY_FAILED')
-        const row = await h.backend.store.db.selectFrom('flows').select(['sends', 'last_send_at']).where('id', '=', flow.id).executeTakeFirstOrThrow()
+        const row = await h.backend.store.db
+          .selectFrom('flows')
+          .select(['sends', 'last_send_at'])
+          .where('id', '=', flow.id)
+          .executeTakeFirstOrThrow()
         expect(row).toEqual({ sends: 0, last_send_at: null })
         expect(await h.backend.store.db.selectFrom('codes').select('id').where('flow_id', '=', flow.id).execute()).toHaveLength(0)
         fail = false
@@ -107,8 +129,21 @@ describe.skipIf(pg.skip !== null)('F4 sends across two replicas on one PostgreSQ
     dispose = store.dispose
     const sent: OutboundMessage[] = []
     const notifier: Notifier = { smsProviderConfigured: true, deliver: async (m) => void sent.push(m) }
-    a = await createBackend({ store: store.config, demo: true, hashCost: { N: 1024 }, notifier, sweepEverySeconds: 0, log: { info: () => {}, error: () => {} } })
-    b = await createBackend({ store: store.config, hashCost: { N: 1024 }, notifier, sweepEverySeconds: 0, log: { info: () => {}, error: () => {} } })
+    a = await createBackend({
+      store: store.config,
+      demo: true,
+      hashCost: { N: 1024 },
+      notifier,
+      sweepEverySeconds: 0,
+      log: { info: () => {}, error: () => {} },
+    })
+    b = await createBackend({
+      store: store.config,
+      hashCost: { N: 1024 },
+      notifier,
+      sweepEverySeconds: 0,
+      log: { info: () => {}, error: () => {} },
+    })
     ;(a as Backend & { sent: OutboundMessage[] }).sent = sent
   })
   afterAll(async () => {
@@ -126,7 +161,13 @@ describe.skipIf(pg.skip !== null)('F4 sends across two replicas on one PostgreSQ
     await call(b, sb, 'session:signIn', { username: 'desk', password: 'desk-demo-2026' })
     const recordId = (await call(a, sa, 'records:list', { kind: 'incident', filter: 'assigned_to_me', limit: 1 })).rows[0]!.id
     const flow = await call(a, sa, 'flow:start', { recordId, userId: 'user-alex', processId: 'proc-standard' })
-    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 ? call(a, sa, 'verify:sendCode', { flowId: flow.id, method: 'sms_code' }) : call(b, sb, 'verify:sendCode', { flowId: flow.id, method: 'sms_code' }))))
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2
+          ? call(a, sa, 'verify:sendCode', { flowId: flow.id, method: 'sms_code' })
+          : call(b, sb, 'verify:sendCode', { flowId: flow.id, method: 'sms_code' }),
+      ),
+    )
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
     const sent = (a as Backend & { sent: OutboundMessage[] }).sent.filter((m) => m.channel === 'sms')
     expect(sent).toHaveLength(flow.user.mobiles.length)

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify'
 import { storeVariants } from '../helpers/stores'
 import { startHarness, type Harness } from '../helpers/backend-harness'
 import { createHttpServer } from '../../electron/backend/http/server'
-const SESSION_ABSOLUTE_MS = 12 * 3_600_000, SESSION_IDLE_MS = 30 * 60_000
+const SESSION_ABSOLUTE_MS = 12 * 3_600_000,
+  SESSION_IDLE_MS = 30 * 60_000
 import { createRemoteOperations } from '../../electron/main/backend-client/remote-operations'
 import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
 import { nodeFetch } from '../helpers/transports'
@@ -30,10 +31,19 @@ for (const variant of storeVariants) {
     })
 
     const post = async (url: string, body: unknown, token?: string) => {
-      const res = await app.inject({ method: 'POST', url, payload: body as object, headers: token ? { authorization: `Bearer ${token}` } : {} })
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        payload: body as object,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      })
       return { status: res.statusCode, body: res.json() as { ok: boolean; data?: any; error?: { code: string } } }
     }
-    const signIn = async () => (await post('/api/session/signIn', { username: 'desk', password: 'desk-demo-2026' })).body.data as { accessToken: string; refreshToken: string }
+    const signIn = async () =>
+      (await post('/api/session/signIn', { username: 'desk', password: 'desk-demo-2026' })).body.data as {
+        accessToken: string
+        refreshToken: string
+      }
     const current = (token: string) => post('/api/rpc/session:current', {}, token)
 
     it('a session kept busy dies at its absolute limit (12 hours after sign-in)', async () => {
@@ -81,7 +91,11 @@ for (const variant of storeVariants) {
         )
         expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason?.code)).toEqual([])
       }
-      const revoked = await h.backend.store.db.selectFrom('agent_sessions').select(['revoke_reason']).where('revoked_at', 'is not', null).execute()
+      const revoked = await h.backend.store.db
+        .selectFrom('agent_sessions')
+        .select(['revoke_reason'])
+        .where('revoked_at', 'is not', null)
+        .execute()
       expect(revoked.map((r) => r.revoke_reason)).not.toContain('refresh_token_reuse')
       expect(await ops['session:current'](session, {})).toMatchObject({ id: 'agent-desk' })
     })

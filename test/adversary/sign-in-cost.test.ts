@@ -29,14 +29,36 @@ describe('G3 sign-in costs the same for an unknown name', () => {
   let h: Harness
   beforeAll(async () => {
     h = await startHarness(sqlite, { demo: false, hashCost: COST })
-    await h.backend.store.db.insertInto('agents').values({
-      id: 'cost-agent', username: 'cost.agent', display_name: 'Cost Agent', password_hash: await slowHash('the-right-password', COST),
-      roles: '["password_reset_service_desk"]', groups: '[]',
-    }).execute()
-    await h.backend.store.db.insertInto('directory_users').values({
-      id: 'cost-user', username: 'cost.user', display_name: 'Cost User', email: 'cost.user@example.com', mobiles: '[]', groups: '[]', department: null, title: null,
-      protected: 0, locked_at: null, must_change: 0, password_hash: await slowHash('users-password', COST), password_changed_at: null, contact_changed_at: null,
-    }).execute()
+    await h.backend.store.db
+      .insertInto('agents')
+      .values({
+        id: 'cost-agent',
+        username: 'cost.agent',
+        display_name: 'Cost Agent',
+        password_hash: await slowHash('the-right-password', COST),
+        roles: '["password_reset_service_desk"]',
+        groups: '[]',
+      })
+      .execute()
+    await h.backend.store.db
+      .insertInto('directory_users')
+      .values({
+        id: 'cost-user',
+        username: 'cost.user',
+        display_name: 'Cost User',
+        email: 'cost.user@example.com',
+        mobiles: '[]',
+        groups: '[]',
+        department: null,
+        title: null,
+        protected: 0,
+        locked_at: null,
+        must_change: 0,
+        password_hash: await slowHash('users-password', COST),
+        password_changed_at: null,
+        contact_changed_at: null,
+      })
+      .execute()
   })
   afterAll(() => h?.dispose())
   afterEach(() => void (derivations.length = 0))
@@ -48,11 +70,17 @@ describe('G3 sign-in costs the same for an unknown name', () => {
   }
 
   it('agent sign-in: a wrong password and an unknown name each run one scrypt with the real parameters', async () => {
-    const known = await derivationOf(() => h.call({ agentId: null }, 'session:signIn', { username: 'cost.agent', password: 'wrong-password' }))
-    const unknown = await derivationOf(() => h.call({ agentId: null }, 'session:signIn', { username: 'no.such.agent', password: 'wrong-password' }))
+    const known = await derivationOf(() =>
+      h.call({ agentId: null }, 'session:signIn', { username: 'cost.agent', password: 'wrong-password' }),
+    )
+    const unknown = await derivationOf(() =>
+      h.call({ agentId: null }, 'session:signIn', { username: 'no.such.agent', password: 'wrong-password' }),
+    )
     expect(known).toEqual([{ N: COST.N, r: 8, p: 1, keylen: 32, saltBytes: 16 }])
     expect(unknown).toEqual(known)
-    expect((await errorOf(h.call({ agentId: null }, 'session:signIn', { username: 'no.such.agent', password: 'x' }))).code).toBe('INVALID_CREDENTIALS')
+    expect((await errorOf(h.call({ agentId: null }, 'session:signIn', { username: 'no.such.agent', password: 'x' }))).code).toBe(
+      'INVALID_CREDENTIALS',
+    )
   })
 
   it("a caller's own sign-in on the local store: the same", async () => {
@@ -84,7 +112,10 @@ describe.skipIf(slapd().missing !== null)('G3 directory sign-in costs the same f
         binds.mockClear()
         searches.mockClear()
         expect(await directory.authenticateAgent(login, 'wrong-password')).toBeNull()
-        return { binds: binds.mock.calls.map((c) => (String(c[0]) === ldapHelpdesk.dn ? 'service' : 'user')), searches: searches.mock.calls.length }
+        return {
+          binds: binds.mock.calls.map((c) => (String(c[0]) === ldapHelpdesk.dn ? 'service' : 'user')),
+          searches: searches.mock.calls.length,
+        }
       }
       const known = await work(person.uid)
       const unknown = await work('no-such-agent')

@@ -38,12 +38,15 @@ for (const variant of storeVariants) {
       // Another name from those addresses is still served.
       expect((await signIn(h.backend.ctx, 'super', demoPasswords.super!, '10.0.0.1')).username).toBe('super')
       h.clock.advance(windowMs + 1000)
-      for (let i = 0; i < limit * 2; i++) expect((await signIn(h.backend.ctx, 'viewer', demoPasswords.viewer!, '10.0.2.1')).username).toBe('viewer')
+      for (let i = 0; i < limit * 2; i++)
+        expect((await signIn(h.backend.ctx, 'viewer', demoPasswords.viewer!, '10.0.2.1')).username).toBe('viewer')
     })
 
     it(`${limit + 1} concurrent tries from one address: ${limit} are answered, one is throttled`, async () => {
       h.clock.advance(windowMs + 1000)
-      const results = await Promise.all(Array.from({ length: limit + 1 }, (_, i) => errorOf(signIn(h.backend.ctx, `racer${i}`, 'x', '10.0.3.1'))))
+      const results = await Promise.all(
+        Array.from({ length: limit + 1 }, (_, i) => errorOf(signIn(h.backend.ctx, `racer${i}`, 'x', '10.0.3.1'))),
+      )
       const codes = results.map((e) => e.code).sort()
       expect(codes).toEqual([...Array(limit).fill('INVALID_CREDENTIALS'), 'SIGN_IN_THROTTLED'].sort())
     })
@@ -58,8 +61,15 @@ describe.skipIf(replicasSkip !== null)('G3 sign-in throttle across two replicas 
   afterAll(() => set?.stop())
 
   const post = async (url: string, username: string, password: string) => {
-    const response = await fetch(`${url}/api/session/signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
-    return { status: response.status, body: (await response.json()) as { ok: boolean; error?: { code: string; details: { freesAt?: string } } } }
+    const response = await fetch(`${url}/api/session/signIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    })
+    return {
+      status: response.status,
+      body: (await response.json()) as { ok: boolean; error?: { code: string; details: { freesAt?: string } } },
+    }
   }
 
   it(`tries spread over both replicas add up: the ${limit + 1}th from one address is refused by either`, async () => {

@@ -44,7 +44,11 @@ for (const variant of storeVariants) {
       // Kept alive for 26 hours, still not verified.
       for (let i = 0; i < 26 * 4; i++) {
         h.clock.advance(15 * MINUTE)
-        await h.backend.store.db.updateTable('flows').set({ last_activity_at: h.clock.now().toISOString() }).where('id', '=', flow.id).execute()
+        await h.backend.store.db
+          .updateTable('flows')
+          .set({ last_activity_at: h.clock.now().toISOString() })
+          .where('id', '=', flow.id)
+          .execute()
       }
       expect((await errorOf(h.call(desk, 'reset:run', { flowId: flow.id, method: 'generate' }))).code).toBe('NOT_VERIFIED')
 
@@ -59,7 +63,11 @@ for (const variant of storeVariants) {
       const row = await h.backend.store.db.selectFrom('processes').selectAll().where('id', '=', 'proc-standard').executeTakeFirstOrThrow()
       const config = JSON.parse(row.config)
       config.settings.verificationValidMinutes = 60
-      await h.backend.store.db.updateTable('processes').set({ config: JSON.stringify(config) }).where('id', '=', row.id).execute()
+      await h.backend.store.db
+        .updateTable('processes')
+        .set({ config: JSON.stringify(config) })
+        .where('id', '=', row.id)
+        .execute()
       const flow = await h.call(desk, 'flow:start', { recordId, userId: 'user-jamie-garcia', processId: 'proc-standard' })
       await h.call(desk, 'verify:confirmPersonalData', { flowId: flow.id, confirmed: true })
       h.clock.advance(20 * MINUTE)

@@ -75,7 +75,12 @@ test.describe('G7 Administration area', () => {
       // Disable: no longer offered at Identify.
       await page.getByRole('button', { name: 'Disable Contract staff' }).click()
       await expect(page.getByRole('status').getByText('“Contract staff” disabled.').first()).toBeVisible()
-      await expect(page.getByRole('row', { name: /Contract staff/ }).getByRole('cell', { name: 'Disabled' }).first()).toBeVisible()
+      await expect(
+        page
+          .getByRole('row', { name: /Contract staff/ })
+          .getByRole('cell', { name: 'Disabled' })
+          .first(),
+      ).toBeVisible()
       await identifyShows(desk.page, ['Standard password reset'], ['Contract staff'])
       await screenshot(desk.page, 'admin-4-identify-after-disable')
 
@@ -105,8 +110,19 @@ test.describe('G7 Administration area', () => {
       expect(await seriousAxeViolations(page)).toEqual([])
       await screenshot(page, 'admin-3-desk-settings')
 
-      const audit = await host.backend.store.db.selectFrom('audit').select('action').where('action', 'like', 'admin.%').orderBy('seq').execute()
-      expect(audit.map((a) => a.action)).toEqual(['admin.processes.save', 'admin.processes.save', 'admin.processes.setEnabled', 'admin.processes.delete', 'admin.settings.save'])
+      const audit = await host.backend.store.db
+        .selectFrom('audit')
+        .select('action')
+        .where('action', 'like', 'admin.%')
+        .orderBy('seq')
+        .execute()
+      expect(audit.map((a) => a.action)).toEqual([
+        'admin.processes.save',
+        'admin.processes.save',
+        'admin.processes.setEnabled',
+        'admin.processes.delete',
+        'admin.settings.save',
+      ])
       expect([...admin.pageErrors, ...desk.pageErrors]).toEqual([])
       await admin.context.close()
       await desk.context.close()

@@ -2,8 +2,19 @@
 // reset waits until a supervisor approves it from their own console's Approvals queue, or ends
 // when they reject it with a reason (issue 12 item 3).
 import type { Browser, Page } from '@playwright/test'
-import { chooseUser, expect, methodCard, openConsole, openRecord, readCode, screenshot, seriousAxeViolations, startHost, startWizard, test } from './host/fixture'
-
+import {
+  chooseUser,
+  expect,
+  methodCard,
+  openConsole,
+  openRecord,
+  readCode,
+  screenshot,
+  seriousAxeViolations,
+  startHost,
+  startWizard,
+  test,
+} from './host/fixture'
 
 test.describe('B1 supervisor approval of a protected account', () => {
   let browser: Browser
@@ -41,7 +52,10 @@ test.describe('B1 supervisor approval of a protected account', () => {
     await supervisor.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Approvals' }).click()
     const row = supervisor.getByRole('row', { name: /Drew Patel/ })
     await expect(row.first()).toBeVisible()
-    await expect(row).toHaveText(/INC0010004[\s\S]*Dana Desk[\s\S]*Protected accounts[\s\S]*Email code, Security questions · Verified[\s\S]*\d+ min/, { useInnerText: true })
+    await expect(row).toHaveText(
+      /INC0010004[\s\S]*Dana Desk[\s\S]*Protected accounts[\s\S]*Email code, Security questions · Verified[\s\S]*\d+ min/,
+      { useInnerText: true },
+    )
     await expect(row).not.toContainText('drew.patel@example.com')
     return row
   }
@@ -63,7 +77,10 @@ test.describe('B1 supervisor approval of a protected account', () => {
 
       const supervisor = await openConsole(browser, host, 'super')
       await supervisorRow(supervisor.page)
-      for (const size of [{ width: 1366, height: 768 }, { width: 1920, height: 1080 }]) {
+      for (const size of [
+        { width: 1366, height: 768 },
+        { width: 1920, height: 1080 },
+      ]) {
         await supervisor.page.setViewportSize(size)
         expect(await seriousAxeViolations(supervisor.page)).toEqual([])
         await screenshot(supervisor.page, `approvals-queue-${size.width}x${size.height}`)
@@ -118,18 +135,31 @@ test.describe('B1 supervisor approval of a protected account', () => {
 
       // The agent's console says who rejected and why, without being asked.
       await expect(page.getByRole('heading', { name: 'Reset rejected' }).first()).toBeVisible({ timeout: 15_000 })
-      await expect(page.getByTestId('rejection')).toHaveText('Sam Supervisor rejected this reset: Caller could not confirm the travel dates; call back on the registered number.')
+      await expect(page.getByTestId('rejection')).toHaveText(
+        'Sam Supervisor rejected this reset: Caller could not confirm the travel dates; call back on the registered number.',
+      )
       expect(await seriousAxeViolations(page)).toEqual([])
       await screenshot(page, 'wizard-rejected')
       await page.getByRole('button', { name: 'Back to the record' }).click()
       await expect(page.getByRole('region', { name: 'Reset password' })).toHaveCount(0)
       const notes = await workNotes(page)
-      expect(notes.some((n) => n.includes('rejected by Sam Supervisor: Caller could not confirm') && n.includes('No password was changed.'))).toBe(true)
+      expect(
+        notes.some((n) => n.includes('rejected by Sam Supervisor: Caller could not confirm') && n.includes('No password was changed.')),
+      ).toBe(true)
 
       // The backend agrees: the flow is closed (the user is free for a new flow), and it is audited.
-      const audit = await host.backend.store.db.selectFrom('audit').select(['action', 'outcome', 'agent_id']).where('action', '=', 'flow.reject').execute()
+      const audit = await host.backend.store.db
+        .selectFrom('audit')
+        .select(['action', 'outcome', 'agent_id'])
+        .where('action', '=', 'flow.reject')
+        .execute()
       expect(audit).toEqual([{ action: 'flow.reject', outcome: 'rejected', agent_id: 'agent-super' }])
-      const open = await host.backend.store.db.selectFrom('flows').select('id').where('user_id', '=', 'user-drew').where('closed_at', 'is', null).execute()
+      const open = await host.backend.store.db
+        .selectFrom('flows')
+        .select('id')
+        .where('user_id', '=', 'user-drew')
+        .where('closed_at', 'is', null)
+        .execute()
       expect(open).toEqual([])
       expect(agent.pageErrors).toEqual([])
       expect(supervisor.pageErrors).toEqual([])

@@ -5,7 +5,6 @@ import { asDatabaseOwner } from '../helpers/audit-tamper'
 import type { Browser } from '@playwright/test'
 import { expect, identify, openConsole, openRecord, screenshot, seriousAxeViolations, startHost, startWizard, test } from './host/fixture'
 
-
 test.describe('R9 audit log view', () => {
   let browser: Browser
   test.beforeAll(async ({ browser: b }) => {
@@ -30,10 +29,14 @@ test.describe('R9 audit log view', () => {
       await screenshot(page, 'audit-log')
 
       // Two refused sign-ins, so the chain has a body before the checkpoint.
-      for (const username of ['nobody', 'no-one']) await host.backend.ops['session:signIn']({ agentId: null }, { username, password: 'x' }).catch(() => undefined)
+      for (const username of ['nobody', 'no-one'])
+        await host.backend.ops['session:signIn']({ agentId: null }, { username, password: 'x' }).catch(() => undefined)
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()])
       expect(download.suggestedFilename()).toMatch(/^resetdesk-audit-\d{4}-\d{2}-\d{2}\.jsonl$/)
-      const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+      const lines = (await readFile((await download.path())!, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
       expect(lines.length).toBeGreaterThanOrEqual(1)
       expect(lines[0]).toMatchObject({ seq: 1, prev_hash: '0'.repeat(64) })
 
@@ -96,7 +99,10 @@ test.describe('R9 audit log view', () => {
       await expect(detail.first()).toBeVisible()
       await expect(detail).toHaveText(/Process\s+Standard password reset/, { useInnerText: true })
       await expect(detail).toHaveText(/Hash\s+[0-9a-f]{64}/, { useInnerText: true })
-      for (const size of [{ width: 1366, height: 768 }, { width: 1920, height: 1080 }]) {
+      for (const size of [
+        { width: 1366, height: 768 },
+        { width: 1920, height: 1080 },
+      ]) {
         await page.setViewportSize(size)
         expect(await seriousAxeViolations(page)).toEqual([])
         await screenshot(page, `audit-log-people-${size.width}x${size.height}`)

@@ -37,10 +37,18 @@ const dn = {
   serviceDesk: `cn=Service Desk,ou=Desk Groups,${suffix}`,
   staff: `cn=Staff,ou=Desk Groups,${suffix}`,
 }
-const passwords = { caller: `Quinn-${randomBytes(6).toString('hex')}-pw`, admin: `Ada-${randomBytes(6).toString('hex')}-pw`, agent: `Dev-${randomBytes(6).toString('hex')}-pw` }
+const passwords = {
+  caller: `Quinn-${randomBytes(6).toString('hex')}-pw`,
+  admin: `Ada-${randomBytes(6).toString('hex')}-pw`,
+  agent: `Dev-${randomBytes(6).toString('hex')}-pw`,
+}
 
 /** The ITSM's webhook receiver: keeps every request with its raw body and headers. */
-async function startReceiver(): Promise<{ url: string; received: { headers: Record<string, string>; body: string }[]; close(): Promise<void> }> {
+async function startReceiver(): Promise<{
+  url: string
+  received: { headers: Record<string, string>; body: string }[]
+  close(): Promise<void>
+}> {
   const received: { headers: Record<string, string>; body: string }[] = []
   const server: Server = createServer((req, res) => {
     let body = ''
@@ -51,7 +59,11 @@ async function startReceiver(): Promise<{ url: string; received: { headers: Reco
     })
   })
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/resetdesk`, received, close: () => new Promise((ok) => server.close(() => ok())) }
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/resetdesk`,
+    received,
+    close: () => new Promise((ok) => server.close(() => ok())),
+  }
 }
 
 async function bindAs(url: string, who: string, password: string): Promise<boolean> {
@@ -84,10 +96,22 @@ test.describe('G8 day one: from an empty store to a reset, on a directory the te
     const c = new Client({ url: slapd.url, timeout: 5000, connectTimeout: 5000 })
     await c.bind(root.dn, root.password)
     try {
-      for (const ou of [`ou=Staff,${suffix}`, `ou=Dublin,ou=Staff,${suffix}`, `ou=Finance,ou=Dublin,ou=Staff,${suffix}`, `ou=Agents,${suffix}`, `ou=Desk Groups,${suffix}`]) {
+      for (const ou of [
+        `ou=Staff,${suffix}`,
+        `ou=Dublin,ou=Staff,${suffix}`,
+        `ou=Finance,ou=Dublin,ou=Staff,${suffix}`,
+        `ou=Agents,${suffix}`,
+        `ou=Desk Groups,${suffix}`,
+      ]) {
         await c.add(ou, { objectClass: ['organizationalUnit'], ou: ou.slice(3, ou.indexOf(',')) })
       }
-      await c.add(dn.caller, { objectClass: ['inetOrgPerson'], cn: 'Quinn Caller', sn: 'Caller', mail: 'quinn.caller@dayone.example', userPassword: passwords.caller })
+      await c.add(dn.caller, {
+        objectClass: ['inetOrgPerson'],
+        cn: 'Quinn Caller',
+        sn: 'Caller',
+        mail: 'quinn.caller@dayone.example',
+        userPassword: passwords.caller,
+      })
       await c.add(dn.admin, { objectClass: ['inetOrgPerson'], cn: 'Ada Admin', sn: 'Admin', userPassword: passwords.admin })
       await c.add(dn.agent, { objectClass: ['inetOrgPerson'], cn: 'Dev Desk', sn: 'Desk', userPassword: passwords.agent })
       const group = (g: string, member: string[]) => c.add(g, { objectClass: ['groupOfNames'], cn: g.slice(3, g.indexOf(',')), member })
@@ -141,7 +165,9 @@ test.describe('G8 day one: from an empty store to a reset, on a directory the te
       RESETDESK_HASH_COST_LOG2: '10',
     })
     // The console in Chromium, in remote mode against that server (the host's own store is unused).
-    host = await startHost({ operations: () => createRemoteOperations({ baseUrl: server.url, secrets: new MemorySecretStore(), fetch: (u, i) => fetch(u, i) }) })
+    host = await startHost({
+      operations: () => createRemoteOperations({ baseUrl: server.url, secrets: new MemorySecretStore(), fetch: (u, i) => fetch(u, i) }),
+    })
     browser = b
   })
 
@@ -169,13 +195,16 @@ test.describe('G8 day one: from an empty store to a reset, on a directory the te
     return { page, errors }
   }
 
-  const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...init.headers } })
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${server.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...init.headers } })
 
   test('goes from an empty store to a verified, audited reset whose work note reaches the ITSM', async () => {
     test.setTimeout(240_000)
     const started = Date.now()
     // Nothing of the demo desk: a directory member with no desk role is not an agent here either.
-    expect((await api('/api/session/signIn', { method: 'POST', body: JSON.stringify({ username: 'desk', password: 'desk-demo-2026' }) })).status).toBe(401)
+    expect(
+      (await api('/api/session/signIn', { method: 'POST', body: JSON.stringify({ username: 'desk', password: 'desk-demo-2026' }) })).status,
+    ).toBe(401)
 
     // 1. The admin signs in through the directory and sets the desk up in the console.
     const { page: adminPage, errors: adminErrors } = await consoleAs('Ada Admin', passwords.admin)
@@ -183,7 +212,11 @@ test.describe('G8 day one: from an empty store to a reset, on a directory the te
     await expect(adminPage.getByRole('heading', { name: 'Administration', level: 1 }).first()).toBeVisible()
 
     await adminPage.getByRole('tab', { name: 'Security questions' }).click()
-    const questions = ['What was the name of your first school?', 'What is the middle name of your oldest sibling?', 'In which town did you meet your partner?']
+    const questions = [
+      'What was the name of your first school?',
+      'What is the middle name of your oldest sibling?',
+      'In which town did you meet your partner?',
+    ]
     for (const [i, text] of questions.entries()) {
       await adminPage.getByRole('button', { name: 'Add a question' }).click()
       await adminPage.getByLabel(`Question ${i + 1}`, { exact: true }).fill(text)
@@ -251,7 +284,13 @@ test.describe('G8 day one: from an empty store to a reset, on a directory the te
     const put = await api('/api/integration/v1/incidents/INC0100001', {
       method: 'PUT',
       headers: { authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ caller: 'quinn.caller@dayone.example', shortDescription: 'Forgot password after leave', state: 'New', priority: 3, assignmentGroup: 'Tier 1' }),
+      body: JSON.stringify({
+        caller: 'quinn.caller@dayone.example',
+        shortDescription: 'Forgot password after leave',
+        state: 'New',
+        priority: 3,
+        assignmentGroup: 'Tier 1',
+      }),
     })
     expect(put.status).toBe(201)
     expect(((await put.json()) as { data: { record: { caller: { matched: boolean } } } }).data.record.caller.matched).toBe(true)
@@ -295,18 +334,24 @@ test.describe('G8 day one: from an empty store to a reset, on a directory the te
 
     // 6. The receiver holds the work note, signed over timestamp.body with the secret shown once.
     const deadline = Date.now() + 15_000
-    const isExitNote = (r: { body: string }) => r.body.includes('"work_note.added"') && r.body.includes('Password shared with the user: yes')
+    const isExitNote = (r: { body: string }) =>
+      r.body.includes('"work_note.added"') && r.body.includes('Password shared with the user: yes')
     while (!receiver.received.some(isExitNote) && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 200))
     const note = receiver.received.find(isExitNote)!
     expect(note).toBeDefined()
     const timestamp = note.headers['x-resetdesk-timestamp']!
-    expect(note.headers['x-resetdesk-signature']).toBe(`sha256=${createHmac('sha256', signingSecret).update(`${timestamp}.${note.body}`).digest('hex')}`)
+    expect(note.headers['x-resetdesk-signature']).toBe(
+      `sha256=${createHmac('sha256', signingSecret).update(`${timestamp}.${note.body}`).digest('hex')}`,
+    )
     const payload = JSON.parse(note.body) as { record: { number: string }; data: { text: string } }
     expect(payload.record.number).toBe('INC0100001')
     expect(note.body).not.toContain(password)
 
     // 7. The audit chain verifies (as the admin, over the API).
-    const signIn = await api('/api/session/signIn', { method: 'POST', body: JSON.stringify({ username: 'Ada Admin', password: passwords.admin }) })
+    const signIn = await api('/api/session/signIn', {
+      method: 'POST',
+      body: JSON.stringify({ username: 'Ada Admin', password: passwords.admin }),
+    })
     const { accessToken } = ((await signIn.json()) as { data: { accessToken: string } }).data
     const verify = await api('/api/rpc/audit:verify', { method: 'POST', headers: { authorization: `Bearer ${accessToken}` }, body: '{}' })
     const chain = ((await verify.json()) as { data: { ok: boolean; count: number } }).data

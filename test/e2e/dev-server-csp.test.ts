@@ -17,7 +17,12 @@ test.describe('npm run dev: the dev server under its own CSP', () => {
   let browser: Browser
   test.beforeAll(async ({ browser: b }) => {
     const renderer = (config as { renderer: Record<string, unknown> }).renderer
-    server = await createServer({ ...renderer, configFile: false, logLevel: 'silent', server: { host: '127.0.0.1', port: 0, strictPort: false } })
+    server = await createServer({
+      ...renderer,
+      configFile: false,
+      logLevel: 'silent',
+      server: { host: '127.0.0.1', port: 0, strictPort: false },
+    })
     await server.listen()
     browser = b
   })

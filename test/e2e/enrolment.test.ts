@@ -19,8 +19,16 @@ const axeSource = readFile(join(resolve(import.meta.dirname, '../..'), 'node_mod
 async function axeViolations(page: Page) {
   await page.evaluate(await axeSource)
   const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe
-    return (await axe.run(document)).violations.map((v) => ({ id: v.id, impact: v.impact ?? '', nodes: v.nodes.map((n) => JSON.stringify(n.target)) }))
+    const axe = (
+      window as unknown as {
+        axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> }
+      }
+    ).axe
+    return (await axe.run(document)).violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? '',
+      nodes: v.nodes.map((n) => JSON.stringify(n.target)),
+    }))
   })
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }
@@ -91,7 +99,10 @@ test.describe('G4 enrolment page in Chromium', () => {
       await page.getByLabel('Mobile carrier').selectOption('att')
       await page.getByRole('button', { name: 'Send code' }).nth(1).click()
       await expect(page.getByText(/A code was sent to/).first()).toBeVisible()
-      await page.getByLabel('Code from the message').nth(1).fill(await latestSmsCode(host, 'user-casey'))
+      await page
+        .getByLabel('Code from the message')
+        .nth(1)
+        .fill(await latestSmsCode(host, 'user-casey'))
       await page.getByRole('button', { name: 'Confirm mobile' }).click()
       await expect(page.getByText('Your mobile number is confirmed.').first()).toBeVisible()
       await expect(page.getByText(/Confirmed: .*0142/).first()).toBeVisible()
@@ -156,12 +167,25 @@ test.describe('G4 enrolment page in Chromium', () => {
       await expect(card.getByText('Passed.').first()).toBeVisible()
       expect(await console_.getByRole('button', { name: 'Continue to reset' }).isEnabled()).toBe(true)
       // The same code in a new flow is refused: a time step is accepted once.
-      const flowId = await host.backend.store.db.selectFrom('flows').select('id').where('open_user_id', '=', 'user-casey').executeTakeFirstOrThrow()
+      const flowId = await host.backend.store.db
+        .selectFrom('flows')
+        .select('id')
+        .where('open_user_id', '=', 'user-casey')
+        .executeTakeFirstOrThrow()
       const agent = await host.backend.store.db.selectFrom('flows').select('agent_id').where('id', '=', flowId.id).executeTakeFirstOrThrow()
       await host.backend.ops['flow:close']({ agentId: agent.agent_id }, { flowId: flowId.id, passwordShared: false })
-      const record = await host.backend.store.db.selectFrom('records').select('id').where('number', '=', 'INC0010004').executeTakeFirstOrThrow()
-      const again = await host.backend.ops['flow:start']({ agentId: agent.agent_id }, { recordId: record.id, userId: 'user-casey', processId: 'proc-standard' })
-      const replay = await host.backend.ops['verify:checkTotp']({ agentId: agent.agent_id }, { flowId: again.id, code }).catch((e: { code: string }) => e.code)
+      const record = await host.backend.store.db
+        .selectFrom('records')
+        .select('id')
+        .where('number', '=', 'INC0010004')
+        .executeTakeFirstOrThrow()
+      const again = await host.backend.ops['flow:start'](
+        { agentId: agent.agent_id },
+        { recordId: record.id, userId: 'user-casey', processId: 'proc-standard' },
+      )
+      const replay = await host.backend.ops['verify:checkTotp']({ agentId: agent.agent_id }, { flowId: again.id, code }).catch(
+        (e: { code: string }) => e.code,
+      )
       expect(replay).toBe('CODE_ALREADY_USED')
     } finally {
       await server.close()
@@ -181,7 +205,11 @@ test.describe('G4 enrolment page in Chromium', () => {
 
       // The API answers byte for byte the same, status included.
       const post = (login: string, password: string) =>
-        fetch(`${server.url}/api/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password }) }).then(async (r) => [r.status, await r.text()])
+        fetch(`${server.url}/api/signin`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ login, password }),
+        }).then(async (r) => [r.status, await r.text()])
       const [wrongApi, unknownApi] = [await post('casey.singh', 'still-not-it'), await post('nobody.here', 'whatever')]
       expect(unknownApi).toEqual(wrongApi)
       // Casey has now failed twice; the throttle allows enrolmentLimits.failuresPerLogin failures.

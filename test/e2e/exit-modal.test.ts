@@ -2,7 +2,17 @@
 // still worked and recorded "password shared: no" for a password that was read out. Now focus
 // stays in the dialog, the console behind it is inert, and leaving the Done step any other way
 // (Back to list, another view) asks first.
-import { expect, identify, methodCard, openRecord, seriousAxeViolations, startWizard, test, type BrowserHost, type Page } from './host/fixture'
+import {
+  expect,
+  identify,
+  methodCard,
+  openRecord,
+  seriousAxeViolations,
+  startWizard,
+  test,
+  type BrowserHost,
+  type Page,
+} from './host/fixture'
 
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 
@@ -25,7 +35,13 @@ test.describe('item 9: the Exit confirmation is modal and leaving Done asks firs
     await page.getByRole('button', { name: 'Reset password' }).click()
     await expect(page.getByRole('heading', { name: 'Password reset complete' }).first()).toBeVisible()
   }
-  const openFlows = () => host.backend.store.db.selectFrom('flows').select(['id', 'close_reason']).where('user_id', '=', 'user-alex').where('closed_at', 'is', null).execute()
+  const openFlows = () =>
+    host.backend.store.db
+      .selectFrom('flows')
+      .select(['id', 'close_reason'])
+      .where('user_id', '=', 'user-alex')
+      .where('closed_at', 'is', null)
+      .execute()
   const dialog = () => page.getByRole('dialog', { name: 'End this password reset?' })
   const focusInDialog = () => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))
 
@@ -72,7 +88,13 @@ test.describe('item 9: the Exit confirmation is modal and leaving Done asks firs
     await expect(dialog()).toHaveCount(0)
     await expect(page.locator('nav[aria-label="Workspace"] [aria-current="page"]', { hasText: 'Interactions' }).first()).toBeVisible()
     expect(await openFlows()).toHaveLength(0)
-    const exits = await host.backend.store.db.selectFrom('audit').select('detail').where('action', '=', 'flow.close').where('outcome', '=', 'exit').where('user_id', '=', 'user-alex').execute()
+    const exits = await host.backend.store.db
+      .selectFrom('audit')
+      .select('detail')
+      .where('action', '=', 'flow.close')
+      .where('outcome', '=', 'exit')
+      .where('user_id', '=', 'user-alex')
+      .execute()
     expect(exits.map((e) => JSON.parse(e.detail).passwordShared)).toEqual([true])
     await expect(page.getByText('Password reset complete')).toHaveCount(0)
   })

@@ -8,7 +8,6 @@ import type { Browser, BrowserContext } from '@playwright/test'
 import { bridgeInitScript } from './host/server'
 import { expect, screenshot, seriousAxeViolations, startHost, test, type BrowserHost, type Page } from './host/fixture'
 
-
 test.describe('G1 first run: demo or real', () => {
   let browser: Browser
   let host: BrowserHost | undefined
@@ -35,8 +34,20 @@ test.describe('G1 first run: demo or real', () => {
   }
   /** Waits until the focused element is this tag with this text (or label); fails the test on timeout. */
   const expectFocus = async (page: Page, tag: string, name: string) => {
-    const focused = () => page.evaluate(() => `${document.activeElement?.tagName}: ${document.activeElement?.textContent?.trim() || document.activeElement?.getAttribute('autocomplete')}`)
-    await page.waitForFunction(([t, n]) => document.activeElement?.tagName === t && (document.activeElement?.textContent?.trim() || document.activeElement?.getAttribute('autocomplete')) === n, [tag, name], { timeout: 5_000 }).catch(() => undefined)
+    const focused = () =>
+      page.evaluate(
+        () =>
+          `${document.activeElement?.tagName}: ${document.activeElement?.textContent?.trim() || document.activeElement?.getAttribute('autocomplete')}`,
+      )
+    await page
+      .waitForFunction(
+        ([t, n]) =>
+          document.activeElement?.tagName === t &&
+          (document.activeElement?.textContent?.trim() || document.activeElement?.getAttribute('autocomplete')) === n,
+        [tag, name],
+        { timeout: 5_000 },
+      )
+      .catch(() => undefined)
     expect(await focused()).toBe(`${tag}: ${name}`)
   }
   const agents = () => host!.backend.store.db.selectFrom('agents').select('username').execute()
@@ -118,7 +129,12 @@ test.describe('G1 first run: demo or real', () => {
 
   test('a real desk shows sign-in with no demo accounts and no first-run choice', async () => {
     // As main answers for connectors or a remote backend (desk-mode's createConsoleOperations).
-    host = await startHost({ operations: (b) => ({ ...b.ops, 'console:settings': async () => ({ kiosk: { enabled: false, idleMinutes: 3 }, desk: { mode: 'real' } }) }) })
+    host = await startHost({
+      operations: (b) => ({
+        ...b.ops,
+        'console:settings': async () => ({ kiosk: { enabled: false, idleMinutes: 3 }, desk: { mode: 'real' } }),
+      }),
+    })
     const page = await open(host)
     await expect(page.getByLabel('User name').first()).toBeVisible()
     await expect(page.getByRole('region', { name: 'Demo desk accounts' })).toHaveCount(0)

@@ -2,8 +2,20 @@
 // keyboard alone and then the reset on it; "Assign to me" on a record of one's groups, then the
 // reset; a caller no directory user matched starts the wizard's search from the free text.
 // axe is clean on the new-interaction dialog and on the record view.
-import { userPicker, expect, identify, methodCard, openConsole, openRecord, screenshot, seriousAxeViolations, startWizard, test, type BrowserHost, type Page } from './host/fixture'
-
+import {
+  userPicker,
+  expect,
+  identify,
+  methodCard,
+  openConsole,
+  openRecord,
+  screenshot,
+  seriousAxeViolations,
+  startWizard,
+  test,
+  type BrowserHost,
+  type Page,
+} from './host/fixture'
 
 test.describe('G5 interactions and assignment in the console', () => {
   let host: BrowserHost
@@ -64,9 +76,24 @@ test.describe('G5 interactions and assignment in the console', () => {
     await identify(page)
     await verifyAndGenerate()
 
-    const record = await host.backend.store.db.selectFrom('records').selectAll().where('number', '=', 'IMS0000101').executeTakeFirstOrThrow()
-    expect(record).toMatchObject({ kind: 'interaction', caller_id: 'user-alex', caller_name: 'Alex Morgan', channel: 'walk-up', assigned_to: 'agent-desk' })
-    const resets = await host.backend.store.db.selectFrom('flows').innerJoin('resets', 'resets.flow_id', 'flows.id').select('resets.status').where('flows.record_id', '=', record.id).execute()
+    const record = await host.backend.store.db
+      .selectFrom('records')
+      .selectAll()
+      .where('number', '=', 'IMS0000101')
+      .executeTakeFirstOrThrow()
+    expect(record).toMatchObject({
+      kind: 'interaction',
+      caller_id: 'user-alex',
+      caller_name: 'Alex Morgan',
+      channel: 'walk-up',
+      assigned_to: 'agent-desk',
+    })
+    const resets = await host.backend.store.db
+      .selectFrom('flows')
+      .innerJoin('resets', 'resets.flow_id', 'flows.id')
+      .select('resets.status')
+      .where('flows.record_id', '=', record.id)
+      .execute()
     expect(resets.map((r) => r.status)).toEqual(['done'])
   })
 
@@ -105,7 +132,12 @@ test.describe('G5 interactions and assignment in the console', () => {
     await expect(userPicker(page)).toHaveValue(record.caller_name!)
     await identify(page)
     await verifyAndGenerate()
-    const audit = await db.selectFrom('audit').select(['action', 'outcome', 'detail']).where('record_id', '=', record.id).where('action', '=', 'record.assign').execute()
+    const audit = await db
+      .selectFrom('audit')
+      .select(['action', 'outcome', 'detail'])
+      .where('record_id', '=', record.id)
+      .where('action', '=', 'record.assign')
+      .execute()
     expect(audit.map((a) => [a.outcome, JSON.parse(a.detail)])).toEqual([['assigned', { from: 'agent-admin', to: 'agent-desk' }]])
   })
 
@@ -132,7 +164,9 @@ test.describe('G5 interactions and assignment in the console', () => {
       await openRecord(viewer.page, 'INC0010149') // assigned to the viewer, who holds no reset role
       const refusal = viewer.page.getByTestId('reset-refusal')
       await expect(refusal.first()).toBeVisible()
-      await expect(refusal).toContainText('does not hold a password reset role. It needs one of: password_reset_service_desk, password_reset_admin.')
+      await expect(refusal).toContainText(
+        'does not hold a password reset role. It needs one of: password_reset_service_desk, password_reset_admin.',
+      )
       await expect(refusal.getByRole('button')).toHaveCount(0)
       await expect(viewer.page.getByRole('button', { name: /New interaction/ })).toHaveCount(0)
       expect(await seriousAxeViolations(viewer.page)).toEqual([])

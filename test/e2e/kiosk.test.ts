@@ -4,7 +4,21 @@
 // cut and the context menu are refused. Playwright's clock moves time, so no test waits a minute.
 import type { Browser, BrowserContext } from '@playwright/test'
 import { bridgeInitScript } from './host/server'
-import { demoPasswords, expect, identify, methodCard, openRecord, readCode, screenshot, seriousAxeViolations, startHost, startWizard, test, type BrowserHost, type Page } from './host/fixture'
+import {
+  demoPasswords,
+  expect,
+  identify,
+  methodCard,
+  openRecord,
+  readCode,
+  screenshot,
+  seriousAxeViolations,
+  startHost,
+  startWizard,
+  test,
+  type BrowserHost,
+  type Page,
+} from './host/fixture'
 
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 const lockNotice = 'Locked after 1 minute without activity; everything about the last visitor was cleared.'
@@ -20,7 +34,9 @@ test.describe('B7 kiosk mode', () => {
   })
   test.beforeEach(async () => {
     pageErrors.length = 0
-    host = await startHost({ operations: (backend) => ({ ...backend.ops, 'console:settings': async () => ({ kiosk: { enabled: true, idleMinutes: 1 } }) }) })
+    host = await startHost({
+      operations: (backend) => ({ ...backend.ops, 'console:settings': async () => ({ kiosk: { enabled: true, idleMinutes: 1 } }) }),
+    })
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
     await context.addInitScript({ content: bridgeInitScript(host.newSessionToken()) })
     page = await context.newPage()
@@ -100,12 +116,19 @@ test.describe('B7 kiosk mode', () => {
     await signIn()
     const refused = await page.evaluate(() =>
       ['copy', 'cut', 'contextmenu'].map((type) => {
-        const event = type === 'contextmenu' ? new MouseEvent(type, { bubbles: true, cancelable: true }) : new ClipboardEvent(type, { bubbles: true, cancelable: true })
+        const event =
+          type === 'contextmenu'
+            ? new MouseEvent(type, { bubbles: true, cancelable: true })
+            : new ClipboardEvent(type, { bubbles: true, cancelable: true })
         document.querySelector('main')!.dispatchEvent(event)
         return [type, event.defaultPrevented]
       }),
     )
-    expect(refused).toEqual([['copy', true], ['cut', true], ['contextmenu', true]])
+    expect(refused).toEqual([
+      ['copy', true],
+      ['cut', true],
+      ['contextmenu', true],
+    ])
 
     // A real Ctrl+C on selected text leaves nothing to paste: the copy event is cancelled.
     const copied = await page.evaluate(() => {
@@ -124,7 +147,9 @@ test.describe('B7 kiosk mode', () => {
     expect(copied).toBeNull()
 
     await page.getByRole('button', { name: 'End visit' }).click()
-    await expect(page.getByRole('status').filter({ hasText: 'Visit ended; everything about the last visitor was cleared.' }).first()).toBeVisible()
+    await expect(
+      page.getByRole('status').filter({ hasText: 'Visit ended; everything about the last visitor was cleared.' }).first(),
+    ).toBeVisible()
     await expect(page.getByLabel('User name').first()).toBeVisible()
     // Still a kiosk on the sign-in screen.
     expect(await page.evaluate(() => !document.dispatchEvent(new ClipboardEvent('copy', { bubbles: true, cancelable: true })))).toBe(true)

@@ -5,7 +5,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from '@playwright/test'
-import { chooseUser, userPicker, expect, methodCard, openConsole, openRecord, startHost, startWizard, test, type BrowserHost, type Page } from './host/fixture'
+import {
+  chooseUser,
+  userPicker,
+  expect,
+  methodCard,
+  openConsole,
+  openRecord,
+  startHost,
+  startWizard,
+  test,
+  type BrowserHost,
+  type Page,
+} from './host/fixture'
 import { addPerson, ppolicyState, slapd, uidLayout, userBind } from '../helpers/ldap-fixtures'
 import { ldapHelpdesk } from '../helpers/slapd'
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink'
@@ -33,22 +45,51 @@ test.describe('the wizard with the LDAP store and SMTP configured', () => {
     resetPage = await startResetLinkServer({ complete: (t, p) => host.backend.completeResetLink(t, p) })
     // The one connectors file, as an administrator writes it: no secret in it.
     dataDir = mkdtempSync(join(tmpdir(), 'resetdesk-e2e-conn-'))
-    writeFileSync(join(dataDir, 'connectors.json'), JSON.stringify({
-      version: 1,
-      directory: { dialect: 'openldap', url: slapd().url, bindDn: ldapHelpdesk.dn, bindPassword: { secret: 'ldap-bind' }, ...uidLayout },
-      email: { host: '127.0.0.1', port: sink.port, secure: false, user: 'resetdesk', password: { secret: 'smtp' }, from: 'Service Desk <desk@example.org>', timeoutMs: 5000 },
-      resetPage: { publicUrl: resetPage.url },
-    }))
+    writeFileSync(
+      join(dataDir, 'connectors.json'),
+      JSON.stringify({
+        version: 1,
+        directory: { dialect: 'openldap', url: slapd().url, bindDn: ldapHelpdesk.dn, bindPassword: { secret: 'ldap-bind' }, ...uidLayout },
+        email: {
+          host: '127.0.0.1',
+          port: sink.port,
+          secure: false,
+          user: 'resetdesk',
+          password: { secret: 'smtp' },
+          from: 'Service Desk <desk@example.org>',
+          timeoutMs: 5000,
+        },
+        resetPage: { publicUrl: resetPage.url },
+      }),
+    )
     const secrets = new MemorySecretStore()
     await secrets.set('ldap-bind', ldapHelpdesk.password)
     await secrets.set('smtp', 'smtp-e2e-secret')
     connectors = await buildConnectors(loadConnectorsConfig({ dataDir })!.config, secrets, { info: () => {}, error: () => {} })
     host = await startHost({ backend: connectors.backend })
-    await host.backend.store.db.insertInto('processes').values(processRow(processSchema.parse({
-      id: 'proc-directory', name: 'Directory staff', description: 'People in the corporate directory.', appliesToGroups: ['Directory Staff'],
-      protectedAccounts: false, credentialStore: 'ldap', methods: ['email_code', 'personal_data_confirm'], requiredPasses: 1,
-      resetMethods: ['email_link', 'manual'], unlock: true, requireChange: true, requiresApproval: false, policy: {}, settings: {},
-    }))).execute()
+    await host.backend.store.db
+      .insertInto('processes')
+      .values(
+        processRow(
+          processSchema.parse({
+            id: 'proc-directory',
+            name: 'Directory staff',
+            description: 'People in the corporate directory.',
+            appliesToGroups: ['Directory Staff'],
+            protectedAccounts: false,
+            credentialStore: 'ldap',
+            methods: ['email_code', 'personal_data_confirm'],
+            requiredPasses: 1,
+            resetMethods: ['email_link', 'manual'],
+            unlock: true,
+            requireChange: true,
+            requiresApproval: false,
+            policy: {},
+            settings: {},
+          }),
+        ),
+      )
+      .execute()
   })
   test.afterAll(async () => {
     await host?.close()
@@ -119,7 +160,9 @@ test.describe('the wizard with the LDAP store and SMTP configured', () => {
     await page.getByRole('radio', { name: 'Send email with instructions' }).check()
     const before = sink.mails.length
     await page.getByRole('button', { name: 'Send instructions' }).click()
-    const mail = await sink.waitFor((m) => sink.mails.indexOf(m) >= before && m.to.includes(person.mail) && m.subject === 'Reset your password')
+    const mail = await sink.waitFor(
+      (m) => sink.mails.indexOf(m) >= before && m.to.includes(person.mail) && m.subject === 'Reset your password',
+    )
     await exitFlow(page)
     expect(pageErrors).toEqual([])
     await page.context().close()

@@ -5,7 +5,18 @@
 // view and the backend refuses both channels.
 import { readFile } from 'node:fs/promises'
 import type { Browser, Page } from '@playwright/test'
-import { expect, identify, methodCard, openConsole, openRecord, screenshot, seriousAxeViolations, startHost, startWizard, test } from './host/fixture'
+import {
+  expect,
+  identify,
+  methodCard,
+  openConsole,
+  openRecord,
+  screenshot,
+  seriousAxeViolations,
+  startHost,
+  startWizard,
+  test,
+} from './host/fixture'
 import type { Session } from '../../electron/backend/operations'
 import { contract, type Channel, type InputOf, type OutputOf } from '../../shared/ipc/contract'
 
@@ -59,7 +70,9 @@ test.describe('B5 live observe and B10 dashboard', () => {
       const row = sup.getByRole('row', { name: new RegExp(alexRecord) })
       await expect(row.first()).toBeVisible({ timeout: 1_000 })
       await expect(row.getByRole('cell', { name: 'Verifying', exact: true }).first()).toBeVisible({ timeout: 1_000 })
-      await expect(row).toHaveText(/Dana Desk[\s\S]*A\. M\.[\s\S]*Standard password reset[\s\S]*Verifying[\s\S]*None yet/, { useInnerText: true })
+      await expect(row).toHaveText(/Dana Desk[\s\S]*A\. M\.[\s\S]*Standard password reset[\s\S]*Verifying[\s\S]*None yet/, {
+        useInnerText: true,
+      })
 
       await sup.getByRole('button', { name: `Follow the flow on ${alexRecord}` }).click()
       const follow = sup.getByRole('region', { name: `Following ${alexRecord}` })
@@ -73,7 +86,12 @@ test.describe('B5 live observe and B10 dashboard', () => {
       await expect(card.getByText('Passed.').first()).toBeVisible()
       await expect(row.getByRole('cell', { name: 'Verified', exact: true }).first()).toBeVisible({ timeout: 1_000 })
       await expect(follow.getByText('Current step: Verified').first()).toBeVisible({ timeout: 1_000 })
-      await expect(follow.getByRole('listitem').filter({ hasText: /Verification · Email confirmation · passed/ }).first()).toBeVisible({ timeout: 1_000 })
+      await expect(
+        follow
+          .getByRole('listitem')
+          .filter({ hasText: /Verification · Email confirmation · passed/ })
+          .first(),
+      ).toBeVisible({ timeout: 1_000 })
       await expect(row).toContainText('Email confirmation passed')
 
       // The reset and Exit: the flow leaves the list within 1 s; the followed flow says it ended.
@@ -112,7 +130,8 @@ test.describe('B5 live observe and B10 dashboard', () => {
       // Inputs parsed by the contract, as the router does (defaults filled in).
       const run = <C extends Channel>(c: C, input: InputOf<C>): Promise<OutputOf<C>> =>
         (host.backend.ops[c] as (s: Session, i: unknown) => Promise<OutputOf<C>>)(desk, contract[c].input.parse(input))
-      const recordId = async (n: string) => (await run('records:list', { kind: 'incident', filter: 'assigned_to_me', q: n, limit: 1 })).rows[0]!.id
+      const recordId = async (n: string) =>
+        (await run('records:list', { kind: 'incident', filter: 'assigned_to_me', q: n, limit: 1 })).rows[0]!.id
       const a = await run('flow:start', { recordId: await recordId(alexRecord), userId: 'user-alex', processId: 'proc-standard' })
       await run('verify:personalData', { flowId: a.id, email: 'wrong@example.com' }).catch(() => undefined)
       await run('verify:confirmPersonalData', { flowId: a.id, confirmed: true })
@@ -136,7 +155,12 @@ test.describe('B5 live observe and B10 dashboard', () => {
       const verification = sup.getByRole('figure', { name: /Verification by method/ })
       await expect(verification.getByText(/Email confirmation: 2 passed, 0 failed/)).toHaveCount(1)
       await expect(verification.getByText(/Personal data: 0 passed, 1 failed/)).toHaveCount(1)
-      await expect(sup.getByRole('figure', { name: /Median handle time per agent/ }).getByText(/Dana Desk: .* over 2 flows/).first()).toBeVisible()
+      await expect(
+        sup
+          .getByRole('figure', { name: /Median handle time per agent/ })
+          .getByText(/Dana Desk: .* over 2 flows/)
+          .first(),
+      ).toBeVisible()
       await axeAtBothSizes(sup, 'dashboard-last-7-days')
 
       // CSV of what is shown.
@@ -160,7 +184,12 @@ test.describe('B5 live observe and B10 dashboard', () => {
       await expect(sup.getByText(`Showing ${lastYear}-03-01 to ${lastYear}-03-07`).first()).toBeVisible()
       await expect(sup.getByTestId('total-resets')).toHaveText('0')
       await expect(resetsChart.locator('.recharts-bar-rectangle path')).toHaveCount(0)
-      await expect(sup.getByRole('figure', { name: /Median handle time per agent/ }).getByText('No flows closed in this range.').first()).toBeVisible()
+      await expect(
+        sup
+          .getByRole('figure', { name: /Median handle time per agent/ })
+          .getByText('No flows closed in this range.')
+          .first(),
+      ).toBeVisible()
       const [older] = await Promise.all([sup.waitForEvent('download'), sup.getByRole('button', { name: 'Export CSV' }).click()])
       const olderCsv = await readFile((await older.path())!, 'utf8')
       expect(olderCsv).toContain(`resets_per_day,${lastYear}-03-07,generate,0`)
@@ -187,8 +216,13 @@ test.describe('B5 live observe and B10 dashboard', () => {
       await expect(nav.getByRole('button', { name: 'Live' })).toHaveCount(0)
       await expect(nav.getByRole('button', { name: 'Dashboard' })).toHaveCount(0)
       const refused = await agent.page.evaluate(async () => {
-        const bridge = (window as unknown as { resetDesk: { invoke(c: string, i: unknown): Promise<{ ok: boolean; error?: { code: string } }> } }).resetDesk
-        return [await bridge.invoke('live:next', { afterSeq: 0, waitMs: 0 }), await bridge.invoke('dashboard:get', { from: '2026-01-01', to: '2026-01-07' })]
+        const bridge = (
+          window as unknown as { resetDesk: { invoke(c: string, i: unknown): Promise<{ ok: boolean; error?: { code: string } }> } }
+        ).resetDesk
+        return [
+          await bridge.invoke('live:next', { afterSeq: 0, waitMs: 0 }),
+          await bridge.invoke('dashboard:get', { from: '2026-01-01', to: '2026-01-07' }),
+        ]
       })
       expect(refused).toEqual([
         expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'FORBIDDEN' }) }),

@@ -2,7 +2,20 @@
 // email address, phone digits, the emailed code or the generated password (the DOM holds masks,
 // not blurred values); with it off, they are all back. Toggle by click, keyboard and Ctrl+Shift+P;
 // axe with presenter mode on.
-import { userPicker, expect, identify, methodCard, openRecord, readCode, screenshot, seriousAxeViolations, startWizard, test, type BrowserHost, type Page } from './host/fixture'
+import {
+  userPicker,
+  expect,
+  identify,
+  methodCard,
+  openRecord,
+  readCode,
+  screenshot,
+  seriousAxeViolations,
+  startWizard,
+  test,
+  type BrowserHost,
+  type Page,
+} from './host/fixture'
 
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 const alexEmail = 'alex.morgan@example.com'
@@ -65,7 +78,10 @@ test.describe('B4 presenter mode', () => {
     // What the agent types from the caller is masked too.
     const codeInput = email.getByLabel('Code the caller reads back')
     await expect(codeInput).toHaveAttribute('type', 'password')
-    await expect((await methodCard(page, 'Security questions')).getByLabel('In which city were you born?')).toHaveAttribute('type', 'password')
+    await expect((await methodCard(page, 'Security questions')).getByLabel('In which city were you born?')).toHaveAttribute(
+      'type',
+      'password',
+    )
     await methodCard(page, 'Email code')
     expect(await seriousAxeViolations(page)).toEqual([])
     await screenshot(page, 'presenter-verify')

@@ -16,7 +16,11 @@ import { contentSecurityPolicy } from '../../electron/main/csp'
 import type { Session } from '../../electron/backend/operations'
 
 const root = resolve(import.meta.dirname, '../..')
-const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+}
 
 async function body(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
@@ -55,7 +59,12 @@ test.describe('G4 question catalogue pane in Chromium', () => {
         if (file !== axe && !file.startsWith(outDir + sep)) return void res.writeHead(404).end()
         const content = await readFile(file).catch(() => null)
         if (!content) return void res.writeHead(404).end()
-        res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'content-security-policy': contentSecurityPolicy }).end(content)
+        res
+          .writeHead(200, {
+            'content-type': types[extname(file)] ?? 'application/octet-stream',
+            'content-security-policy': contentSecurityPolicy,
+          })
+          .end(content)
       })().catch(() => res.writeHead(500).end())
     })
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
@@ -79,7 +88,14 @@ test.describe('G4 question catalogue pane in Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
     await page.goto(`${url}/`)
-    await page.evaluate(async ([u, p]) => (window as unknown as { resetDesk: { invoke(c: string, i: unknown): Promise<unknown> } }).resetDesk.invoke('session:signIn', { username: u, password: p }), [username, password])
+    await page.evaluate(
+      async ([u, p]) =>
+        (window as unknown as { resetDesk: { invoke(c: string, i: unknown): Promise<unknown> } }).resetDesk.invoke('session:signIn', {
+          username: u,
+          password: p,
+        }),
+      [username, password],
+    )
     await page.reload()
     return { page, errors }
   }
@@ -116,7 +132,11 @@ test.describe('G4 question catalogue pane in Chromium', () => {
     const saved = await host.backend.store.db.selectFrom('security_questions').select(['text', 'active']).orderBy('position').execute()
     expect(saved[0]).toEqual({ text: 'What was the name of your first pet?', active: 0 })
     expect(saved.some((q) => q.text === 'Which street did you grow up on?' && q.active === 1)).toBe(true)
-    const audit = await host.backend.store.db.selectFrom('audit').select(['action', 'agent_id']).where('action', '=', 'admin.questions.save').execute()
+    const audit = await host.backend.store.db
+      .selectFrom('audit')
+      .select(['action', 'agent_id'])
+      .where('action', '=', 'admin.questions.save')
+      .execute()
     expect(audit).toEqual([{ action: 'admin.questions.save', agent_id: 'agent-admin' }])
     expect(await seriousAxeViolations(page)).toEqual([])
     expect(errors).toEqual([])

@@ -29,8 +29,10 @@ async function headerFit(page: Page) {
       const cut: string[] = []
       if (th.scrollWidth > th.clientWidth) cut.push(`content ${th.scrollWidth} px wide in ${th.clientWidth}`)
       if (th.scrollHeight > th.clientHeight) cut.push(`content ${th.scrollHeight} px tall in ${th.clientHeight}`)
-      if (button && button.scrollWidth > button.clientWidth) cut.push(`sort button content ${button.scrollWidth} px wide in ${button.clientWidth}`)
-      if (box.left < scroller.left || box.right > scroller.right + 0.5) cut.push(`out of view: ${box.left}..${box.right} in ${scroller.left}..${scroller.right}`)
+      if (button && button.scrollWidth > button.clientWidth)
+        cut.push(`sort button content ${button.scrollWidth} px wide in ${button.clientWidth}`)
+      if (box.left < scroller.left || box.right > scroller.right + 0.5)
+        cut.push(`out of view: ${box.left}..${box.right} in ${scroller.left}..${scroller.right}`)
       return { text: (button ?? th).firstChild?.textContent ?? '', cut }
     })
   })
@@ -41,15 +43,26 @@ async function expectHeadersReadable(page: Page, where: string) {
   for (const list of ['Incidents', 'Interactions'] as const) {
     await showList(page, list)
     const fit = await headerFit(page)
-    expect(fit.map((h) => h.text), `${list}, ${where}`).toEqual(headers[list])
-    expect(fit.filter((h) => h.cut.length > 0), `${list}, ${where}: headers cut`).toEqual([])
+    expect(
+      fit.map((h) => h.text),
+      `${list}, ${where}`,
+    ).toEqual(headers[list])
+    expect(
+      fit.filter((h) => h.cut.length > 0),
+      `${list}, ${where}: headers cut`,
+    ).toEqual([])
     expect(await seriousAxeViolations(page), `${list}, ${where}`).toEqual([])
   }
 }
 
 test.describe('records lists: every header read in full (issue 12)', () => {
-  for (const [width, height] of [[1366, 768], [1920, 1080]] as const) {
-    test(`at ${width}×${height}, the caller simulator absent, open or hidden: no header cut in either list; axe clean`, async ({ page }) => {
+  for (const [width, height] of [
+    [1366, 768],
+    [1920, 1080],
+  ] as const) {
+    test(`at ${width}×${height}, the caller simulator absent, open or hidden: no header cut in either list; axe clean`, async ({
+      page,
+    }) => {
       await page.setViewportSize({ width, height })
       const simulator = page.getByRole('complementary', { name: 'Caller simulator' })
 

@@ -1,8 +1,17 @@
 // R1 and R2 through the console: who sees "Reset password", the lists (filters, search, sort,
 // server-side paging, virtualized rows), axe on the list, and the time to the first rows.
 import type { Browser } from '@playwright/test'
-import { expect, openConsole, openRecord, screenshot, seriousAxeViolations, startHost, test, type BrowserHost, type Page } from './host/fixture'
-
+import {
+  expect,
+  openConsole,
+  openRecord,
+  screenshot,
+  seriousAxeViolations,
+  startHost,
+  test,
+  type BrowserHost,
+  type Page,
+} from './host/fixture'
 
 /**
  * Runs in the page: scrolls `.table-scroll` from the top, 400 px a frame. Per frame, the gap
@@ -40,12 +49,19 @@ async function scrollFrames(frames: number): Promise<{ gaps: number[]; work: num
 }
 
 /** The bare TanStack Virtual list (bare-list/bare-list.tsx), bundled now, with the console's styles, in a page of the same size. */
-async function openBareList(context: Page['context'] extends () => infer C ? C : never, size: { width: number; height: number }): Promise<Page> {
+async function openBareList(
+  context: Page['context'] extends () => infer C ? C : never,
+  size: { width: number; height: number },
+): Promise<Page> {
   const { build } = await import('esbuild')
   const { readFile } = await import('node:fs/promises')
   const bundle = await build({
     entryPoints: [new URL('./bare-list/bare-list.tsx', import.meta.url).pathname],
-    bundle: true, write: false, format: 'iife', minify: true, jsx: 'automatic',
+    bundle: true,
+    write: false,
+    format: 'iife',
+    minify: true,
+    jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' },
   })
   const css = await readFile(new URL('../../renderer/src/styles.css', import.meta.url), 'utf8')
@@ -150,7 +166,9 @@ test.describe('records and R1 in the console', () => {
 
     // Search by caller name.
     await page.getByLabel('Search').fill('Blair Chen')
-    await page.waitForFunction(() => [...document.querySelectorAll('tbody tr[data-record-id]')].every((r) => r.textContent?.includes('Blair Chen')))
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('tbody tr[data-record-id]')].every((r) => r.textContent?.includes('Blair Chen')),
+    )
     expect(await page.locator('tbody tr[data-record-id]').count()).toBeGreaterThan(0)
     await page.getByLabel('Search').fill('')
 
@@ -175,7 +193,9 @@ test.describe('records and R1 in the console', () => {
     await page.getByLabel('Password').fill('wrong-password')
     await page.getByRole('button', { name: 'Sign in' }).click()
     await expect(page.getByRole('alert').first()).toBeVisible()
-    expect((await page.getByRole('alert').innerText()).replace(/\s+/g, ' ')).toBe('The user name or password is incorrect. Check your sign-in details and try again.')
+    expect((await page.getByRole('alert').innerText()).replace(/\s+/g, ' ')).toBe(
+      'The user name or password is incorrect. Check your sign-in details and try again.',
+    )
     await expect(page.getByRole('alert')).toHaveAttribute('data-code', 'INVALID_CREDENTIALS')
   })
 })
@@ -196,10 +216,22 @@ test.describe('R2 a 10k-row list (virtualized)', () => {
             Array.from({ length: 500 }, (_, k) => {
               const n = chunk + k
               return {
-                id: `bulk-${n}`, kind: 'incident', number: `INC9${String(n).padStart(6, '0')}`, short_description: `Bulk incident ${n}`,
-                description: 'Generated for the 10k-row list check.', caller_id: null, caller_name: `Caller ${n}`, state: 'New', active: 1,
-                priority: (n % 5) + 1, channel: null, assignment_group: 'Service Desk', assigned_to: 'agent-desk', assigned_to_name: 'Dana Desk',
-                opened_at: new Date(opened + n * 60_000).toISOString(), search_text: `inc9${String(n).padStart(6, '0')} caller ${n} bulk incident ${n}`,
+                id: `bulk-${n}`,
+                kind: 'incident',
+                number: `INC9${String(n).padStart(6, '0')}`,
+                short_description: `Bulk incident ${n}`,
+                description: 'Generated for the 10k-row list check.',
+                caller_id: null,
+                caller_name: `Caller ${n}`,
+                state: 'New',
+                active: 1,
+                priority: (n % 5) + 1,
+                channel: null,
+                assignment_group: 'Service Desk',
+                assigned_to: 'agent-desk',
+                assigned_to_name: 'Dana Desk',
+                opened_at: new Date(opened + n * 60_000).toISOString(),
+                search_text: `inc9${String(n).padStart(6, '0')} caller ${n} bulk incident ${n}`,
               }
             }),
           )
@@ -238,12 +270,16 @@ test.describe('R2 a 10k-row list (virtualized)', () => {
       const row = (name: string, r: { gaps: number[]; work: number[] }) => {
         const w = stats(r.work)
         const g = stats(r.gaps)
-        return `  ${name.padEnd(8)} work per frame p50 ${w.p50.toFixed(1)} p95 ${w.p95.toFixed(1)} p99 ${w.p99.toFixed(1)} max ${w.max.toFixed(1)} ms, over 16 ms: ${w.over16}` +
+        return (
+          `  ${name.padEnd(8)} work per frame p50 ${w.p50.toFixed(1)} p95 ${w.p95.toFixed(1)} p99 ${w.p99.toFixed(1)} max ${w.max.toFixed(1)} ms, over 16 ms: ${w.over16}` +
           ` | frame gaps p50 ${g.p50.toFixed(1)} p99 ${g.p99.toFixed(1)} max ${g.max.toFixed(1)} ms`
+        )
       }
       const ratio = (q: 'p50' | 'p99') => (stats(real.work)[q] / Math.max(0.1, stats(bare.work)[q])).toFixed(2)
-      console.log(`[bench] 10k-row scroll, 240 frames of 400 px (work = from the scroll event to layout done in the frame's rAF)\n` +
-        `${row('console', real)}\n${row('bare', bare)}\n  ratio console/bare: work p50 ${ratio('p50')}, p99 ${ratio('p99')}`)
+      console.log(
+        `[bench] 10k-row scroll, 240 frames of 400 px (work = from the scroll event to layout done in the frame's rAF)\n` +
+          `${row('console', real)}\n${row('bare', bare)}\n  ratio console/bare: work p50 ${ratio('p50')}, p99 ${ratio('p99')}`,
+      )
       expect(await page.locator('tbody tr').count()).toBeLessThan(80)
       // A jump to the end shows the last row (its page alone is fetched).
       await page.locator('.table-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight))

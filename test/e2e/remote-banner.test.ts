@@ -9,7 +9,6 @@ import { MemorySecretStore } from '../../electron/main/secrets/secret-store'
 import type { Backend } from '../../electron/backend/index'
 import { freePort } from '../helpers/service'
 
-
 test.describe('remote mode banner', () => {
   let browser: Browser
   test.beforeAll(async ({ browser: b }) => {
@@ -24,7 +23,8 @@ test.describe('remote mode banner', () => {
       await server.listen({ host: '127.0.0.1', port })
     }
     const host = await startHost({
-      operations: () => createRemoteOperations({ baseUrl: `http://127.0.0.1:${port}`, secrets: new MemorySecretStore(), fetch: (u, i) => fetch(u, i) }),
+      operations: () =>
+        createRemoteOperations({ baseUrl: `http://127.0.0.1:${port}`, secrets: new MemorySecretStore(), fetch: (u, i) => fetch(u, i) }),
     })
     try {
       await listen(host.backend)

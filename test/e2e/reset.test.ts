@@ -1,7 +1,19 @@
 // R6/R7/R4 through the console: each reset method completing, the locked account unlocked, the
 // work note on the record, Exit wiping the wizard, and the fourth reset of the day refused.
 import type { Session } from '../../electron/backend/operations'
-import { userPicker, expect, identify, methodCard, openRecord, screenshot, seriousAxeViolations, startWizard, test, type BrowserHost, type Page } from './host/fixture'
+import {
+  userPicker,
+  expect,
+  identify,
+  methodCard,
+  openRecord,
+  screenshot,
+  seriousAxeViolations,
+  startWizard,
+  test,
+  type BrowserHost,
+  type Page,
+} from './host/fixture'
 
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 const blairRecord = 'INC0010007' // caller Blair Chen (locked, email only), assigned to desk
@@ -102,16 +114,23 @@ test.describe('R6 reset and R7 close in the wizard', () => {
     expect(notes.some((n) => n.includes('Alex Morgan') && n.includes('Resets in this flow: 1'))).toBe(true)
   })
 
-  test('R6.1 email with instructions: the link reaches the user\'s inbox; Exit records it was not shared', async () => {
+  test("R6.1 email with instructions: the link reaches the user's inbox; Exit records it was not shared", async () => {
     await verifyAndContinue(alexRecord)
     await page.getByRole('radio', { name: 'Send email with instructions' }).check()
     await page.getByRole('button', { name: 'Send instructions' }).click()
     // R6.1: nothing is reset yet, and the screen says so (not "reset complete", not "unlocked").
     await expect(page.getByRole('heading', { name: 'Instructions sent' }).first()).toBeVisible()
-    await expect(page.getByTestId('instructions-sent')).toHaveText(/^Instructions sent to .*; the password changes when the user follows the link\.$/s)
+    await expect(page.getByTestId('instructions-sent')).toHaveText(
+      /^Instructions sent to .*; the password changes when the user follows the link\.$/s,
+    )
     await expect(page.getByText('Password reset complete')).toHaveCount(0)
     await expect(page.getByTestId('unlocked')).toHaveCount(0)
-    await expect(page.getByTestId('sim-inbox').getByText(/\/reset/).first()).toBeVisible()
+    await expect(
+      page
+        .getByTestId('sim-inbox')
+        .getByText(/\/reset/)
+        .first(),
+    ).toBeVisible()
     await exitFlow()
     const notes = await workNotes()
     expect(notes.some((n) => n.includes('Alex Morgan') && n.includes('Password shared with the user: no'))).toBe(true)
@@ -136,14 +155,19 @@ test.describe('R6 reset and R7 close in the wizard', () => {
       await call('flow:close', { flowId: flow.id, passwordShared: true })
       host.clock.advance(60_000)
     }
-    const options = (await host.backend.ops['processes:forUser'](desk(), { userId: 'user-alex' })).find((o) => o.process.id === 'proc-standard')!
+    const options = (await host.backend.ops['processes:forUser'](desk(), { userId: 'user-alex' })).find(
+      (o) => o.process.id === 'proc-standard',
+    )!
     expect(options.usesLeft).toBe(0)
 
     await openRecord(page, alexRecord)
     await startWizard(page)
     await page.getByRole('radio', { name: 'Standard password reset' }).check()
     const uses = await page.getByTestId('uses-proc-standard').innerText()
-    const expectedTime = await page.evaluate((iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), options.nextFreeAt!)
+    const expectedTime = await page.evaluate(
+      (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+      options.nextFreeAt!,
+    )
     expect(uses).toBe(`No resets left in the last 24 hours with this process. The next one frees up at ${expectedTime}.`)
     await expect(page.getByRole('button', { name: 'Continue to verify' })).toBeDisabled()
     // The backend refuses the fourth flow too, with the same time (S4: the button is only a comfort).

@@ -4,7 +4,6 @@ import type { Browser } from '@playwright/test'
 import { expect, startHost, test, type BrowserHost } from './host/fixture'
 import { SIGN_IN_THROTTLE } from '../../electron/backend/rules/sign-in-throttle'
 
-
 test.describe('G3 sign-in throttle in the console', () => {
   let browser: Browser
   let host: BrowserHost
@@ -25,7 +24,9 @@ test.describe('G3 sign-in throttle in the console', () => {
     const alert = page.getByRole('alert')
     // Ten refused tries at this console (the embedded backend's one address), then one in the page.
     for (let i = 0; i < SIGN_IN_THROTTLE.limit; i++) {
-      await expect(host.backend.ops['session:signIn']({ agentId: null }, { username: `someone${i}`, password: 'wrong-password' })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' })
+      await expect(
+        host.backend.ops['session:signIn']({ agentId: null }, { username: `someone${i}`, password: 'wrong-password' }),
+      ).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' })
     }
     await page.getByLabel('User name').fill('desk')
     await page.getByLabel('Password').fill('desk-demo-2026')

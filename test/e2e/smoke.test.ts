@@ -1,7 +1,6 @@
 import type { Browser } from '@playwright/test'
 import { expect, openConsole, startHost, test } from './host/fixture'
 
-
 test.describe('console smoke', () => {
   let browser: Browser
   test.beforeAll(async ({ browser: b }) => {

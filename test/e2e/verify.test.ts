@@ -1,6 +1,18 @@
 // R5 through the console, as an agent clicks: each verification method passing, each code method
 // closing after three wrong codes; axe on the Identify and Verify steps; screenshots of both.
-import { userPicker, expect, identify, methodCard, openRecord, readCode, screenshot, seriousAxeViolations, startWizard, test, type Page } from './host/fixture'
+import {
+  userPicker,
+  expect,
+  identify,
+  methodCard,
+  openRecord,
+  readCode,
+  screenshot,
+  seriousAxeViolations,
+  startWizard,
+  test,
+  type Page,
+} from './host/fixture'
 
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 
@@ -118,7 +130,8 @@ test.describe('R5 verification in the wizard', () => {
     // The step heading has focus when the step appears.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Identify the user')
     // A radio group takes one Tab stop; arrow keys choose within it.
-    for (let i = 0; i < 40 && !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio')); i++) await page.keyboard.press('Tab')
+    for (let i = 0; i < 40 && !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio')); i++)
+      await page.keyboard.press('Tab')
     const standard = page.getByRole('radio', { name: 'Standard password reset' })
     for (let i = 0; i < 5 && !(await standard.isChecked()); i++) await page.keyboard.press('ArrowDown')
     await expect(standard).toBeChecked()
@@ -128,7 +141,8 @@ test.describe('R5 verification in the wizard', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Verify Alex Morgan')
     // R5: the methods are tabs, one shown at a time; arrow keys move between them.
     await tabTo('Email code')
-    for (let i = 0; i < 8 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Personal data confirmation'; i++) await page.keyboard.press('ArrowRight')
+    for (let i = 0; i < 8 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Personal data confirmation'; i++)
+      await page.keyboard.press('ArrowRight')
     await tabTo('Caller confirms it is correct')
     await page.keyboard.press('Enter')
     await expect(page.getByRole('region', { name: 'Personal data confirmation', exact: true }).getByText('Passed.').first()).toBeVisible()
@@ -138,7 +152,10 @@ test.describe('R5 verification in the wizard', () => {
     await expect(page.getByRole('heading', { name: 'Reset the password of Alex Morgan' }).first()).toBeVisible()
   })
 
-  for (const [title, where] of [['Email code', 'inbox'], ['SMS code', 'phone']] as const) {
+  for (const [title, where] of [
+    ['Email code', 'inbox'],
+    ['SMS code', 'phone'],
+  ] as const) {
     test(`R5 ${title}: three wrong codes close the method for the user`, async () => {
       await identify(page)
       const card = await methodCard(page, title)

@@ -8,20 +8,41 @@ import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Page } from '@playwright/test'
 import {
-  expect, identify, methodCard, openConsole, openRecord, screenshot, seriousAxeViolations, startHost, startWizard, test, type BrowserHost,
+  expect,
+  identify,
+  methodCard,
+  openConsole,
+  openRecord,
+  screenshot,
+  seriousAxeViolations,
+  startHost,
+  startWizard,
+  test,
+  type BrowserHost,
 } from './host/fixture'
 import { startResetLinkServer } from '../../electron/backend/http/reset-link-page'
 
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
-const sizes = [{ width: 1366, height: 768 }, { width: 1920, height: 1080 }]
+const sizes = [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+]
 const axeSource = readFile(join(resolve(import.meta.dirname, '../..'), 'node_modules/axe-core/axe.min.js'), 'utf8')
 
 /** axe-core evaluated into a page whose strict CSP admits no test script; serious and critical only. */
 async function pageAxeViolations(page: Page) {
   await page.evaluate(await axeSource)
   const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe
-    return (await axe.run(document)).violations.map((v) => ({ id: v.id, impact: v.impact ?? '', nodes: v.nodes.map((n) => JSON.stringify(n.target)) }))
+    const axe = (
+      window as unknown as {
+        axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> }
+      }
+    ).axe
+    return (await axe.run(document)).violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? '',
+      nodes: v.nodes.map((n) => JSON.stringify(n.target)),
+    }))
   })
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }
@@ -36,11 +57,16 @@ async function exitFlow(page: Page) {
 const workspace = (page: Page, name: string) => page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name })
 
 test.describe('B11 "this wasn\'t me": notice, report, containment, supervisors told', () => {
-  test('the user reports the reset from the notice; the account locks; the supervisor sees it live and in the queue, and acknowledges it', async ({ browser }) => {
+  test('the user reports the reset from the notice; the account locks; the supervisor sees it live and in the queue, and acknowledges it', async ({
+    browser,
+  }) => {
     test.setTimeout(90_000)
     // As main does: the user-facing link pages first (the backend needs their address), then the backend.
     let host: BrowserHost | null = null
-    const links = await startResetLinkServer({ complete: (t, p) => host!.backend.completeResetLink(t, p), wasntMe: (t, a) => host!.backend.reportWasntMe(t, a) })
+    const links = await startResetLinkServer({
+      complete: (t, p) => host!.backend.completeResetLink(t, p),
+      wasntMe: (t, a) => host!.backend.reportWasntMe(t, a),
+    })
     host = await startHost({ backend: { resetLinkBase: links.url } })
     const alexLocked = async () => (await host!.backend.ctx.directory.get('user-alex'))!.locked
     try {
@@ -98,7 +124,9 @@ test.describe('B11 "this wasn\'t me": notice, report, containment, supervisors t
 
       // The live view shows the report as it happens (no reload), by initials.
       const live = sp.getByRole('region', { name: 'Reported as not theirs' })
-      await expect(live).toContainText(new RegExp(`${alexRecord}: the user \\(A\\. M\\.\\) reported the reset by Dana Desk at .*Account: re-locked\\.`))
+      await expect(live).toContainText(
+        new RegExp(`${alexRecord}: the user \\(A\\. M\\.\\) reported the reset by Dana Desk at .*Account: re-locked\\.`),
+      )
       await expect(live).not.toContainText('Alex Morgan')
       for (const size of sizes) {
         await sp.setViewportSize(size)
@@ -109,7 +137,12 @@ test.describe('B11 "this wasn\'t me": notice, report, containment, supervisors t
       // The queue beside the approvals names the user, who reset, and what containment did.
       await workspace(sp, 'Approvals').click()
       const row = sp.getByRole('table', { name: 'Resets reported as not theirs' }).getByRole('row', { name: /Alex Morgan/ })
-      await expect(row).toHaveText(new RegExp(`${alexRecord}[\\s\\S]*Alex Morgan[\\s\\S]*Dana Desk[\\s\\S]*Standard password reset[\\s\\S]*Auto-generated[\\s\\S]*Re-locked`), { useInnerText: true })
+      await expect(row).toHaveText(
+        new RegExp(
+          `${alexRecord}[\\s\\S]*Alex Morgan[\\s\\S]*Dana Desk[\\s\\S]*Standard password reset[\\s\\S]*Auto-generated[\\s\\S]*Re-locked`,
+        ),
+        { useInnerText: true },
+      )
       for (const size of sizes) {
         await sp.setViewportSize(size)
         expect(await seriousAxeViolations(sp)).toEqual([])
@@ -125,7 +158,12 @@ test.describe('B11 "this wasn\'t me": notice, report, containment, supervisors t
       // The record's activity carries the note.
       await page.reload()
       await openRecord(page, alexRecord)
-      await expect(page.locator('ol.activity li[data-kind="work_note"]').filter({ hasText: 'The user reported this reset as not theirs at' }).filter({ hasText: 'account re-locked.' })).toBeVisible()
+      await expect(
+        page
+          .locator('ol.activity li[data-kind="work_note"]')
+          .filter({ hasText: 'The user reported this reset as not theirs at' })
+          .filter({ hasText: 'account re-locked.' }),
+      ).toBeVisible()
 
       expect(agent.pageErrors).toEqual([])
       expect(supervisor.pageErrors).toEqual([])

@@ -2,10 +2,25 @@
 // user card with B2 risk signals and their reasons; Verify one method at a time with the count and
 // Continue always in view, methods inactive once verified, sends counted per method, help for a
 // user enrolled in nothing; R6.2's passphrase and B3's read-aloud aid for a typed password.
-import { chooseUser as chooseUserIn, expect, identify, methodCard, openRecord, readCode, screenshot, seriousAxeViolations, startWizard, test, type Page } from './host/fixture'
+import {
+  chooseUser as chooseUserIn,
+  expect,
+  identify,
+  methodCard,
+  openRecord,
+  readCode,
+  screenshot,
+  seriousAxeViolations,
+  startWizard,
+  test,
+  type Page,
+} from './host/fixture'
 
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
-const sizes = [{ width: 1366, height: 768 }, { width: 1920, height: 1080 }] as const
+const sizes = [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+] as const
 
 test.describe('issue 12 item 5: a calmer wizard', () => {
   let page: Page
@@ -50,11 +65,15 @@ test.describe('issue 12 item 5: a calmer wizard', () => {
     await expect(page.getByTestId('risk-signals').getByRole('heading', { name: 'Risk signals (3)' }).first()).toBeVisible()
     const byKind = async (kind: string) => page.getByTestId('risk-signals').locator(`li[data-kind="${kind}"]`).innerText()
     expect(await byKind('locked')).toMatch(/The account is locked: .*Ask the caller what happened/)
-    expect(await byKind('contact_changed')).toMatch(/Contact details changed in the last 7 days: a code may go to an address an attacker added/)
+    expect(await byKind('contact_changed')).toMatch(
+      /Contact details changed in the last 7 days: a code may go to an address an attacker added/,
+    )
     expect(await byKind('not_the_caller')).toMatch(/not the record's caller/)
     await expect(signals(page)).toHaveCount(3)
     // R3: Blair has exactly one process, so it is preselected and Continue is ready.
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLInputElement>('input[type=radio]')].filter((r) => r.checked).length === 1)
+    await page.waitForFunction(
+      () => [...document.querySelectorAll<HTMLInputElement>('input[type=radio]')].filter((r) => r.checked).length === 1,
+    )
     await expect(page.getByRole('radio', { name: 'Standard password reset' })).toBeChecked()
     await expect(page.getByRole('button', { name: 'Continue to verify' })).toBeEnabled()
     await checkView('wizard-identify-risk')
@@ -69,7 +88,9 @@ test.describe('issue 12 item 5: a calmer wizard', () => {
     await page.getByRole('button', { name: 'Cancel reset' }).click()
     await startWizard(page)
     await expect(page.getByTestId('risk-signals').locator('li[data-kind="recent_failed_verifications"]').first()).toBeVisible()
-    await expect(page.getByTestId('risk-signals').locator('li[data-kind="recent_failed_verifications"]')).toHaveText('1 failed verification of this user in the last 24 hours, by any agent.')
+    await expect(page.getByTestId('risk-signals').locator('li[data-kind="recent_failed_verifications"]')).toHaveText(
+      '1 failed verification of this user in the last 24 hours, by any agent.',
+    )
   })
 
   test('R5 one method at a time, the count and Continue in view at 1366×768, methods inactive once verified', async () => {
@@ -133,7 +154,9 @@ test.describe('issue 12 item 5: a calmer wizard', () => {
     await expect(page.getByRole('heading', { name: 'Verify Casey Singh' }).first()).toBeVisible()
     const help = page.getByTestId('not-enrolled-help')
     await expect(help.first()).toBeVisible()
-    await expect(help).toHaveText(/Casey Singh is enrolled in none of this process's methods.*enrolment page.*or cancel this reset and choose another process/s)
+    await expect(help).toHaveText(
+      /Casey Singh is enrolled in none of this process's methods.*enrolment page.*or cancel this reset and choose another process/s,
+    )
     await expect(page.getByRole('button', { name: 'Continue to reset' })).toBeDisabled()
     await checkView('wizard-verify-not-enrolled')
   })

@@ -78,13 +78,16 @@ describe('the Electron app', () => {
 
   it('refuses a call from a frame that is not the console (forged sender)', async () => {
     const { app } = await launch()
-    const answer = await app.evaluate(async ({ BrowserWindow }, preload) => {
-      const w = new BrowserWindow({ show: false, webPreferences: { preload, sandbox: true, contextIsolation: true } })
-      await w.loadURL('about:blank')
-      const result = await w.webContents.executeJavaScript("window.resetDesk.invoke('session:current', {})")
-      w.destroy()
-      return result as { ok: boolean; error?: { code: string } }
-    }, join(root, 'out/preload/index.cjs'))
+    const answer = await app.evaluate(
+      async ({ BrowserWindow }, preload) => {
+        const w = new BrowserWindow({ show: false, webPreferences: { preload, sandbox: true, contextIsolation: true } })
+        await w.loadURL('about:blank')
+        const result = await w.webContents.executeJavaScript("window.resetDesk.invoke('session:current', {})")
+        w.destroy()
+        return result as { ok: boolean; error?: { code: string } }
+      },
+      join(root, 'out/preload/index.cjs'),
+    )
     expect(answer.ok).toBe(false)
     expect(answer.error?.code).toBe('FORBIDDEN_SENDER')
   })

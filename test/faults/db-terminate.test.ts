@@ -31,7 +31,9 @@ describe.skipIf(replicasSkip !== null)('F1: connections terminated mid-query und
     const killing = (async () => {
       while (!stop) {
         const r = await killer.query(
-          `select pg_terminate_backend(pid) as t from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and state = 'active'`, [database])
+          `select pg_terminate_backend(pid) as t from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and state = 'active'`,
+          [database],
+        )
         terminated += r.rows.filter((x) => x.t).length
         await new Promise((res) => setTimeout(res, 5))
       }
@@ -42,10 +44,14 @@ describe.skipIf(replicasSkip !== null)('F1: connections terminated mid-query und
       // rarer a backend is seen active (issue 14 made them fewer and shorter).
       for (let i = 0; i < 25 || (terminated === 0 && i < 1000); i++) {
         // Search by text: a query slow enough to be caught running.
-        await ops['records:list'](session, { kind: 'incident', filter: 'all_open', q: 'e', sort: 'callerName', limit: 50 } as never)
-          .then(() => outcomes.push('ok'), (e) => outcomes.push(e.code ?? 'raw'))
-        await ops['verify:sendCode'](session, { flowId: '00000000-0000-0000-0000-000000000000', method: 'email_code' })
-          .then(() => outcomes.push('ok'), (e) => outcomes.push(e.code ?? 'raw'))
+        await ops['records:list'](session, { kind: 'incident', filter: 'all_open', q: 'e', sort: 'callerName', limit: 50 } as never).then(
+          () => outcomes.push('ok'),
+          (e) => outcomes.push(e.code ?? 'raw'),
+        )
+        await ops['verify:sendCode'](session, { flowId: '00000000-0000-0000-0000-000000000000', method: 'email_code' }).then(
+          () => outcomes.push('ok'),
+          (e) => outcomes.push(e.code ?? 'raw'),
+        )
       }
     }
     await Promise.all(Array.from({ length: 8 }, worker))

@@ -29,11 +29,29 @@ describe.skipIf(slapd().missing !== null)('F2: the directory connection cut arou
     // A real clock: the sweeper compares with slapd's pwdChangedTime.
     h = await startHarness(sqlite, { directory: direct, credentialStores: { ldap: viaProxy }, sweepEverySeconds: 0, intentLeaseSeconds: 1 })
     h.backend.ctx.now = () => new Date()
-    await h.backend.store.db.insertInto('processes').values(processRow(processSchema.parse({
-      id: 'proc-ldap-proxy', name: 'LDAP via proxy', description: 'Directory staff', appliesToGroups: ['LDAP Proxy Staff'], protectedAccounts: false,
-      credentialStore: 'ldap', methods: ['personal_data_confirm'], requiredPasses: 1, resetMethods: ['manual', 'generate'],
-      unlock: true, requireChange: false, requiresApproval: false, policy: {}, settings: {},
-    }))).execute()
+    await h.backend.store.db
+      .insertInto('processes')
+      .values(
+        processRow(
+          processSchema.parse({
+            id: 'proc-ldap-proxy',
+            name: 'LDAP via proxy',
+            description: 'Directory staff',
+            appliesToGroups: ['LDAP Proxy Staff'],
+            protectedAccounts: false,
+            credentialStore: 'ldap',
+            methods: ['personal_data_confirm'],
+            requiredPasses: 1,
+            resetMethods: ['manual', 'generate'],
+            unlock: true,
+            requireChange: false,
+            requiresApproval: false,
+            policy: {},
+            settings: {},
+          }),
+        ),
+      )
+      .execute()
     desk = await h.signIn('desk')
     recordId = await assignedRecord(h, desk)
   })
@@ -46,11 +64,23 @@ describe.skipIf(slapd().missing !== null)('F2: the directory connection cut arou
     const flow = await h.call(desk, 'flow:start', { recordId, userId, processId: 'proc-ldap-proxy' })
     return h.call(desk, 'verify:confirmPersonalData', { flowId: flow.id, confirmed: true })
   }
-  const usesLeft = async (userId: string) => (await h.call(desk, 'processes:forUser', { userId })).find((o) => o.process.id === 'proc-ldap-proxy')!.usesLeft
-  const audit = (userId: string) => h.backend.store.db.selectFrom('audit').select(['action', 'outcome', 'detail']).where('user_id', '=', userId).where('action', 'like', 'reset%').orderBy('seq').execute()
+  const usesLeft = async (userId: string) =>
+    (await h.call(desk, 'processes:forUser', { userId })).find((o) => o.process.id === 'proc-ldap-proxy')!.usesLeft
+  const audit = (userId: string) =>
+    h.backend.store.db
+      .selectFrom('audit')
+      .select(['action', 'outcome', 'detail'])
+      .where('user_id', '=', userId)
+      .where('action', 'like', 'reset%')
+      .orderBy('seq')
+      .execute()
   const rows = async (userId: string) => ({
     resets: await h.backend.store.db.selectFrom('resets').select(['status']).where('user_id', '=', userId).execute(),
-    intents: await h.backend.store.db.selectFrom('intents').select(['status', 'resolved_by', 'unresolved_at']).where('user_id', '=', userId).execute(),
+    intents: await h.backend.store.db
+      .selectFrom('intents')
+      .select(['status', 'resolved_by', 'unresolved_at'])
+      .where('user_id', '=', userId)
+      .execute(),
   })
 
   it('reply dropped after slapd applied the modify: resolved by a bind, the agent gets the password, R4 counted once', async () => {
@@ -70,10 +100,16 @@ describe.skipIf(slapd().missing !== null)('F2: the directory connection cut arou
     } finally {
       proxy.mode = 'pass'
     }
-    expect(await rows(p.id)).toEqual({ resets: [{ status: 'done' }], intents: [{ status: 'applied', resolved_by: 'store', unresolved_at: null }] })
+    expect(await rows(p.id)).toEqual({
+      resets: [{ status: 'done' }],
+      intents: [{ status: 'applied', resolved_by: 'store', unresolved_at: null }],
+    })
     expect(await usesLeft(p.id)).toBe(2)
     const entries = await audit(p.id)
-    expect(entries.map((e) => [e.action, e.outcome])).toEqual([['reset', 'done'], ['reset.notice', 'sent']])
+    expect(entries.map((e) => [e.action, e.outcome])).toEqual([
+      ['reset', 'done'],
+      ['reset.notice', 'sent'],
+    ])
     expect(JSON.parse(entries[0]!.detail)).toMatchObject({ resolvedBy: 'store' })
     const notes = (await h.call(desk, 'records:get', { recordId })).activity.filter((a) => a.kind === 'work_note' && a.text.includes(p.uid))
     expect(notes).toHaveLength(1)
@@ -102,7 +138,14 @@ describe.skipIf(slapd().missing !== null)('F2: the directory connection cut arou
     // The cut reply, then every new connection refused: the bind that would tell cannot happen.
     proxy.afterDrop = 'refuse'
     try {
-      const e = await errorOf(h.call(desk, 'reset:run', { flowId: flow.id, method: 'manual', password: 'amber-orchard-compass-7731', confirm: 'amber-orchard-compass-7731' }))
+      const e = await errorOf(
+        h.call(desk, 'reset:run', {
+          flowId: flow.id,
+          method: 'manual',
+          password: 'amber-orchard-compass-7731',
+          confirm: 'amber-orchard-compass-7731',
+        }),
+      )
       expect(e.code).toBe('OUTCOME_UNKNOWN')
     } finally {
       proxy.afterDrop = null
@@ -123,7 +166,11 @@ describe.skipIf(slapd().missing !== null)('F2: the directory connection cut arou
     expect(await rows(p.id)).toMatchObject({ resets: [{ status: 'done' }], intents: [{ status: 'applied', resolved_by: 'sweeper' }] })
     expect(await usesLeft(p.id)).toBe(2)
     const entries = await audit(p.id)
-    expect(entries.map((e) => [e.action, e.outcome])).toEqual([['reset', 'outcome_unknown'], ['reset', 'done'], ['reset.notice', 'sent']])
+    expect(entries.map((e) => [e.action, e.outcome])).toEqual([
+      ['reset', 'outcome_unknown'],
+      ['reset', 'done'],
+      ['reset.notice', 'sent'],
+    ])
     expect(JSON.parse(entries[1]!.detail)).toMatchObject({ resolvedBy: 'sweeper' })
     expect((await h.call(await h.signIn('super'), 'intents:list', {})).map((i) => i.userId)).not.toContain(p.id)
   })

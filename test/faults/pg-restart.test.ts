@@ -46,14 +46,38 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
     const notifier: Notifier = { smsProviderConfigured: true, deliver: async (m) => void mail.push(m) }
     backend = await createBackend({
       store: { kind: 'postgres', connectionString: url.toString(), poolSize: 4, connectTimeoutMs: 1000 },
-      demo: true, hashCost: { N: 1024 }, directory: ldap, credentialStores: { ldap: faulty }, notifier,
-      sweepEverySeconds: 0, intentLeaseSeconds: 1, log: noLog,
+      demo: true,
+      hashCost: { N: 1024 },
+      directory: ldap,
+      credentialStores: { ldap: faulty },
+      notifier,
+      sweepEverySeconds: 0,
+      intentLeaseSeconds: 1,
+      log: noLog,
     })
-    await backend.store.db.insertInto('processes').values(processRow(processSchema.parse({
-      id: 'proc-ldap', name: 'LDAP staff', description: 'Directory staff', appliesToGroups: ['PG Fault Staff'], protectedAccounts: false,
-      credentialStore: 'ldap', methods: ['personal_data_confirm'], requiredPasses: 1, resetMethods: ['generate', 'email_link'],
-      unlock: true, requireChange: false, requiresApproval: false, policy: {}, settings: {},
-    }))).execute()
+    await backend.store.db
+      .insertInto('processes')
+      .values(
+        processRow(
+          processSchema.parse({
+            id: 'proc-ldap',
+            name: 'LDAP staff',
+            description: 'Directory staff',
+            appliesToGroups: ['PG Fault Staff'],
+            protectedAccounts: false,
+            credentialStore: 'ldap',
+            methods: ['personal_data_confirm'],
+            requiredPasses: 1,
+            resetMethods: ['generate', 'email_link'],
+            unlock: true,
+            requireChange: false,
+            requiresApproval: false,
+            policy: {},
+            settings: {},
+          }),
+        ),
+      )
+      .execute()
     await call(desk, 'session:signIn', { username: 'desk', password: 'desk-demo-2026' })
     await call(supervisor, 'session:signIn', { username: 'super', password: 'super-demo-2026' })
     recordId = (await call(desk, 'records:list', { kind: 'incident', filter: 'assigned_to_me', limit: 1 })).rows[0]!.id
@@ -69,13 +93,25 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
     if (!result.ok) throw new AppError(result.error.code, result.error.details)
     return result.data as OutputOf<C>
   }
-  const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e) => (e as AppError).code)
+  const codeOf = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e) => (e as AppError).code,
+    )
   async function verifiedFlow(userId: string) {
     const flow = await call(desk, 'flow:start', { recordId, userId, processId: 'proc-ldap' })
     return call(desk, 'verify:confirmPersonalData', { flowId: flow.id, confirmed: true })
   }
-  const usesLeft = async (userId: string) => (await call(desk, 'processes:forUser', { userId })).find((o) => o.process.id === 'proc-ldap')!.usesLeft
-  const auditOf = (userId: string) => backend.store.db.selectFrom('audit').select(['action', 'outcome', 'detail']).where('user_id', '=', userId).where('action', 'like', 'reset%').orderBy('seq').execute()
+  const usesLeft = async (userId: string) =>
+    (await call(desk, 'processes:forUser', { userId })).find((o) => o.process.id === 'proc-ldap')!.usesLeft
+  const auditOf = (userId: string) =>
+    backend.store.db
+      .selectFrom('audit')
+      .select(['action', 'outcome', 'detail'])
+      .where('user_id', '=', userId)
+      .where('action', 'like', 'reset%')
+      .orderBy('seq')
+      .execute()
 
   it('down: each request gets DATABASE_UNAVAILABLE, readiness names the database; back up: the next request recovers', async () => {
     const p = await addPerson({ groups: ['PG Fault Staff'] })
@@ -84,7 +120,10 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
     try {
       expect(await codeOf(call(desk, 'flow:get', { flowId: flow.id }))).toBe('DATABASE_UNAVAILABLE')
       expect(await codeOf(call(desk, 'reset:run', { flowId: flow.id, method: 'generate' }))).toBe('DATABASE_UNAVAILABLE')
-      expect(await readiness(backend.ctx)).toEqual({ ok: false, dependencies: { database: 'down', directory: 'up', mail: 'not_configured' } })
+      expect(await readiness(backend.ctx)).toEqual({
+        ok: false,
+        dependencies: { database: 'down', directory: 'up', mail: 'not_configured' },
+      })
     } finally {
       cluster.resume()
     }
@@ -119,7 +158,10 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
     expect(await backend.store.db.selectFrom('resets').select('status').where('user_id', '=', p.id).execute()).toEqual([{ status: 'done' }])
     expect(await usesLeft(p.id)).toBe(2)
     const audit = await auditOf(p.id)
-    expect(audit.map((a) => [a.action, a.outcome])).toEqual([['reset', 'done'], ['reset.notice', 'sent']])
+    expect(audit.map((a) => [a.action, a.outcome])).toEqual([
+      ['reset', 'done'],
+      ['reset.notice', 'sent'],
+    ])
     expect(JSON.parse(audit[0]!.detail)).toMatchObject({ resolvedBy: 'sweeper' })
     const notes = (await call(desk, 'records:get', { recordId })).activity.filter((a) => a.kind === 'work_note' && a.text.includes(p.uid))
     expect(notes).toHaveLength(1)
@@ -132,7 +174,10 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
     const p = await addPerson({ groups: ['PG Fault Staff'] })
     const flow = await verifiedFlow(p.id)
     await call(desk, 'reset:run', { flowId: flow.id, method: 'email_link' })
-    const token = mail.filter((m) => m.to === p.mail).map((m) => m.text.match(/#token=([\w-]+)/)?.[1]).find(Boolean)!
+    const token = mail
+      .filter((m) => m.to === p.mail)
+      .map((m) => m.text.match(/#token=([\w-]+)/)?.[1])
+      .find(Boolean)!
     expect(token).toBeTruthy()
 
     // Down before the submission: refused, and the link untouched.
@@ -144,7 +189,12 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
     }
     // F1: the first query after a restart may meet a pooled connection not yet known dead; that
     // request fails as DATABASE_UNAVAILABLE and the pool drops the connection. The next recovers.
-    for (let i = 0; i < 5; i++) await backend.store.db.selectFrom('meta').select('key').execute().catch(() => {})
+    for (let i = 0; i < 5; i++)
+      await backend.store.db
+        .selectFrom('meta')
+        .select('key')
+        .execute()
+        .catch(() => {})
     // Down in the middle: the link was spent, then the directory refused and the database fell.
     afterModify = async () => {
       cluster.halt()
@@ -158,7 +208,9 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
       return realReset(userId, password, options)
     }
     try {
-      expect(await backend.completeResetLink(token, 'copper-meadow-lantern-4412').catch((e) => (e as AppError).code ?? String(e))).toBe('DIRECTORY_UNAVAILABLE')
+      expect(await backend.completeResetLink(token, 'copper-meadow-lantern-4412').catch((e) => (e as AppError).code ?? String(e))).toBe(
+        'DIRECTORY_UNAVAILABLE',
+      )
     } finally {
       faulty.resetPassword = realReset
       afterModify = async () => {}
@@ -171,6 +223,11 @@ describe.skipIf(!canRun)('F1/F2/F3: PostgreSQL stopped and restarted during flow
     expect(await backend.completeResetLink(token, 'copper-meadow-lantern-4412')).toEqual({ ok: true })
     expect(await userBind(p.dn, 'copper-meadow-lantern-4412')).toBe('ok')
     const audit = await auditOf(p.id)
-    expect(audit.map((a) => [a.action, a.outcome])).toEqual([['reset', 'done'], ['reset.link_completed', 'failed'], ['reset.link_completed', 'done'], ['reset.notice', 'sent']])
+    expect(audit.map((a) => [a.action, a.outcome])).toEqual([
+      ['reset', 'done'],
+      ['reset.link_completed', 'failed'],
+      ['reset.link_completed', 'done'],
+      ['reset.notice', 'sent'],
+    ])
   }, 60_000)
 })

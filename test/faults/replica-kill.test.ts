@@ -30,14 +30,23 @@ describe.skipIf(replicasSkip !== null || slapd().missing !== null)('F3: a replic
     agent = await addPerson({ prefix: 'agent', groups: ['Kill Agents'] })
     dir = mkdtempSync(join(tmpdir(), 'resetdesk-kill-'))
     const config = ldapConfig()
-    writeFileSync(join(dir, 'connectors.json'), JSON.stringify({
-      version: 1,
-      directory: {
-        name: 'ldap', useAsDirectory: true, dialect: 'openldap', url: proxy.url, bindDn: config.bindDn, timeoutMs: 10000,
-        bindPassword: { secret: 'ldap-helpdesk' }, ...uidLayout,
-        agentSignIn: { groups: ['Kill Agents'], roleGroups: { password_reset_service_desk: ['Kill Agents'] } },
-      },
-    }))
+    writeFileSync(
+      join(dir, 'connectors.json'),
+      JSON.stringify({
+        version: 1,
+        directory: {
+          name: 'ldap',
+          useAsDirectory: true,
+          dialect: 'openldap',
+          url: proxy.url,
+          bindDn: config.bindDn,
+          timeoutMs: 10000,
+          bindPassword: { secret: 'ldap-helpdesk' },
+          ...uidLayout,
+          agentSignIn: { groups: ['Kill Agents'], roleGroups: { password_reset_service_desk: ['Kill Agents'] } },
+        },
+      }),
+    )
     set = await startReplicasOnPostgres(1, {
       demo: false,
       env: {
@@ -50,11 +59,29 @@ describe.skipIf(replicasSkip !== null || slapd().missing !== null)('F3: a replic
       },
     })
     store = await openStore(set.storeConfig)
-    await store.db.insertInto('processes').values(processRow(processSchema.parse({
-      id: 'proc-kill', name: 'Directory staff', description: 'Directory staff', appliesToGroups: ['Kill Staff'], protectedAccounts: false,
-      credentialStore: 'ldap', methods: ['personal_data_confirm'], requiredPasses: 1, resetMethods: ['generate'],
-      unlock: true, requireChange: false, requiresApproval: false, policy: {}, settings: {},
-    }))).execute()
+    await store.db
+      .insertInto('processes')
+      .values(
+        processRow(
+          processSchema.parse({
+            id: 'proc-kill',
+            name: 'Directory staff',
+            description: 'Directory staff',
+            appliesToGroups: ['Kill Staff'],
+            protectedAccounts: false,
+            credentialStore: 'ldap',
+            methods: ['personal_data_confirm'],
+            requiredPasses: 1,
+            resetMethods: ['generate'],
+            unlock: true,
+            requireChange: false,
+            requiresApproval: false,
+            policy: {},
+            settings: {},
+          }),
+        ),
+      )
+      .execute()
     survivor = await connect(set.replicas[0]!)
   }, 120_000)
 
@@ -70,12 +97,21 @@ describe.skipIf(replicasSkip !== null || slapd().missing !== null)('F3: a replic
     const victim = await set.start()
     const onVictim = await connect(victim)
     const p = await addPerson({ groups: ['Kill Staff'] })
-    const recordId = (await onVictim.ops['records:createInteraction'](onVictim.session, { channel: 'phone', callerId: p.id, shortDescription: 'Locked out' } as never)).id
+    const recordId = (
+      await onVictim.ops['records:createInteraction'](onVictim.session, {
+        channel: 'phone',
+        callerId: p.id,
+        shortDescription: 'Locked out',
+      } as never)
+    ).id
     const flow = await onVictim.ops['flow:start'](onVictim.session, { recordId, userId: p.id, processId: 'proc-kill' })
     await onVictim.ops['verify:confirmPersonalData'](onVictim.session, { flowId: flow.id, confirmed: true })
     const modifiesBefore = proxy.modifies
     proxy.mode = mode
-    const seen = onVictim.ops['reset:run'](onVictim.session, { flowId: flow.id, method: 'generate' }).then(() => 'ok', (e) => e.code as string)
+    const seen = onVictim.ops['reset:run'](onVictim.session, { flowId: flow.id, method: 'generate' }).then(
+      () => 'ok',
+      (e) => e.code as string,
+    )
     for (let i = 0; i < 600 && proxy.modifies === modifiesBefore; i++) await new Promise((r) => setTimeout(r, 25))
     expect(proxy.modifies).toBe(modifiesBefore + 1)
     // Let slapd apply a forwarded modify before the kill (the reply is held either way).
@@ -95,8 +131,16 @@ describe.skipIf(replicasSkip !== null || slapd().missing !== null)('F3: a replic
     }
     throw new Error('the sweeper did not settle the intent')
   }
-  const usesLeft = async (userId: string) => (await survivor.ops['processes:forUser'](survivor.session, { userId })).find((o) => o.process.id === 'proc-kill')!.usesLeft
-  const audit = (userId: string) => store.db.selectFrom('audit').select(['action', 'outcome', 'detail']).where('user_id', '=', userId).where('action', 'like', 'reset%').orderBy('seq').execute()
+  const usesLeft = async (userId: string) =>
+    (await survivor.ops['processes:forUser'](survivor.session, { userId })).find((o) => o.process.id === 'proc-kill')!.usesLeft
+  const audit = (userId: string) =>
+    store.db
+      .selectFrom('audit')
+      .select(['action', 'outcome', 'detail'])
+      .where('user_id', '=', userId)
+      .where('action', 'like', 'reset%')
+      .orderBy('seq')
+      .execute()
 
   it('killed after slapd applied the modify: the survivor records the reset once (uses left 2, audit done, work note)', async () => {
     const { p, flow, recordId } = await killMidReset('hold_reply_after_modify')
@@ -108,9 +152,14 @@ describe.skipIf(replicasSkip !== null || slapd().missing !== null)('F3: a replic
     expect(await store.db.selectFrom('resets').select('status').where('user_id', '=', p.id).execute()).toEqual([{ status: 'done' }])
     expect(await usesLeft(p.id)).toBe(2)
     const entries = await audit(p.id)
-    expect(entries.map((e) => [e.action, e.outcome])).toEqual([['reset', 'done'], ['reset.notice', 'sent']])
+    expect(entries.map((e) => [e.action, e.outcome])).toEqual([
+      ['reset', 'done'],
+      ['reset.notice', 'sent'],
+    ])
     expect(JSON.parse(entries[0]!.detail)).toMatchObject({ resolvedBy: 'sweeper' })
-    const notes = (await survivor.ops['records:get'](survivor.session, { recordId })).activity.filter((a) => a.kind === 'work_note' && a.text.includes(p.uid))
+    const notes = (await survivor.ops['records:get'](survivor.session, { recordId })).activity.filter(
+      (a) => a.kind === 'work_note' && a.text.includes(p.uid),
+    )
     expect(notes).toHaveLength(1)
     // The same agent carries on from the surviving replica and sees the truth.
     expect((await survivor.ops['flow:get'](survivor.session, { flowId: flow.id })).state).toBe('reset')

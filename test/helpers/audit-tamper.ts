@@ -13,7 +13,10 @@ export async function asDatabaseOwner<T>(store: Store, work: (db: Kysely<DB>) =>
       await sql`alter table audit enable trigger user`.execute(store.db)
     }
   }
-  const triggers = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'audit'`.execute(store.db)
+  const triggers = await sql<{
+    name: string
+    sql: string
+  }>`select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'audit'`.execute(store.db)
   for (const t of triggers.rows) await sql`drop trigger ${sql.id(t.name)}`.execute(store.db)
   try {
     return await work(store.db)

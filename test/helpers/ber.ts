@@ -1,7 +1,11 @@
 // A minimal BER reader/writer (definite lengths only, as LDAP uses) for the loopback Active
 // Directory stand-ins: the tests decode what ldapts sent with this, not with ldapts, whose encoder
 // is what is being checked.
-export interface Tlv { tag: number; value: Buffer; end: number }
+export interface Tlv {
+  tag: number
+  value: Buffer
+  end: number
+}
 
 export function readTlv(buf: Buffer, at: number): Tlv {
   const tag = buf[at]!
@@ -18,7 +22,7 @@ export function readTlv(buf: Buffer, at: number): Tlv {
 
 export function children(buf: Buffer): Tlv[] {
   const out: Tlv[] = []
-  for (let at = 0; at < buf.length; ) {
+  for (let at = 0; at < buf.length;) {
     const t = readTlv(buf, at)
     out.push(t)
     at = t.end
@@ -28,18 +32,27 @@ export function children(buf: Buffer): Tlv[] {
 
 export function tlv(tag: number, content: Buffer): Buffer {
   const len = content.length
-  const head = len < 128 ? Buffer.from([tag, len]) : len < 256 ? Buffer.from([tag, 0x81, len]) : Buffer.from([tag, 0x82, len >> 8, len & 0xff])
+  const head =
+    len < 128 ? Buffer.from([tag, len]) : len < 256 ? Buffer.from([tag, 0x81, len]) : Buffer.from([tag, 0x82, len >> 8, len & 0xff])
   return Buffer.concat([head, content])
 }
 export const int = (n: number) => tlv(0x02, n < 128 ? Buffer.from([n]) : Buffer.from([n >> 8, n & 0xff]))
 export const str = (s: string | Buffer) => tlv(0x04, typeof s === 'string' ? Buffer.from(s, 'utf8') : s)
 export const seq = (...parts: Buffer[]) => tlv(0x30, Buffer.concat(parts))
-export const result = (msgId: number, op: number, code = 0) => seq(int(msgId), tlv(op, Buffer.concat([tlv(0x0a, Buffer.from([code])), str(''), str('')])))
+export const result = (msgId: number, op: number, code = 0) =>
+  seq(int(msgId), tlv(op, Buffer.concat([tlv(0x0a, Buffer.from([code])), str(''), str('')])))
 /** A message id as sent (one or two bytes here). */
 export const readInt = (b: Buffer) => b.reduce((n, x) => n * 256 + x, 0)
 
-export interface DecodedChange { operation: number; type: string; values: Buffer[] }
-export interface DecodedModify { dn: string; changes: DecodedChange[] }
+export interface DecodedChange {
+  operation: number
+  type: string
+  values: Buffer[]
+}
+export interface DecodedModify {
+  dn: string
+  changes: DecodedChange[]
+}
 
 export function decodeModify(op: Buffer): DecodedModify {
   const [dn, changeSeq] = children(op)

@@ -14,7 +14,10 @@ export function inputJsonSchema(schema: z.ZodType): JsonSchema {
 function text(min: number, max: number): fc.Arbitrary<string> {
   const cap = Math.min(max, min + 40)
   return fc
-    .oneof(fc.string({ unit: 'binary', minLength: min, maxLength: cap }), fc.string({ unit: 'grapheme-ascii', minLength: min, maxLength: cap }))
+    .oneof(
+      fc.string({ unit: 'binary', minLength: min, maxLength: cap }),
+      fc.string({ unit: 'grapheme-ascii', minLength: min, maxLength: cap }),
+    )
     .map((s) => s.replaceAll('\u0000', ' '))
     .filter((s) => s.length >= min && s.length <= max)
 }
@@ -25,8 +28,12 @@ export function arbitraryFor(schema: JsonSchema): fc.Arbitrary<unknown> {
   if (schema.oneOf || schema.anyOf) return fc.oneof(...(schema.oneOf ?? schema.anyOf).map(arbitraryFor))
   switch (schema.type) {
     case 'string': {
-      if (schema.format === 'date-time') return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString())
-      if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => !s.includes('\u0000') && s.length <= (schema.maxLength ?? Infinity))
+      if (schema.format === 'date-time')
+        return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString())
+      if (schema.pattern)
+        return fc
+          .stringMatching(new RegExp(schema.pattern))
+          .filter((s) => !s.includes('\u0000') && s.length <= (schema.maxLength ?? Infinity))
       return text(schema.minLength ?? 0, schema.maxLength ?? 200)
     }
     case 'integer':
@@ -41,14 +48,17 @@ export function arbitraryFor(schema: JsonSchema): fc.Arbitrary<unknown> {
       return fc.array(arbitraryFor(schema.items ?? {}), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 5, 5) })
     case 'object': {
       if (schema.propertyNames || (schema.additionalProperties && typeof schema.additionalProperties === 'object')) {
-        return fc.dictionary(arbitraryFor(schema.propertyNames ?? { type: 'string', maxLength: 8 }) as fc.Arbitrary<string>, arbitraryFor(schema.additionalProperties), { maxKeys: 3 })
+        return fc.dictionary(
+          arbitraryFor(schema.propertyNames ?? { type: 'string', maxLength: 8 }) as fc.Arbitrary<string>,
+          arbitraryFor(schema.additionalProperties),
+          { maxKeys: 3 },
+        )
       }
       const props: Record<string, JsonSchema> = schema.properties ?? {}
       const required = new Set<string>(schema.required ?? [])
-      return fc.record(
-        Object.fromEntries(Object.entries(props).map(([k, v]) => [k, arbitraryFor(v)])),
-        { requiredKeys: [...required].filter((k) => k in props) as never },
-      )
+      return fc.record(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, arbitraryFor(v)])), {
+        requiredKeys: [...required].filter((k) => k in props) as never,
+      })
     }
   }
   if (Object.keys(schema).filter((k) => k !== '$schema').length === 0) return fc.jsonValue()
@@ -79,7 +89,9 @@ export function mutationOf(valid: unknown): fc.Arbitrary<{ kind: string; value: 
   const keys = valid !== null && typeof valid === 'object' ? Object.keys(valid) : []
   const options: fc.Arbitrary<{ kind: string; value: unknown }>[] = [
     fc.constantFrom(null, [], 'text', 42, true).map((value) => ({ kind: 'not an object', value })),
-    fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue()).map(([k, v]) => ({ kind: 'extra key', value: { ...(valid as object), [`x_${k}`]: v } })),
+    fc
+      .tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue())
+      .map(([k, v]) => ({ kind: 'extra key', value: { ...(valid as object), [`x_${k}`]: v } })),
     fc.jsonValue().map((v) => ({ kind: 'NUL key', value: { ...(valid as object), ['a\u0000b']: v } })),
   ]
   if (strings.length) {
@@ -93,11 +105,17 @@ export function mutationOf(valid: unknown): fc.Arbitrary<{ kind: string; value: 
     )
   }
   if (numbers.length) {
-    options.push(fc.tuple(fc.constantFrom(...numbers), fc.constantFrom(...edgeNumbers)).map(([leaf, n]) => ({ kind: 'number out of range', value: setAt(valid, leaf.path, n) })))
+    options.push(
+      fc
+        .tuple(fc.constantFrom(...numbers), fc.constantFrom(...edgeNumbers))
+        .map(([leaf, n]) => ({ kind: 'number out of range', value: setAt(valid, leaf.path, n) })),
+    )
   }
   if (keys.length) {
     options.push(
-      fc.tuple(fc.constantFrom(...keys), fc.constantFrom(null, [], {}, 'text', -1, 1.5, false)).map(([k, v]) => ({ kind: 'wrong type', value: { ...(valid as object), [k]: v } })),
+      fc
+        .tuple(fc.constantFrom(...keys), fc.constantFrom(null, [], {}, 'text', -1, 1.5, false))
+        .map(([k, v]) => ({ kind: 'wrong type', value: { ...(valid as object), [k]: v } })),
       fc.constantFrom(...keys).map((k) => {
         const { [k]: _dropped, ...rest } = valid as Record<string, unknown>
         return { kind: 'key dropped', value: rest }

@@ -42,9 +42,12 @@ const IN_CHAIN = '1.2.840.113556.1.4.1941'
 
 function decodeFilter(t: Tlv): WireFilter {
   switch (t.tag) {
-    case 0xa0: return { and: children(t.value).map(decodeFilter) }
-    case 0xa1: return { or: children(t.value).map(decodeFilter) }
-    case 0xa2: return { not: decodeFilter(children(t.value)[0]!) }
+    case 0xa0:
+      return { and: children(t.value).map(decodeFilter) }
+    case 0xa1:
+      return { or: children(t.value).map(decodeFilter) }
+    case 0xa2:
+      return { not: decodeFilter(children(t.value)[0]!) }
     case 0xa3: {
       const [a, v] = children(t.value)
       return { eq: [a!.value.toString('utf8'), Buffer.from(v!.value)] }
@@ -53,12 +56,14 @@ function decodeFilter(t: Tlv): WireFilter {
       const [a, parts] = children(t.value)
       return { sub: [a!.value.toString('utf8'), children(parts!.value).map((p) => p.value.toString('utf8'))] }
     }
-    case 0x87: return { present: t.value.toString('utf8') }
+    case 0x87:
+      return { present: t.value.toString('utf8') }
     case 0xa9: {
       const parts = Object.fromEntries(children(t.value).map((p) => [p.tag, p.value.toString('utf8')]))
       return { ext: { rule: parts[0x81] ?? '', type: parts[0x82] ?? '', value: parts[0x83] ?? '' } }
     }
-    default: throw new Error(`filter tag ${t.tag.toString(16)} not supported by the fake`)
+    default:
+      throw new Error(`filter tag ${t.tag.toString(16)} not supported by the fake`)
   }
 }
 
@@ -67,8 +72,27 @@ const asText = (v: string | Buffer) => (typeof v === 'string' ? v : v.toString('
 
 export async function startFakeAd(entries: AdEntry[], service: { dn: string; password: string }): Promise<FakeAd> {
   const dir = mkdtempSync(join(tmpdir(), 'resetdesk-fake-ad-'))
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'pipe' },
+  )
   const cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
   const key = readFileSync(join(dir, 'key.pem'), 'utf8')
   rmSync(dir, { recursive: true, force: true })
@@ -79,7 +103,9 @@ export async function startFakeAd(entries: AdEntry[], service: { dn: string; pas
   const inChain = (group: AdEntry, memberDn: string, seen = new Set<AdEntry>()): boolean => {
     if (seen.has(group)) return false
     seen.add(group)
-    return valuesOf(group, 'member').map(asText).some((m) => sameDn(m, memberDn) || (byDn(m) ? inChain(byDn(m)!, memberDn, seen) : false))
+    return valuesOf(group, 'member')
+      .map(asText)
+      .some((m) => sameDn(m, memberDn) || (byDn(m) ? inChain(byDn(m)!, memberDn, seen) : false))
   }
   const matches = (e: AdEntry, f: WireFilter): boolean => {
     if ('and' in f) return f.and.every((x) => matches(e, x))
@@ -88,7 +114,9 @@ export async function startFakeAd(entries: AdEntry[], service: { dn: string; pas
     if ('present' in f) return f.present.toLowerCase() === 'objectclass' || valuesOf(e, f.present).length > 0
     if ('eq' in f) {
       const [name, want] = f.eq
-      return valuesOf(e, name).some((v) => (typeof v === 'string' ? v.toLowerCase() === want.toString('utf8').toLowerCase() : v.equals(want)))
+      return valuesOf(e, name).some((v) =>
+        typeof v === 'string' ? v.toLowerCase() === want.toString('utf8').toLowerCase() : v.equals(want),
+      )
     }
     if ('sub' in f) return valuesOf(e, f.sub[0]).some((v) => f.sub[1].every((part) => asText(v).toLowerCase().includes(part.toLowerCase())))
     if (f.ext.rule === IN_CHAIN && f.ext.type.toLowerCase() === 'member') return inChain(e, f.ext.value)
@@ -108,18 +136,22 @@ export async function startFakeAd(entries: AdEntry[], service: { dn: string; pas
         const [id, op] = children(msg.value)
         const msgId = readInt(id!.value)
         switch (op!.tag) {
-          case 0x60: { // BindRequest: version, name, [0] simple password
+          case 0x60: {
+            // BindRequest: version, name, [0] simple password
             const [, name, pw] = children(op!.value)
             const dn = name!.value.toString('utf8')
             const password = pw!.value.toString('utf8')
             state.binds.push(dn)
             const entry = byDn(dn)
             const locked = entry ? Number(asText(valuesOf(entry, 'lockoutTime')[0] ?? '0')) > 0 : false
-            const ok = password !== '' && ((sameDn(dn, service.dn) && password === service.password) || (!!entry && !locked && entry.password === password))
+            const ok =
+              password !== '' &&
+              ((sameDn(dn, service.dn) && password === service.password) || (!!entry && !locked && entry.password === password))
             socket.write(result(msgId, 0x61, ok ? 0 : 49))
             break
           }
-          case 0x63: { // SearchRequest: base, scope, deref, size, time, typesOnly, filter, attributes
+          case 0x63: {
+            // SearchRequest: base, scope, deref, size, time, typesOnly, filter, attributes
             const parts = children(op!.value)
             const base = parts[0]!.value.toString('utf8')
             const filter = decodeFilter(parts[6]!)
@@ -135,7 +167,8 @@ export async function startFakeAd(entries: AdEntry[], service: { dn: string; pas
             socket.write(result(msgId, 0x65))
             break
           }
-          case 0x66: { // ModifyRequest: applied as AD would for the attributes ResetDesk writes
+          case 0x66: {
+            // ModifyRequest: applied as AD would for the attributes ResetDesk writes
             const m = decodeModify(op!.value)
             state.modifies.push(m)
             const entry = byDn(m.dn)

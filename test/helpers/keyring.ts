@@ -20,12 +20,21 @@ export const keyringService: ServiceStarter = {
     if (!has('dbus-daemon')) return { missing: 'dbus-daemon is not installed (apt-get install dbus)' }
     if (!has('gnome-keyring-daemon')) return { missing: 'gnome-keyring is not installed (apt-get install gnome-keyring)' }
     const home = mkdtempSync(join(tmpdir(), 'resetdesk-keyring-'))
-    const env = { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_RUNTIME_DIR: join(home, 'run'), HOME: home }
+    const env = {
+      ...process.env,
+      XDG_DATA_HOME: join(home, 'data'),
+      XDG_CACHE_HOME: join(home, 'cache'),
+      XDG_RUNTIME_DIR: join(home, 'run'),
+      HOME: home,
+    }
     for (const d of [env.XDG_DATA_HOME, env.XDG_CACHE_HOME, env.XDG_RUNTIME_DIR]) mkdirSync(d, { recursive: true, mode: 0o700 })
     const bus = spawnSync('dbus-daemon', ['--session', '--fork', '--print-address=1', '--print-pid=1'], { env, encoding: 'utf8' })
     const [address, pid] = bus.stdout.trim().split('\n')
     if (bus.status !== 0 || !address) return { missing: `dbus-daemon did not start: ${bus.stderr}` }
-    const keyring = spawn('gnome-keyring-daemon', ['--unlock', '--components=secrets'], { env: { ...env, DBUS_SESSION_BUS_ADDRESS: address }, stdio: ['pipe', 'pipe', 'pipe'] })
+    const keyring = spawn('gnome-keyring-daemon', ['--unlock', '--components=secrets'], {
+      env: { ...env, DBUS_SESSION_BUS_ADDRESS: address },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     keyring.stdin.end('resetdesk-test-keyring')
     const started = await new Promise<boolean>((resolve) => {
       keyring.on('exit', (code) => resolve(code === 0))

@@ -32,7 +32,9 @@ export interface LdapPerson {
 }
 
 /** A fresh person (unique uid) in the given groups; groups are created on first use. */
-export async function addPerson(opts: { groups?: string[]; mobiles?: string[]; mail?: string | null; prefix?: string } = {}): Promise<LdapPerson> {
+export async function addPerson(
+  opts: { groups?: string[]; mobiles?: string[]; mail?: string | null; prefix?: string } = {},
+): Promise<LdapPerson> {
   const uid = `${opts.prefix ?? 'user'}${randomUUID().slice(0, 8)}`
   const dn = `uid=${uid},${ldapPeople}`
   const password = `initial-${randomUUID()}`

@@ -89,8 +89,12 @@ export async function startLdapProxy(target: string): Promise<LdapProxy> {
     })
     client.on('error', end)
     upstream.on('error', end)
-    client.on('close', () => { if (!holding) upstream.destroy() })
-    upstream.on('close', () => { if (!holding) client.destroy() })
+    client.on('close', () => {
+      if (!holding) upstream.destroy()
+    })
+    upstream.on('close', () => {
+      if (!holding) client.destroy()
+    })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address() as { port: number }

@@ -51,7 +51,13 @@ export async function startReplica(env: Record<string, string>, port?: number): 
   }
   for (let i = 0; i < 300; i++) {
     if (!replica.alive()) throw new Error(`replica exited: ${output}`)
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return replica
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return replica
     await new Promise((r) => setTimeout(r, 100))
   }
   await replica.stop()

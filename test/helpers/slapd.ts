@@ -30,7 +30,10 @@ export interface SlapdTree {
   suffix: string
   topEntry: string
 }
-const exampleOrg: SlapdTree = { suffix: ldapBase, topEntry: 'objectClass: top\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example' }
+const exampleOrg: SlapdTree = {
+  suffix: ldapBase,
+  topEntry: 'objectClass: top\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example',
+}
 
 const slapdBin = '/usr/sbin/slapd'
 
@@ -144,7 +147,9 @@ export async function startSlapd(tree: SlapdTree = exampleOrg): Promise<{ url: s
   }
   for (let i = 0; i < 100; i++) {
     try {
-      execFileSync('ldapsearch', ['-x', '-H', url, '-D', root.dn, '-w', root.password, '-b', tree.suffix, '-s', 'base', 'dn'], { stdio: 'pipe' })
+      execFileSync('ldapsearch', ['-x', '-H', url, '-D', root.dn, '-w', root.password, '-b', tree.suffix, '-s', 'base', 'dn'], {
+        stdio: 'pipe',
+      })
       return { url, stop }
     } catch {
       await new Promise((r) => setTimeout(r, 50))

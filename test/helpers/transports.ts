@@ -52,7 +52,8 @@ export async function httpTransport(h: Harness): Promise<Transport & { baseUrl: 
     connect(secrets = new MemorySecretStore()) {
       const session: Session = { agentId: null }
       const ops = createRemoteOperations({ baseUrl, secrets, fetch: nodeFetch })
-      const callRaw = (channel: string, input: unknown) => (ops as unknown as Record<string, (s: Session, i: unknown) => Promise<unknown>>)[channel]!(session, input)
+      const callRaw = (channel: string, input: unknown) =>
+        (ops as unknown as Record<string, (s: Session, i: unknown) => Promise<unknown>>)[channel]!(session, input)
       return { session, callRaw, call: (channel, input) => callRaw(channel, input) as never }
     },
     close: () => server.close(),

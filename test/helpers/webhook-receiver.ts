@@ -43,7 +43,13 @@ export class WebhookReceiver {
       req.setEncoding('utf8')
       req.on('data', (chunk) => (body += chunk))
       req.on('end', () => {
-        const entry: Received = { payload: JSON.parse(body) as WebhookPayload, body, headers: req.headers, signatureValid: verifySignature(this.secret, req.headers, body), answered: null }
+        const entry: Received = {
+          payload: JSON.parse(body) as WebhookPayload,
+          body,
+          headers: req.headers,
+          signatureValid: verifySignature(this.secret, req.headers, body),
+          answered: null,
+        }
         this.received.push(entry)
         if (this.mode === 'hang') {
           this.hung.push(res)

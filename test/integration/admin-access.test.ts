@@ -59,16 +59,30 @@ describe('G7 every admin:* channel refuses agents without password_reset_admin',
       questions: await db.selectFrom('security_questions').selectAll().orderBy('id').execute(),
       apiKeys: await db.selectFrom('api_keys').selectAll().orderBy('id').execute(),
       webhooks: await db.selectFrom('webhook_endpoints').selectAll().orderBy('id').execute(),
-      audit: Number((await db.selectFrom('audit').select((eb) => eb.fn.countAll().as('n')).where('action', 'like', 'admin.%').executeTakeFirstOrThrow()).n),
+      audit: Number(
+        (
+          await db
+            .selectFrom('audit')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('action', 'like', 'admin.%')
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
     }
   }
 
   it('covers the admin channels of the contract', () => {
-    expect(adminChannels).toEqual(expect.arrayContaining(['admin:processes:list', 'admin:processes:save', 'admin:settings:save', 'admin:credentialStores:list']))
+    expect(adminChannels).toEqual(
+      expect.arrayContaining(['admin:processes:list', 'admin:processes:save', 'admin:settings:save', 'admin:credentialStores:list']),
+    )
   })
 
   for (const transportIndex of [0, 1]) {
-    for (const [username, password] of [['desk', 'desk-demo-2026'], ['super', 'super-demo-2026'], ['viewer', 'viewer-demo-2026']] as const) {
+    for (const [username, password] of [
+      ['desk', 'desk-demo-2026'],
+      ['super', 'super-demo-2026'],
+      ['viewer', 'viewer-demo-2026'],
+    ] as const) {
       it(`${transportIndex === 0 ? 'embedded' : 'http'}: ${username} is refused on every admin channel`, async () => {
         const before = await state()
         const caller = transports[transportIndex]!.connect()
@@ -90,7 +104,10 @@ describe('G7 every admin:* channel refuses agents without password_reset_admin',
     const careless: Operations = { ...h.backend.ops, 'admin:processes:list': async () => [] }
     const guarded = guardAdminChannels(h.backend.ctx, careless)
     const desk: Session = { agentId: 'agent-desk' }
-    const refused = await guarded['admin:processes:list'](desk, {}).then(() => null, (e: unknown) => e)
+    const refused = await guarded['admin:processes:list'](desk, {}).then(
+      () => null,
+      (e: unknown) => e,
+    )
     expect((refused as AppError).code).toBe('FORBIDDEN')
     expect(await guarded['admin:processes:list']({ agentId: 'agent-admin' }, {})).toEqual([])
   })

@@ -37,17 +37,32 @@ for (const variant of storeVariants) {
     afterAll(async () => h?.dispose())
 
     const auditOf = (processId: string) =>
-      h.backend.store.db.selectFrom('audit').select(['action', 'outcome', 'detail', 'agent_id']).where('process_id', '=', processId).where('action', 'like', 'admin.%').orderBy('seq').execute()
+      h.backend.store.db
+        .selectFrom('audit')
+        .select(['action', 'outcome', 'detail', 'agent_id'])
+        .where('process_id', '=', processId)
+        .where('action', 'like', 'admin.%')
+        .orderBy('seq')
+        .execute()
     const offered = async (userId: string) => (await h.call(desk, 'processes:forUser', { userId })).map((o) => o.process.name)
 
     it('creates, edits, disables, enables and deletes an unused process, each change audited with before and after', async () => {
       expect(await h.call(admin, 'admin:credentialStores:list', {})).toEqual([{ name: 'local' }])
       const created = await h.call(admin, 'admin:processes:save', draft())
-      expect(created).toMatchObject({ enabled: true, openFlows: 0, everUsed: false, process: { name: 'Contractors', credentialStore: 'local' } })
+      expect(created).toMatchObject({
+        enabled: true,
+        openFlows: 0,
+        everUsed: false,
+        process: { name: 'Contractors', credentialStore: 'local' },
+      })
       const id = created.process.id
       expect(await offered('user-blair')).toContain('Contractors')
 
-      const edited = await h.call(admin, 'admin:processes:save', draft({ id, name: 'Contract staff', policy: { ...newProcessDraft.policy, minLength: 20 } }))
+      const edited = await h.call(
+        admin,
+        'admin:processes:save',
+        draft({ id, name: 'Contract staff', policy: { ...newProcessDraft.policy, minLength: 20 } }),
+      )
       expect(edited.process).toMatchObject({ id, name: 'Contract staff', policy: { minLength: 20 } })
       expect((await h.call(admin, 'admin:processes:list', {})).filter((p) => p.process.id === id)).toHaveLength(1)
 
@@ -86,7 +101,10 @@ for (const variant of storeVariants) {
       const refused = await errorOf(h.call(admin, 'admin:processes:delete', { processId: process.id }))
       expect(refused.code).toBe('PROCESS_IN_USE')
       expect(refused.details).toEqual({ openFlows: 1, flows: 1 })
-      expect((await h.call(admin, 'admin:processes:list', {})).find((p) => p.process.id === process.id)).toMatchObject({ openFlows: 1, everUsed: true })
+      expect((await h.call(admin, 'admin:processes:list', {})).find((p) => p.process.id === process.id)).toMatchObject({
+        openFlows: 1,
+        everUsed: true,
+      })
       expect((await auditOf(process.id)).at(-1)).toMatchObject({ action: 'admin.processes.delete', outcome: 'refused_in_use' })
 
       // Disabled: no new flow, but the open one verifies, resets and closes as it would have.
@@ -94,7 +112,9 @@ for (const variant of storeVariants) {
       await h.call(desk, 'verify:confirmPersonalData', { flowId: flow.id, confirmed: true })
       expect((await h.call(desk, 'reset:run', { flowId: flow.id, method: 'generate' })).generatedPassword).toBeTruthy()
       await h.call(desk, 'flow:close', { flowId: flow.id, passwordShared: true })
-      expect((await errorOf(h.call(desk, 'flow:start', { recordId, userId: 'user-blair', processId: process.id }))).code).toBe('PROCESS_DISABLED')
+      expect((await errorOf(h.call(desk, 'flow:start', { recordId, userId: 'user-blair', processId: process.id }))).code).toBe(
+        'PROCESS_DISABLED',
+      )
 
       // Its history (flow, reset, audit) names it, so it stays deletable never.
       const again = await errorOf(h.call(admin, 'admin:processes:delete', { processId: process.id }))
@@ -129,7 +149,9 @@ for (const variant of storeVariants) {
         return (r.error.details.issues as { path: string }[]).map((i) => i.path)
       }
       expect(await paths(draft({ methods: ['email_code'], requiredPasses: 2 }))).toEqual(['requiredPasses'])
-      expect(await paths(draft({ protectedAccounts: true, methods: ['security_questions', 'personal_data_verify'], requiresApproval: false }))).toEqual(['methods', 'requiresApproval'])
+      expect(
+        await paths(draft({ protectedAccounts: true, methods: ['security_questions', 'personal_data_verify'], requiresApproval: false })),
+      ).toEqual(['methods', 'requiresApproval'])
       expect(await paths(draft({ name: '   ' }))).toEqual(['name'])
       expect(await paths({ ...draft(), policy: { ...newProcessDraft.policy, minLength: 7 } })).toEqual(['policy.minLength'])
       expect(await paths(draft({ credentialStore: 'corp-ad' }))).toEqual(['credentialStore'])
@@ -139,11 +161,22 @@ for (const variant of storeVariants) {
     })
 
     it("R5: the desk's code lifetime governs where the process sets none; a process's own wins", async () => {
-      expect(await h.call(admin, 'admin:settings:get', {})).toEqual({ trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 10, wasntMeLinkDays: 7 })
+      expect(await h.call(admin, 'admin:settings:get', {})).toEqual({
+        trustDirectoryContacts: true,
+        questionsRequired: 3,
+        codeTtlMinutes: 10,
+        wasntMeLinkDays: 7,
+      })
       const saved = await h.call(admin, 'admin:settings:save', { trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 3 })
       expect(saved.codeTtlMinutes).toBe(3)
-      const audit = await h.backend.store.db.selectFrom('audit').select(['outcome', 'detail']).where('action', '=', 'admin.settings.save').execute()
-      expect(audit.map((a) => JSON.parse(a.detail))).toEqual([{ before: { trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 10, wasntMeLinkDays: 7 }, after: saved }])
+      const audit = await h.backend.store.db
+        .selectFrom('audit')
+        .select(['outcome', 'detail'])
+        .where('action', '=', 'admin.settings.save')
+        .execute()
+      expect(audit.map((a) => JSON.parse(a.detail))).toEqual([
+        { before: { trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 10, wasntMeLinkDays: 7 }, after: saved },
+      ])
 
       const expiresIn = async (processId: string) => {
         const flow = await h.call(desk, 'flow:start', { recordId, userId: 'user-alex', processId })
@@ -153,7 +186,11 @@ for (const variant of storeVariants) {
         return (new Date(at).getTime() - h.clock.now().getTime()) / MINUTE
       }
       expect(await expiresIn('proc-standard')).toBe(3)
-      const own = await h.call(admin, 'admin:processes:save', draft({ name: 'Own lifetime', settings: { ...newProcessDraft.settings, codeTtlMinutes: 7 } }))
+      const own = await h.call(
+        admin,
+        'admin:processes:save',
+        draft({ name: 'Own lifetime', settings: { ...newProcessDraft.settings, codeTtlMinutes: 7 } }),
+      )
       expect(await expiresIn(own.process.id)).toBe(7)
       await h.call(admin, 'admin:settings:save', { trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 10 })
     })

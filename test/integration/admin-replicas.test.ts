@@ -15,7 +15,17 @@ describe.skipIf(replicasSkip !== null)('G7 administration across two replicas on
     set = await startReplicasOnPostgres(2, { agents: ['admin', 'desk'] })
     adminOnA = set.consoles[0]!
     deskOnB = set.consoles[1]!
-    recordId = (await deskOnB.ops['records:list'](deskOnB.session, { kind: 'incident', filter: 'assigned_to_me', q: '', sort: 'openedAt', dir: 'desc', offset: 0, limit: 1 })).rows[0]!.id
+    recordId = (
+      await deskOnB.ops['records:list'](deskOnB.session, {
+        kind: 'incident',
+        filter: 'assigned_to_me',
+        q: '',
+        sort: 'openedAt',
+        dir: 'desc',
+        offset: 0,
+        limit: 1,
+      })
+    ).rows[0]!.id
   }, 120_000)
 
   afterAll(() => set?.stop())
@@ -46,7 +56,9 @@ describe.skipIf(replicasSkip !== null)('G7 administration across two replicas on
     await adminOnA.ops['admin:processes:setEnabled'](adminOnA.session, { processId: 'proc-standard', enabled: false })
     // Harper's only process was the standard one: Identify now finds none for them.
     expect((await errorOf(deskOnB.ops['processes:forUser'](deskOnB.session, { userId: 'user-harper-schmidt' }))).code).toBe('NO_PROCESS')
-    const refused = await errorOf(deskOnB.ops['flow:start'](deskOnB.session, { recordId, userId: 'user-harper-schmidt', processId: 'proc-standard' }))
+    const refused = await errorOf(
+      deskOnB.ops['flow:start'](deskOnB.session, { recordId, userId: 'user-harper-schmidt', processId: 'proc-standard' }),
+    )
     expect(refused.code).toBe('PROCESS_DISABLED')
     await adminOnA.ops['admin:processes:setEnabled'](adminOnA.session, { processId: 'proc-standard', enabled: true })
     const back = await deskOnB.ops['processes:forUser'](deskOnB.session, { userId: 'user-harper-schmidt' })
@@ -54,11 +66,25 @@ describe.skipIf(replicasSkip !== null)('G7 administration across two replicas on
   })
 
   it("the desk's code lifetime saved through one replica governs codes sent through the other", async () => {
-    await adminOnA.ops['admin:settings:save'](adminOnA.session, { trustDirectoryContacts: true, questionsRequired: 3, codeTtlMinutes: 2, wasntMeLinkDays: 7 })
+    await adminOnA.ops['admin:settings:save'](adminOnA.session, {
+      trustDirectoryContacts: true,
+      questionsRequired: 3,
+      codeTtlMinutes: 2,
+      wasntMeLinkDays: 7,
+    })
     // A process created through A, with no code lifetime of its own.
-    const created = await adminOnA.ops['admin:processes:save'](adminOnA.session, { ...newProcessDraft, name: 'Email code', credentialStore: 'local', methods: ['email_code'] })
+    const created = await adminOnA.ops['admin:processes:save'](adminOnA.session, {
+      ...newProcessDraft,
+      name: 'Email code',
+      credentialStore: 'local',
+      methods: ['email_code'],
+    })
     expect(created.process.settings.codeTtlMinutes).toBeUndefined()
-    const flow = await deskOnB.ops['flow:start'](deskOnB.session, { recordId, userId: 'user-harper-schmidt', processId: created.process.id })
+    const flow = await deskOnB.ops['flow:start'](deskOnB.session, {
+      recordId,
+      userId: 'user-harper-schmidt',
+      processId: created.process.id,
+    })
     const sentAt = Date.now()
     const { flow: after } = await deskOnB.ops['verify:sendCode'](deskOnB.session, { flowId: flow.id, method: 'email_code' })
     const expiresAt = new Date(after.methods.find((m) => m.method === 'email_code')!.codeExpiresAt!).getTime()

@@ -35,7 +35,11 @@ for (const variant of storeVariants) {
     afterAll(() => h?.dispose())
 
     const minute = 60_000
-    const counter = (value: string, limit: number, windowMs = 10 * minute) => ({ key: throttleKey(h.backend.ctx, 'test', value), limit, windowMs })
+    const counter = (value: string, limit: number, windowMs = 10 * minute) => ({
+      key: throttleKey(h.backend.ctx, 'test', value),
+      limit,
+      windowMs,
+    })
 
     it('counts per key in a sliding window, says when a full window frees, and a refusal takes no try', async () => {
       const tight = counter('tight', 2)
@@ -68,7 +72,10 @@ for (const variant of storeVariants) {
 
     it("sign-in's keys are the ones 0003's table held, so tries counted before the upgrade still count", () => {
       const keys = signInKeys(h.backend.ctx, ' Desk ', '10.9.9.9')
-      expect(keys).toEqual({ name: keyedHash(h.backend.ctx.keys.codes, 'sign-in name\0desk'), address: keyedHash(h.backend.ctx.keys.codes, 'sign-in address\x0010.9.9.9') })
+      expect(keys).toEqual({
+        name: keyedHash(h.backend.ctx.keys.codes, 'sign-in name\0desk'),
+        address: keyedHash(h.backend.ctx.keys.codes, 'sign-in address\x0010.9.9.9'),
+      })
     })
 
     it('concurrent reservations on one key: exactly the limit succeed', async () => {
@@ -84,14 +91,23 @@ for (const variant of storeVariants) {
       try {
         const old = await storeUpTo(config, '0013_reset_reports')
         const at = new Date().toISOString()
-        await old.insertInto('sign_in_attempts').values([{ id: 's1', key: 'hash-a', at }, { id: 's2', key: 'hash-b', at }]).execute()
+        await old
+          .insertInto('sign_in_attempts')
+          .values([
+            { id: 's1', key: 'hash-a', at },
+            { id: 's2', key: 'hash-b', at },
+          ])
+          .execute()
         await old.insertInto('enrolment_throttle').values({ id: 'e1', key: 'login:casey.singh', at }).execute()
         await old.destroy()
 
         const store = await openStore(config)
         try {
           const rows = await store.db.selectFrom('throttle_attempts').selectAll().orderBy('id').execute()
-          expect(rows).toEqual([{ id: 's1', key: 'hash-a', at }, { id: 's2', key: 'hash-b', at }])
+          expect(rows).toEqual([
+            { id: 's1', key: 'hash-a', at },
+            { id: 's2', key: 'hash-b', at },
+          ])
           const tables = (await store.db.introspection.getTables()).map((t) => t.name)
           expect(tables).toContain('throttle_attempts')
           expect(tables).not.toContain('sign_in_attempts')

@@ -89,7 +89,13 @@ for (const variant of storeVariants) {
       expect(f2.methods.find((m) => m.method === 'email_code')!.attemptsLeft).toBe(0)
       expect((await errorOf(h.call(desk, 'verify:sendCode', { flowId: f2.id, method: 'email_code' }))).code).toBe('MAX_ATTEMPTS')
       await h.call(desk, 'flow:close', { flowId: f2.id, passwordShared: false })
-      const audit = await h.backend.store.db.selectFrom('audit').select('outcome').where('user_id', '=', 'user-jamie-garcia').where('action', '=', 'verify.check').orderBy('seq').execute()
+      const audit = await h.backend.store.db
+        .selectFrom('audit')
+        .select('outcome')
+        .where('user_id', '=', 'user-jamie-garcia')
+        .where('action', '=', 'verify.check')
+        .orderBy('seq')
+        .execute()
       expect(audit.map((a) => a.outcome)).toEqual(['failed', 'failed', 'failed_closed'])
     })
 
@@ -99,7 +105,9 @@ for (const variant of storeVariants) {
       await h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'email_code' })
       const expired = await latestCode(h, desk, userId)
       h.clock.advance(10 * 60_000 + 1)
-      expect((await errorOf(h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: expired }))).code).toBe('CODE_EXPIRED')
+      expect((await errorOf(h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: expired }))).code).toBe(
+        'CODE_EXPIRED',
+      )
 
       await h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'email_code' })
       const old = await latestCode(h, desk, userId)
@@ -109,12 +117,16 @@ for (const variant of storeVariants) {
       await h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'email_code' })
       const fresh = await latestCode(h, desk, userId)
       if (fresh !== old) {
-        expect((await errorOf(h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: old }))).code).toBe('CODE_INCORRECT')
+        expect((await errorOf(h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: old }))).code).toBe(
+          'CODE_INCORRECT',
+        )
       }
       const passed = await h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: fresh })
       expect(passed.verified).toBe(true)
       // Single use: the same code again finds no active code.
-      expect((await errorOf(h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: fresh }))).code).toBe('CODE_EXPIRED')
+      expect((await errorOf(h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: fresh }))).code).toBe(
+        'CODE_EXPIRED',
+      )
       // A first send and three resends per flow (R5 default); the fifth is refused.
       h.clock.advance(31_000)
       await h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'email_code' })
@@ -148,9 +160,23 @@ for (const variant of storeVariants) {
     it('R5.3 and R5.4 compare folded answers and the registered address', async () => {
       const f = await h.call(desk, 'flow:start', { recordId, userId: 'user-alex', processId: 'proc-standard' })
       const [q1, q2] = f.user.questions
-      const wrong = await errorOf(h.call(desk, 'verify:answerQuestions', { flowId: f.id, answers: [{ questionId: q1!.id, answer: 'biscuit' }, { questionId: q2!.id, answer: 'Paris' }] }))
+      const wrong = await errorOf(
+        h.call(desk, 'verify:answerQuestions', {
+          flowId: f.id,
+          answers: [
+            { questionId: q1!.id, answer: 'biscuit' },
+            { questionId: q2!.id, answer: 'Paris' },
+          ],
+        }),
+      )
       expect([wrong.code, wrong.details.attemptsLeft]).toEqual(['ANSWERS_INCORRECT', 2])
-      const right = await h.call(desk, 'verify:answerQuestions', { flowId: f.id, answers: [{ questionId: q1!.id, answer: '  BISCUIT ' }, { questionId: q2!.id, answer: 'lisbon' }] })
+      const right = await h.call(desk, 'verify:answerQuestions', {
+        flowId: f.id,
+        answers: [
+          { questionId: q1!.id, answer: '  BISCUIT ' },
+          { questionId: q2!.id, answer: 'lisbon' },
+        ],
+      })
       expect(right.methods.find((m) => m.method === 'security_questions')!.passed).toBe(true)
       const bad = await errorOf(h.call(desk, 'verify:personalData', { flowId: f.id, email: 'alex@elsewhere.example' }))
       expect(bad.code).toBe('PERSONAL_DATA_INCORRECT')
@@ -169,25 +195,42 @@ for (const variant of storeVariants) {
     })
 
     it('R1 refuses an agent who is not the assignee, or who lacks the role, on every call', async () => {
-      const notMine = await h.backend.store.db.selectFrom('records').select('id').where('assigned_to', '=', 'agent-nico').executeTakeFirstOrThrow()
-      expect((await errorOf(h.call(desk, 'flow:start', { recordId: notMine.id, userId: 'user-alex', processId: 'proc-standard' }))).code).toBe('NOT_ASSIGNED')
+      const notMine = await h.backend.store.db
+        .selectFrom('records')
+        .select('id')
+        .where('assigned_to', '=', 'agent-nico')
+        .executeTakeFirstOrThrow()
+      expect(
+        (await errorOf(h.call(desk, 'flow:start', { recordId: notMine.id, userId: 'user-alex', processId: 'proc-standard' }))).code,
+      ).toBe('NOT_ASSIGNED')
       expect((await h.call(desk, 'records:get', { recordId: notMine.id })).canReset).toBe(false)
       const viewer = await h.signIn('viewer')
-      const viewersOwn = await h.backend.store.db.selectFrom('records').select('id').where('assigned_to', '=', 'agent-viewer').executeTakeFirstOrThrow()
-      expect((await errorOf(h.call(viewer, 'flow:start', { recordId: viewersOwn.id, userId: 'user-alex', processId: 'proc-standard' }))).code).toBe('ROLE_MISSING')
+      const viewersOwn = await h.backend.store.db
+        .selectFrom('records')
+        .select('id')
+        .where('assigned_to', '=', 'agent-viewer')
+        .executeTakeFirstOrThrow()
+      expect(
+        (await errorOf(h.call(viewer, 'flow:start', { recordId: viewersOwn.id, userId: 'user-alex', processId: 'proc-standard' }))).code,
+      ).toBe('ROLE_MISSING')
       expect((await h.call(viewer, 'records:get', { recordId: viewersOwn.id })).canReset).toBe(false)
 
       // Reassigning the record mid-flow stops the next step, and ends the flow (G5: not stranded).
       const stranded = await h.call(desk, 'flow:start', { recordId, userId: 'user-rowan-rossi', processId: 'proc-standard' })
       await h.backend.store.db.updateTable('records').set({ assigned_to: 'agent-nico' }).where('id', '=', recordId).execute()
-      expect((await errorOf(h.call(desk, 'verify:confirmPersonalData', { flowId: stranded.id, confirmed: true }))).code).toBe('RECORD_REASSIGNED')
+      expect((await errorOf(h.call(desk, 'verify:confirmPersonalData', { flowId: stranded.id, confirmed: true }))).code).toBe(
+        'RECORD_REASSIGNED',
+      )
       await h.backend.store.db.updateTable('records').set({ assigned_to: 'agent-desk' }).where('id', '=', recordId).execute()
       expect((await errorOf(h.call(desk, 'flow:get', { flowId: stranded.id }))).code).toBe('RECORD_REASSIGNED')
       const f = await h.call(desk, 'flow:start', { recordId, userId: 'user-rowan-rossi', processId: 'proc-standard' })
       // Another agent cannot act on, or start over, the flow the desk agent holds (R3).
       const adminRecord = await assignedRecord(h, admin)
       expect((await errorOf(h.call(admin, 'flow:get', { flowId: f.id }))).code).toBe('FLOW_HELD')
-      expect((await errorOf(h.call(admin, 'flow:start', { recordId: adminRecord, userId: 'user-rowan-rossi', processId: 'proc-standard' }))).code).toBe('FLOW_HELD')
+      expect(
+        (await errorOf(h.call(admin, 'flow:start', { recordId: adminRecord, userId: 'user-rowan-rossi', processId: 'proc-standard' })))
+          .code,
+      ).toBe('FLOW_HELD')
       await h.call(desk, 'flow:close', { flowId: f.id, passwordShared: false })
       expect((await errorOf(h.call(desk, 'flow:get', { flowId: f.id }))).code).toBe('FLOW_CLOSED')
     })
@@ -204,11 +247,29 @@ for (const variant of storeVariants) {
     it('R6.3 checks match and policy; the reset unlocks, requires a change, and writes the work note', async () => {
       const f = await verifiedFlow('user-blair')
       expect(f.user.locked).toBe(true)
-      expect((await errorOf(h.call(desk, 'reset:run', { flowId: f.id, method: 'manual', password: 'correct horse battery', confirm: 'correct horse batteries' }))).code).toBe('PASSWORDS_DONT_MATCH')
+      expect(
+        (
+          await errorOf(
+            h.call(desk, 'reset:run', {
+              flowId: f.id,
+              method: 'manual',
+              password: 'correct horse battery',
+              confirm: 'correct horse batteries',
+            }),
+          )
+        ).code,
+      ).toBe('PASSWORDS_DONT_MATCH')
       const weak = await errorOf(h.call(desk, 'reset:run', { flowId: f.id, method: 'manual', password: 'password', confirm: 'password' }))
       expect(weak.code).toBe('POLICY_VIOLATED')
       expect((weak.details.failures as { rule: string }[]).map((x) => x.rule).sort()).toEqual(['blocklisted', 'min_length'])
-      const named = await errorOf(h.call(desk, 'reset:run', { flowId: f.id, method: 'manual', password: 'blair.chen-is-great-2026', confirm: 'blair.chen-is-great-2026' }))
+      const named = await errorOf(
+        h.call(desk, 'reset:run', {
+          flowId: f.id,
+          method: 'manual',
+          password: 'blair.chen-is-great-2026',
+          confirm: 'blair.chen-is-great-2026',
+        }),
+      )
       expect((named.details.failures as { rule: string }[]).map((x) => x.rule)).toContain('contains_user_name')
       const password = 'amber-kettle-orbit-41'
       const done = await h.call(desk, 'reset:run', { flowId: f.id, method: 'manual', password, confirm: password })
@@ -216,7 +277,11 @@ for (const variant of storeVariants) {
       expect(done.flow.state).toBe('reset')
       expect(done.flow.user.locked).toBe(false)
       expect(await h.backend.local.verifyPassword('blair.chen', password)).toBe(true)
-      const user = await h.backend.store.db.selectFrom('directory_users').select(['must_change', 'locked_at']).where('id', '=', 'user-blair').executeTakeFirstOrThrow()
+      const user = await h.backend.store.db
+        .selectFrom('directory_users')
+        .select(['must_change', 'locked_at'])
+        .where('id', '=', 'user-blair')
+        .executeTakeFirstOrThrow()
       expect(user).toEqual({ must_change: 1, locked_at: null })
       await h.call(desk, 'flow:close', { flowId: f.id, passwordShared: true })
       const notes = (await h.call(desk, 'records:get', { recordId })).activity.filter((a) => a.kind === 'work_note')
@@ -244,17 +309,35 @@ for (const variant of storeVariants) {
       const f = await h.call(desk, 'flow:start', { recordId, userId: 'user-drew', processId: 'proc-protected' })
       expect(f.passesRequired).toBe(2)
       const [q1, q2] = f.user.questions
-      const one = await h.call(desk, 'verify:answerQuestions', { flowId: f.id, answers: [{ questionId: q1!.id, answer: 'beetle' }, { questionId: q2!.id, answer: 'dune' }] })
+      const one = await h.call(desk, 'verify:answerQuestions', {
+        flowId: f.id,
+        answers: [
+          { questionId: q1!.id, answer: 'beetle' },
+          { questionId: q2!.id, answer: 'dune' },
+        ],
+      })
       expect(one.verified).toBe(false)
       await h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'email_code' })
-      const two = await h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: await latestCode(h, desk, 'user-drew') })
+      const two = await h.call(desk, 'verify:checkCode', {
+        flowId: f.id,
+        method: 'email_code',
+        code: await latestCode(h, desk, 'user-drew'),
+      })
       expect(two.verified).toBe(true)
       expect((await errorOf(h.call(desk, 'reset:run', { flowId: f.id, method: 'generate' }))).code).toBe('APPROVAL_REQUIRED')
       expect((await errorOf(h.call(desk, 'flow:approve', { flowId: f.id }))).code).toBe('FORBIDDEN')
       expect((await errorOf(h.call(desk, 'approvals:list', {}))).code).toBe('FORBIDDEN')
       const supervisor = await h.signIn('super')
       const waiting = await h.call(supervisor, 'approvals:list', {})
-      expect(waiting).toEqual([expect.objectContaining({ flowId: f.id, userDisplayName: 'Drew Patel', agentName: 'Dana Desk', processName: 'Protected accounts', verified: true })])
+      expect(waiting).toEqual([
+        expect.objectContaining({
+          flowId: f.id,
+          userDisplayName: 'Drew Patel',
+          agentName: 'Dana Desk',
+          processName: 'Protected accounts',
+          verified: true,
+        }),
+      ])
       expect((await h.call(supervisor, 'flow:approve', { flowId: f.id })).approval).toBe('approved')
       expect(await h.call(supervisor, 'approvals:list', {})).toEqual([])
       const done = await h.call(desk, 'reset:run', { flowId: f.id, method: 'generate' })
@@ -269,7 +352,10 @@ for (const variant of storeVariants) {
       const first = await h.call(admin, 'audit:export', { limit: 5 })
       expect([first.fromSeq, first.toSeq, first.count, first.more]).toEqual([1, 5, 5, true])
       const all = await h.call(admin, 'audit:export', {})
-      const rows = all.jsonl.trim().split('\n').map((l) => JSON.parse(l))
+      const rows = all.jsonl
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
       expect(rows).toHaveLength(all.count)
       // Offline check with the desk's audit key: each line's hash is the recipe over its fields,
       // linked to the line before.
@@ -291,12 +377,18 @@ for (const variant of storeVariants) {
       expect((await errorOf(h.call(desk, 'audit:verify', {}))).code).toBe('FORBIDDEN')
       const target = Math.floor(ok.count / 2)
       const original = await h.backend.store.db.selectFrom('audit').select('outcome').where('seq', '=', target).executeTakeFirstOrThrow()
-      const tamper = (outcome: string) => asDatabaseOwner(h.backend.store, (db) => db.updateTable('audit').set({ outcome }).where('seq', '=', target).execute())
+      const tamper = (outcome: string) =>
+        asDatabaseOwner(h.backend.store, (db) => db.updateTable('audit').set({ outcome }).where('seq', '=', target).execute())
       await tamper('tampered')
       expect(await h.call(admin, 'audit:verify', {})).toMatchObject({ ok: false, count: target - 1, brokenAt: target, checkpoint: null })
       await tamper(original.outcome)
       expect((await h.call(admin, 'audit:verify', {})).ok).toBe(true)
-      await asDatabaseOwner(h.backend.store, (db) => db.deleteFrom('audit').where('seq', '=', target + 1).execute())
+      await asDatabaseOwner(h.backend.store, (db) =>
+        db
+          .deleteFrom('audit')
+          .where('seq', '=', target + 1)
+          .execute(),
+      )
       expect((await h.call(admin, 'audit:verify', {})).brokenAt).toBe(target + 1)
     })
   })
@@ -330,14 +422,23 @@ for (const variant of storeVariants) {
         expect(await h.backend.store.db.selectFrom('codes').selectAll().execute()).toHaveLength(0)
         fail = false
         await h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'email_code' })
-        expect(await h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: await latestCode(h, desk, 'user-alex') })).toMatchObject({ verified: true })
+        expect(
+          await h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: await latestCode(h, desk, 'user-alex') }),
+        ).toMatchObject({ verified: true })
       } finally {
         await h.dispose()
       }
     })
 
     it('an undelivered reset link leaves no valid token and no reset counted', async () => {
-      const h = await startHarness(variant, { notifier: { smsProviderConfigured: false, deliver: async () => { throw Object.assign(new Error('550 mailbox unavailable for x@y'), { code: 'EENVELOPE' }) } } })
+      const h = await startHarness(variant, {
+        notifier: {
+          smsProviderConfigured: false,
+          deliver: async () => {
+            throw Object.assign(new Error('550 mailbox unavailable for x@y'), { code: 'EENVELOPE' })
+          },
+        },
+      })
       try {
         const desk = await h.signIn('desk')
         const recordId = await assignedRecord(h, desk)

@@ -32,7 +32,9 @@ for (const kind of ['embedded', 'http'] as const) {
 
     it('validates input with the contract', async () => {
       expect((await errorOf(desk.callRaw('records:list', { kind: 'problem' }))).code).toBe('INVALID_INPUT')
-      expect((await errorOf(desk.callRaw('verify:checkCode', { flowId: 'f', method: 'email_code', code: '12ab' }))).code).toBe('INVALID_INPUT')
+      expect((await errorOf(desk.callRaw('verify:checkCode', { flowId: 'f', method: 'email_code', code: '12ab' }))).code).toBe(
+        'INVALID_INPUT',
+      )
     })
 
     it('runs a whole reset flow: code by email, generated password, exit with a work note', async () => {
@@ -46,7 +48,9 @@ for (const kind of ['embedded', 'http'] as const) {
       expect(sent.sentTo).toEqual(['a••••••@example.com'])
       const mail = await desk.call('demo:mailbox', { userId: 'user-alex' })
       const code = mail.find((m) => m.body.includes('verification code'))!.body.match(/\d{6}/)![0]
-      const wrong = await errorOf(desk.call('verify:checkCode', { flowId: flow.id, method: 'email_code', code: code === '000000' ? '000001' : '000000' }))
+      const wrong = await errorOf(
+        desk.call('verify:checkCode', { flowId: flow.id, method: 'email_code', code: code === '000000' ? '000001' : '000000' }),
+      )
       expect([wrong.code, wrong.details.attemptsLeft]).toEqual(['CODE_INCORRECT', 2])
       expect((await desk.call('verify:checkCode', { flowId: flow.id, method: 'email_code', code })).verified).toBe(true)
       const reset = await desk.call('reset:run', { flowId: flow.id, method: 'generate' })
@@ -58,8 +62,14 @@ for (const kind of ['embedded', 'http'] as const) {
     })
 
     it('enforces R1 and the admin-only audit in the backend', async () => {
-      const notMine = await h.backend.store.db.selectFrom('records').select('id').where('assigned_to', '=', 'agent-tess').executeTakeFirstOrThrow()
-      expect((await errorOf(desk.call('flow:start', { recordId: notMine.id, userId: 'user-alex', processId: 'proc-standard' }))).code).toBe('NOT_ASSIGNED')
+      const notMine = await h.backend.store.db
+        .selectFrom('records')
+        .select('id')
+        .where('assigned_to', '=', 'agent-tess')
+        .executeTakeFirstOrThrow()
+      expect((await errorOf(desk.call('flow:start', { recordId: notMine.id, userId: 'user-alex', processId: 'proc-standard' }))).code).toBe(
+        'NOT_ASSIGNED',
+      )
       expect((await errorOf(desk.call('audit:verify', {}))).code).toBe('FORBIDDEN')
       const admin = transport.connect()
       await admin.call('session:signIn', { username: 'admin', password: 'admin-demo-2026' })

@@ -61,7 +61,12 @@ async function startLikeMain(secrets: SecretStore) {
 }
 
 const demoAgentNames = Object.keys(demoPasswords)
-const agentNames = (b: Backend) => b.store.db.selectFrom('agents').select('username').execute().then((rows) => rows.map((r) => r.username))
+const agentNames = (b: Backend) =>
+  b.store.db
+    .selectFrom('agents')
+    .select('username')
+    .execute()
+    .then((rows) => rows.map((r) => r.username))
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'resetdesk-desk-it-'))
@@ -84,7 +89,9 @@ describe('G1 first run of the embedded console', () => {
       expect(desk.backend.ctx.demo).toBe(false)
       expect((await desk.call({ agentId: null }, 'console:settings', {})).desk).toEqual({ mode: 'real' })
       expect((await errorOf(desk.call({ agentId: null }, 'console:chooseDesk', { desk: 'demo' }))).code).toBe('DESK_ALREADY_SET')
-      expect((await errorOf(desk.call({ agentId: null }, 'session:signIn', { username: 'desk', password: demoPasswords.desk! }))).code).toBe('INVALID_CREDENTIALS')
+      expect(
+        (await errorOf(desk.call({ agentId: null }, 'session:signIn', { username: 'desk', password: demoPasswords.desk! }))).code,
+      ).toBe('INVALID_CREDENTIALS')
       expect(await agentNames(desk.backend)).toEqual([])
     } finally {
       await desk.close()
@@ -98,11 +105,16 @@ describe('G1 first run of the embedded console', () => {
       expect(first.desk.mode).toBe('first-run')
       expect((await first.call({ agentId: null }, 'console:settings', {})).desk?.mode).toBe('first-run')
       expect(await agentNames(first.backend)).toEqual([])
-      expect((await errorOf(first.call({ agentId: null }, 'session:signIn', { username: 'desk', password: demoPasswords.desk! }))).code).toBe('INVALID_CREDENTIALS')
+      expect(
+        (await errorOf(first.call({ agentId: null }, 'session:signIn', { username: 'desk', password: demoPasswords.desk! }))).code,
+      ).toBe('INVALID_CREDENTIALS')
 
       expect((await first.call({ agentId: null }, 'console:chooseDesk', { desk: 'demo' })).desk?.mode).toBe('demo')
       expect(await agentNames(first.backend)).toEqual(expect.arrayContaining(demoAgentNames))
-      expect(await first.call({ agentId: null }, 'session:signIn', { username: 'desk', password: demoPasswords.desk! })).toMatchObject({ username: 'desk', demo: true })
+      expect(await first.call({ agentId: null }, 'session:signIn', { username: 'desk', password: demoPasswords.desk! })).toMatchObject({
+        username: 'desk',
+        demo: true,
+      })
     } finally {
       await first.close()
     }
@@ -111,14 +123,21 @@ describe('G1 first run of the embedded console', () => {
     try {
       expect(again.desk.mode).toBe('demo')
       expect((await again.call({ agentId: null }, 'console:settings', {})).desk?.mode).toBe('demo')
-      expect(await again.call({ agentId: null }, 'session:signIn', { username: 'admin', password: demoPasswords.admin! })).toMatchObject({ demo: true })
+      expect(await again.call({ agentId: null }, 'session:signIn', { username: 'admin', password: demoPasswords.admin! })).toMatchObject({
+        demo: true,
+      })
     } finally {
       await again.close()
     }
   })
 
   it('a store holding the demo desk (from before G1) refuses to start beside connectors', async () => {
-    const legacy = await createBackend({ store: { kind: 'sqlite', file: deskStoreFile(dataDir, { mode: 'connectors', source: 'x' }) }, demo: true, hashCost, log })
+    const legacy = await createBackend({
+      store: { kind: 'sqlite', file: deskStoreFile(dataDir, { mode: 'connectors', source: 'x' }) },
+      demo: true,
+      hashCost,
+      log,
+    })
     await legacy.close()
     writeFileSync(join(dataDir, CONNECTORS_FILE), JSON.stringify(connectorsJson))
     await expect(startLikeMain(new MemorySecretStore())).rejects.toThrow(/holds the demo desk/)
@@ -204,35 +223,54 @@ describe.skipIf(keyring.missing !== null)('G1 the keying secret in the real keyc
 
 describe('G1 the demo seed runs once, however many ask', () => {
   for (const variant of storeVariants) {
-    it.skipIf(variant.skip !== null)(`on ${variant.name}: concurrent seeds insert one demo desk; a restart with the flag seeds nothing`, async () => {
-      const { config, dispose } = await variant.create()
-      try {
-        const backend = await createBackend({ store: config, hashCost, log })
-        let counts: { agents: number; users: number; records: number }
+    it.skipIf(variant.skip !== null)(
+      `on ${variant.name}: concurrent seeds insert one demo desk; a restart with the flag seeds nothing`,
+      async () => {
+        const { config, dispose } = await variant.create()
         try {
-          expect(backend.ctx.demo).toBe(false)
-          const results = await Promise.all([backend.seedDemo(), backend.seedDemo(), backend.seedDemo()])
-          expect(results.filter(Boolean)).toHaveLength(1)
-          expect(backend.ctx.demo).toBe(true)
-          const count = async (table: 'agents' | 'directory_users' | 'records') =>
-            Number((await backend.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
-          counts = { agents: await count('agents'), users: await count('directory_users'), records: await count('records') }
-          expect(counts).toEqual({ agents: 6, users: 50, records: 300 })
+          const backend = await createBackend({ store: config, hashCost, log })
+          let counts: { agents: number; users: number; records: number }
+          try {
+            expect(backend.ctx.demo).toBe(false)
+            const results = await Promise.all([backend.seedDemo(), backend.seedDemo(), backend.seedDemo()])
+            expect(results.filter(Boolean)).toHaveLength(1)
+            expect(backend.ctx.demo).toBe(true)
+            const count = async (table: 'agents' | 'directory_users' | 'records') =>
+              Number(
+                (
+                  await backend.store.db
+                    .selectFrom(table)
+                    .select((eb) => eb.fn.countAll().as('n'))
+                    .executeTakeFirstOrThrow()
+                ).n,
+              )
+            counts = { agents: await count('agents'), users: await count('directory_users'), records: await count('records') }
+            expect(counts).toEqual({ agents: 6, users: 50, records: 300 })
+          } finally {
+            await backend.close()
+          }
+          const restarted = await createBackend({ store: config, hashCost, log, demo: true })
+          try {
+            expect(restarted.ctx.demo).toBe(true)
+            expect(await restarted.seedDemo()).toBe(false)
+            expect(
+              Number(
+                (
+                  await restarted.store.db
+                    .selectFrom('agents')
+                    .select((eb) => eb.fn.countAll().as('n'))
+                    .executeTakeFirstOrThrow()
+                ).n,
+              ),
+            ).toBe(counts.agents)
+          } finally {
+            await restarted.close()
+          }
         } finally {
-          await backend.close()
+          await dispose()
         }
-        const restarted = await createBackend({ store: config, hashCost, log, demo: true })
-        try {
-          expect(restarted.ctx.demo).toBe(true)
-          expect(await restarted.seedDemo()).toBe(false)
-          expect(Number((await restarted.store.db.selectFrom('agents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(counts.agents)
-        } finally {
-          await restarted.close()
-        }
-      } finally {
-        await dispose()
-      }
-    })
+      },
+    )
   }
 
   it('Agent.demo says whether this desk is the demo desk: an agent of a desk without the demo is not', async () => {
@@ -240,7 +278,14 @@ describe('G1 the demo seed runs once, however many ask', () => {
     try {
       await backend.store.db
         .insertInto('agents')
-        .values({ id: 'agent-kim', username: 'kim', display_name: 'Kim Real', password_hash: await slowHash('a long real passphrase', hashCost), roles: '["password_reset_service_desk"]', groups: '["Service Desk"]' })
+        .values({
+          id: 'agent-kim',
+          username: 'kim',
+          display_name: 'Kim Real',
+          password_hash: await slowHash('a long real passphrase', hashCost),
+          roles: '["password_reset_service_desk"]',
+          groups: '["Service Desk"]',
+        })
         .execute()
       const agent = await backend.ops['session:signIn']({ agentId: null }, { username: 'kim', password: 'a long real passphrase' })
       expect(agent).toMatchObject({ username: 'kim', demo: false })
@@ -253,7 +298,9 @@ describe('G1 the demo seed runs once, however many ask', () => {
 })
 
 /** Runs `npm run backend`'s entry as a test process; resolves when it exits or answers /readyz. */
-async function runServer(env: Record<string, string>): Promise<{ exitCode: number | null; output: string; url: string; stop(): Promise<void> }> {
+async function runServer(
+  env: Record<string, string>,
+): Promise<{ exitCode: number | null; output: string; url: string; stop(): Promise<void> }> {
   const port = await freePort()
   let output = ''
   const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/backend/http/main.ts'], {
@@ -270,7 +317,13 @@ async function runServer(env: Record<string, string>): Promise<{ exitCode: numbe
   }
   for (let i = 0; i < 300; i++) {
     if (proc.exitCode !== null) return { exitCode: await exited, output, url, stop }
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { exitCode: null, output, url, stop }
+    if (
+      await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { exitCode: null, output, url, stop }
     await new Promise((r) => setTimeout(r, 100))
   }
   await stop()
@@ -284,7 +337,12 @@ describe('G1 the standalone server', () => {
     const connectorsFile = join(dataDir, CONNECTORS_FILE)
     writeFileSync(connectorsFile, JSON.stringify(connectorsJson))
     const sqliteFile = join(dataDir, 'server.sqlite')
-    const run = await runServer({ RESETDESK_DEMO: '1', RESETDESK_CONNECTORS_FILE: connectorsFile, RESETDESK_SQLITE_FILE: sqliteFile, RESETDESK_SECRET: secret })
+    const run = await runServer({
+      RESETDESK_DEMO: '1',
+      RESETDESK_CONNECTORS_FILE: connectorsFile,
+      RESETDESK_SQLITE_FILE: sqliteFile,
+      RESETDESK_SECRET: secret,
+    })
     expect(run.exitCode).toBe(1)
     expect(run.output).toContain('RESETDESK_DEMO=1 and RESETDESK_CONNECTORS_FILE are both set')
     expect(readdirSync(dataDir)).toEqual([CONNECTORS_FILE])

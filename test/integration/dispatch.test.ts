@@ -21,7 +21,18 @@ describe('dispatch validates every input against the contract', () => {
   const counts = async () => {
     const db = h.backend.store.db
     const tables = ['flows', 'codes', 'attempts', 'resets', 'audit', 'outbox', 'record_activity'] as const
-    return Promise.all(tables.map(async (t) => Number((await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)))
+    return Promise.all(
+      tables.map(async (t) =>
+        Number(
+          (
+            await db
+              .selectFrom(t)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+      ),
+    )
   }
 
   it('refuses an unknown channel', async () => {
@@ -54,7 +65,12 @@ describe('dispatch validates every input against the contract', () => {
   })
 
   it('answers an unexpected failure as TECHNICAL with a correlation id, never the raw message', async () => {
-    const broken = { ...h.backend.ops, 'records:list': async () => { throw new Error('SQLITE_CORRUPT: database disk image is malformed') } }
+    const broken = {
+      ...h.backend.ops,
+      'records:list': async () => {
+        throw new Error('SQLITE_CORRUPT: database disk image is malformed')
+      },
+    }
     const r = await dispatch(broken, h.backend.ctx.log, desk, 'records:list', { kind: 'incident' })
     expect(r.ok).toBe(false)
     if (r.ok) return

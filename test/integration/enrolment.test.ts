@@ -41,7 +41,8 @@ for (const variant of storeVariants) {
 
     const codeAt = (secret: string, at: Date): Promise<string> => generate({ secret, epoch: Math.floor(at.getTime() / 1000) })
     const totpFlow = () => h.call(desk, 'flow:start', { recordId, userId: 'user-casey', processId: 'proc-standard' })
-    const totpStatus = (f: { methods: { method: string; passed: boolean; enrolled: boolean; attemptsLeft: number }[] }) => f.methods.find((m) => m.method === 'totp_code')!
+    const totpStatus = (f: { methods: { method: string; passed: boolean; enrolled: boolean; attemptsLeft: number }[] }) =>
+      f.methods.find((m) => m.method === 'totp_code')!
 
     it('G4 authenticator: enrol, pass with the current code, refuse the same code twice and a code two steps old', async () => {
       // Align to the start of a step so "now" and "now + 30 s" are distinct steps.
@@ -53,7 +54,11 @@ for (const variant of storeVariants) {
       expect(uri).toContain('otpauth://totp/')
       const enrolCode = await codeAt(secret, h.clock.now())
       expect((await self.confirmTotp(token, { code: enrolCode })).authenticator).toBe(true)
-      const stored = await h.backend.store.db.selectFrom('totp_enrolments').selectAll().where('user_id', '=', 'user-casey').executeTakeFirstOrThrow()
+      const stored = await h.backend.store.db
+        .selectFrom('totp_enrolments')
+        .selectAll()
+        .where('user_id', '=', 'user-casey')
+        .executeTakeFirstOrThrow()
       expect(stored.secret_sealed).not.toContain(secret)
 
       // The code that finished enrolment is spent: its step cannot pass at the desk.
@@ -79,14 +84,22 @@ for (const variant of storeVariants) {
       h.clock.advance(8 * 3_600_000)
       h.clock.current = new Date(Math.floor(h.clock.now().getTime() / STEP) * STEP)
       f = await totpFlow()
-      const old = await errorOf(h.call(desk, 'verify:checkTotp', { flowId: f.id, code: await codeAt(secret, new Date(h.clock.now().getTime() - 2 * STEP)) }))
+      const old = await errorOf(
+        h.call(desk, 'verify:checkTotp', { flowId: f.id, code: await codeAt(secret, new Date(h.clock.now().getTime() - 2 * STEP)) }),
+      )
       expect(old.code).toBe('CODE_INCORRECT')
       // One step old is still accepted (drift between phone and server).
       f = await h.call(desk, 'verify:checkTotp', { flowId: f.id, code: await codeAt(secret, new Date(h.clock.now().getTime() - STEP)) })
       expect(totpStatus(f).passed).toBe(true)
       await h.call(desk, 'flow:close', { flowId: f.id, passwordShared: false })
 
-      const audit = await h.backend.store.db.selectFrom('audit').select(['action', 'outcome']).where('user_id', '=', 'user-casey').where('method', '=', 'totp_code').orderBy('seq').execute()
+      const audit = await h.backend.store.db
+        .selectFrom('audit')
+        .select(['action', 'outcome'])
+        .where('user_id', '=', 'user-casey')
+        .where('method', '=', 'totp_code')
+        .orderBy('seq')
+        .execute()
       expect(audit.map((a) => a.outcome)).toEqual(['failed', 'passed', 'failed', 'failed', 'passed'])
     })
 
@@ -110,9 +123,20 @@ for (const variant of storeVariants) {
 
       const f = await h.call(desk, 'flow:start', { recordId, userId: 'user-jamie-garcia', processId: 'proc-standard' })
       expect(f.user.questions.map((q) => q.text)).toEqual([a!.text, b!.text, c!.text])
-      const wrong = await errorOf(h.call(desk, 'verify:answerQuestions', { flowId: f.id, answers: f.user.questions.map((q, i) => ({ questionId: q.id, answer: i === 2 ? 'ab12cd' : ['marmalade sandwich', 'rio de janeiro'][i]! })) }))
+      const wrong = await errorOf(
+        h.call(desk, 'verify:answerQuestions', {
+          flowId: f.id,
+          answers: f.user.questions.map((q, i) => ({
+            questionId: q.id,
+            answer: i === 2 ? 'ab12cd' : ['marmalade sandwich', 'rio de janeiro'][i]!,
+          })),
+        }),
+      )
       expect(wrong.code).toBe('ANSWERS_INCORRECT')
-      const right = await h.call(desk, 'verify:answerQuestions', { flowId: f.id, answers: f.user.questions.map((q, i) => ({ questionId: q.id, answer: ['MARMALADE sandwich', 'rio de janeiro ', 'ab12 CD'][i]! })) })
+      const right = await h.call(desk, 'verify:answerQuestions', {
+        flowId: f.id,
+        answers: f.user.questions.map((q, i) => ({ questionId: q.id, answer: ['MARMALADE sandwich', 'rio de janeiro ', 'ab12 CD'][i]! })),
+      })
       expect(right.methods.find((m) => m.method === 'security_questions')!.passed).toBe(true)
       await h.call(desk, 'flow:close', { flowId: f.id, passwordShared: false })
 
@@ -131,20 +155,36 @@ for (const variant of storeVariants) {
       expect(refused).toBeInstanceOf(AppError)
       expect(refused.code).toBe('FORBIDDEN')
       const before = await h.call(admin, 'admin:questions:list', {})
-      expect((await errorOf(h.call(desk, 'admin:questions:save', { questions: before.questions.map(({ id, text, active }) => ({ id, text, active })), questionsRequired: 2 }))).code).toBe('FORBIDDEN')
+      expect(
+        (
+          await errorOf(
+            h.call(desk, 'admin:questions:save', {
+              questions: before.questions.map(({ id, text, active }) => ({ id, text, active })),
+              questionsRequired: 2,
+            }),
+          )
+        ).code,
+      ).toBe('FORBIDDEN')
 
       const inUse = before.questions.find((q) => q.enrolledUsers > 0)!
       const unused = before.questions.find((q) => q.enrolledUsers === 0)
       const kept = before.questions.filter((q) => q.id !== inUse.id && q.id !== unused?.id)
       const after = await h.call(admin, 'admin:questions:save', {
-        questions: [...kept.map(({ id, text, active }) => ({ id, text, active })), { text: 'What was the name of your first teacher?', active: true }],
+        questions: [
+          ...kept.map(({ id, text, active }) => ({ id, text, active })),
+          { text: 'What was the name of your first teacher?', active: true },
+        ],
         questionsRequired: 2,
       })
       expect(after.questionsRequired).toBe(2)
       expect(after.questions.find((q) => q.id === inUse.id)).toMatchObject({ active: false })
       if (unused) expect(after.questions.find((q) => q.id === unused.id)).toBeUndefined()
       expect(after.questions.some((q) => q.text === 'What was the name of your first teacher?' && q.active)).toBe(true)
-      const entry = await h.backend.store.db.selectFrom('audit').select(['action', 'agent_id', 'detail']).where('action', '=', 'admin.questions.save').executeTakeFirstOrThrow()
+      const entry = await h.backend.store.db
+        .selectFrom('audit')
+        .select(['action', 'agent_id', 'detail'])
+        .where('action', '=', 'admin.questions.save')
+        .executeTakeFirstOrThrow()
       expect(entry.agent_id).toBe('agent-admin')
       const detail = JSON.parse(entry.detail) as { before: { questionsRequired: number }; after: { questionsRequired: number } }
       expect([detail.before.questionsRequired, detail.after.questionsRequired]).toEqual([3, 2])
@@ -179,7 +219,11 @@ for (const variant of storeVariants) {
         const f = await h.call(desk, 'flow:start', { recordId, userId: 'user-jamie-garcia', processId: 'proc-standard' })
         const sent = await h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'email_code' })
         expect(sent.sentTo).toEqual([masked])
-        const verified = await h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: await lastCode('user-jamie-garcia') })
+        const verified = await h.call(desk, 'verify:checkCode', {
+          flowId: f.id,
+          method: 'email_code',
+          code: await lastCode('user-jamie-garcia'),
+        })
         expect(verified.verified).toBe(true)
         await h.call(desk, 'reset:run', { flowId: f.id, method: 'generate' })
         await h.call(desk, 'flow:close', { flowId: f.id, passwordShared: true })
@@ -196,7 +240,10 @@ for (const variant of storeVariants) {
         const page = await app.inject({ method: 'GET', url: '/enrol' })
         expect(page.statusCode).toBe(200)
         expect(page.headers['content-security-policy']).toContain("default-src 'none'")
-        const refusal = (login: string) => app.inject({ method: 'POST', url: '/enrol/api/signin', payload: { login, password: 'not-this-one' } }).then((r) => [r.statusCode, r.body])
+        const refusal = (login: string) =>
+          app
+            .inject({ method: 'POST', url: '/enrol/api/signin', payload: { login, password: 'not-this-one' } })
+            .then((r) => [r.statusCode, r.body])
         const [unknown, wrong] = [await refusal('nobody.here'), await refusal('jamie.garcia')]
         expect(wrong).toEqual(unknown)
         expect(JSON.parse(wrong[1] as string).error.code).toBe('INVALID_CREDENTIALS')
@@ -208,14 +255,21 @@ for (const variant of storeVariants) {
     })
 
     it('G4 / S6 the sign-in throttle holds under concurrency: exactly the allowed failures reach the directory', async () => {
-      const tries = Array.from({ length: 12 }, (_, i) => self.signIn({ login: 'Blair.Chen', password: `wrong-${i}` }, '10.0.0.9').then(() => 'in', (e: AppError) => e.code))
+      const tries = Array.from({ length: 12 }, (_, i) =>
+        self.signIn({ login: 'Blair.Chen', password: `wrong-${i}` }, '10.0.0.9').then(
+          () => 'in',
+          (e: AppError) => e.code,
+        ),
+      )
       expect(new Set(await Promise.all(tries))).toEqual(new Set(['INVALID_CREDENTIALS']))
       const throttled = h.logLines.filter((l) => l.includes('enrolment_signin_throttled')).length
       expect(throttled).toBe(12 - enrolmentLimits.failuresPerLogin)
       // The window passes: the name may try again.
       h.clock.advance(enrolmentLimits.throttleWindowMinutes * 60_000 + 1)
       const before = h.logLines.length
-      expect(await errorOf(self.signIn({ login: 'blair.chen', password: 'wrong-again' }, '10.0.0.9')).then((e) => e.code)).toBe('INVALID_CREDENTIALS')
+      expect(await errorOf(self.signIn({ login: 'blair.chen', password: 'wrong-again' }, '10.0.0.9')).then((e) => e.code)).toBe(
+        'INVALID_CREDENTIALS',
+      )
       expect(h.logLines.slice(before).some((l) => l.includes('enrolment_signin_throttled'))).toBe(false)
     })
   })

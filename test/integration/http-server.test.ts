@@ -40,10 +40,22 @@ describe('standalone server', () => {
     })
     return { status: response.status, body: (await response.json()) as { ok: boolean; data?: any; error?: any } }
   }
-  const signIn = async (username = 'desk', password = 'desk-demo-2026') => (await post('/api/session/signIn', { username, password })).body.data
+  const signIn = async (username = 'desk', password = 'desk-demo-2026') =>
+    (await post('/api/session/signIn', { username, password })).body.data
   const writes = async () => {
     const db = h.backend.store.db
-    return Promise.all((['flows', 'codes', 'attempts', 'resets', 'outbox', 'record_activity'] as const).map(async (t) => Number((await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)))
+    return Promise.all(
+      (['flows', 'codes', 'attempts', 'resets', 'outbox', 'record_activity'] as const).map(async (t) =>
+        Number(
+          (
+            await db
+              .selectFrom(t)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+      ),
+    )
   }
 
   it('answers health, readiness and its OpenAPI document', async () => {
@@ -51,7 +63,8 @@ describe('standalone server', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200)
     const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> }
     expect(doc.openapi).toBe('3.1.0')
-    for (const channel of channels.filter((c) => c !== 'session:signIn' && c !== 'session:signOut')) expect(doc.paths).toHaveProperty(`/api/rpc/${channel}`)
+    for (const channel of channels.filter((c) => c !== 'session:signIn' && c !== 'session:signOut'))
+      expect(doc.paths).toHaveProperty(`/api/rpc/${channel}`)
   })
 
   it('refuses bad input on every route with catalogue errors and writes nothing', async () => {
@@ -78,7 +91,11 @@ describe('standalone server', () => {
   })
 
   it('refuses missing, forged and expired access tokens', async () => {
-    for (const headers of [{}, { authorization: 'Bearer forged-token-000000000000000000000000000' }, { authorization: 'Basic ZGVzazpwdw==' }] as Record<string, string>[]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer forged-token-000000000000000000000000000' },
+      { authorization: 'Basic ZGVzazpwdw==' },
+    ] as Record<string, string>[]) {
       const r = await post('/api/rpc/records:list', { kind: 'incident' }, headers)
       expect([r.status, r.body.error.code]).toEqual([401, 'NOT_SIGNED_IN'])
     }
@@ -106,11 +123,17 @@ describe('standalone server', () => {
     const tokens = await signIn()
     const auth = { authorization: `Bearer ${tokens.accessToken}` }
     const records = (await post('/api/rpc/records:list', { kind: 'incident', filter: 'assigned_to_me', limit: 1 }, auth)).body.data
-    const flow = (await post('/api/rpc/flow:start', { recordId: records.rows[0].id, userId: 'user-casey', processId: 'proc-standard' }, auth)).body.data
+    const flow = (
+      await post('/api/rpc/flow:start', { recordId: records.rows[0].id, userId: 'user-casey', processId: 'proc-standard' }, auth)
+    ).body.data
     expect((await post('/api/session/signOut', {}, auth)).status).toBe(200)
     expect((await post('/api/rpc/session:current', {}, auth)).status).toBe(401)
     expect((await post('/api/session/refresh', { refreshToken: tokens.refreshToken })).status).toBe(401)
-    const row = await h.backend.store.db.selectFrom('flows').select(['closed_at', 'close_reason']).where('id', '=', flow.id).executeTakeFirstOrThrow()
+    const row = await h.backend.store.db
+      .selectFrom('flows')
+      .select(['closed_at', 'close_reason'])
+      .where('id', '=', flow.id)
+      .executeTakeFirstOrThrow()
     expect(row.close_reason).toBe('signed_out')
   })
 
@@ -136,7 +159,23 @@ describe('TLS with a corporate CA', () => {
     run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Corp Root CA'])
     run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'])
     execFileSync('sh', ['-c', "printf 'subjectAltName=IP:127.0.0.1' > ext.cnf"], { cwd: dir })
-    run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf'])
+    run([
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'ext.cnf',
+    ])
   })
   afterAll(async () => {
     await h?.dispose()
@@ -144,27 +183,42 @@ describe('TLS with a corporate CA', () => {
   })
 
   /** A fetch over node:https trusting exactly the given CA (as a policy file's caFile would). */
-  const fetchTrusting = (ca?: Buffer): FetchLike => (url, init) =>
-    new Promise((resolve, reject) => {
-      const req = request(url, { method: init.method, headers: init.headers, ca }, (res) => {
-        let body = ''
-        res.on('data', (c) => (body += c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: async () => JSON.parse(body) }))
+  const fetchTrusting =
+    (ca?: Buffer): FetchLike =>
+    (url, init) =>
+      new Promise((resolve, reject) => {
+        const req = request(url, { method: init.method, headers: init.headers, ca }, (res) => {
+          let body = ''
+          res.on('data', (c) => (body += c))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, json: async () => JSON.parse(body) }))
+        })
+        req.on('error', reject)
+        req.end(init.body)
       })
-      req.on('error', reject)
-      req.end(init.body)
-    })
 
   it('serves HTTPS; the console trusts it through the corporate CA and refuses it without', async () => {
-    const server = createHttpServer(h.backend, { tls: { cert: readFileSync(join(dir, 'server.pem')), key: readFileSync(join(dir, 'server.key')) } })
+    const server = createHttpServer(h.backend, {
+      tls: { cert: readFileSync(join(dir, 'server.pem')), key: readFileSync(join(dir, 'server.key')) },
+    })
     await server.listen({ host: '127.0.0.1', port: 0 })
     const baseUrl = `https://127.0.0.1:${(server.server.address() as AddressInfo).port}`
     try {
       const states: string[] = []
-      const untrusted = createRemoteOperations({ baseUrl, secrets: new MemorySecretStore(), fetch: fetchTrusting(), onConnection: (s) => states.push(s) })
-      expect((await errorOf(untrusted['session:signIn']({ agentId: null }, { username: 'desk', password: 'desk-demo-2026' }))).code).toBe('BACKEND_UNREACHABLE')
+      const untrusted = createRemoteOperations({
+        baseUrl,
+        secrets: new MemorySecretStore(),
+        fetch: fetchTrusting(),
+        onConnection: (s) => states.push(s),
+      })
+      expect((await errorOf(untrusted['session:signIn']({ agentId: null }, { username: 'desk', password: 'desk-demo-2026' }))).code).toBe(
+        'BACKEND_UNREACHABLE',
+      )
       expect(states).toEqual(['unreachable'])
-      const trusted = createRemoteOperations({ baseUrl, secrets: new MemorySecretStore(), fetch: fetchTrusting(readFileSync(join(dir, 'ca.pem'))) })
+      const trusted = createRemoteOperations({
+        baseUrl,
+        secrets: new MemorySecretStore(),
+        fetch: fetchTrusting(readFileSync(join(dir, 'ca.pem'))),
+      })
       const agent = await trusted['session:signIn']({ agentId: null }, { username: 'desk', password: 'desk-demo-2026' })
       expect(agent.username).toBe('desk')
     } finally {

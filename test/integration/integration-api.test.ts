@@ -28,14 +28,28 @@ describe.skipIf(pgVariant.skip !== null)('G5 integration API over HTTP on Postgr
   const request = async (method: string, path: string, body?: unknown, token: string | null = key, at = base) => {
     const response = await fetch(`${at}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     })
     return { status: response.status, headers: response.headers, body: (await response.json()) as { ok: boolean; data?: any; error?: any } }
   }
   const counts = async () => {
     const db = h.backend.store.db
-    return Promise.all((['records', 'record_activity', 'audit', 'webhook_deliveries'] as const).map(async (t) => Number((await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)))
+    return Promise.all(
+      (['records', 'record_activity', 'audit', 'webhook_deliveries'] as const).map(async (t) =>
+        Number(
+          (
+            await db
+              .selectFrom(t)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+      ),
+    )
   }
   const incident = {
     caller: 'alex.morgan',
@@ -71,7 +85,16 @@ describe.skipIf(pgVariant.skip !== null)('G5 integration API over HTTP on Postgr
   it('PUT twice with the same number leaves one record; GET returns it with its work notes', async () => {
     const first = await request('PUT', '/api/integration/v1/incidents/INC7000001', incident)
     expect(first.status).toBe(201)
-    expect(first.body.data).toMatchObject({ created: true, record: { number: 'INC7000001', kind: 'incident', caller: { id: 'user-alex', matched: true }, assignee: { username: 'desk' }, active: true } })
+    expect(first.body.data).toMatchObject({
+      created: true,
+      record: {
+        number: 'INC7000001',
+        kind: 'incident',
+        caller: { id: 'user-alex', matched: true },
+        assignee: { username: 'desk' },
+        active: true,
+      },
+    })
     const second = await request('PUT', '/api/integration/v1/incidents/INC7000001', incident)
     expect(second.status).toBe(200)
     expect(second.body.data.created).toBe(false)
@@ -90,19 +113,44 @@ describe.skipIf(pgVariant.skip !== null)('G5 integration API over HTTP on Postgr
     expect(got.status).toBe(200)
     expect(got.body.data.record.number).toBe('INC7000001')
     // The assignment went through the console's path: in the activity stream, once (the second PUT changed nothing).
-    expect(got.body.data.workNotes).toEqual([expect.objectContaining({ kind: 'assignment', author: 'Integration: ServiceNow', text: expect.stringContaining('Assigned to') })])
+    expect(got.body.data.workNotes).toEqual([
+      expect.objectContaining({ kind: 'assignment', author: 'Integration: ServiceNow', text: expect.stringContaining('Assigned to') }),
+    ])
     // Each use is audited under the key's id.
-    const uses = await h.backend.store.db.selectFrom('audit').select(['action', 'outcome', 'detail']).where('action', 'like', 'integration.%').execute()
-    expect(uses.map((u) => `${u.action}:${u.outcome}`)).toEqual(['integration.record.put:created', 'integration.record.put:updated', 'integration.record.get:read'])
+    const uses = await h.backend.store.db
+      .selectFrom('audit')
+      .select(['action', 'outcome', 'detail'])
+      .where('action', 'like', 'integration.%')
+      .execute()
+    expect(uses.map((u) => `${u.action}:${u.outcome}`)).toEqual([
+      'integration.record.put:created',
+      'integration.record.put:updated',
+      'integration.record.get:read',
+    ])
     expect(JSON.parse(uses[0]!.detail).apiKeyId).toBe((await h.call(admin, 'admin:apiKeys:list', {}))[0]!.id)
   })
 
   it('callers are matched by login name or email, else kept as free text; updates change fields', async () => {
-    const byEmail = await request('PUT', '/api/integration/v1/interactions/IMS7000001', { ...incident, caller: 'ALEX.MORGAN@example.com', channel: 'phone', assignee: null })
+    const byEmail = await request('PUT', '/api/integration/v1/interactions/IMS7000001', {
+      ...incident,
+      caller: 'ALEX.MORGAN@example.com',
+      channel: 'phone',
+      assignee: null,
+    })
     expect(byEmail.body.data.record.caller).toEqual({ id: 'user-alex', name: 'Alex Morgan', matched: true })
-    const unknown = await request('PUT', '/api/integration/v1/interactions/IMS7000002', { ...incident, caller: 'Pat from Finance', channel: 'chat', assignee: null })
+    const unknown = await request('PUT', '/api/integration/v1/interactions/IMS7000002', {
+      ...incident,
+      caller: 'Pat from Finance',
+      channel: 'chat',
+      assignee: null,
+    })
     expect(unknown.body.data.record.caller).toEqual({ id: null, name: 'Pat from Finance', matched: false })
-    const closed = await request('PUT', '/api/integration/v1/interactions/IMS7000002', { ...incident, caller: 'Pat from Finance', state: 'Closed Complete', assignee: null })
+    const closed = await request('PUT', '/api/integration/v1/interactions/IMS7000002', {
+      ...incident,
+      caller: 'Pat from Finance',
+      state: 'Closed Complete',
+      assignee: null,
+    })
     expect(closed.body.data.record).toMatchObject({ state: 'Closed Complete', active: false, channel: null })
     // A number belongs to one kind: an incident PUT of an interaction's number is refused.
     const clash = await request('PUT', '/api/integration/v1/incidents/IMS7000002', incident)
@@ -145,12 +193,26 @@ describe.skipIf(pgVariant.skip !== null)('G5 integration API over HTTP on Postgr
     const fields = Object.keys(incident) as (keyof typeof incident)[]
     // Mutations of a valid body that the schema must refuse, and arbitrary JSON values.
     const mutated = fc.oneof(
-      fc.record({ field: fc.constantFrom(...fields), value: fc.oneof(fc.integer(), fc.boolean(), fc.array(fc.string()), fc.object()) }).map(({ field, value }) => ({ ...valid, [field]: typeof valid[field] === typeof value ? [value] : value })),
-      fc.constantFrom('shortDescription', 'state').map((field) => Object.fromEntries(Object.entries(incident).filter(([k]) => k !== field))),
+      fc
+        .record({ field: fc.constantFrom(...fields), value: fc.oneof(fc.integer(), fc.boolean(), fc.array(fc.string()), fc.object()) })
+        .map(({ field, value }) => ({ ...valid, [field]: typeof valid[field] === typeof value ? [value] : value })),
+      fc
+        .constantFrom('shortDescription', 'state')
+        .map((field) => Object.fromEntries(Object.entries(incident).filter(([k]) => k !== field))),
       fc.string({ minLength: 1, maxLength: 20 }).map((k) => ({ ...incident, [`x_${k}`]: 1 })),
       fc.constantFrom('shortDescription', 'caller', 'description', 'state').map((field) => ({ ...incident, [field]: `a\u0000b` })),
-      fc.constantFrom(['shortDescription', 161], ['state', 41], ['caller', 201], ['description', 8001]).map(([field, n]) => ({ ...incident, [field as string]: 'x'.repeat(n as number) })),
-      fc.record({ priority: fc.oneof(fc.integer({ min: 6 }), fc.integer({ max: 0 }), fc.double({ min: 1.1, max: 4.9, noInteger: true, noNaN: true })) }).map((p) => ({ ...incident, ...p })),
+      fc
+        .constantFrom(['shortDescription', 161], ['state', 41], ['caller', 201], ['description', 8001])
+        .map(([field, n]) => ({ ...incident, [field as string]: 'x'.repeat(n as number) })),
+      fc
+        .record({
+          priority: fc.oneof(
+            fc.integer({ min: 6 }),
+            fc.integer({ max: 0 }),
+            fc.double({ min: 1.1, max: 4.9, noInteger: true, noNaN: true }),
+          ),
+        })
+        .map((p) => ({ ...incident, ...p })),
       fc.jsonValue(),
     )
     await fc.assert(
@@ -216,8 +278,11 @@ describe.skipIf(pgVariant.skip !== null)('G5 integration API over HTTP on Postgr
   it('no key reaches a log line or a stored row in clear', async () => {
     const keys = [key]
     let dump = ''
-    const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public'`.execute(h.backend.store.db)
-    for (const { table_name } of tables.rows) dump += JSON.stringify((await sql`select * from ${sql.table(table_name)}`.execute(h.backend.store.db)).rows)
+    const tables = await sql<{
+      table_name: string
+    }>`select table_name from information_schema.tables where table_schema = 'public'`.execute(h.backend.store.db)
+    for (const { table_name } of tables.rows)
+      dump += JSON.stringify((await sql`select * from ${sql.table(table_name)}`.execute(h.backend.store.db)).rows)
     expect(dump).toContain('INC7000001')
     for (const k of keys) {
       expect(dump).not.toContain(k)

@@ -49,7 +49,14 @@ describe.skipIf(keyring.missing !== null)('refresh token in the OS keychain (key
     const rotated = await keytar.getPassword(service, account)
     expect(rotated).not.toBe(stored)
     // The first instance's token was rotated away: it can no longer restore anything.
-    expect(await h.backend.store.db.selectFrom('session_tokens').select('used_at').where('kind', '=', 'refresh').where('used_at', 'is not', null).execute()).toHaveLength(1)
+    expect(
+      await h.backend.store.db
+        .selectFrom('session_tokens')
+        .select('used_at')
+        .where('kind', '=', 'refresh')
+        .where('used_at', 'is not', null)
+        .execute(),
+    ).toHaveLength(1)
 
     await restarted['session:signOut'](again, {})
     expect(await keytar.getPassword(service, account)).toBeNull()

@@ -32,8 +32,27 @@ interface FakeAd {
 
 async function startFakeAd(): Promise<FakeAd> {
   const dir = mkdtempSync(join(tmpdir(), 'resetdesk-ad-'))
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'pipe' },
+  )
   const cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
   const key = readFileSync(join(dir, 'key.pem'), 'utf8')
   rmSync(dir, { recursive: true, force: true })
@@ -56,20 +75,31 @@ async function startFakeAd(): Promise<FakeAd> {
         const [id, op] = children(msg.value)
         const msgId = id!.value[0]!
         switch (op!.tag) {
-          case 0x60: { // BindRequest: version, name, [0] simple password
+          case 0x60: {
+            // BindRequest: version, name, [0] simple password
             const [, name, pw] = children(op!.value)
             const ok = name!.value.toString() === BIND_DN && pw!.value.toString() === BIND_PW
             socket.write(result(msgId, 0x61, ok ? 0 : 49))
             break
           }
-          case 0x63: { // SearchRequest: one person, whatever was asked
+          case 0x63: {
+            // SearchRequest: one person, whatever was asked
             const attrs = seq(
               seq(str('objectGUID'), tlv(0x31, tlv(0x04, PAT_GUID))),
               seq(str('sAMAccountName'), tlv(0x31, str('pat.doe'))),
               seq(str('displayName'), tlv(0x31, str('Pat Doe'))),
               seq(str('mail'), tlv(0x31, str('pat.doe@corp.example'))),
               seq(str('mobile'), tlv(0x31, str('+1 415 555 0150'))),
-              seq(str('memberOf'), tlv(0x31, Buffer.concat([str('CN=Domain Users,OU=Groups,DC=corp,DC=example'), str('CN=Domain Admins,OU=Groups,DC=corp,DC=example')]))),
+              seq(
+                str('memberOf'),
+                tlv(
+                  0x31,
+                  Buffer.concat([
+                    str('CN=Domain Users,OU=Groups,DC=corp,DC=example'),
+                    str('CN=Domain Admins,OU=Groups,DC=corp,DC=example'),
+                  ]),
+                ),
+              ),
               seq(str('lockoutTime'), tlv(0x31, str('133780000000000000'))),
               seq(str('pwdLastSet'), tlv(0x31, str('133700000000000000'))),
             )
@@ -99,14 +129,24 @@ async function startFakeAd(): Promise<FakeAd> {
 describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
   let ad: FakeAd
   const logLines: string[] = []
-  const log = { info: (e: string, f?: object) => void logLines.push(JSON.stringify({ e, ...f })), error: (e: string, f?: object) => void logLines.push(JSON.stringify({ e, ...f })) }
+  const log = {
+    info: (e: string, f?: object) => void logLines.push(JSON.stringify({ e, ...f })),
+    error: (e: string, f?: object) => void logLines.push(JSON.stringify({ e, ...f })),
+  }
   const config = (over: Partial<LdapDirectoryConfig> = {}): LdapDirectoryConfig => ({
-    dialect: 'ad', url: `ldaps://127.0.0.1:${ad.port}`, bindDn: BIND_DN, bindPassword: BIND_PW,
+    dialect: 'ad',
+    url: `ldaps://127.0.0.1:${ad.port}`,
+    bindDn: BIND_DN,
+    bindPassword: BIND_PW,
     ...directoryLayoutSchema.parse({
-      callers: { base: 'DC=corp,DC=example' }, loginAttribute: 'sAMAccountName', groups: { membership: 'memberOf' },
+      callers: { base: 'DC=corp,DC=example' },
+      loginAttribute: 'sAMAccountName',
+      groups: { membership: 'memberOf' },
       protectedGroups: ['CN=Domain Admins,OU=Groups,DC=corp,DC=example'],
     }),
-    tls: { ca: ad.ca }, timeoutMs: 3000, ...over,
+    tls: { ca: ad.ca },
+    timeoutMs: 3000,
+    ...over,
   })
 
   beforeAll(async () => {
@@ -121,7 +161,11 @@ describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
     expect(ad.modifies).toHaveLength(1)
     const m = ad.modifies[0]!
     expect(m.dn).toBe(PAT_DN)
-    expect(m.changes.map((c) => [c.operation, c.type])).toEqual([[2, 'unicodePwd'], [2, 'lockoutTime'], [2, 'pwdLastSet']]) // 2 = replace
+    expect(m.changes.map((c) => [c.operation, c.type])).toEqual([
+      [2, 'unicodePwd'],
+      [2, 'lockoutTime'],
+      [2, 'pwdLastSet'],
+    ]) // 2 = replace
     const pwd = m.changes[0]!.values
     expect(pwd).toHaveLength(1)
     expect(pwd[0]!.subarray(0, 2)).toEqual(Buffer.from([0x22, 0x00])) // '"' in UTF-16LE
@@ -134,7 +178,9 @@ describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
   it('without must-change pwdLastSet is -1 (now), and without unlock lockoutTime is left alone', async () => {
     ad.modifies.length = 0
     await new LdapDirectory(config(), log).resetPassword(PAT_ID, 'Another-Long-Pass-2026', { unlock: false, mustChange: false })
-    expect(ad.modifies[0]!.changes.map((c) => [c.operation, c.type, c.values.map((v) => (c.type === 'unicodePwd' ? '…' : String(v)))])).toEqual([
+    expect(
+      ad.modifies[0]!.changes.map((c) => [c.operation, c.type, c.values.map((v) => (c.type === 'unicodePwd' ? '…' : String(v)))]),
+    ).toEqual([
       [2, 'unicodePwd', ['…']],
       [2, 'pwdLastSet', ['-1']],
     ])
@@ -148,28 +194,46 @@ describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
 
   it('reads lock state, must-change, groups (memberOf) and protected accounts the AD way', async () => {
     const user = await new LdapDirectory(config(), log).get(PAT_ID)
-    expect(user).toMatchObject({ id: PAT_ID, username: 'pat.doe', displayName: 'Pat Doe', email: 'pat.doe@corp.example', mobiles: ['+1 415 555 0150'], locked: true, mustChange: false, protected: true })
+    expect(user).toMatchObject({
+      id: PAT_ID,
+      username: 'pat.doe',
+      displayName: 'Pat Doe',
+      email: 'pat.doe@corp.example',
+      mobiles: ['+1 415 555 0150'],
+      locked: true,
+      mustChange: false,
+      protected: true,
+    })
     expect(user!.groups).toEqual(['Domain Users', 'Domain Admins'])
   })
 
   it('R8 a certificate the client does not trust is DIRECTORY_UNAVAILABLE (tls) and nothing is sent', async () => {
     ad.modifies.length = 0
-    const e = await errorOf(new LdapDirectory(config({ tls: {} }), log).resetPassword(PAT_ID, 'Whatever-Long-2026', { unlock: true, mustChange: true }))
+    const e = await errorOf(
+      new LdapDirectory(config({ tls: {} }), log).resetPassword(PAT_ID, 'Whatever-Long-2026', { unlock: true, mustChange: true }),
+    )
     expect([e.code, e.details.reason]).toEqual(['DIRECTORY_UNAVAILABLE', 'tls'])
     expect(ad.modifies).toEqual([])
   })
 
   it('R8 a wrong delegated password is DIRECTORY_UNAVAILABLE (service account rejected) and nothing is modified', async () => {
     ad.modifies.length = 0
-    const e = await errorOf(new LdapDirectory(config({ bindPassword: 'wrong' }), log).resetPassword(PAT_ID, 'Whatever-Long-2026', { unlock: true, mustChange: true }))
+    const e = await errorOf(
+      new LdapDirectory(config({ bindPassword: 'wrong' }), log).resetPassword(PAT_ID, 'Whatever-Long-2026', {
+        unlock: true,
+        mustChange: true,
+      }),
+    )
     expect([e.code, e.details.reason]).toEqual(['DIRECTORY_UNAVAILABLE', 'service_account_rejected'])
     expect(ad.modifies).toEqual([])
   })
 
-  it("R8 AD refusing the password under its own policy (constraintViolation) is POLICY_VIOLATED", async () => {
+  it('R8 AD refusing the password under its own policy (constraintViolation) is POLICY_VIOLATED', async () => {
     ad.modifyResult = 19
     try {
-      const e = await errorOf(new LdapDirectory(config(), log).resetPassword(PAT_ID, 'Whatever-Long-2026', { unlock: true, mustChange: true }))
+      const e = await errorOf(
+        new LdapDirectory(config(), log).resetPassword(PAT_ID, 'Whatever-Long-2026', { unlock: true, mustChange: true }),
+      )
       expect(e.code).toBe('POLICY_VIOLATED')
     } finally {
       ad.modifyResult = 0
@@ -178,7 +242,9 @@ describe('Active Directory dialect on the wire (loopback LDAPS)', () => {
 
   it('AD complexity: a password with fewer than three character classes is POLICY_VIOLATED before anything is sent', async () => {
     ad.modifies.length = 0
-    const e = await errorOf(new LdapDirectory(config(), log).resetPassword(PAT_ID, 'all lower case but very long', { unlock: true, mustChange: true }))
+    const e = await errorOf(
+      new LdapDirectory(config(), log).resetPassword(PAT_ID, 'all lower case but very long', { unlock: true, mustChange: true }),
+    )
     expect(e.code).toBe('POLICY_VIOLATED')
     expect((e.details.failures as { rule: string }[]).map((f) => f.rule)).toEqual(['ad_complexity'])
     expect(ad.modifies).toEqual([])

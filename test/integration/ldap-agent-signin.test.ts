@@ -32,22 +32,49 @@ describe.skipIf(slapd().missing !== null)('agents sign in with directory credent
     outsider = await addPerson({ prefix: 'staff', groups: ['Service Desk'] })
     dir = mkdtempSync(join(tmpdir(), 'resetdesk-dirsignin-'))
     const config = ldapConfig()
-    writeFileSync(join(dir, 'connectors.json'), JSON.stringify({
-      version: 1,
-      directory: {
-        name: 'ldap', useAsDirectory: false, dialect: 'openldap', url: config.url, bindDn: config.bindDn,
-        bindPassword: { secret: 'ldap-helpdesk' }, ...uidLayout,
-        agentSignIn: { groups: ['Service Desk'], roleGroups: { password_reset_service_desk: ['RD Service Desk'], password_reset_admin: ['RD Admins'] } },
-      },
-    }))
+    writeFileSync(
+      join(dir, 'connectors.json'),
+      JSON.stringify({
+        version: 1,
+        directory: {
+          name: 'ldap',
+          useAsDirectory: false,
+          dialect: 'openldap',
+          url: config.url,
+          bindDn: config.bindDn,
+          bindPassword: { secret: 'ldap-helpdesk' },
+          ...uidLayout,
+          agentSignIn: {
+            groups: ['Service Desk'],
+            roleGroups: { password_reset_service_desk: ['RD Service Desk'], password_reset_admin: ['RD Admins'] },
+          },
+        },
+      }),
+    )
     // A real desk has no demo data (G1): its one record, in the agents' directory group, is put in
     // the store before the server starts.
     const seeding = await createBackend({ store: { kind: 'sqlite', file: join(dir, 'server.sqlite') }, hashCost: { N: 1024 }, log: silent })
-    await seeding.store.db.insertInto('records').values({
-      id: 'rec-dir-1', kind: 'incident', number: 'INC0090001', short_description: 'Cannot sign in', description: '', caller_id: null, caller_name: null,
-      state: 'new', active: 1, priority: 3, channel: null, assignment_group: 'Service Desk', assigned_to: null, assigned_to_name: null,
-      opened_at: new Date().toISOString(), search_text: 'inc0090001 cannot sign in',
-    }).execute()
+    await seeding.store.db
+      .insertInto('records')
+      .values({
+        id: 'rec-dir-1',
+        kind: 'incident',
+        number: 'INC0090001',
+        short_description: 'Cannot sign in',
+        description: '',
+        caller_id: null,
+        caller_name: null,
+        state: 'new',
+        active: 1,
+        priority: 3,
+        channel: null,
+        assignment_group: 'Service Desk',
+        assigned_to: null,
+        assigned_to_name: null,
+        opened_at: new Date().toISOString(),
+        search_text: 'inc0090001 cannot sign in',
+      })
+      .execute()
     await seeding.close()
     const port = await freePort()
     server = spawn(process.execPath, ['--import', 'tsx', 'electron/backend/http/main.ts'], {
@@ -66,7 +93,15 @@ describe.skipIf(slapd().missing !== null)('agents sign in with directory credent
     server.stdout!.on('data', (d) => (output += d))
     server.stderr!.on('data', (d) => (output += d))
     baseUrl = `http://127.0.0.1:${port}`
-    for (let i = 0; i < 300 && !(await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false)); i++) {
+    for (
+      let i = 0;
+      i < 300 &&
+      !(await fetch(`${baseUrl}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    ) {
       if (server.exitCode !== null) throw new Error(output)
       await new Promise((r) => setTimeout(r, 100))
     }
@@ -78,12 +113,20 @@ describe.skipIf(slapd().missing !== null)('agents sign in with directory credent
     rmSync(dir, { recursive: true, force: true })
   })
 
-  const connect = () => ({ ops: createRemoteOperations({ baseUrl, secrets: new MemorySecretStore(), fetch: nodeFetch }), session: { agentId: null } as Session })
+  const connect = () => ({
+    ops: createRemoteOperations({ baseUrl, secrets: new MemorySecretStore(), fetch: nodeFetch }),
+    session: { agentId: null } as Session,
+  })
 
   it('signs in with the directory password; directory groups give roles and assignment groups', async () => {
     const c = connect()
     const signedIn = await c.ops['session:signIn'](c.session, { username: agent.uid, password: agent.password })
-    expect(signedIn).toMatchObject({ id: agent.uid, username: agent.uid, displayName: agent.displayName, roles: ['password_reset_service_desk'] })
+    expect(signedIn).toMatchObject({
+      id: agent.uid,
+      username: agent.uid,
+      displayName: agent.displayName,
+      roles: ['password_reset_service_desk'],
+    })
     expect(signedIn.groups.sort()).toEqual(['RD Service Desk', 'Service Desk'])
     // "My groups" works from the directory's groups.
     const mine = await c.ops['records:list'](c.session, { kind: 'incident', filter: 'my_groups', limit: 5 } as never)
@@ -93,10 +136,16 @@ describe.skipIf(slapd().missing !== null)('agents sign in with directory credent
 
   it('refuses a wrong password, and an unknown user, alike', async () => {
     const c = connect()
-    expect((await errorOf(c.ops['session:signIn'](c.session, { username: agent.uid, password: 'not-it' }))).code).toBe('INVALID_CREDENTIALS')
-    expect((await errorOf(c.ops['session:signIn'](c.session, { username: 'nobody-here', password: 'whatever' }))).code).toBe('INVALID_CREDENTIALS')
+    expect((await errorOf(c.ops['session:signIn'](c.session, { username: agent.uid, password: 'not-it' }))).code).toBe(
+      'INVALID_CREDENTIALS',
+    )
+    expect((await errorOf(c.ops['session:signIn'](c.session, { username: 'nobody-here', password: 'whatever' }))).code).toBe(
+      'INVALID_CREDENTIALS',
+    )
     // No demo accounts beside a directory (G1): the README's demo password is refused.
-    expect((await errorOf(c.ops['session:signIn'](c.session, { username: 'desk', password: 'desk-demo-2026' }))).code).toBe('INVALID_CREDENTIALS')
+    expect((await errorOf(c.ops['session:signIn'](c.session, { username: 'desk', password: 'desk-demo-2026' }))).code).toBe(
+      'INVALID_CREDENTIALS',
+    )
   })
 
   it('G3 an agent-group member in no role group is refused, naming the missing role groups', async () => {

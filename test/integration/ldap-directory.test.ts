@@ -18,7 +18,10 @@ describe.skipIf(slapd().missing !== null)('LDAP credential store (OpenLDAP + ppo
   let desk: Session
   let recordId: string
   const ldapLog: string[] = []
-  const log = { info: (e: string, f?: object) => void ldapLog.push(JSON.stringify({ e, ...f })), error: (e: string, f?: object) => void ldapLog.push(JSON.stringify({ e, ...f })) }
+  const log = {
+    info: (e: string, f?: object) => void ldapLog.push(JSON.stringify({ e, ...f })),
+    error: (e: string, f?: object) => void ldapLog.push(JSON.stringify({ e, ...f })),
+  }
   let stopDown: () => void
 
   beforeAll(async () => {
@@ -29,12 +32,34 @@ describe.skipIf(slapd().missing !== null)('LDAP credential store (OpenLDAP + ppo
     stopDown = down.stop
     const ldapDown = new LdapDirectory(ldapConfig({ url: down.url }), log)
     h = await startHarness(sqlite, { directory: ldap, credentialStores: { ldap, ldapWrong, ldapDown } })
-    for (const [id, store] of [['proc-ldap', 'ldap'], ['proc-ldap-wrong', 'ldapWrong'], ['proc-ldap-down', 'ldapDown']] as const) {
-      await h.backend.store.db.insertInto('processes').values(processRow(processSchema.parse({
-        id, name: `LDAP ${id}`, description: 'Directory staff', appliesToGroups: [id === 'proc-ldap' ? 'LDAP Staff' : 'LDAP Faults'], protectedAccounts: false,
-        credentialStore: store, methods: ['personal_data_confirm'], requiredPasses: 1, resetMethods: ['manual', 'generate'],
-        unlock: true, requireChange: true, requiresApproval: false, policy: {}, settings: {},
-      }))).execute()
+    for (const [id, store] of [
+      ['proc-ldap', 'ldap'],
+      ['proc-ldap-wrong', 'ldapWrong'],
+      ['proc-ldap-down', 'ldapDown'],
+    ] as const) {
+      await h.backend.store.db
+        .insertInto('processes')
+        .values(
+          processRow(
+            processSchema.parse({
+              id,
+              name: `LDAP ${id}`,
+              description: 'Directory staff',
+              appliesToGroups: [id === 'proc-ldap' ? 'LDAP Staff' : 'LDAP Faults'],
+              protectedAccounts: false,
+              credentialStore: store,
+              methods: ['personal_data_confirm'],
+              requiredPasses: 1,
+              resetMethods: ['manual', 'generate'],
+              unlock: true,
+              requireChange: true,
+              requiresApproval: false,
+              policy: {},
+              settings: {},
+            }),
+          ),
+        )
+        .execute()
     }
     desk = await h.signIn('desk')
     recordId = await assignedRecord(h, desk)
@@ -53,7 +78,16 @@ describe.skipIf(slapd().missing !== null)('LDAP credential store (OpenLDAP + ppo
   it('R3 finds people and reads mail, mobiles, groups and lock state as the help-desk account', async () => {
     const p = await addPerson({ groups: ['LDAP Staff', 'LDAP Executives'], mobiles: ['+1 415 555 0140', '+1 415 555 0141'] })
     const user = await h.backend.ctx.directory.get(p.id)
-    expect(user).toMatchObject({ id: p.id, username: p.uid, displayName: p.displayName, email: p.mail, mobiles: ['+1 415 555 0140', '+1 415 555 0141'], locked: false, mustChange: false, protected: true })
+    expect(user).toMatchObject({
+      id: p.id,
+      username: p.uid,
+      displayName: p.displayName,
+      email: p.mail,
+      mobiles: ['+1 415 555 0140', '+1 415 555 0141'],
+      locked: false,
+      mustChange: false,
+      protected: true,
+    })
     expect(user!.groups.sort()).toEqual(['LDAP Executives', 'LDAP Staff'])
     const found = await h.call(desk, 'users:search', { q: p.uid.slice(0, 9) })
     expect(found.map((u) => u.id)).toContain(p.id)
@@ -87,7 +121,12 @@ describe.skipIf(slapd().missing !== null)('LDAP credential store (OpenLDAP + ppo
     expect([e.code, e.details.reason]).toEqual(['DIRECTORY_UNAVAILABLE', 'service_account_rejected'])
     expect(await resetRows(p.id)).toEqual([])
     expect(await userBind(p.dn, p.password)).toBe('ok') // nothing changed in the directory
-    const audit = await h.backend.store.db.selectFrom('audit').select(['action', 'outcome']).where('user_id', '=', p.id).where('action', '=', 'reset').execute()
+    const audit = await h.backend.store.db
+      .selectFrom('audit')
+      .select(['action', 'outcome'])
+      .where('user_id', '=', p.id)
+      .where('action', '=', 'reset')
+      .execute()
     expect(audit).toEqual([{ action: 'reset', outcome: 'failed' }])
     await h.call(desk, 'flow:close', { flowId: flow.id, passwordShared: false })
   })
@@ -110,7 +149,9 @@ describe.skipIf(slapd().missing !== null)('LDAP credential store (OpenLDAP + ppo
     const e = await errorOf(h.call(desk, 'reset:run', { flowId: flow.id, method: 'generate' }))
     expect(e.code).toBe('USER_NOT_FOUND')
     expect(await resetRows(p.id)).toEqual([])
-    const direct = await errorOf(new LdapDirectory(ldapConfig(), log).resetPassword(p.id, NEW_PASSWORD, { unlock: true, mustChange: false }))
+    const direct = await errorOf(
+      new LdapDirectory(ldapConfig(), log).resetPassword(p.id, NEW_PASSWORD, { unlock: true, mustChange: false }),
+    )
     expect(direct.code).toBe('USER_NOT_FOUND')
   })
 })

@@ -23,7 +23,11 @@ for (const variant of storeVariants) {
     })
     afterEach(() => h.dispose())
     const setGroups = (agentId: string, groups: string[]) =>
-      h.backend.store.db.updateTable('agents').set({ groups: JSON.stringify(groups) }).where('id', '=', agentId).execute()
+      h.backend.store.db
+        .updateTable('agents')
+        .set({ groups: JSON.stringify(groups) })
+        .where('id', '=', agentId)
+        .execute()
 
     it('B5 live:next wakes on the committed step, not on its timeout, and shows the user by initials only', async () => {
       const before = await h.call(sup, 'live:next', { afterSeq: 0, waitMs: 0 })
@@ -35,15 +39,28 @@ for (const variant of storeVariants) {
       expect(Date.now() - started).toBeLessThan(1_000)
       expect(next.seq).toBeGreaterThan(before.seq)
       expect(next.flows).toEqual([
-        expect.objectContaining({ flowId: flow.id, agentName: 'Dana Desk', userInitials: 'A. M.', step: 'verifying', methodsPassed: [], methodsFailed: [] }),
+        expect.objectContaining({
+          flowId: flow.id,
+          agentName: 'Dana Desk',
+          userInitials: 'A. M.',
+          step: 'verifying',
+          methodsPassed: [],
+          methodsFailed: [],
+        }),
       ])
       // Each step moves it on; a wrong answer shows as a failed method.
       await errorOf(h.call(desk, 'verify:personalData', { flowId: flow.id, email: 'someone@example.com' }))
       await h.call(desk, 'verify:confirmPersonalData', { flowId: flow.id, confirmed: true })
       const followed = await h.call(sup, 'live:next', { afterSeq: next.seq, follow: flow.id, waitMs: 0 })
-      expect(followed.flows[0]).toMatchObject({ step: 'verified', methodsPassed: ['personal_data_confirm'], methodsFailed: ['personal_data_verify'] })
+      expect(followed.flows[0]).toMatchObject({
+        step: 'verified',
+        methodsPassed: ['personal_data_confirm'],
+        methodsFailed: ['personal_data_verify'],
+      })
       expect(followed.followed!.events.map((e) => `${e.action}:${e.method ?? ''}:${e.outcome}`)).toEqual([
-        'flow.start::started', 'verify.check:personal_data_verify:failed', 'verify.check:personal_data_confirm:passed',
+        'flow.start::started',
+        'verify.check:personal_data_verify:failed',
+        'verify.check:personal_data_confirm:passed',
       ])
       expect(JSON.stringify(followed)).not.toMatch(/@|alex|morgan|415/i)
       // Nothing new: the poll answers after its wait with the same sequence.
@@ -53,9 +70,11 @@ for (const variant of storeVariants) {
       expect(idle.seq).toBe(followed.seq)
     })
 
-    it('B5 a supervisor sees the flows of their groups only (all with no groups), and cannot follow another group\'s flow', async () => {
+    it("B5 a supervisor sees the flows of their groups only (all with no groups), and cannot follow another group's flow", async () => {
       const flow = await h.call(desk, 'flow:start', { recordId, userId: 'user-alex', processId: 'proc-standard' })
-      const group = (await h.backend.store.db.selectFrom('records').select('assignment_group').where('id', '=', recordId).executeTakeFirstOrThrow()).assignment_group!
+      const group = (
+        await h.backend.store.db.selectFrom('records').select('assignment_group').where('id', '=', recordId).executeTakeFirstOrThrow()
+      ).assignment_group!
       await setGroups('agent-super', [group.toUpperCase()])
       expect((await h.call(sup, 'live:next', { waitMs: 0 })).flows.map((f) => f.flowId)).toEqual([flow.id])
       await setGroups('agent-super', ['Another Group'])
@@ -97,7 +116,10 @@ for (const variant of storeVariants) {
       // Three days on, those days have ended: counted once into audit_daily, with the same figures.
       h.clock.advance(3 * 86_400_000)
       expect(await h.call(sup, 'dashboard:get', { from: '2026-11-26', to: '2026-11-27' })).toEqual({ ...d, approvalsWaiting: 0 })
-      expect(await h.backend.store.db.selectFrom('audit_daily_done').select('day').orderBy('day').execute()).toEqual([{ day: '2026-11-26' }, { day: '2026-11-27' }])
+      expect(await h.backend.store.db.selectFrom('audit_daily_done').select('day').orderBy('day').execute()).toEqual([
+        { day: '2026-11-26' },
+        { day: '2026-11-27' },
+      ])
       expect(await h.call(sup, 'dashboard:get', { from: '2026-11-26', to: '2026-11-27' })).toEqual({ ...d, approvalsWaiting: 0 })
       const earlier = await h.call(sup, 'dashboard:get', { from: '2026-11-20', to: '2026-11-26' })
       expect(earlier.resetsPerDay.every((r) => r.email_link + r.generate + r.manual === 0)).toBe(true)

@@ -42,12 +42,17 @@ describe.skipIf(replicasSkip !== null)('B5 live feed across two replicas on one 
     const replicas = set.replicas
     // The supervisor's bearer token, as the server's own sign-in route hands it out.
     const signIn = await fetch(`${replicas[1]!.url}/api/session/signIn`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'super', password: 'super-demo-2026' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'super', password: 'super-demo-2026' }),
     }).then((r) => r.json() as Promise<{ data: { accessToken: string } }>)
     const token = signIn.data.accessToken
 
     const controller = new AbortController()
-    const response = await fetch(`${replicas[1]!.url}/api/live/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal })
+    const response = await fetch(`${replicas[1]!.url}/api/live/events`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    })
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/)
     const next = sseReader(response.body!)
@@ -58,7 +63,8 @@ describe.skipIf(replicasSkip !== null)('B5 live feed across two replicas on one 
     // The long poll on B is waiting too when A writes.
     const poll = supervisor.ops['live:next'](supervisor.session, { afterSeq: initial.seq, waitMs: 20_000 })
 
-    const recordId = (await agent.ops['records:list'](agent.session, { kind: 'incident', filter: 'assigned_to_me', limit: 1 } as never)).rows[0]!.id
+    const recordId = (await agent.ops['records:list'](agent.session, { kind: 'incident', filter: 'assigned_to_me', limit: 1 } as never))
+      .rows[0]!.id
     const started = Date.now()
     const flow = await agent.ops['flow:start'](agent.session, { recordId, userId: 'user-alex', processId: 'proc-standard' })
 

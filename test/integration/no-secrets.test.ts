@@ -16,14 +16,22 @@ for (const variant of storeVariants) {
         const f = await h.call(desk, 'flow:start', { recordId, userId: 'user-alex', processId: 'proc-standard' })
         await h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'email_code' })
         const emailCode = await latestCode(h, desk, 'user-alex')
-        await h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: emailCode === '999999' ? '999998' : '999999' }).catch(() => {})
+        await h
+          .call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: emailCode === '999999' ? '999998' : '999999' })
+          .catch(() => {})
         await h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'email_code', code: emailCode })
         h.clock.advance(31_000)
         await h.call(desk, 'verify:sendCode', { flowId: f.id, method: 'sms_code', carriers: { '0': 'tmobile', '1': 'att' } })
         const smsCode = await latestCode(h, desk, 'user-alex', 'sms')
         await h.call(desk, 'verify:checkCode', { flowId: f.id, method: 'sms_code', code: smsCode })
         const [q1, q2] = f.user.questions
-        await h.call(desk, 'verify:answerQuestions', { flowId: f.id, answers: [{ questionId: q1!.id, answer: 'Biscuit' }, { questionId: q2!.id, answer: 'Lisbon' }] })
+        await h.call(desk, 'verify:answerQuestions', {
+          flowId: f.id,
+          answers: [
+            { questionId: q1!.id, answer: 'Biscuit' },
+            { questionId: q2!.id, answer: 'Lisbon' },
+          ],
+        })
         const manual = 'saffron-tundra-piano-88'
         await h.call(desk, 'reset:run', { flowId: f.id, method: 'manual', password: manual, confirm: manual })
         const generated = (await h.call(desk, 'reset:run', { flowId: f.id, method: 'generate' })).generatedPassword!
@@ -39,7 +47,29 @@ for (const variant of storeVariants) {
         secrets.push(emailCode, smsCode, manual, generated, token, linkPassword, ...wasntMeTokens)
 
         // G4: the enrolment tables too (answers under scrypt, TOTP secrets sealed, codes and tokens keyed).
-        const tables = ['agents', 'directory_users', 'security_questions', 'enrolled_answers', 'personal_contacts', 'totp_enrolments', 'enrolment_challenges', 'enrolment_sessions', 'throttle_attempts', 'processes', 'records', 'record_activity', 'flows', 'codes', 'attempts', 'resets', 'reset_tokens', 'reset_reports', 'audit', 'outbox', 'meta']
+        const tables = [
+          'agents',
+          'directory_users',
+          'security_questions',
+          'enrolled_answers',
+          'personal_contacts',
+          'totp_enrolments',
+          'enrolment_challenges',
+          'enrolment_sessions',
+          'throttle_attempts',
+          'processes',
+          'records',
+          'record_activity',
+          'flows',
+          'codes',
+          'attempts',
+          'resets',
+          'reset_tokens',
+          'reset_reports',
+          'audit',
+          'outbox',
+          'meta',
+        ]
         let dump = ''
         for (const t of tables) {
           const rows = await sql`select * from ${sql.table(t)}`.execute(h.backend.store.db)

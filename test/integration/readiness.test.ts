@@ -34,7 +34,16 @@ describe.skipIf(!canRun)('F1 /readyz on the standalone server (own PostgreSQL cl
     const r = await ready()
     expect(r.status).toBe(503)
     expect(JSON.parse(r.text)).toEqual({ ok: false, dependencies: { database: 'up', directory: 'up', mail: 'up', [down]: 'down' } })
-    for (const s of ['127.0.0.1', 'localhost', new URL(proxy.url).port, String(sink.port), new URL(cluster.url).port, ldapHelpdesk.dn, ldapHelpdesk.password, 'app:app']) {
+    for (const s of [
+      '127.0.0.1',
+      'localhost',
+      new URL(proxy.url).port,
+      String(sink.port),
+      new URL(cluster.url).port,
+      ldapHelpdesk.dn,
+      ldapHelpdesk.password,
+      'app:app',
+    ]) {
       expect(r.text).not.toContain(s)
     }
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
@@ -48,11 +57,23 @@ describe.skipIf(!canRun)('F1 /readyz on the standalone server (own PostgreSQL cl
     sink = await startSmtpSink()
     dir = mkdtempSync(join(tmpdir(), 'resetdesk-ready-'))
     // The LDAP connector serves resets only (not the user search): it is a dependency all the same.
-    writeFileSync(join(dir, 'connectors.json'), JSON.stringify({
-      version: 1,
-      directory: { name: 'ldap', useAsDirectory: false, dialect: 'openldap', url: proxy.url, bindDn: ldapConfig().bindDn, timeoutMs: 1000, bindPassword: { secret: 'ldap-helpdesk' }, ...uidLayout },
-      email: { host: '127.0.0.1', port: sink.port, secure: false, from: 'desk@example.org', timeoutMs: 1000 },
-    }))
+    writeFileSync(
+      join(dir, 'connectors.json'),
+      JSON.stringify({
+        version: 1,
+        directory: {
+          name: 'ldap',
+          useAsDirectory: false,
+          dialect: 'openldap',
+          url: proxy.url,
+          bindDn: ldapConfig().bindDn,
+          timeoutMs: 1000,
+          bindPassword: { secret: 'ldap-helpdesk' },
+          ...uidLayout,
+        },
+        email: { host: '127.0.0.1', port: sink.port, secure: false, from: 'desk@example.org', timeoutMs: 1000 },
+      }),
+    )
     server = await startReplica({
       RESETDESK_DATABASE_URL: database,
       RESETDESK_SECRET: Buffer.alloc(32, 7).toString('base64'),

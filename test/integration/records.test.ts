@@ -35,27 +35,64 @@ for (const variant of storeVariants) {
     })
 
     it('pages and sorts on the server, with a stable order', async () => {
-      const page1 = await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', sort: 'number', dir: 'asc', offset: 0, limit: 10 })
-      const page2 = await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', sort: 'number', dir: 'asc', offset: 10, limit: 10 })
+      const page1 = await h.call(desk, 'records:list', {
+        kind: 'incident',
+        filter: 'all_open',
+        sort: 'number',
+        dir: 'asc',
+        offset: 0,
+        limit: 10,
+      })
+      const page2 = await h.call(desk, 'records:list', {
+        kind: 'incident',
+        filter: 'all_open',
+        sort: 'number',
+        dir: 'asc',
+        offset: 10,
+        limit: 10,
+      })
       const numbers = [...page1.rows, ...page2.rows].map((r) => r.number)
       expect(numbers).toEqual([...numbers].sort())
       expect(new Set(numbers).size).toBe(20)
       // Keyset paging: the page after page1's last row is the same page as offset 10.
       const last = page1.rows.at(-1)!
-      const seek = await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', sort: 'number', dir: 'asc', offset: 999, after: { value: last.number, id: last.id }, limit: 10 })
+      const seek = await h.call(desk, 'records:list', {
+        kind: 'incident',
+        filter: 'all_open',
+        sort: 'number',
+        dir: 'asc',
+        offset: 999,
+        after: { value: last.number, id: last.id },
+        limit: 10,
+      })
       expect(seek.rows.map((r) => r.id)).toEqual(page2.rows.map((r) => r.id))
       const newest = await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', limit: 15 })
       const pivot = newest.rows[9]!
-      const olderThanPivot = await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', after: { value: pivot.openedAt, id: pivot.id }, limit: 5 })
+      const olderThanPivot = await h.call(desk, 'records:list', {
+        kind: 'incident',
+        filter: 'all_open',
+        after: { value: pivot.openedAt, id: pivot.id },
+        limit: 5,
+      })
       expect(olderThanPivot.rows.map((r) => r.id)).toEqual(newest.rows.slice(10).map((r) => r.id))
-      const byPriority = await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', sort: 'priority', dir: 'asc', limit: 200 })
+      const byPriority = await h.call(desk, 'records:list', {
+        kind: 'incident',
+        filter: 'all_open',
+        sort: 'priority',
+        dir: 'asc',
+        limit: 200,
+      })
       const priorities = byPriority.rows.map((r) => r.priority!)
       expect(priorities).toEqual([...priorities].sort((a, b) => a - b))
     })
 
     it('searches by number, caller name and text, case-insensitively; wildcards are literal', async () => {
       const byNumber = await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', q: 'inc0010007' })
-      const one = await h.backend.store.db.selectFrom('records').select(['number', 'active']).where('number', '=', 'INC0010007').executeTakeFirstOrThrow()
+      const one = await h.backend.store.db
+        .selectFrom('records')
+        .select(['number', 'active'])
+        .where('number', '=', 'INC0010007')
+        .executeTakeFirstOrThrow()
       expect(byNumber.rows.map((r) => r.number)).toEqual(one.active ? ['INC0010007'] : [])
       const caller = await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', q: 'ALEX MORGAN', limit: 200 })
       expect(caller.rows.every((r) => r.callerName === 'Alex Morgan')).toBe(true)
@@ -76,21 +113,54 @@ for (const variant of storeVariants) {
     it('finds the same records for a common term as a plain scan would (the SQLite common-term plan)', async () => {
       // More matches than the common-term threshold, so SQLite walks the list index instead.
       const rows = Array.from({ length: 5_200 }, (_, n) => ({
-        id: `common-${n}`, kind: 'incident', number: `INC7${String(n).padStart(6, '0')}`, short_description: 'Printer jam on floor 3',
-        description: 'Bulk', caller_id: null, caller_name: `Caller ${n}`, state: 'New', active: n % 4 === 0 ? 0 : 1, priority: 3, channel: null,
-        assignment_group: n % 2 ? 'Service Desk' : 'Network', assigned_to: null, assigned_to_name: null,
-        opened_at: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(), search_text: `inc7${String(n).padStart(6, '0')} caller ${n} printer jam on floor 3`,
+        id: `common-${n}`,
+        kind: 'incident',
+        number: `INC7${String(n).padStart(6, '0')}`,
+        short_description: 'Printer jam on floor 3',
+        description: 'Bulk',
+        caller_id: null,
+        caller_name: `Caller ${n}`,
+        state: 'New',
+        active: n % 4 === 0 ? 0 : 1,
+        priority: 3,
+        channel: null,
+        assignment_group: n % 2 ? 'Service Desk' : 'Network',
+        assigned_to: null,
+        assigned_to_name: null,
+        opened_at: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
+        search_text: `inc7${String(n).padStart(6, '0')} caller ${n} printer jam on floor 3`,
       }))
       await h.backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', rows, 500))
-      const found = await h.call(desk, 'records:list', { kind: 'incident', filter: 'my_groups', q: 'printer jam', sort: 'number', dir: 'asc', limit: 200 })
-      const expected = rows.filter((r) => r.active === 1 && r.assignment_group === 'Service Desk').map((r) => r.number).sort()
+      const found = await h.call(desk, 'records:list', {
+        kind: 'incident',
+        filter: 'my_groups',
+        q: 'printer jam',
+        sort: 'number',
+        dir: 'asc',
+        limit: 200,
+      })
+      const expected = rows
+        .filter((r) => r.active === 1 && r.assignment_group === 'Service Desk')
+        .map((r) => r.number)
+        .sort()
       // More matches than a search counts: the count says so (the list asks to refine).
       expect(expected.length).toBeGreaterThan(recordSearchCountCap)
-      expect(await h.call(desk, 'records:count', { kind: 'incident', filter: 'my_groups', q: 'printer jam' })).toEqual({ total: recordSearchCountCap, totalCapped: true })
+      expect(await h.call(desk, 'records:count', { kind: 'incident', filter: 'my_groups', q: 'printer jam' })).toEqual({
+        total: recordSearchCountCap,
+        totalCapped: true,
+      })
       expect(found.rows.map((r) => r.number)).toEqual(expected.slice(0, 200))
       // Paged through by keyset, the common-term plan gives the same rows as a plain scan.
       const last = found.rows.at(-1)!
-      const next = await h.call(desk, 'records:list', { kind: 'incident', filter: 'my_groups', q: 'printer jam', sort: 'number', dir: 'asc', after: { value: last.number, id: last.id }, limit: 200 })
+      const next = await h.call(desk, 'records:list', {
+        kind: 'incident',
+        filter: 'my_groups',
+        q: 'printer jam',
+        sort: 'number',
+        dir: 'asc',
+        after: { value: last.number, id: last.id },
+        limit: 200,
+      })
       expect(next.rows.map((r) => r.number)).toEqual(expected.slice(200, 400))
     })
 

@@ -24,7 +24,12 @@ describe('remote mode across a backend restart', () => {
     await server.listen({ host: '127.0.0.1', port: 0 })
     const port = (server.server.address() as AddressInfo).port
     const states: ConnectionState[] = []
-    const ops = createRemoteOperations({ baseUrl: `http://127.0.0.1:${port}`, secrets: new MemorySecretStore(), fetch: nodeFetch, onConnection: (s) => states.push(s) })
+    const ops = createRemoteOperations({
+      baseUrl: `http://127.0.0.1:${port}`,
+      secrets: new MemorySecretStore(),
+      fetch: nodeFetch,
+      onConnection: (s) => states.push(s),
+    })
     const session: Session = { agentId: null }
     await ops['session:signIn'](session, { username: 'desk', password: 'desk-demo-2026' })
     const recordId = (await ops['records:list'](session, { kind: 'incident', filter: 'assigned_to_me', limit: 1 } as never)).rows[0]!.id

@@ -33,7 +33,9 @@ describe.skipIf(replicasSkip !== null)('two replicas on one PostgreSQL', () => {
     const flow = await b.ops['flow:start'](b.session, { recordId, userId: 'user-alex', processId: 'proc-standard' })
     await a.ops['verify:confirmPersonalData'](a.session, { flowId: flow.id, confirmed: true })
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).ops['reset:run']((i % 2 ? a : b).session, { flowId: flow.id, method: 'generate' })),
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? a : b).ops['reset:run']((i % 2 ? a : b).session, { flowId: flow.id, method: 'generate' }),
+      ),
     )
     const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3)

@@ -35,7 +35,16 @@ describe.skipIf(missing !== null)('reset-link page in Chromium', () => {
     recordId = await assignedRecord(h, desk)
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
   })
   afterAll(async () => {
@@ -93,8 +102,17 @@ describe.skipIf(missing !== null)('reset-link page in Chromium', () => {
     expect(done.answer).toContain('Your password has been changed')
     await done.p.context().close()
     expect(await h.backend.local.verifyPassword('blair.chen', NEW_PASSWORD)).toBe(true) // set, and unlocked
-    const audit = await h.backend.store.db.selectFrom('audit').select(['action', 'outcome']).where('user_id', '=', 'user-blair').where('action', 'in', ['reset.link_completed', 'reset.notice']).orderBy('seq').execute()
-    expect(audit).toEqual([{ action: 'reset.link_completed', outcome: 'done' }, { action: 'reset.notice', outcome: 'sent' }])
+    const audit = await h.backend.store.db
+      .selectFrom('audit')
+      .select(['action', 'outcome'])
+      .where('user_id', '=', 'user-blair')
+      .where('action', 'in', ['reset.link_completed', 'reset.notice'])
+      .orderBy('seq')
+      .execute()
+    expect(audit).toEqual([
+      { action: 'reset.link_completed', outcome: 'done' },
+      { action: 'reset.notice', outcome: 'sent' },
+    ])
     await sink.waitFor((m) => m.to.includes('blair.chen@example.com') && m.subject === 'Your password was reset')
   })
 
@@ -131,7 +149,11 @@ describe.skipIf(missing !== null)('reset-link page in Chromium', () => {
       expect(get.statusCode).toBe(200)
       expect(get.headers['content-security-policy']).toBe(resetPageCsp)
       expect(get.body).toContain('Choose a new password')
-      const post = await app.inject({ method: 'POST', url: `${new URL(page.url).pathname}/complete`, payload: { token: 'B'.repeat(43), password: NEW_PASSWORD } })
+      const post = await app.inject({
+        method: 'POST',
+        url: `${new URL(page.url).pathname}/complete`,
+        payload: { token: 'B'.repeat(43), password: NEW_PASSWORD },
+      })
       expect(post.json()).toEqual({ status: 'invalid' })
     } finally {
       await app.close()

@@ -13,7 +13,10 @@ import type { Session } from '../../electron/backend/operations'
 const sqlite = storeVariants.find((v) => v.name === 'sqlite')!
 const TOKEN = 'sms-provider-test-token'
 
-interface Received { headers: IncomingMessage['headers']; body: string }
+interface Received {
+  headers: IncomingMessage['headers']
+  body: string
+}
 
 describe('HTTP SMS provider', () => {
   let sink: SmtpSink
@@ -75,7 +78,15 @@ describe('HTTP SMS provider', () => {
   })
 
   it('R5.2 (form) the configured field names and header are used', async () => {
-    const { h, desk, recordId } = await harness({ format: 'form', toField: 'To', textField: 'Body', from: 'ResetDesk', fromField: 'From', authHeader: 'x-api-key', authScheme: '' })
+    const { h, desk, recordId } = await harness({
+      format: 'form',
+      toField: 'To',
+      textField: 'Body',
+      from: 'ResetDesk',
+      fromField: 'From',
+      authHeader: 'x-api-key',
+      authScheme: '',
+    })
     try {
       received.length = 0
       const flow = await h.call(desk, 'flow:start', { recordId, userId: 'user-alex', processId: 'proc-sms' })
@@ -84,7 +95,9 @@ describe('HTTP SMS provider', () => {
       const forms = received.map((r) => new URLSearchParams(r.body))
       expect(forms.map((f) => f.get('To')).sort()).toEqual(['+1 415 555 0101', '+1 415 555 0102'])
       expect(forms.every((f) => f.get('From') === 'ResetDesk')).toBe(true)
-      expect(received.every((r) => r.headers['x-api-key'] === TOKEN && r.headers['content-type'] === 'application/x-www-form-urlencoded')).toBe(true)
+      expect(
+        received.every((r) => r.headers['x-api-key'] === TOKEN && r.headers['content-type'] === 'application/x-www-form-urlencoded'),
+      ).toBe(true)
       expect(forms[0]!.get('Body')!.match(/\d{6,12}/)![0]).toBe(forms[1]!.get('Body')!.match(/\d{6,12}/)![0])
     } finally {
       await h.dispose()

@@ -20,7 +20,15 @@ describe('SMTP notifier against a real SMTP server on loopback', () => {
 
   beforeAll(async () => {
     sink = await startSmtpSink({ user: SMTP_USER, password: SMTP_PASSWORD })
-    const notifier = new SmtpNotifier({ host: '127.0.0.1', port: sink.port, secure: false, user: SMTP_USER, password: SMTP_PASSWORD, from: 'Service Desk <desk@example.com>', timeoutMs: 3000 })
+    const notifier = new SmtpNotifier({
+      host: '127.0.0.1',
+      port: sink.port,
+      secure: false,
+      user: SMTP_USER,
+      password: SMTP_PASSWORD,
+      from: 'Service Desk <desk@example.com>',
+      timeoutMs: 3000,
+    })
     h = await startHarness(sqlite, { notifier })
     desk = await h.signIn('desk')
     recordId = await assignedRecord(h, desk)
@@ -71,10 +79,22 @@ describe('SMTP notifier against a real SMTP server on loopback', () => {
   })
 
   it('R5 a wrong SMTP password or a mail server that is down is DELIVERY_FAILED with no attempt used', async () => {
-    const wrong = new SmtpNotifier({ host: '127.0.0.1', port: sink.port, secure: false, user: SMTP_USER, password: 'nope', from: 'desk@example.com', timeoutMs: 3000 })
-    await expect(wrong.deliver({ channel: 'email', userId: null, to: 'x@example.com', subject: 's', text: 't' })).rejects.toThrow(/smtp delivery failed: EAUTH/)
+    const wrong = new SmtpNotifier({
+      host: '127.0.0.1',
+      port: sink.port,
+      secure: false,
+      user: SMTP_USER,
+      password: 'nope',
+      from: 'desk@example.com',
+      timeoutMs: 3000,
+    })
+    await expect(wrong.deliver({ channel: 'email', userId: null, to: 'x@example.com', subject: 's', text: 't' })).rejects.toThrow(
+      /smtp delivery failed: EAUTH/,
+    )
     const down = new SmtpNotifier({ host: '127.0.0.1', port: await freePort(), secure: false, from: 'desk@example.com', timeoutMs: 3000 })
-    await expect(down.deliver({ channel: 'email', userId: null, to: 'x@example.com', subject: 's', text: 't' })).rejects.toThrow(/smtp delivery failed: (ESOCKET|ECONNECTION)/)
+    await expect(down.deliver({ channel: 'email', userId: null, to: 'x@example.com', subject: 's', text: 't' })).rejects.toThrow(
+      /smtp delivery failed: (ESOCKET|ECONNECTION)/,
+    )
   })
 
   it('R5.2 without an SMS provider the same code goes to every mobile through its carrier gateway', async () => {
@@ -114,7 +134,12 @@ describe('SMTP notifier against a real SMTP server on loopback', () => {
     } finally {
       sink.refuse(false)
     }
-    const notices = await h.backend.store.db.selectFrom('audit').select(['outcome']).where('flow_id', '=', again.id).where('action', '=', 'reset.notice').execute()
+    const notices = await h.backend.store.db
+      .selectFrom('audit')
+      .select(['outcome'])
+      .where('flow_id', '=', again.id)
+      .where('action', '=', 'reset.notice')
+      .execute()
     expect(notices).toEqual([{ outcome: 'failed' }])
     const resets = await h.backend.store.db.selectFrom('resets').select('status').where('flow_id', '=', again.id).execute()
     expect(resets).toEqual([{ status: 'done' }])

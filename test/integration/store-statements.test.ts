@@ -41,7 +41,8 @@ describe.skipIf(pgVariant.skip !== null)('PostgreSQL statements', () => {
   it('a LIKE search is planned afresh each time (its best plan depends on the term): not prepared', async () => {
     const s = await open()
     const prepared = await s.db.transaction().execute(async (trx) => {
-      for (const term of ['%a%', '%smith%', '%b%']) await trx.selectFrom('agents').select('id').where('display_name', 'like', term).execute()
+      for (const term of ['%a%', '%smith%', '%b%'])
+        await trx.selectFrom('agents').select('id').where('display_name', 'like', term).execute()
       return (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)).rows
     })
     expect(prepared.filter((p) => p.statement.includes('like'))).toEqual([])

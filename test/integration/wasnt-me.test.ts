@@ -30,7 +30,11 @@ function recordingNotifier() {
 
 /** The user's side of the page: what a browser sends when the button is pressed. */
 async function confirm(pageUrl: string, token: string): Promise<string> {
-  const response = await fetch(`${pageUrl}/wasnt-me/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) })
+  const response = await fetch(`${pageUrl}/wasnt-me/confirm`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  })
   return ((await response.json()) as { status: string }).status
 }
 const tokenOf = (link: string) => new URL(link).hash.replace('#token=', '')
@@ -46,7 +50,10 @@ for (const variant of storeVariants) {
     const { sent, notifier } = recordingNotifier()
 
     beforeAll(async () => {
-      page = await startResetLinkServer({ complete: (t, p) => h.backend.completeResetLink(t, p), wasntMe: (t, a) => h.backend.reportWasntMe(t, a) })
+      page = await startResetLinkServer({
+        complete: (t, p) => h.backend.completeResetLink(t, p),
+        wasntMe: (t, a) => h.backend.reportWasntMe(t, a),
+      })
       h = await startHarness(variant, { notifier, resetLinkBase: page.url })
       desk = await h.signIn('desk')
       supervisor = await h.signIn('super')
@@ -69,7 +76,13 @@ for (const variant of storeVariants) {
     }
     const user = (id: string) => h.backend.ctx.directory.get(id)
     const audit = (userId: string) =>
-      h.backend.store.db.selectFrom('audit').select(['action', 'outcome', 'agent_id', 'detail']).where('user_id', '=', userId).where('action', 'like', 'reset.%').orderBy('seq').execute()
+      h.backend.store.db
+        .selectFrom('audit')
+        .select(['action', 'outcome', 'agent_id', 'detail'])
+        .where('user_id', '=', userId)
+        .where('action', 'like', 'reset.%')
+        .orderBy('seq')
+        .execute()
 
     it('B11 every notice carries the one link; opening it changes nothing; confirming flags the reset, re-locks, ends sessions, audits and notes it', async () => {
       const { password, notices } = await resetBy('user-alex')
@@ -83,12 +96,22 @@ for (const variant of storeVariants) {
       expect(notices.find((m) => m.channel === 'email')!.html).toContain(link)
       // The token itself is nowhere in the store: only its keyed hash.
       let dump = ''
-      for (const t of ['reset_reports', 'audit', 'record_activity', 'outbox', 'webhook_deliveries']) dump += JSON.stringify((await sql`select * from ${sql.table(t)}`.execute(h.backend.store.db)).rows)
+      for (const t of ['reset_reports', 'audit', 'record_activity', 'outbox', 'webhook_deliveries'])
+        dump += JSON.stringify((await sql`select * from ${sql.table(t)}`.execute(h.backend.store.db)).rows)
       expect(dump).not.toContain(tokenOf(link))
-      expect(await h.backend.store.db.selectFrom('reset_reports').select('token_hash').where('user_id', '=', 'user-alex').execute()).toHaveLength(1)
+      expect(
+        await h.backend.store.db.selectFrom('reset_reports').select('token_hash').where('user_id', '=', 'user-alex').execute(),
+      ).toHaveLength(1)
 
       // Alex, signed in on the enrolment page with the new password (as a thief would be).
-      await h.backend.store.db.insertInto('enrolment_sessions').values({ token_hash: 'a-session-of-alex', user_id: 'user-alex', expires_at: new Date(h.clock.now().getTime() + DAY).toISOString() }).execute()
+      await h.backend.store.db
+        .insertInto('enrolment_sessions')
+        .values({
+          token_hash: 'a-session-of-alex',
+          user_id: 'user-alex',
+          expires_at: new Date(h.clock.now().getTime() + DAY).toISOString(),
+        })
+        .execute()
 
       // A mail scanner (or the user) opens the link: the same page as any other link, and nothing happens.
       const [good, bogus] = await Promise.all([fetch(link.split('#')[0]!), fetch(`${page.url}/wasnt-me`)])
@@ -105,24 +128,46 @@ for (const variant of storeVariants) {
       // Contained: the account is locked (the new password no longer signs in), the session ended.
       expect((await user('user-alex'))!.locked).toBe(true)
       expect(await h.backend.local.verifyPassword('alex.morgan', password)).toBe(false)
-      expect(await h.backend.store.db.selectFrom('enrolment_sessions').select('token_hash').where('user_id', '=', 'user-alex').execute()).toEqual([])
+      expect(
+        await h.backend.store.db.selectFrom('enrolment_sessions').select('token_hash').where('user_id', '=', 'user-alex').execute(),
+      ).toEqual([])
       const entries = await audit('user-alex')
-      expect(entries.map((e) => [e.action, e.outcome])).toEqual([['reset.notice', 'sent'], ['reset.reported', 'reported'], ['reset.contain', 'locked']])
+      expect(entries.map((e) => [e.action, e.outcome])).toEqual([
+        ['reset.notice', 'sent'],
+        ['reset.reported', 'reported'],
+        ['reset.contain', 'locked'],
+      ])
       expect(JSON.parse(entries[2]!.detail)).toMatchObject({ sessionsRevoked: 1 })
       expect(entries[1]!.agent_id).toBeNull() // the user acted, not an agent
-      const notes = (await h.call(desk, 'records:get', { recordId })).activity.filter((a) => a.kind === 'work_note' && a.text.includes('reported this reset as not theirs'))
+      const notes = (await h.call(desk, 'records:get', { recordId })).activity.filter(
+        (a) => a.kind === 'work_note' && a.text.includes('reported this reset as not theirs'),
+      )
       expect(notes).toEqual([
-        expect.objectContaining({ author: 'ResetDesk (user report)', text: 'The user reported this reset as not theirs at 2026-11-27 09:00 UTC; account re-locked. Enrolment-page sessions ended: 1.' }),
+        expect.objectContaining({
+          author: 'ResetDesk (user report)',
+          text: 'The user reported this reset as not theirs at 2026-11-27 09:00 UTC; account re-locked. Enrolment-page sessions ended: 1.',
+        }),
       ])
 
       // The supervisors' queue and live view show it; the live view by initials only.
       const queue = await h.call(supervisor, 'reports:list', {})
       const recordNumber = (await h.call(desk, 'records:get', { recordId })).record.number
       expect(queue).toEqual([
-        expect.objectContaining({ recordNumber, userDisplayName: 'Alex Morgan', agentName: 'Dana Desk', processName: 'Standard password reset', method: 'generate', relock: 'locked', sessionsRevoked: 1, acknowledgedAt: null }),
+        expect.objectContaining({
+          recordNumber,
+          userDisplayName: 'Alex Morgan',
+          agentName: 'Dana Desk',
+          processName: 'Standard password reset',
+          method: 'generate',
+          relock: 'locked',
+          sessionsRevoked: 1,
+          acknowledgedAt: null,
+        }),
       ])
       const live = await h.call(supervisor, 'live:next', { afterSeq: 0, waitMs: 0 })
-      expect(live.reports).toEqual([expect.objectContaining({ id: queue[0]!.id, recordNumber, agentName: 'Dana Desk', userInitials: 'A. M.', relock: 'locked' })])
+      expect(live.reports).toEqual([
+        expect.objectContaining({ id: queue[0]!.id, recordNumber, agentName: 'Dana Desk', userInitials: 'A. M.', relock: 'locked' }),
+      ])
       expect(JSON.stringify(live)).not.toContain('Alex Morgan')
       expect((await errorOf(h.call(desk, 'reports:list', {}))).code).toBe('FORBIDDEN')
       // B2: the next agent to pick Alex at Identify is warned.
@@ -218,7 +263,14 @@ for (const variant of storeVariants) {
       await h.call(desk, 'flow:close', { flowId: idle.id, passwordShared: false })
       expect(await notes()).toBe(before)
       // The close itself is still audited.
-      expect(await h.backend.store.db.selectFrom('audit').select('outcome').where('flow_id', '=', idle.id).where('action', '=', 'flow.close').execute()).toEqual([{ outcome: 'exit' }])
+      expect(
+        await h.backend.store.db
+          .selectFrom('audit')
+          .select('outcome')
+          .where('flow_id', '=', idle.id)
+          .where('action', '=', 'flow.close')
+          .execute(),
+      ).toEqual([{ outcome: 'exit' }])
 
       const linked = await h.call(desk, 'flow:start', { recordId, userId: 'user-harper-schmidt', processId: 'proc-standard' })
       await h.call(desk, 'verify:confirmPersonalData', { flowId: linked.id, confirmed: true })
@@ -226,7 +278,11 @@ for (const variant of storeVariants) {
       await h.call(desk, 'flow:close', { flowId: linked.id, passwordShared: false })
       const activity = (await h.call(desk, 'records:get', { recordId })).activity.filter((a) => a.kind === 'work_note')
       expect(activity.length).toBe(before + 2) // the link sent, and the Exit
-      expect(activity.some((a) => a.text.includes('Harper Schmidt') && a.text.includes('Resets in this flow: 1. Password shared with the user: no.'))).toBe(true)
+      expect(
+        activity.some(
+          (a) => a.text.includes('Harper Schmidt') && a.text.includes('Resets in this flow: 1. Password shared with the user: no.'),
+        ),
+      ).toBe(true)
     })
   })
 }
@@ -240,14 +296,35 @@ describe.skipIf(slapd().missing !== null)('B11 "this wasn\'t me" on OpenLDAP wit
   const noLog = { info: () => {}, error: () => {} }
 
   beforeAll(async () => {
-    page = await startResetLinkServer({ complete: (t, p) => h.backend.completeResetLink(t, p), wasntMe: (t, a) => h.backend.reportWasntMe(t, a) })
+    page = await startResetLinkServer({
+      complete: (t, p) => h.backend.completeResetLink(t, p),
+      wasntMe: (t, a) => h.backend.reportWasntMe(t, a),
+    })
     const ldap = new LdapDirectory(ldapConfig(), noLog)
     h = await startHarness(storeVariants[0]!, { notifier, resetLinkBase: page.url, directory: ldap, credentialStores: { ldap } })
-    await h.backend.store.db.insertInto('processes').values(processRow(processSchema.parse({
-      id: 'proc-ldap-b11', name: 'LDAP staff', description: 'Directory staff', appliesToGroups: ['LDAP B11 Staff'], protectedAccounts: false,
-      credentialStore: 'ldap', methods: ['personal_data_confirm'], requiredPasses: 1, resetMethods: ['generate'],
-      unlock: true, requireChange: false, requiresApproval: false, policy: {}, settings: {},
-    }))).execute()
+    await h.backend.store.db
+      .insertInto('processes')
+      .values(
+        processRow(
+          processSchema.parse({
+            id: 'proc-ldap-b11',
+            name: 'LDAP staff',
+            description: 'Directory staff',
+            appliesToGroups: ['LDAP B11 Staff'],
+            protectedAccounts: false,
+            credentialStore: 'ldap',
+            methods: ['personal_data_confirm'],
+            requiredPasses: 1,
+            resetMethods: ['generate'],
+            unlock: true,
+            requireChange: false,
+            requiresApproval: false,
+            policy: {},
+            settings: {},
+          }),
+        ),
+      )
+      .execute()
     desk = await h.signIn('desk')
     recordId = await assignedRecord(h, desk)
   })
@@ -274,7 +351,12 @@ describe.skipIf(slapd().missing !== null)('B11 "this wasn\'t me" on OpenLDAP wit
     expect(await ppolicyState(p.dn)).toMatchObject({ locked: true })
     expect(await userBind(p.dn, password)).toBe('InvalidCredentialsError')
     expect((await h.backend.ctx.directory.get(p.id))!.locked).toBe(true)
-    const contain = await h.backend.store.db.selectFrom('audit').select('outcome').where('user_id', '=', p.id).where('action', '=', 'reset.contain').execute()
+    const contain = await h.backend.store.db
+      .selectFrom('audit')
+      .select('outcome')
+      .where('user_id', '=', p.id)
+      .where('action', '=', 'reset.contain')
+      .execute()
     expect(contain).toEqual([{ outcome: 'locked' }])
     // The lock lasts (no lockout duration ends it) until a reset that unlocks, after the user calls in.
     const second = await reset(p.id)

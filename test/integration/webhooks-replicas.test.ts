@@ -13,7 +13,8 @@ describe.skipIf(replicasSkip !== null)('G6 webhooks from server processes on one
 
   /** Start, verify by confirmation and Exit a flow: one flow.closed event (it changed nothing, so no work note: R7). */
   const closeAFlow = async (agent: Console, userId: string) => {
-    const recordId = (await agent.ops['records:list'](agent.session, { kind: 'incident', filter: 'assigned_to_me', limit: 1 } as never)).rows[0]!.id
+    const recordId = (await agent.ops['records:list'](agent.session, { kind: 'incident', filter: 'assigned_to_me', limit: 1 } as never))
+      .rows[0]!.id
     const f = await agent.ops['flow:start'](agent.session, { recordId, userId, processId: 'proc-standard' })
     await agent.ops['verify:confirmPersonalData'](agent.session, { flowId: f.id, confirmed: true })
     await agent.ops['flow:close'](agent.session, { flowId: f.id, passwordShared: true })
@@ -22,7 +23,11 @@ describe.skipIf(replicasSkip !== null)('G6 webhooks from server processes on one
     const client = new pg.Client({ connectionString: set.connectionString })
     await client.connect()
     try {
-      return (await client.query<{ state: string; attempts: number; event_id: string }>('select state, attempts, event_id from webhook_deliveries')).rows
+      return (
+        await client.query<{ state: string; attempts: number; event_id: string }>(
+          'select state, attempts, event_id from webhook_deliveries',
+        )
+      ).rows
     } finally {
       await client.end()
     }
@@ -32,7 +37,12 @@ describe.skipIf(replicasSkip !== null)('G6 webhooks from server processes on one
     await receiver.start()
     set = await startReplicasOnPostgres(2, {
       agents: ['desk', 'desk'],
-      env: { RESETDESK_WEBHOOK_POLL_MS: '200', RESETDESK_WEBHOOK_TIMEOUT_MS: '1500', RESETDESK_WEBHOOK_LEASE_MS: '2500', RESETDESK_WEBHOOK_BACKOFF_MS: '200' },
+      env: {
+        RESETDESK_WEBHOOK_POLL_MS: '200',
+        RESETDESK_WEBHOOK_TIMEOUT_MS: '1500',
+        RESETDESK_WEBHOOK_LEASE_MS: '2500',
+        RESETDESK_WEBHOOK_BACKOFF_MS: '200',
+      },
     })
   }, 120_000)
 
@@ -44,7 +54,13 @@ describe.skipIf(replicasSkip !== null)('G6 webhooks from server processes on one
   it('two replicas: each event is delivered once, whichever replica wrote it', async () => {
     const [replicaA, replicaB] = set.replicas as [Replica, Replica]
     const admin = await signInThrough(replicaA, 'admin')
-    const saved = await admin.ops['admin:webhooks:save'](admin.session, { name: 'ITSM', url: receiver.url, events: [...webhookEventTypes], active: true, rotateSecret: false })
+    const saved = await admin.ops['admin:webhooks:save'](admin.session, {
+      name: 'ITSM',
+      url: receiver.url,
+      events: [...webhookEventTypes],
+      active: true,
+      rotateSecret: false,
+    })
     receiver.secret = saved.secret!
     const [a, b] = set.consoles as [Console, Console]
     // Both replicas wake on every commit (LISTEN/NOTIFY) and race to claim the same rows.
@@ -55,7 +71,9 @@ describe.skipIf(replicasSkip !== null)('G6 webhooks from server processes on one
     expect(receiver.received.filter((r) => r.signatureValid)).toHaveLength(12)
     expect(receiver.received).toHaveLength(12)
     expect([...receiver.acknowledged().values()].every((n) => n === 1)).toBe(true)
-    await expect.poll(async () => (await deliveryStates()).every((d) => d.state === 'delivered' && d.attempts === 1), { timeout: 5_000 }).toBe(true)
+    await expect
+      .poll(async () => (await deliveryStates()).every((d) => d.state === 'delivered' && d.attempts === 1), { timeout: 5_000 })
+      .toBe(true)
     // The replicas' own logs agree: twelve deliveries between them, none twice.
     const delivered = [replicaA, replicaB].map((r) => (r.output().match(/"event":"webhook_delivered"/g) ?? []).length)
     expect(delivered[0]! + delivered[1]!).toBe(12)

@@ -33,7 +33,10 @@ for (const variant of storeVariants) {
     beforeAll(async () => {
       await receiver.start()
       // A real clock: the worker's backoff is measured in real milliseconds here.
-      h = await startHarness(variant, { now: () => new Date(), webhooks: { pollMs: 100, backoffBaseMs: 100, backoffMaxMs: 400, requestTimeoutMs: 2_000, maxAttempts: 30 } })
+      h = await startHarness(variant, {
+        now: () => new Date(),
+        webhooks: { pollMs: 100, backoffBaseMs: 100, backoffMaxMs: 400, requestTimeoutMs: 2_000, maxAttempts: 30 },
+      })
       admin = await h.signIn('admin')
       desk = await h.signIn('desk')
       const record = (await h.call(desk, 'records:list', { kind: 'incident', filter: 'assigned_to_me', limit: 1 })).rows[0]!
@@ -58,17 +61,30 @@ for (const variant of storeVariants) {
       expect(receiver.received).toHaveLength(4)
       expect([...receiver.acknowledged().values()]).toEqual([1, 1, 1, 1])
       expect(receiver.received.every((r) => r.signatureValid)).toBe(true)
-      expect(receiver.received.map((r) => r.payload.type).sort()).toEqual(['flow.closed', 'reset.done', 'work_note.added', 'work_note.added'])
+      expect(receiver.received.map((r) => r.payload.type).sort()).toEqual([
+        'flow.closed',
+        'reset.done',
+        'work_note.added',
+        'work_note.added',
+      ])
       for (const r of receiver.received) {
         expect(r.payload.record).toEqual({ number: recordNumber, kind: 'incident' })
         expect(r.headers['x-resetdesk-event-id']).toBe(r.payload.id)
         for (const secret of secrets) expect(r.body).not.toContain(secret)
       }
-      expect(receiver.received.find((r) => r.payload.type === 'flow.closed')!.payload.data).toMatchObject({ passwordShared: true, resets: 1 })
-      expect(receiver.received.find((r) => r.payload.type === 'reset.done')!.payload.data).toMatchObject({ method: 'generate', userId: 'user-alex' })
+      expect(receiver.received.find((r) => r.payload.type === 'flow.closed')!.payload.data).toMatchObject({
+        passwordShared: true,
+        resets: 1,
+      })
+      expect(receiver.received.find((r) => r.payload.type === 'reset.done')!.payload.data).toMatchObject({
+        method: 'generate',
+        userId: 'user-alex',
+      })
       const notes = receiver.received.filter((r) => r.payload.type === 'work_note.added').map((r) => String(r.payload.data.text))
       expect(notes.some((t) => t.includes('Password shared with the user: yes'))).toBe(true)
-      await expect.poll(async () => (await h.call(admin, 'admin:webhooks:deliveries', { webhookId, state: 'delivered' })).total, { timeout: 5_000 }).toBe(4)
+      await expect
+        .poll(async () => (await h.call(admin, 'admin:webhooks:deliveries', { webhookId, state: 'delivered' })).total, { timeout: 5_000 })
+        .toBe(4)
       const log = await h.call(admin, 'admin:webhooks:deliveries', { webhookId })
       expect(log.total).toBe(4)
       expect(log.rows.every((d) => d.state === 'delivered' && d.attempts === 1 && d.lastStatus === 200)).toBe(true)
@@ -80,7 +96,9 @@ for (const variant of storeVariants) {
       // A flow that changed nothing: its close is an event, but it leaves no work note to send.
       await flow(false, false)
       // Attempts fail (connection refused) and are scheduled again; nothing is lost.
-      await expect.poll(async () => (await deliveries()).filter((d) => d.state === 'pending' && d.attempts >= 2).length, { timeout: 10_000 }).toBe(1)
+      await expect
+        .poll(async () => (await deliveries()).filter((d) => d.state === 'pending' && d.attempts >= 2).length, { timeout: 10_000 })
+        .toBe(1)
       const waiting = (await deliveries()).filter((d) => d.state === 'pending')
       expect(waiting.map((d) => d.event_type)).toEqual(['flow.closed'])
       expect(waiting.every((d) => d.last_error === 'ECONNREFUSED' && d.next_attempt_at > d.created_at)).toBe(true)
@@ -109,17 +127,32 @@ for (const variant of storeVariants) {
     })
 
     it('a delivery that keeps failing is marked failed with its last status; an admin retry delivers it', async () => {
-      const failing = await h.call(admin, 'admin:webhooks:save', { name: 'Fragile', url: `${receiver.url}?fragile=1`, events: ['work_note.added'] })
+      const failing = await h.call(admin, 'admin:webhooks:save', {
+        name: 'Fragile',
+        url: `${receiver.url}?fragile=1`,
+        events: ['work_note.added'],
+      })
       // A worker that gives up after two attempts takes over from the backend's own (polling only).
       await h.backend.webhooks!.stop()
       const { WebhookWorker } = await import('../../electron/backend/integrations/webhook-worker')
-      const worker = new WebhookWorker({ store: h.backend.store, storeConfig: { kind: 'sqlite', file: '' }, keys: h.backend.ctx.keys, now: () => new Date(), log: h.backend.ctx.log }, { pollMs: 50, backoffBaseMs: 50, maxAttempts: 2 })
+      const worker = new WebhookWorker(
+        {
+          store: h.backend.store,
+          storeConfig: { kind: 'sqlite', file: '' },
+          keys: h.backend.ctx.keys,
+          now: () => new Date(),
+          log: h.backend.ctx.log,
+        },
+        { pollMs: 50, backoffBaseMs: 50, maxAttempts: 2 },
+      )
       receiver.mode = 'fail'
       receiver.secret = 'not the secret'
       worker.start()
       try {
         await h.backend.store.db.transaction().execute((trx) => addWorkNote(h.backend.ctx, trx, recordId, 'Test', 'fragile note'))
-        await expect.poll(async () => (await h.call(admin, 'admin:webhooks:deliveries', { state: 'failed' })).total, { timeout: 10_000 }).toBe(2)
+        await expect
+          .poll(async () => (await h.call(admin, 'admin:webhooks:deliveries', { state: 'failed' })).total, { timeout: 10_000 })
+          .toBe(2)
         const failed = (await h.call(admin, 'admin:webhooks:deliveries', { state: 'failed' })).rows
         expect(failed.every((d) => d.attempts === 2 && d.lastStatus === 500 && d.lastError === 'http_500')).toBe(true)
         expect((await h.call(admin, 'admin:webhooks:list', {})).find((w) => w.id === failing.webhook.id)!.failed).toBe(1)
@@ -127,7 +160,13 @@ for (const variant of storeVariants) {
         receiver.secret = secrets.find((s) => s.startsWith('whsec_'))!
         const toRetry = failed.find((d) => d.webhookId === webhookId)!
         expect((await h.call(admin, 'admin:webhooks:retry', { deliveryId: toRetry.id })).state).toBe('pending')
-        await expect.poll(async () => (await h.call(admin, 'admin:webhooks:deliveries', { webhookId, state: 'delivered' })).rows.some((d) => d.id === toRetry.id), { timeout: 10_000 }).toBe(true)
+        await expect
+          .poll(
+            async () =>
+              (await h.call(admin, 'admin:webhooks:deliveries', { webhookId, state: 'delivered' })).rows.some((d) => d.id === toRetry.id),
+            { timeout: 10_000 },
+          )
+          .toBe(true)
         expect((await h.call(admin, 'audit:list', { limit: 10 })).rows.some((r) => r.action === 'admin.webhooks.retry')).toBe(true)
       } finally {
         await worker.stop()
@@ -136,18 +175,35 @@ for (const variant of storeVariants) {
     })
 
     it('the signing secret is stored sealed and audited nowhere; rotation shows a new one once', async () => {
-      const rotated = await h.call(admin, 'admin:webhooks:save', { id: webhookId, name: 'ITSM', url: receiver.url, events: ['work_note.added'], rotateSecret: true })
+      const rotated = await h.call(admin, 'admin:webhooks:save', {
+        id: webhookId,
+        name: 'ITSM',
+        url: receiver.url,
+        events: ['work_note.added'],
+        rotateSecret: true,
+      })
       expect(rotated.secret).toMatch(/^whsec_/)
       expect(rotated.secret).not.toBe(secrets[0])
       secrets.push(rotated.secret!)
-      const unchanged = await h.call(admin, 'admin:webhooks:save', { id: webhookId, name: 'ITSM', url: receiver.url, events: ['work_note.added'] })
+      const unchanged = await h.call(admin, 'admin:webhooks:save', {
+        id: webhookId,
+        name: 'ITSM',
+        url: receiver.url,
+        events: ['work_note.added'],
+      })
       expect(unchanged.secret).toBeNull()
       let dump = ''
-      for (const t of ['webhook_endpoints', 'webhook_deliveries', 'audit']) dump += JSON.stringify((await sql`select * from ${sql.table(t)}`.execute(h.backend.store.db)).rows)
+      for (const t of ['webhook_endpoints', 'webhook_deliveries', 'audit'])
+        dump += JSON.stringify((await sql`select * from ${sql.table(t)}`.execute(h.backend.store.db)).rows)
       for (const secret of secrets) expect(dump).not.toContain(secret)
       for (const line of h.logLines) for (const secret of secrets) expect(line).not.toContain(secret)
-      const changes = (await h.call(admin, 'audit:list', { limit: 5 })).rows.filter((r) => r.action === 'admin.webhooks.update').map((r) => JSON.parse(r.detail))
-      expect(changes).toContainEqual({ before: expect.objectContaining({ events: [...webhookEventTypes] }), after: expect.objectContaining({ events: ['work_note.added'], signingKeyRotated: true }) })
+      const changes = (await h.call(admin, 'audit:list', { limit: 5 })).rows
+        .filter((r) => r.action === 'admin.webhooks.update')
+        .map((r) => JSON.parse(r.detail))
+      expect(changes).toContainEqual({
+        before: expect.objectContaining({ events: [...webhookEventTypes] }),
+        after: expect.objectContaining({ events: ['work_note.added'], signingKeyRotated: true }),
+      })
     })
   })
 }

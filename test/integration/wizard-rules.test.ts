@@ -51,14 +51,27 @@ for (const variant of storeVariants) {
       expect((await errorOf(h.call(desk, 'flow:reject', { flowId: f.id, reason: 'not me either' }))).code).toBe('FORBIDDEN')
       expect(contract['flow:reject'].input.safeParse({ flowId: f.id, reason: '   ' }).success).toBe(false)
       await h.call(supervisor, 'flow:reject', { flowId: f.id, reason: 'Caller hesitated on the questions.' })
-      expect(await h.call(desk, 'approvals:decision', { flowId: f.id })).toMatchObject({ decision: 'rejected', by: 'Sam Supervisor', reason: 'Caller hesitated on the questions.' })
+      expect(await h.call(desk, 'approvals:decision', { flowId: f.id })).toMatchObject({
+        decision: 'rejected',
+        by: 'Sam Supervisor',
+        reason: 'Caller hesitated on the questions.',
+      })
       expect((await errorOf(h.call(desk, 'flow:get', { flowId: f.id }))).code).toBe('FLOW_CLOSED')
       expect((await errorOf(h.call(supervisor, 'flow:approve', { flowId: f.id }))).code).toBe('FLOW_CLOSED')
       expect(await h.call(supervisor, 'approvals:list', {})).toEqual([])
       const audit = await h.call(admin, 'audit:search', { action: 'flow.reject', offset: 0, limit: 10 })
-      expect(audit.rows).toEqual([expect.objectContaining({ outcome: 'rejected', agentName: 'Sam Supervisor', userName: 'Drew Patel', detail: JSON.stringify({ reason: 'Caller hesitated on the questions.' }) })])
+      expect(audit.rows).toEqual([
+        expect.objectContaining({
+          outcome: 'rejected',
+          agentName: 'Sam Supervisor',
+          userName: 'Drew Patel',
+          detail: JSON.stringify({ reason: 'Caller hesitated on the questions.' }),
+        }),
+      ])
       const notes = (await h.call(desk, 'records:get', { recordId })).activity.filter((a) => a.kind === 'work_note').map((a) => a.text)
-      expect(notes.some((n) => n.includes('rejected by Sam Supervisor: Caller hesitated on the questions. No password was changed.'))).toBe(true)
+      expect(notes.some((n) => n.includes('rejected by Sam Supervisor: Caller hesitated on the questions. No password was changed.'))).toBe(
+        true,
+      )
       // The user is free for a new flow at once.
       const again = await h.call(desk, 'flow:start', { recordId, userId: 'user-drew', processId: 'proc-protected' })
       await h.call(desk, 'flow:close', { flowId: again.id, passwordShared: false })

@@ -50,7 +50,10 @@ async function adminView(db: Db, processId: string): Promise<AdminProcess> {
 }
 
 export async function listProcesses(ctx: RuleContext): Promise<AdminProcess[]> {
-  const [rows, use] = await Promise.all([ctx.store.db.selectFrom('processes').selectAll().orderBy('name').orderBy('id').execute(), flowUse(ctx.store.db)])
+  const [rows, use] = await Promise.all([
+    ctx.store.db.selectFrom('processes').selectAll().orderBy('name').orderBy('id').execute(),
+    flowUse(ctx.store.db),
+  ])
   return rows.map((r) => toAdminProcess(r, use))
 }
 
@@ -93,7 +96,11 @@ export async function setProcessEnabled(ctx: RuleContext, agentId: string, proce
   return auditedChange(ctx, agentId, 'admin.processes.setEnabled', async (trx) => {
     await ctx.store.lock(trx, processesLock)
     const row = await loadRow(trx, processId)
-    await trx.updateTable('processes').set({ enabled: enabled ? 1 : 0 }).where('id', '=', processId).execute()
+    await trx
+      .updateTable('processes')
+      .set({ enabled: enabled ? 1 : 0 })
+      .where('id', '=', processId)
+      .execute()
     return { before: { enabled: row.enabled === 1 }, after: { enabled }, processId, result: await adminView(trx, processId) }
   })
 }

@@ -19,7 +19,15 @@ export async function approveFlow(ctx: RuleContext, agentId: string, flowId: str
   if (flow.agent_id === supervisor.id) throw new AppError('FORBIDDEN', { reason: 'approver must be another agent' })
   await auditedTransaction(
     ctx,
-    { agentId: supervisor.id, recordId: flow.record_id, userId: flow.user_id, processId: flow.process_id, flowId, action: 'flow.approve', outcome: 'approved' },
+    {
+      agentId: supervisor.id,
+      recordId: flow.record_id,
+      userId: flow.user_id,
+      processId: flow.process_id,
+      flowId,
+      action: 'flow.approve',
+      outcome: 'approved',
+    },
     (trx) => trx.updateTable('flows').set({ approved_by: supervisor.id }).where('id', '=', flowId).execute(),
   )
   return flowView(ctx, flowId)
@@ -31,7 +39,14 @@ export async function approveAndRecord(ctx: RuleContext, agentId: string, flowId
   // The approval itself is flows.approved_by (audited by approveFlow); this row says who and when.
   await ctx.store.db
     .insertInto('approval_decisions')
-    .values({ flow_id: flowId, decision: 'approved', agent_id: supervisor.id, agent_name: supervisor.displayName, reason: null, at: ctx.now().toISOString() })
+    .values({
+      flow_id: flowId,
+      decision: 'approved',
+      agent_id: supervisor.id,
+      agent_name: supervisor.displayName,
+      reason: null,
+      at: ctx.now().toISOString(),
+    })
     .onConflict((oc) => oc.column('flow_id').doNothing())
     .execute()
   return view
@@ -48,15 +63,38 @@ export async function rejectFlow(ctx: RuleContext, agentId: string, flowId: stri
   const now = ctx.now().toISOString()
   await auditedTransaction(
     ctx,
-    { agentId: supervisor.id, recordId: flow.record_id, userId: flow.user_id, processId: flow.process_id, flowId, action: 'flow.reject', outcome: 'rejected', detail: { reason } },
+    {
+      agentId: supervisor.id,
+      recordId: flow.record_id,
+      userId: flow.user_id,
+      processId: flow.process_id,
+      flowId,
+      action: 'flow.reject',
+      outcome: 'rejected',
+      detail: { reason },
+    },
     async (trx) => {
       // Under the flow's row: an approval and a rejection racing each other cannot both win.
-      const closed = await trx.updateTable('flows').set({ state: 'closed' }).where('id', '=', flowId).where('closed_at', 'is', null).where('approved_by', 'is', null).executeTakeFirst()
+      const closed = await trx
+        .updateTable('flows')
+        .set({ state: 'closed' })
+        .where('id', '=', flowId)
+        .where('closed_at', 'is', null)
+        .where('approved_by', 'is', null)
+        .executeTakeFirst()
       if (Number(closed.numUpdatedRows) !== 1) throw new AppError('FLOW_CLOSED')
       await closeFlow(ctx, trx, flowId, 'rejected')
-      await trx.insertInto('approval_decisions').values({ flow_id: flowId, decision: 'rejected', agent_id: supervisor.id, agent_name: supervisor.displayName, reason, at: now }).execute()
-      await addWorkNote(ctx, trx, flow.record_id, supervisor.displayName,
-        `Password reset of ${user.displayName} (${user.username}) rejected by ${supervisor.displayName}: ${reason} No password was changed.`)
+      await trx
+        .insertInto('approval_decisions')
+        .values({ flow_id: flowId, decision: 'rejected', agent_id: supervisor.id, agent_name: supervisor.displayName, reason, at: now })
+        .execute()
+      await addWorkNote(
+        ctx,
+        trx,
+        flow.record_id,
+        supervisor.displayName,
+        `Password reset of ${user.displayName} (${user.username}) rejected by ${supervisor.displayName}: ${reason} No password was changed.`,
+      )
     },
   )
   return { closed: true }
@@ -74,6 +112,11 @@ export async function approvalDecision(ctx: RuleContext, agentId: string, flowId
 
 /** For the reset's work note: the supervisor who approved it, if anyone did. */
 export async function approverName(ctx: RuleContext, flowId: string): Promise<string | null> {
-  const row = await ctx.store.db.selectFrom('approval_decisions').select('agent_name').where('flow_id', '=', flowId).where('decision', '=', 'approved').executeTakeFirst()
+  const row = await ctx.store.db
+    .selectFrom('approval_decisions')
+    .select('agent_name')
+    .where('flow_id', '=', flowId)
+    .where('decision', '=', 'approved')
+    .executeTakeFirst()
   return row?.agent_name ?? null
 }

@@ -18,7 +18,11 @@ export async function pendingApprovals(ctx: RuleContext, agentId: string): Promi
     .select(['flows.id', 'flows.user_id', 'flows.process_id', 'flows.created_at', 'records.number', 'agents.display_name'])
     .where('flows.closed_at', 'is', null)
     .where('flows.approved_by', 'is', null)
-    .where('flows.process_id', 'in', processes.map((p) => p.id))
+    .where(
+      'flows.process_id',
+      'in',
+      processes.map((p) => p.id),
+    )
     // An idle flow will expire on its next touch: nothing to approve there.
     .where('flows.last_activity_at', '>', addMs(ctx.now(), -minutes(ctx.flowIdleMinutes)).toISOString())
     .orderBy('flows.created_at')

@@ -41,8 +41,18 @@ export const AUDIT_KEYED_FROM = 'audit_keyed_from'
 
 const hashedFields = (row: Omit<Selectable<AuditTable>, 'hash'>) =>
   JSON.stringify([
-    row.seq, row.at, row.agent_id, row.record_id, row.user_id, row.process_id, row.flow_id,
-    row.action, row.method, row.outcome, row.detail, row.prev_hash,
+    row.seq,
+    row.at,
+    row.agent_id,
+    row.record_id,
+    row.user_id,
+    row.process_id,
+    row.flow_id,
+    row.action,
+    row.method,
+    row.outcome,
+    row.detail,
+    row.prev_hash,
   ])
 
 /** The keyed hash of one entry (hex): the recipe for checking an export offline with the key. */
@@ -73,7 +83,10 @@ export async function appendAudit(sink: AuditSink, trx: Transaction<DB>, at: Dat
     detail: JSON.stringify(event.detail ?? {}),
     prev_hash: last?.hash ?? GENESIS,
   }
-  await trx.insertInto('audit').values({ ...row, hash: entryHash(sink.keys.audit, row) }).execute()
+  await trx
+    .insertInto('audit')
+    .values({ ...row, hash: entryHash(sink.keys.audit, row) })
+    .execute()
   // B5: live views look again. Nothing is handed over here: the feed reads the audit, so the
   // entry is seen only once this transaction has committed (on SQLite the read waits for the
   // commit; on PostgreSQL it sees the old head and the next look, after the commit, finds it).
@@ -139,7 +152,10 @@ function checkpointIsGenuine(key: Buffer, c: AuditCheckpoint): boolean {
 
 export async function listAudit(db: Kysely<DB>, offset: number, limit: number): Promise<{ rows: AuditEntry[]; total: number }> {
   const rows = await db.selectFrom('audit').selectAll().orderBy('seq', 'desc').offset(offset).limit(limit).execute()
-  const { n } = await db.selectFrom('audit').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+  const { n } = await db
+    .selectFrom('audit')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow()
   return {
     total: Number(n),
     rows: rows.map((r) => ({
@@ -222,7 +238,13 @@ export async function verifyAudit(sink: AuditSink & { now: () => Date }, given?:
  * checkpoint of the last row exported, which the administrator keeps outside the database.
  */
 export async function exportAudit(sink: AuditSink & { now: () => Date }, fromSeq: number, limit: number) {
-  const rows = await sink.store.db.selectFrom('audit').selectAll().where('seq', '>=', fromSeq).orderBy('seq').limit(limit + 1).execute()
+  const rows = await sink.store.db
+    .selectFrom('audit')
+    .selectAll()
+    .where('seq', '>=', fromSeq)
+    .orderBy('seq')
+    .limit(limit + 1)
+    .execute()
   const slice = rows.slice(0, limit)
   const last = slice.at(-1)
   return {

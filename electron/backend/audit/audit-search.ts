@@ -5,12 +5,23 @@ import { loadAgent, requireRole } from '../rules/access'
 import type { RuleContext } from '../rules/context'
 import { containsIgnoringCase } from '../store/like'
 
-export async function searchAudit(ctx: RuleContext, agentId: string, input: AuditSearchInput): Promise<{ rows: AuditRow[]; total: number }> {
+export async function searchAudit(
+  ctx: RuleContext,
+  agentId: string,
+  input: AuditSearchInput,
+): Promise<{ rows: AuditRow[]; total: number }> {
   requireRole(await loadAgent(ctx, agentId), ['password_reset_admin', 'password_reset_supervisor'])
   const db = ctx.store.db
   // Names become ids first, so the audit query stays on its own columns (and their indexes).
   const agentIds = input.agent
-    ? (await db.selectFrom('agents').select('id').where((eb) => eb.or([containsIgnoringCase('display_name', input.agent!), containsIgnoringCase('username', input.agent!)])).limit(50).execute()).map((a) => a.id)
+    ? (
+        await db
+          .selectFrom('agents')
+          .select('id')
+          .where((eb) => eb.or([containsIgnoringCase('display_name', input.agent!), containsIgnoringCase('username', input.agent!)]))
+          .limit(50)
+          .execute()
+      ).map((a) => a.id)
     : null
   const userIds = input.user ? (await ctx.directory.search(input.user, 50)).map((u) => u.id) : null
   const recordIds = input.record
@@ -43,16 +54,34 @@ export async function searchAudit(ctx: RuleContext, agentId: string, input: Audi
   const names = new Map<string, string | null>()
   await Promise.all(
     [...new Set(rows.map((r) => r.user_id).filter((id): id is string => !!id))].map(async (id) => {
-      names.set(id, await ctx.directory.get(id).then((u) => u?.displayName ?? null, () => null))
+      names.set(
+        id,
+        await ctx.directory.get(id).then(
+          (u) => u?.displayName ?? null,
+          () => null,
+        ),
+      )
     }),
   )
   return {
     total: Number(count.n),
     rows: rows.map((r) => ({
-      seq: r.seq, at: r.at, agentId: r.agent_id, recordId: r.record_id, userId: r.user_id, processId: r.process_id, flowId: r.flow_id,
-      action: r.action, method: r.method, outcome: r.outcome, detail: r.detail, hash: r.hash,
-      agentName: r.agent_name ?? null, userName: r.user_id ? (names.get(r.user_id) ?? null) : null,
-      recordNumber: r.record_number ?? null, processName: r.process_name ?? null,
+      seq: r.seq,
+      at: r.at,
+      agentId: r.agent_id,
+      recordId: r.record_id,
+      userId: r.user_id,
+      processId: r.process_id,
+      flowId: r.flow_id,
+      action: r.action,
+      method: r.method,
+      outcome: r.outcome,
+      detail: r.detail,
+      hash: r.hash,
+      agentName: r.agent_name ?? null,
+      userName: r.user_id ? (names.get(r.user_id) ?? null) : null,
+      recordNumber: r.record_number ?? null,
+      processName: r.process_name ?? null,
     })),
   }
 }

@@ -59,7 +59,10 @@ export const connectorsConfigSchema = z.strictObject({
       tls: tlsSchema.optional(),
       timeoutMs: z.number().int().min(100).max(60_000).default(5000),
     })
-    .refine((d) => !d.agentSignIn || d.agents !== undefined, { message: 'agentSignIn needs the agents entry (where agents live)', path: ['agents'] })
+    .refine((d) => !d.agentSignIn || d.agents !== undefined, {
+      message: 'agentSignIn needs the agents entry (where agents live)',
+      path: ['agents'],
+    })
     .optional(),
   email: z
     .strictObject({
@@ -129,12 +132,21 @@ export function loadConnectorsConfig(where: { dataDir: string; policyFile?: stri
 
 async function secret(secrets: SecretReader, ref: { secret: string }): Promise<string> {
   const value = await secrets.get(ref.secret)
-  if (value === null || value === '') throw new Error(`the keychain has no entry "${ref.secret}" (service "ResetDesk"; add it with the OS keychain tool, e.g. secret-tool or Credential Manager)`)
+  if (value === null || value === '')
+    throw new Error(
+      `the keychain has no entry "${ref.secret}" (service "ResetDesk"; add it with the OS keychain tool, e.g. secret-tool or Credential Manager)`,
+    )
   return value
 }
 
 const readTls = (tls: z.infer<typeof tlsSchema> | undefined) =>
-  tls ? { ca: tls.caFile ? readFileSync(tls.caFile, 'utf8') : undefined, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername } : undefined
+  tls
+    ? {
+        ca: tls.caFile ? readFileSync(tls.caFile, 'utf8') : undefined,
+        rejectUnauthorized: tls.rejectUnauthorized,
+        servername: tls.servername,
+      }
+    : undefined
 
 export interface Connectors {
   backend: Pick<BackendConfig, 'directory' | 'credentialStores' | 'notifier' | 'resetLinkBase' | 'agentDirectory'>
@@ -153,16 +165,29 @@ export async function buildConnectors(config: ConnectorsConfig, secrets: SecretR
     const ldap = new LdapDirectory({ ...layout, bindPassword: await secret(secrets, bindPassword), tls: readTls(tls) }, log)
     credentialStores[d.name] = ldap
     if (d.useAsDirectory) directory = ldap
-    if (d.agentSignIn) agentDirectory = { authenticate: (u, p) => ldap.authenticateAgent(u, p), groups: d.agentSignIn.groups, roleGroups: d.agentSignIn.roleGroups }
+    if (d.agentSignIn)
+      agentDirectory = {
+        authenticate: (u, p) => ldap.authenticateAgent(u, p),
+        groups: d.agentSignIn.groups,
+        roleGroups: d.agentSignIn.roleGroups,
+      }
   }
-  const sms = config.sms
-    ? new HttpSmsProvider({ ...config.sms, token: await secret(secrets, config.sms.token) })
-    : null
+  const sms = config.sms ? new HttpSmsProvider({ ...config.sms, token: await secret(secrets, config.sms.token) }) : null
   let notifier: SmtpNotifier | undefined
   if (config.email) {
     const e = config.email
     notifier = new SmtpNotifier(
-      { host: e.host, port: e.port, secure: e.secure, requireTls: e.requireTls, user: e.user, password: e.password ? await secret(secrets, e.password) : undefined, from: e.from, tls: readTls(e.tls), timeoutMs: e.timeoutMs },
+      {
+        host: e.host,
+        port: e.port,
+        secure: e.secure,
+        requireTls: e.requireTls,
+        user: e.user,
+        password: e.password ? await secret(secrets, e.password) : undefined,
+        from: e.from,
+        tls: readTls(e.tls),
+        timeoutMs: e.timeoutMs,
+      },
       sms,
     )
   } else if (sms) {

@@ -18,9 +18,18 @@ function reportsQuery(ctx: RuleContext) {
     .leftJoin('agents as resetter', 'resetter.id', 'reset_reports.agent_id')
     .leftJoin('agents as acknowledger', 'acknowledger.id', 'reset_reports.acknowledged_by')
     .select([
-      'reset_reports.id', 'reset_reports.user_id', 'reset_reports.process_id', 'reset_reports.method', 'reset_reports.reset_at',
-      'reset_reports.reported_at', 'reset_reports.lock_outcome', 'reset_reports.sessions_revoked', 'reset_reports.acknowledged_at',
-      'records.number', 'resetter.display_name as resetter_name', 'acknowledger.display_name as acknowledger_name',
+      'reset_reports.id',
+      'reset_reports.user_id',
+      'reset_reports.process_id',
+      'reset_reports.method',
+      'reset_reports.reset_at',
+      'reset_reports.reported_at',
+      'reset_reports.lock_outcome',
+      'reset_reports.sessions_revoked',
+      'reset_reports.acknowledged_at',
+      'records.number',
+      'resetter.display_name as resetter_name',
+      'acknowledger.display_name as acknowledger_name',
     ])
     .where('reset_reports.reported_at', 'is not', null)
 }
@@ -33,7 +42,14 @@ async function toViews(ctx: RuleContext, rows: Row[]): Promise<ReportedReset[]> 
   const names = new Map<string, Promise<string>>()
   const nameOf = (userId: string) => {
     let name = names.get(userId)
-    if (!name) names.set(userId, (name = ctx.directory.get(userId).then((u) => u?.displayName ?? 'User no longer in the directory', () => 'User not readable now')))
+    if (!name)
+      names.set(
+        userId,
+        (name = ctx.directory.get(userId).then(
+          (u) => u?.displayName ?? 'User no longer in the directory',
+          () => 'User not readable now',
+        )),
+      )
     return name
   }
   return Promise.all(
@@ -56,7 +72,11 @@ async function toViews(ctx: RuleContext, rows: Row[]): Promise<ReportedReset[]> 
 
 export async function listReportedResets(ctx: RuleContext, agentId: string): Promise<ReportedReset[]> {
   requireRole(await loadAgent(ctx, agentId), ['password_reset_supervisor'])
-  const rows = await reportsQuery(ctx).where('reset_reports.acknowledged_at', 'is', null).orderBy('reset_reports.reported_at', 'desc').limit(100).execute()
+  const rows = await reportsQuery(ctx)
+    .where('reset_reports.acknowledged_at', 'is', null)
+    .orderBy('reset_reports.reported_at', 'desc')
+    .limit(100)
+    .execute()
   return toViews(ctx, rows)
 }
 
@@ -66,14 +86,30 @@ export async function acknowledgeReportedReset(ctx: RuleContext, agentId: string
   requireRole(supervisor, ['password_reset_supervisor'])
   const now = ctx.now()
   const found = await ctx.store.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('reset_reports').selectAll().where('id', '=', reportId).where('reported_at', 'is not', null).executeTakeFirst()
+    const row = await trx
+      .selectFrom('reset_reports')
+      .selectAll()
+      .where('id', '=', reportId)
+      .where('reported_at', 'is not', null)
+      .executeTakeFirst()
     if (!row) return false
     // Acknowledged once: a second supervisor's click changes nothing and audits nothing.
-    const won = await trx.updateTable('reset_reports').set({ acknowledged_at: now.toISOString(), acknowledged_by: supervisor.id }).where('id', '=', row.id).where('acknowledged_at', 'is', null).executeTakeFirst()
+    const won = await trx
+      .updateTable('reset_reports')
+      .set({ acknowledged_at: now.toISOString(), acknowledged_by: supervisor.id })
+      .where('id', '=', row.id)
+      .where('acknowledged_at', 'is', null)
+      .executeTakeFirst()
     if (Number(won.numUpdatedRows) === 1) {
       await appendAudit(ctx, trx, now, {
-        agentId: supervisor.id, recordId: row.record_id, userId: row.user_id, processId: row.process_id, flowId: row.flow_id,
-        action: 'reset.report_ack', outcome: 'acknowledged', detail: { reportId: row.id },
+        agentId: supervisor.id,
+        recordId: row.record_id,
+        userId: row.user_id,
+        processId: row.process_id,
+        flowId: row.flow_id,
+        action: 'reset.report_ack',
+        outcome: 'acknowledged',
+        detail: { reportId: row.id },
       })
     }
     return true

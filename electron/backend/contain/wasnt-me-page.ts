@@ -88,7 +88,9 @@ const securityHeaders = {
 /** Registers the page and its POST endpoint on the fastify instance that serves the reset-link page. */
 export function registerWasntMePage(app: FastifyInstance, options: WasntMePageOptions): void {
   const html = pageHtml(options.path)
-  app.get(options.path, async (_request, reply) => reply.headers({ ...securityHeaders, 'content-type': 'text/html; charset=utf-8' }).send(html))
+  app.get(options.path, async (_request, reply) =>
+    reply.headers({ ...securityHeaders, 'content-type': 'text/html; charset=utf-8' }).send(html),
+  )
   app.post(`${options.path}/confirm`, { bodyLimit: 1024 }, async (request, reply): Promise<Answer> => {
     void reply.headers(securityHeaders)
     const body = request.body as { token?: unknown } | undefined

@@ -59,10 +59,22 @@ export async function wasntMeLinkFor(
     await db
       .insertInto('reset_reports')
       .values({
-        id: randomUUID(), token_hash: keyedHash(ctx.keys.codes, token), user_id: userId, process_id: reset.processId, flow_id: reset.flowId,
-        record_id: reset.recordId ?? flow?.record_id ?? null, agent_id: reset.agentId ?? null, credential_store: credentialStore,
-        method: reset.method ?? null, reset_at: now.toISOString(), expires_at: addMs(now, hours(24 * settings.wasntMeLinkDays)).toISOString(),
-        reported_at: null, lock_outcome: null, sessions_revoked: null, acknowledged_at: null, acknowledged_by: null,
+        id: randomUUID(),
+        token_hash: keyedHash(ctx.keys.codes, token),
+        user_id: userId,
+        process_id: reset.processId,
+        flow_id: reset.flowId,
+        record_id: reset.recordId ?? flow?.record_id ?? null,
+        agent_id: reset.agentId ?? null,
+        credential_store: credentialStore,
+        method: reset.method ?? null,
+        reset_at: now.toISOString(),
+        expires_at: addMs(now, hours(24 * settings.wasntMeLinkDays)).toISOString(),
+        reported_at: null,
+        lock_outcome: null,
+        sessions_revoked: null,
+        acknowledged_at: null,
+        acknowledged_by: null,
       })
       .execute()
     return { link: `${wasntMeLinkBase(ctx.resetLinkBase)}#token=${token}`, daysValid: settings.wasntMeLinkDays }
@@ -80,7 +92,12 @@ async function takeTry(ctx: RuleContext, address: string): Promise<boolean> {
 }
 
 const reportAudit = (row: ReportRow): Omit<AuditEvent, 'action' | 'outcome'> => ({
-  agentId: null, recordId: row.record_id, userId: row.user_id, processId: row.process_id, flowId: row.flow_id, method: row.method,
+  agentId: null,
+  recordId: row.record_id,
+  userId: row.user_id,
+  processId: row.process_id,
+  flowId: row.flow_id,
+  method: row.method,
 })
 
 /**
@@ -96,9 +113,19 @@ export async function reportWasntMe(ctx: RuleContext, token: string, address: st
   const claimed = await ctx.store.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('reset_reports').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
     if (!row || row.reported_at !== null || row.expires_at <= nowIso) return null
-    const won = await trx.updateTable('reset_reports').set({ reported_at: nowIso }).where('id', '=', row.id).where('reported_at', 'is', null).executeTakeFirst()
+    const won = await trx
+      .updateTable('reset_reports')
+      .set({ reported_at: nowIso })
+      .where('id', '=', row.id)
+      .where('reported_at', 'is', null)
+      .executeTakeFirst()
     if (Number(won.numUpdatedRows) !== 1) return null
-    await appendAudit(ctx, trx, now, { ...reportAudit(row), action: 'reset.reported', outcome: 'reported', detail: { reportId: row.id, resetAt: row.reset_at } })
+    await appendAudit(ctx, trx, now, {
+      ...reportAudit(row),
+      action: 'reset.reported',
+      outcome: 'reported',
+      detail: { reportId: row.id, resetAt: row.reset_at },
+    })
     return row
   })
   if (!claimed) return 'invalid'
@@ -131,15 +158,25 @@ async function contain(ctx: RuleContext, row: ReportRow, reportedAt: Date): Prom
   }
   await auditedTransaction(
     ctx,
-    (sessionsRevoked: number) => ({ ...reportAudit(row), action: 'reset.contain', outcome: relock, detail: { reportId: row.id, sessionsRevoked } }),
+    (sessionsRevoked: number) => ({
+      ...reportAudit(row),
+      action: 'reset.contain',
+      outcome: relock,
+      detail: { reportId: row.id, sessionsRevoked },
+    }),
     async (trx) => {
       // Whoever reset the password may have signed in to the enrolment page with it to enrol
       // their own phone: those sessions end, and confirmations under way with them.
       const ended = await trx.deleteFrom('enrolment_sessions').where('user_id', '=', row.user_id).executeTakeFirst()
       await trx.deleteFrom('enrolment_challenges').where('user_id', '=', row.user_id).execute()
       const sessionsRevoked = Number(ended.numDeletedRows)
-      await trx.updateTable('reset_reports').set({ lock_outcome: relock, sessions_revoked: sessionsRevoked }).where('id', '=', row.id).execute()
-      if (row.record_id) await addWorkNote(ctx, trx, row.record_id, REPORT_AUTHOR, reportNote(reportedAt, relock, sessionsRevoked, row.credential_store))
+      await trx
+        .updateTable('reset_reports')
+        .set({ lock_outcome: relock, sessions_revoked: sessionsRevoked })
+        .where('id', '=', row.id)
+        .execute()
+      if (row.record_id)
+        await addWorkNote(ctx, trx, row.record_id, REPORT_AUTHOR, reportNote(reportedAt, relock, sessionsRevoked, row.credential_store))
       return sessionsRevoked
     },
   )
@@ -149,9 +186,11 @@ const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 
 export function reportNote(at: Date, relock: Exclude<RelockOutcome, 'pending'>, sessionsRevoked: number, credentialStore: string): string {
   const outcome =
-    relock === 'locked' ? 'account re-locked.'
-    : relock === 'not_supported' ? `the account was not re-locked: its credential store ("${credentialStore}") cannot lock accounts. Lock it in the directory by hand.`
-    : 're-locking the account failed (the credential store did not answer). Lock it in the directory by hand.'
+    relock === 'locked'
+      ? 'account re-locked.'
+      : relock === 'not_supported'
+        ? `the account was not re-locked: its credential store ("${credentialStore}") cannot lock accounts. Lock it in the directory by hand.`
+        : 're-locking the account failed (the credential store did not answer). Lock it in the directory by hand.'
   const sessions = sessionsRevoked > 0 ? ` Enrolment-page sessions ended: ${sessionsRevoked}.` : ''
   return `The user reported this reset as not theirs at ${utc(at)}; ${outcome}${sessions}`
 }

@@ -35,11 +35,7 @@ export class LocalCredentialStore implements Directory, CredentialStore {
       .selectFrom('directory_users')
       .selectAll()
       .where((eb) =>
-        eb.or([
-          containsIgnoringCase('display_name', term),
-          containsIgnoringCase('username', term),
-          containsIgnoringCase('email', term),
-        ]),
+        eb.or([containsIgnoringCase('display_name', term), containsIgnoringCase('username', term), containsIgnoringCase('email', term)]),
       )
       .orderBy('display_name')
       .limit(limit)
@@ -93,7 +89,12 @@ export class LocalCredentialStore implements Directory, CredentialStore {
 
   /** B11: a lock keeps its first time (a second report does not move it). */
   async lock(userId: string): Promise<void> {
-    await this.db.updateTable('directory_users').set({ locked_at: this.now().toISOString() }).where('id', '=', userId).where('locked_at', 'is', null).execute()
+    await this.db
+      .updateTable('directory_users')
+      .set({ locked_at: this.now().toISOString() })
+      .where('id', '=', userId)
+      .where('locked_at', 'is', null)
+      .execute()
   }
 
   /**

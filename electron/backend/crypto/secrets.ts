@@ -19,9 +19,7 @@ export interface HashCost {
 export const productionHashCost: HashCost = { N: 2 ** 15 }
 
 function scryptAsync(secret: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(secret, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
-  )
+  return new Promise((resolve, reject) => scrypt(secret, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))))
 }
 
 /** A slow hash in the self-describing form `scrypt$N$r$p$salt$hash`. */

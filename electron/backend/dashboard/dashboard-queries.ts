@@ -14,7 +14,8 @@ const dayMs = 86_400_000
 /** Every UTC day from `from` to `to` inclusive, as YYYY-MM-DD. */
 export function daysOf(from: string, to: string): string[] {
   const days: string[] = []
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += dayMs) days.push(new Date(t).toISOString().slice(0, 10))
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += dayMs)
+    days.push(new Date(t).toISOString().slice(0, 10))
   return days
 }
 
@@ -53,7 +54,12 @@ async function dayCounts(ctx: RuleContext, from: string, to: string): Promise<Da
   const { settled, live } = splitDays(ctx, from, to)
   const [rolled, fresh] = await Promise.all([
     settled.length
-      ? db.selectFrom('audit_daily').select(['day', 'action', 'outcome', 'method', 'n']).where('day', '>=', settled[0]!).where('day', '<=', settled.at(-1)!).execute()
+      ? db
+          .selectFrom('audit_daily')
+          .select(['day', 'action', 'outcome', 'method', 'n'])
+          .where('day', '>=', settled[0]!)
+          .where('day', '<=', settled.at(-1)!)
+          .execute()
       : [],
     live.length ? countAudit(ctx, live[0]!, live.at(-1)!) : [],
   ])
@@ -67,7 +73,13 @@ function countAudit(ctx: RuleContext, from: string, to: string) {
   const day = sql<string>`substr(at, 1, 10)`
   return ctx.store.db
     .selectFrom('audit')
-    .select((eb) => [day.as('day'), 'action', 'outcome', eb.fn.coalesce('method', sql<string>`''`).as('method'), eb.fn.countAll<number>().as('n')])
+    .select((eb) => [
+      day.as('day'),
+      'action',
+      'outcome',
+      eb.fn.coalesce('method', sql<string>`''`).as('method'),
+      eb.fn.countAll<number>().as('n'),
+    ])
     .where('action', 'in', countedActions)
     .where('at', '>=', `${from}T00:00:00.000Z`)
     .where('at', '<', new Date(Date.parse(`${to}T00:00:00Z`) + dayMs).toISOString())
@@ -85,12 +97,17 @@ function closedFlows(ctx: RuleContext, from: string, to: string) {
     .where('close_reason', '=', 'exit')
     .execute()
 }
-const durationSeconds = (f: { created_at: string; closed_at: string | null }) => (Date.parse(f.closed_at!) - Date.parse(f.created_at)) / 1000
+const durationSeconds = (f: { created_at: string; closed_at: string | null }) =>
+  (Date.parse(f.closed_at!) - Date.parse(f.created_at)) / 1000
 
 /** Counts the ended days not counted yet into audit_daily (replicas racing insert the same rows once). */
 async function settleDays(ctx: RuleContext, days: string[]): Promise<void> {
   const db = ctx.store.db
-  const done = new Set((await db.selectFrom('audit_daily_done').select('day').where('day', '>=', days[0]!).where('day', '<=', days.at(-1)!).execute()).map((r) => r.day))
+  const done = new Set(
+    (await db.selectFrom('audit_daily_done').select('day').where('day', '>=', days[0]!).where('day', '<=', days.at(-1)!).execute()).map(
+      (r) => r.day,
+    ),
+  )
   const missing = days.filter((d) => !done.has(d))
   if (missing.length === 0) return
   const wanted = new Set(missing)
@@ -108,13 +125,25 @@ async function settleDays(ctx: RuleContext, days: string[]): Promise<void> {
   const durations = [...perDayAgent.values()].map((e) => ({ day: e.day, agent_id: e.agent_id, seconds: JSON.stringify(e.seconds) }))
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < durations.length; i += 1000) {
-      await trx.insertInto('flow_daily').values(durations.slice(i, i + 1000)).onConflict((oc) => oc.columns(['day', 'agent_id']).doNothing()).execute()
+      await trx
+        .insertInto('flow_daily')
+        .values(durations.slice(i, i + 1000))
+        .onConflict((oc) => oc.columns(['day', 'agent_id']).doNothing())
+        .execute()
     }
     for (let i = 0; i < rows.length; i += 1000) {
-      await trx.insertInto('audit_daily').values(rows.slice(i, i + 1000)).onConflict((oc) => oc.columns(['day', 'action', 'outcome', 'method']).doNothing()).execute()
+      await trx
+        .insertInto('audit_daily')
+        .values(rows.slice(i, i + 1000))
+        .onConflict((oc) => oc.columns(['day', 'action', 'outcome', 'method']).doNothing())
+        .execute()
     }
     for (let i = 0; i < missing.length; i += 1000) {
-      await trx.insertInto('audit_daily_done').values(missing.slice(i, i + 1000).map((day) => ({ day }))).onConflict((oc) => oc.column('day').doNothing()).execute()
+      await trx
+        .insertInto('audit_daily_done')
+        .values(missing.slice(i, i + 1000).map((day) => ({ day })))
+        .onConflict((oc) => oc.column('day').doNothing())
+        .execute()
     }
   })
 }
@@ -138,7 +167,14 @@ export function dashboardQueries(ctx: RuleContext, from: string, to: string) {
       await settle()
       const { settled, live } = splitDays(ctx, from, to)
       const [rolled, fresh] = await Promise.all([
-        settled.length ? db.selectFrom('flow_daily').select(['agent_id', 'seconds']).where('day', '>=', settled[0]!).where('day', '<=', settled.at(-1)!).execute() : [],
+        settled.length
+          ? db
+              .selectFrom('flow_daily')
+              .select(['agent_id', 'seconds'])
+              .where('day', '>=', settled[0]!)
+              .where('day', '<=', settled.at(-1)!)
+              .execute()
+          : [],
         live.length ? closedFlows(ctx, live[0]!, live.at(-1)!) : [],
       ])
       const perAgent = new Map<string, number[]>()
@@ -151,7 +187,14 @@ export function dashboardQueries(ctx: RuleContext, from: string, to: string) {
       for (const f of fresh) add(f.agent_id, [durationSeconds(f)])
       const ids = [...perAgent.keys()]
       // The few agents' names are read apart, not joined per flow.
-      const names = new Map(ids.length ? (await db.selectFrom('agents').select(['id', 'display_name']).where('id', 'in', ids).execute()).map((a) => [a.id, a.display_name]) : [])
+      const names = new Map(
+        ids.length
+          ? (await db.selectFrom('agents').select(['id', 'display_name']).where('id', 'in', ids).execute()).map((a) => [
+              a.id,
+              a.display_name,
+            ])
+          : [],
+      )
       return [...perAgent].map(([agentId, seconds]) => ({ agentName: names.get(agentId) ?? agentId, seconds }))
     },
     approvalsWaiting: async () => {
@@ -183,7 +226,8 @@ export async function loadDashboard(ctx: RuleContext, agentId: string, range: { 
     if (i < 0) continue
     if (c.action === 'reset') {
       if (c.outcome === 'rate_limited') limitsPerDay[i]!.rateLimited += c.n
-      else if (c.outcome === 'done' && (c.method === 'email_link' || c.method === 'generate' || c.method === 'manual')) resetsPerDay[i]![c.method] += c.n
+      else if (c.outcome === 'done' && (c.method === 'email_link' || c.method === 'generate' || c.method === 'manual'))
+        resetsPerDay[i]![c.method] += c.n
     } else if (c.action === 'verify.check' && c.method) {
       if (c.outcome === 'failed_closed') limitsPerDay[i]!.lockouts += c.n
       const row = byMethod.get(c.method) ?? { method: c.method, passed: 0, failed: 0 }
@@ -198,7 +242,9 @@ export async function loadDashboard(ctx: RuleContext, agentId: string, range: { 
     resetsPerDay,
     verification: [...byMethod.values()].sort((a, b) => a.method.localeCompare(b.method)),
     limitsPerDay,
-    handleTimes: handled.map(({ agentName, seconds }) => ({ agentName, flows: seconds.length, medianSeconds: Math.round(median(seconds)) })).sort((a, b) => a.agentName.localeCompare(b.agentName)),
+    handleTimes: handled
+      .map(({ agentName, seconds }) => ({ agentName, flows: seconds.length, medianSeconds: Math.round(median(seconds)) }))
+      .sort((a, b) => a.agentName.localeCompare(b.agentName)),
     approvalsWaiting,
   }
 }

@@ -7,7 +7,8 @@ import { AppError } from '../../../shared/errors'
 import type { LdapDialect } from './ldap-dialect'
 import { first } from './ldap-dialect'
 
-const replace = (type: string, v: string[] | Buffer[]) => new Change({ operation: 'replace', modification: new Attribute({ type, values: v }) })
+const replace = (type: string, v: string[] | Buffer[]) =>
+  new Change({ operation: 'replace', modification: new Attribute({ type, values: v }) })
 
 export const encodeUnicodePwd = (password: string): Buffer => Buffer.from(`"${password}"`, 'utf16le')
 
@@ -18,7 +19,14 @@ export const adDialect: LdapDialect = {
   name: 'ad',
   personFilter: '(&(objectCategory=person)(objectClass=user))',
   idAttribute: 'objectGUID',
-  attributeDefaults: { displayName: 'displayName', emails: ['mail'], mobiles: ['mobile', 'otherMobile'], department: 'department', title: 'title', manager: 'manager' },
+  attributeDefaults: {
+    displayName: 'displayName',
+    emails: ['mail'],
+    mobiles: ['mobile', 'otherMobile'],
+    department: 'department',
+    title: 'title',
+    manager: 'manager',
+  },
   stateAttributes: ['lockoutTime', 'pwdLastSet'],
   requiresTls: true,
   requiresComplexity: true,

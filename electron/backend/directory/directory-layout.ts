@@ -7,15 +7,23 @@ import { parseDn } from './dn'
 
 /** An attribute description (RFC 4512 descr or OID), e.g. mail, departmentNumber, 2.5.4.3. */
 const attributeName = z.string().regex(/^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)$/, 'an attribute name such as mail')
-const dnText = z.string().min(1).max(1000).refine((s) => parseDn(s) !== null, 'a distinguished name (RFC 4514)')
-const filterText = z.string().min(3).max(2000).refine((s) => {
-  try {
-    FilterParser.parseString(s)
-    return true
-  } catch {
-    return false
-  }
-}, 'an LDAP filter (RFC 4515), e.g. (objectClass=inetOrgPerson)')
+const dnText = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine((s) => parseDn(s) !== null, 'a distinguished name (RFC 4514)')
+const filterText = z
+  .string()
+  .min(3)
+  .max(2000)
+  .refine((s) => {
+    try {
+      FilterParser.parseString(s)
+      return true
+    } catch {
+      return false
+    }
+  }, 'an LDAP filter (RFC 4515), e.g. (objectClass=inetOrgPerson)')
 
 /** A group named by its DN ("cn=Service Desk,ou=Groups,o=Example Corp") or by its name ("Service Desk"). */
 export const groupRef = z.string().min(1).max(1000)
@@ -63,10 +71,12 @@ export const groupLayoutSchema = z
     maxDepth: z.number().int().min(1).max(20).default(5),
   })
   .refine((g) => g.base !== undefined || (g.membership === 'memberOf' && g.nested === 'none'), {
-    message: 'groups.base is needed to search for groups', path: ['base'],
+    message: 'groups.base is needed to search for groups',
+    path: ['base'],
   })
   .refine((g) => !(g.membership === 'memberUid' && g.nested !== 'none'), {
-    message: 'memberUid groups (posixGroup) cannot nest; use nested: none', path: ['nested'],
+    message: 'memberUid groups (posixGroup) cannot nest; use nested: none',
+    path: ['nested'],
   })
 export type GroupLayout = z.infer<typeof groupLayoutSchema>
 

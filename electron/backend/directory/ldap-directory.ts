@@ -55,13 +55,20 @@ export function ldapFailure(e: unknown, stage: 'connect' | 'bind' | 'read' | 'mo
   const name = err?.name ?? ''
   const code = typeof err?.code === 'string' ? err.code : ''
   const resultCode = typeof err?.code === 'number' ? err.code : null
-  if (TLS_CODES.test(code) || /certificate|ssl|tls/i.test(err?.message ?? '')) return new AppError('DIRECTORY_UNAVAILABLE', { reason: 'tls' })
-  if (stage === 'bind' && (name === 'InvalidCredentialsError' || resultCode === 49)) return new AppError('DIRECTORY_UNAVAILABLE', { reason: 'service_account_rejected' })
+  if (TLS_CODES.test(code) || /certificate|ssl|tls/i.test(err?.message ?? ''))
+    return new AppError('DIRECTORY_UNAVAILABLE', { reason: 'tls' })
+  if (stage === 'bind' && (name === 'InvalidCredentialsError' || resultCode === 49))
+    return new AppError('DIRECTORY_UNAVAILABLE', { reason: 'service_account_rejected' })
   if (name === 'NoSuchObjectError' || resultCode === 32) return new AppError('USER_NOT_FOUND')
-  if (name === 'InsufficientAccessError' || resultCode === 50) return new AppError('DIRECTORY_UNAVAILABLE', { reason: 'insufficient_access' })
+  if (name === 'InsufficientAccessError' || resultCode === 50)
+    return new AppError('DIRECTORY_UNAVAILABLE', { reason: 'insufficient_access' })
   if (stage === 'modify' && (name === 'ConstraintViolationError' || resultCode === 19)) {
     // AD's complexity, history or minimum-age rules refused the password (0000052D).
-    return new AppError('POLICY_VIOLATED', { failures: [{ rule: 'directory_policy', message: "The directory refused the password under its own policy (history, age or complexity)." }] })
+    return new AppError('POLICY_VIOLATED', {
+      failures: [
+        { rule: 'directory_policy', message: 'The directory refused the password under its own policy (history, age or complexity).' },
+      ],
+    })
   }
   if (resultCode !== null) return new AppError('DIRECTORY_UNAVAILABLE', { reason: 'ldap_error', resultCode })
   return new AppError('DIRECTORY_UNAVAILABLE', { reason: 'unreachable' })
@@ -89,7 +96,8 @@ export class LdapDirectory implements Directory, CredentialStore {
   ) {
     this.dialect = dialects[config.dialect]
     const tls = config.url.startsWith('ldaps://') || config.startTls === true
-    if (this.dialect.requiresTls && !tls) throw new Error(`the ${config.dialect} dialect needs ldaps:// or startTls (passwords only over TLS)`)
+    if (this.dialect.requiresTls && !tls)
+      throw new Error(`the ${config.dialect} dialect needs ldaps:// or startTls (passwords only over TLS)`)
     this.idAttribute = config.idAttribute ?? this.dialect.idAttribute
     this.attrs = { ...this.dialect.attributeDefaults, ...config.attributes }
     const entry = (e: SearchEntry) => ({ ...e, personFilter: FilterParser.parseString(e.filter ?? this.dialect.personFilter) })
@@ -98,7 +106,16 @@ export class LdapDirectory implements Directory, CredentialStore {
     const a = this.attrs
     this.readAttributes = [
       ...new Set([
-        config.loginAttribute, this.idAttribute, 'cn', 'uid', a.displayName, ...a.emails, ...a.mobiles, a.department, a.title, a.manager,
+        config.loginAttribute,
+        this.idAttribute,
+        'cn',
+        'uid',
+        a.displayName,
+        ...a.emails,
+        ...a.mobiles,
+        a.department,
+        a.title,
+        a.manager,
         ...(config.groups.membership === 'memberOf' ? ['memberOf'] : []),
         ...this.dialect.stateAttributes,
       ]),
@@ -127,7 +144,14 @@ export class LdapDirectory implements Directory, CredentialStore {
     } catch (e) {
       const failure = ldapFailure(e, stage)
       // Class name and result code only: ldapts messages may echo request details.
-      this.log.error('ldap_failed', { op, stage, error: (e as Error)?.name, code: (e as { code?: unknown })?.code, as: failure.code, reason: failure.details.reason })
+      this.log.error('ldap_failed', {
+        op,
+        stage,
+        error: (e as Error)?.name,
+        code: (e as { code?: unknown })?.code,
+        as: failure.code,
+        reason: failure.details.reason,
+      })
       throw failure
     } finally {
       await client.unbind().catch(() => {})
@@ -169,7 +193,10 @@ export class LdapDirectory implements Directory, CredentialStore {
   }
 
   private idOf(entry: Entry): string {
-    const id = this.idAttribute === 'objectGUID' ? (firstBuffer(entry, 'objectGUID') && guidFromBytes(firstBuffer(entry, 'objectGUID')!)) : first(entry, 'entryUUID')
+    const id =
+      this.idAttribute === 'objectGUID'
+        ? firstBuffer(entry, 'objectGUID') && guidFromBytes(firstBuffer(entry, 'objectGUID')!)
+        : first(entry, 'entryUUID')
     if (!id) throw new AppError('DIRECTORY_UNAVAILABLE', { reason: 'no_stable_id', attribute: this.idAttribute })
     return id
   }
@@ -212,7 +239,10 @@ export class LdapDirectory implements Directory, CredentialStore {
       // followed again, so a cycle ends.
       let frontier = direct
       for (let depth = 0; depth < g.maxDepth && frontier.length > 0; depth++) {
-        const parents = await this.searchGroups(client, new OrFilter({ filters: frontier.map((f) => new EqualityFilter({ attribute: memberAttribute, value: f.dn })) }))
+        const parents = await this.searchGroups(
+          client,
+          new OrFilter({ filters: frontier.map((f) => new EqualityFilter({ attribute: memberAttribute, value: f.dn })) }),
+        )
         frontier = parents.filter((p) => !all.has(dnKey(p.dn)))
         for (const p of frontier) all.set(dnKey(p.dn), p)
       }
@@ -272,7 +302,11 @@ export class LdapDirectory implements Directory, CredentialStore {
     if (value === '') return null
     return this.session('search', async (client) => {
       const attributes = [...new Set([this.config.loginAttribute, ...this.attrs.emails])]
-      const entry = await this.one(client, 'callers', new OrFilter({ filters: attributes.map((attribute) => new EqualityFilter({ attribute, value })) }))
+      const entry = await this.one(
+        client,
+        'callers',
+        new OrFilter({ filters: attributes.map((attribute) => new EqualityFilter({ attribute, value })) }),
+      )
       return entry ? this.toUser(client, entry) : null
     })
   }
@@ -296,7 +330,9 @@ export class LdapDirectory implements Directory, CredentialStore {
   private async signInAs(kind: People, login: string, password: string): Promise<DirectoryUser | null> {
     const name = login.trim()
     if (password.length === 0 || name.length === 0) return null
-    const found = await this.session('search', (client) => this.one(client, kind, new EqualityFilter({ attribute: this.config.loginAttribute, value: name })))
+    const found = await this.session('search', (client) =>
+      this.one(client, kind, new EqualityFilter({ attribute: this.config.loginAttribute, value: name })),
+    )
     const nobody = ldapDn.DN.fromString(this.entries[kind].base)
     nobody.unshift(new ldapDn.RDN({ cn: `resetdesk-no-such-entry-${randomUUID()}` }))
     const bound = await this.userBind(found?.dn ?? formatDn(nobody), password)
@@ -325,7 +361,9 @@ export class LdapDirectory implements Directory, CredentialStore {
     // AD's complexity rule, even when the process's policy forgot it: a clear catalogue error
     // naming the rule instead of the directory's bare constraintViolation.
     if (this.dialect.requiresComplexity && complexityClasses(newPassword) < 3) {
-      throw new AppError('POLICY_VIOLATED', { failures: [{ rule: 'ad_complexity', message: 'Use three of: upper-case letters, lower-case letters, digits, symbols.' }] })
+      throw new AppError('POLICY_VIOLATED', {
+        failures: [{ rule: 'ad_complexity', message: 'Use three of: upper-case letters, lower-case letters, digits, symbols.' }],
+      })
     }
     let sent = false
     try {
@@ -338,7 +376,8 @@ export class LdapDirectory implements Directory, CredentialStore {
     } catch (e) {
       // F2: the modify went out and no LDAP answer came back (connection cut, timeout): the
       // directory may have applied it. Never "nothing changed": the caller asks resetApplied.
-      if (sent && e instanceof AppError && e.code === 'DIRECTORY_UNAVAILABLE' && e.details.reason === 'unreachable') throw new AppError('OUTCOME_UNKNOWN')
+      if (sent && e instanceof AppError && e.code === 'DIRECTORY_UNAVAILABLE' && e.details.reason === 'unreachable')
+        throw new AppError('OUTCOME_UNKNOWN')
       throw e
     }
     this.log.info('ldap_password_reset', { userId, dialect: this.dialect.name, unlock: options.unlock, mustChange: options.mustChange })
@@ -364,8 +403,11 @@ export class LdapDirectory implements Directory, CredentialStore {
       const timeout = this.config.timeoutMs ?? 5000
       const bound = await bindsWith(
         () => new Client({ url: this.config.url, timeout, connectTimeout: timeout, tlsOptions: this.config.tls }),
-        async (c) => { if (this.config.startTls) await c.startTLS(this.config.tls ?? {}) },
-        found.dn, newPassword,
+        async (c) => {
+          if (this.config.startTls) await c.startTLS(this.config.tls ?? {})
+        },
+        found.dn,
+        newPassword,
       )
       // A refused bind may be a ppolicy lock the reset did not lift: the change time decides.
       if (bound === true) return true

@@ -37,7 +37,12 @@ export function passwordChangedAt(dialect: 'openldap' | 'ad', entry: Entry): Dat
  * it is not; null: no answer. AD answers 49 with "data 773" when the password is right but must be
  * changed at next sign-in, which is exactly the state a reset with must-change leaves.
  */
-export async function bindsWith(connect: () => Client, startTls: (c: Client) => Promise<void>, dn: string, password: string): Promise<ResetTruth> {
+export async function bindsWith(
+  connect: () => Client,
+  startTls: (c: Client) => Promise<void>,
+  dn: string,
+  password: string,
+): Promise<ResetTruth> {
   const client = connect()
   try {
     await startTls(client)

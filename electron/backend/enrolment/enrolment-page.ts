@@ -256,7 +256,10 @@ export function registerEnrolmentPage(app: FastifyInstance, ctx: RuleContext, op
 }
 
 /** The page on its own loopback server (embedded mode, tests). */
-export async function startEnrolmentServer(ctx: RuleContext, options: EnrolmentPageOptions & { host?: string; port?: number } = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function startEnrolmentServer(
+  ctx: RuleContext,
+  options: EnrolmentPageOptions & { host?: string; port?: number } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const app = Fastify({ logger: false })
   registerEnrolmentPage(app, ctx, options)
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 })

@@ -20,11 +20,20 @@ export function activeQuestions(db: Db): Promise<{ id: string; text: string }[]>
 async function catalogView(db: Db): Promise<QuestionCatalogView> {
   const [rows, counts, settings] = await Promise.all([
     db.selectFrom('security_questions').selectAll().orderBy('position').execute(),
-    db.selectFrom('enrolled_answers').select(['question_id', (eb) => eb.fn.countAll().as('n')]).groupBy('question_id').execute(),
+    db
+      .selectFrom('enrolled_answers')
+      .select(['question_id', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('question_id')
+      .execute(),
     loadDeskSettings(db),
   ])
   return {
-    questions: rows.map((r) => ({ id: r.id, text: r.text, active: r.active === 1, enrolledUsers: Number(counts.find((c) => c.question_id === r.id)?.n ?? 0) })),
+    questions: rows.map((r) => ({
+      id: r.id,
+      text: r.text,
+      active: r.active === 1,
+      enrolledUsers: Number(counts.find((c) => c.question_id === r.id)?.n ?? 0),
+    })),
     questionsRequired: settings.questionsRequired,
   }
 }
@@ -48,14 +57,19 @@ export async function saveQuestionCatalog(ctx: RuleContext, agentId: string, inp
       before = await catalogView(trx)
       const keep = new Set(input.questions.flatMap((q) => (q.id ? [q.id] : [])))
       for (const old of before.questions.filter((q) => !keep.has(q.id))) {
-        if (old.enrolledUsers > 0) await trx.updateTable('security_questions').set({ active: 0, updated_at: now }).where('id', '=', old.id).execute()
+        if (old.enrolledUsers > 0)
+          await trx.updateTable('security_questions').set({ active: 0, updated_at: now }).where('id', '=', old.id).execute()
         else await trx.deleteFrom('security_questions').where('id', '=', old.id).execute()
       }
       for (const [position, q] of input.questions.entries()) {
         const values = { text: q.text, active: q.active ? 1 : 0, position, updated_at: now }
         const known = q.id && before.questions.some((b) => b.id === q.id)
         if (known) await trx.updateTable('security_questions').set(values).where('id', '=', q.id!).execute()
-        else await trx.insertInto('security_questions').values({ id: randomUUID(), ...values }).execute()
+        else
+          await trx
+            .insertInto('security_questions')
+            .values({ id: randomUUID(), ...values })
+            .execute()
       }
       await saveDeskSettings(trx, { ...(await loadDeskSettings(trx)), questionsRequired: input.questionsRequired })
       return catalogView(trx)

@@ -30,16 +30,31 @@ export const enrolmentLimits = {
   totpSetupMinutes: 10,
 }
 
-const code6 = z.string().trim().regex(/^\d{6}$/)
+const code6 = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/)
 export const enrolmentInputs = {
   signIn: z.object({ login: z.string().trim().min(1).max(128), password: z.string().min(1).max(256) }).strict(),
   answers: z
-    .object({ answers: z.array(z.object({ questionId: z.string().min(1).max(64), answer: z.string().max(200) }).strict()).min(1).max(10) })
+    .object({
+      answers: z
+        .array(z.object({ questionId: z.string().min(1).max(64), answer: z.string().max(200) }).strict())
+        .min(1)
+        .max(10),
+    })
     .strict(),
   startContact: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('email'), value: z.email().max(254) }).strict(),
     z
-      .object({ kind: z.literal('mobile'), value: z.string().trim().regex(/^\+?[0-9][0-9 ().-]{5,22}$/), carrier: z.string().min(1).max(64).optional() })
+      .object({
+        kind: z.literal('mobile'),
+        value: z
+          .string()
+          .trim()
+          .regex(/^\+?[0-9][0-9 ().-]{5,22}$/),
+        carrier: z.string().min(1).max(64).optional(),
+      })
       .strict(),
   ]),
   confirmContact: z.object({ kind: z.enum(['email', 'mobile']), code: code6 }).strict(),
@@ -49,7 +64,8 @@ export const enrolmentInputs = {
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input ?? {})
   // Paths and reasons only: the rejected values may be answers or codes.
-  if (!parsed.success) throw new AppError('INVALID_INPUT', { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) })
+  if (!parsed.success)
+    throw new AppError('INVALID_INPUT', { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) })
   return parsed.data
 }
 
@@ -70,7 +86,11 @@ export function createSelfService(ctx: RuleContext) {
 
   async function sessionUser(token: string | undefined): Promise<DirectoryUser> {
     if (!token || token.length > 100) throw new AppError('SESSION_EXPIRED')
-    const row = await ctx.store.db.selectFrom('enrolment_sessions').selectAll().where('token_hash', '=', keyedHash(ctx.keys.codes, token)).executeTakeFirst()
+    const row = await ctx.store.db
+      .selectFrom('enrolment_sessions')
+      .selectAll()
+      .where('token_hash', '=', keyedHash(ctx.keys.codes, token))
+      .executeTakeFirst()
     if (!row || row.expires_at <= ctx.now().toISOString()) throw new AppError('SESSION_EXPIRED')
     const user = await ctx.directory.get(row.user_id)
     if (!user) throw new AppError('SESSION_EXPIRED')
@@ -124,7 +144,11 @@ export function createSelfService(ctx: RuleContext) {
       await ctx.store.db.deleteFrom('enrolment_sessions').where('expires_at', '<=', ctx.now().toISOString()).execute()
       await ctx.store.db
         .insertInto('enrolment_sessions')
-        .values({ token_hash: keyedHash(ctx.keys.codes, token), user_id: user.id, expires_at: addMs(ctx.now(), minutes(enrolmentLimits.sessionMinutes)).toISOString() })
+        .values({
+          token_hash: keyedHash(ctx.keys.codes, token),
+          user_id: user.id,
+          expires_at: addMs(ctx.now(), minutes(enrolmentLimits.sessionMinutes)).toISOString(),
+        })
         .execute()
       await audit(user, 'enrolment.signin', 'signed_in')
       return { token, state: await state(user) }
@@ -146,24 +170,35 @@ export function createSelfService(ctx: RuleContext) {
       const issues: { path: string; message: string }[] = []
       const ids = new Set<string>()
       answers.forEach((a, i) => {
-        if (!catalog.some((q) => q.id === a.questionId)) issues.push({ path: `answers.${i}.questionId`, message: 'Choose a question from the list.' })
+        if (!catalog.some((q) => q.id === a.questionId))
+          issues.push({ path: `answers.${i}.questionId`, message: 'Choose a question from the list.' })
         if (ids.has(a.questionId)) issues.push({ path: `answers.${i}.questionId`, message: 'Choose a different question for each answer.' })
         ids.add(a.questionId)
         if (foldAnswer(a.answer).length < 2) issues.push({ path: `answers.${i}.answer`, message: 'Answer with at least 2 characters.' })
       })
-      if (answers.length < settings.questionsRequired) issues.push({ path: 'answers', message: `Answer at least ${settings.questionsRequired} questions.` })
+      if (answers.length < settings.questionsRequired)
+        issues.push({ path: 'answers', message: `Answer at least ${settings.questionsRequired} questions.` })
       if (issues.length > 0) throw new AppError('INVALID_INPUT', { issues })
       // Hash outside the transaction: scrypt is slow by design. Each answer gets its own salt.
       const at = ctx.now().toISOString()
       const rows = await Promise.all(
         answers.map(async (a, position) => ({
-          id: randomUUID(), user_id: user.id, question_id: a.questionId, position, answer_hash: await slowHash(foldAnswer(a.answer), ctx.hashCost), enrolled_at: at,
+          id: randomUUID(),
+          user_id: user.id,
+          question_id: a.questionId,
+          position,
+          answer_hash: await slowHash(foldAnswer(a.answer), ctx.hashCost),
+          enrolled_at: at,
         })),
       )
-      await auditedTransaction(ctx, { userId: user.id, action: 'enrolment.questions', outcome: 'enrolled', detail: { questions: rows.length } }, async (trx) => {
-        await trx.deleteFrom('enrolled_answers').where('user_id', '=', user.id).execute()
-        await trx.insertInto('enrolled_answers').values(rows).execute()
-      })
+      await auditedTransaction(
+        ctx,
+        { userId: user.id, action: 'enrolment.questions', outcome: 'enrolled', detail: { questions: rows.length } },
+        async (trx) => {
+          await trx.deleteFrom('enrolled_answers').where('user_id', '=', user.id).execute()
+          await trx.insertInto('enrolled_answers').values(rows).execute()
+        },
+      )
       return state(user)
     },
 
@@ -177,7 +212,9 @@ export function createSelfService(ctx: RuleContext) {
         if (!carrier) throw new AppError('SMS_CARRIER_NEEDED')
         to = `${contact.value.replace(/\D/g, '')}@${carrier.gateway}`
       }
-      const send = await reserveAttempt(ctx, [{ key: throttleKey(ctx, 'enrolment send', user.id), limit: enrolmentLimits.sendsPerHour, windowMs: minutes(60) }])
+      const send = await reserveAttempt(ctx, [
+        { key: throttleKey(ctx, 'enrolment send', user.id), limit: enrolmentLimits.sendsPerHour, windowMs: minutes(60) },
+      ])
       if (!send.ok) throw new AppError('MAX_RESENDS')
       const settings = await loadDeskSettings(ctx.store.db)
       const code = randomCode(6)
@@ -194,7 +231,9 @@ export function createSelfService(ctx: RuleContext) {
         throw new AppError('DELIVERY_FAILED')
       }
       const values = {
-        target: contact.value, secret: keyedHash(ctx.keys.codes, code), attempts_left: enrolmentLimits.codeAttempts,
+        target: contact.value,
+        secret: keyedHash(ctx.keys.codes, code),
+        attempts_left: enrolmentLimits.codeAttempts,
         expires_at: addMs(ctx.now(), minutes(settings.codeTtlMinutes)).toISOString(),
       }
       await ctx.store.db
@@ -212,7 +251,12 @@ export function createSelfService(ctx: RuleContext) {
       const now = ctx.now().toISOString()
       const outcome = await ctx.store.db.transaction().execute(async (trx) => {
         await ctx.store.lock(trx, `enrolment:${user.id}:${kind}`)
-        const challenge = await trx.selectFrom('enrolment_challenges').selectAll().where('user_id', '=', user.id).where('kind', '=', kind).executeTakeFirst()
+        const challenge = await trx
+          .selectFrom('enrolment_challenges')
+          .selectAll()
+          .where('user_id', '=', user.id)
+          .where('kind', '=', kind)
+          .executeTakeFirst()
         if (!challenge || challenge.expires_at <= now) return { error: new AppError('CODE_EXPIRED') }
         if (!keyedEqual(ctx.keys.codes, code, challenge.secret)) {
           const left = challenge.attempts_left - 1
@@ -238,7 +282,12 @@ export function createSelfService(ctx: RuleContext) {
     async startTotp(token: string | undefined): Promise<{ secret: string; uri: string; qr: string }> {
       const user = await sessionUser(token)
       const secret = newTotpSecret()
-      const values = { target: null, secret: seal(ctx.keys.seal, secret), attempts_left: 5, expires_at: addMs(ctx.now(), minutes(enrolmentLimits.totpSetupMinutes)).toISOString() }
+      const values = {
+        target: null,
+        secret: seal(ctx.keys.seal, secret),
+        attempts_left: 5,
+        expires_at: addMs(ctx.now(), minutes(enrolmentLimits.totpSetupMinutes)).toISOString(),
+      }
       await ctx.store.db
         .insertInto('enrolment_challenges')
         .values({ id: randomUUID(), user_id: user.id, kind: 'totp', ...values })
@@ -254,7 +303,12 @@ export function createSelfService(ctx: RuleContext) {
       const now = ctx.now()
       const error = await ctx.store.db.transaction().execute(async (trx) => {
         await ctx.store.lock(trx, totpLockKey(user.id))
-        const challenge = await trx.selectFrom('enrolment_challenges').selectAll().where('user_id', '=', user.id).where('kind', '=', 'totp').executeTakeFirst()
+        const challenge = await trx
+          .selectFrom('enrolment_challenges')
+          .selectAll()
+          .where('user_id', '=', user.id)
+          .where('kind', '=', 'totp')
+          .executeTakeFirst()
         const secret = challenge && challenge.expires_at > now.toISOString() ? unseal(ctx.keys.seal, challenge.secret) : null
         if (!challenge || secret === null) return new AppError('CODE_EXPIRED')
         const outcome = await checkTotpCode(secret, code, now, -1)

@@ -34,15 +34,29 @@ export type TotpOutcome = { ok: true; step: number } | { ok: false; reason: 'inc
 
 /** Checks a code at `now` against a secret; `lastStep` is the last step accepted for this user. */
 export async function checkTotpCode(secret: string, code: string, now: Date, lastStep: number): Promise<TotpOutcome> {
-  const result = await verify({ secret, token: code, epoch: Math.floor(now.getTime() / 1000), period: totpPeriodSeconds, epochTolerance: toleranceSeconds })
+  const result = await verify({
+    secret,
+    token: code,
+    epoch: Math.floor(now.getTime() / 1000),
+    period: totpPeriodSeconds,
+    epochTolerance: toleranceSeconds,
+  })
   if (!result.valid || !('timeStep' in result)) return { ok: false, reason: 'incorrect' }
   if (result.timeStep <= lastStep) return { ok: false, reason: 'used' }
   return { ok: true, step: result.timeStep }
 }
 
 /** The user's enrolled secret and last step, read inside the caller's lock. */
-async function enrolledSecret(ctx: RuleContext, trx: Transaction<DB>, userId: string): Promise<{ secret: string; lastStep: number } | null> {
-  const row = await trx.selectFrom('totp_enrolments').select(['secret_sealed', 'last_step']).where('user_id', '=', userId).executeTakeFirst()
+async function enrolledSecret(
+  ctx: RuleContext,
+  trx: Transaction<DB>,
+  userId: string,
+): Promise<{ secret: string; lastStep: number } | null> {
+  const row = await trx
+    .selectFrom('totp_enrolments')
+    .select(['secret_sealed', 'last_step'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
   if (!row) return null
   const secret = unseal(ctx.keys.seal, row.secret_sealed)
   // Sealed under another backend secret (G1 keeps it in the keychain): the user must enrol again.
@@ -51,7 +65,11 @@ async function enrolledSecret(ctx: RuleContext, trx: Transaction<DB>, userId: st
 }
 
 /** G4 / R5: the caller reads the current code of their authenticator app; three attempts as for the other codes. */
-export async function checkAuthenticatorCode(ctx: RuleContext, agentId: string, input: { flowId: string; code: string }): Promise<FlowView> {
+export async function checkAuthenticatorCode(
+  ctx: RuleContext,
+  agentId: string,
+  input: { flowId: string; code: string },
+): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId, { enrolment: true })
   await requireMethodOpen(ctx, scope, 'totp_code')
   const now = ctx.now()
@@ -67,7 +85,13 @@ export async function checkAuthenticatorCode(ctx: RuleContext, agentId: string, 
 }
 
 /** Stores (or replaces) a user's authenticator once they proved it with a first code at `step`. */
-export async function saveTotpEnrolment(ctx: RuleContext, trx: Transaction<DB>, userId: string, secret: string, step: number): Promise<void> {
+export async function saveTotpEnrolment(
+  ctx: RuleContext,
+  trx: Transaction<DB>,
+  userId: string,
+  secret: string,
+  step: number,
+): Promise<void> {
   const values = { secret_sealed: seal(ctx.keys.seal, secret), enrolled_at: ctx.now().toISOString(), last_step: step }
   await trx
     .insertInto('totp_enrolments')

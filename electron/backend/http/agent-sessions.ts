@@ -21,7 +21,15 @@ export const SESSION_ABSOLUTE_MS = hours(12)
 export const SESSION_IDLE_MS = minutes(30)
 
 /** The refresh route's body, here so the server and its OpenAPI document share it (F7). */
-export const refreshInputSchema = z.object({ refreshToken: z.string().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/) }).strict()
+export const refreshInputSchema = z
+  .object({
+    refreshToken: z
+      .string()
+      .min(20)
+      .max(200)
+      .regex(/^[A-Za-z0-9_-]+$/),
+  })
+  .strict()
 export const tokenPairSchema = z.object({ accessToken: z.string(), refreshToken: z.string(), accessExpiresAt: z.string() })
 
 export interface TokenPair {
@@ -50,7 +58,12 @@ async function issuePair(ctx: RuleContext, sessionId: string, sessionExpiresAt: 
   return { accessToken, refreshToken, accessExpiresAt }
 }
 
-export async function openAgentSession(ctx: RuleContext, username: string, password: string, clientAddress: string): Promise<{ agent: Agent } & TokenPair> {
+export async function openAgentSession(
+  ctx: RuleContext,
+  username: string,
+  password: string,
+  clientAddress: string,
+): Promise<{ agent: Agent } & TokenPair> {
   const agent = await signIn(ctx, username, password, clientAddress)
   const now = ctx.now()
   const id = randomUUID()
@@ -63,12 +76,21 @@ export async function openAgentSession(ctx: RuleContext, username: string, passw
 }
 
 /** The agent behind an access token, or NOT_SIGNED_IN for a missing, forged, expired or revoked one. */
-export async function agentForAccessToken(ctx: RuleContext, accessToken: string | undefined): Promise<{ agentId: string; sessionId: string }> {
+export async function agentForAccessToken(
+  ctx: RuleContext,
+  accessToken: string | undefined,
+): Promise<{ agentId: string; sessionId: string }> {
   if (!accessToken) throw new AppError('NOT_SIGNED_IN')
   const row = await ctx.store.db
     .selectFrom('session_tokens')
     .innerJoin('agent_sessions', 'agent_sessions.id', 'session_tokens.session_id')
-    .select(['agent_sessions.id as sessionId', 'agent_sessions.agent_id as agentId', 'agent_sessions.revoked_at', 'agent_sessions.expires_at as sessionExpiresAt', 'session_tokens.expires_at'])
+    .select([
+      'agent_sessions.id as sessionId',
+      'agent_sessions.agent_id as agentId',
+      'agent_sessions.revoked_at',
+      'agent_sessions.expires_at as sessionExpiresAt',
+      'session_tokens.expires_at',
+    ])
     .where('session_tokens.token_hash', '=', hashToken(accessToken))
     .where('session_tokens.kind', '=', 'access')
     .executeTakeFirst()
@@ -83,12 +105,20 @@ export async function refreshAgentSession(ctx: RuleContext, refreshToken: string
   const row = await ctx.store.db
     .selectFrom('session_tokens')
     .innerJoin('agent_sessions', 'agent_sessions.id', 'session_tokens.session_id')
-    .select(['session_tokens.session_id as sessionId', 'session_tokens.used_at', 'session_tokens.expires_at', 'agent_sessions.revoked_at', 'agent_sessions.agent_id as agentId', 'agent_sessions.expires_at as sessionExpiresAt'])
+    .select([
+      'session_tokens.session_id as sessionId',
+      'session_tokens.used_at',
+      'session_tokens.expires_at',
+      'agent_sessions.revoked_at',
+      'agent_sessions.agent_id as agentId',
+      'agent_sessions.expires_at as sessionExpiresAt',
+    ])
     .where('session_tokens.token_hash', '=', hashToken(refreshToken))
     .where('session_tokens.kind', '=', 'refresh')
     .executeTakeFirst()
   // F6: past the idle limit (the token lapsed) or the absolute one (the session did): sign in again.
-  if (!row || row.revoked_at || row.expires_at <= now || row.sessionExpiresAt <= now) throw new AppError('NOT_SIGNED_IN', { reason: 'session ended' })
+  if (!row || row.revoked_at || row.expires_at <= now || row.sessionExpiresAt <= now)
+    throw new AppError('NOT_SIGNED_IN', { reason: 'session ended' })
   // Claim the token atomically: of two concurrent uses only one updates the row.
   const claimed = await ctx.store.db
     .updateTable('session_tokens')
@@ -105,6 +135,11 @@ export async function refreshAgentSession(ctx: RuleContext, refreshToken: string
 
 export async function revokeAgentSession(ctx: RuleContext, sessionId: string, agentId: string, reason: string): Promise<void> {
   await auditedTransaction(ctx, { agentId, action: 'session.revoke', outcome: reason }, (trx) =>
-    trx.updateTable('agent_sessions').set({ revoked_at: ctx.now().toISOString(), revoke_reason: reason }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute(),
+    trx
+      .updateTable('agent_sessions')
+      .set({ revoked_at: ctx.now().toISOString(), revoke_reason: reason })
+      .where('id', '=', sessionId)
+      .where('revoked_at', 'is', null)
+      .execute(),
   )
 }

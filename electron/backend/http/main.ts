@@ -25,15 +25,24 @@ function fatal(message: string): never {
 
 // G1: the demo desk's agents and their public passwords never run beside a real directory.
 if (env.RESETDESK_DEMO === '1' && env.RESETDESK_CONNECTORS_FILE) {
-  fatal('RESETDESK_DEMO=1 and RESETDESK_CONNECTORS_FILE are both set: the demo desk never runs beside real connectors. Unset RESETDESK_DEMO for your desk, or the connectors file for a training desk.')
+  fatal(
+    'RESETDESK_DEMO=1 and RESETDESK_CONNECTORS_FILE are both set: the demo desk never runs beside real connectors. Unset RESETDESK_DEMO for your desk, or the connectors file for a training desk.',
+  )
 }
 
 const store: StoreConfig = env.RESETDESK_DATABASE_URL
-  ? { kind: 'postgres', connectionString: env.RESETDESK_DATABASE_URL, poolSize: Number(env.RESETDESK_DB_POOL ?? 10), preparedStatements: env.RESETDESK_DB_PREPARED !== '0' }
+  ? {
+      kind: 'postgres',
+      connectionString: env.RESETDESK_DATABASE_URL,
+      poolSize: Number(env.RESETDESK_DB_POOL ?? 10),
+      preparedStatements: env.RESETDESK_DB_PREPARED !== '0',
+    }
   : env.RESETDESK_SQLITE_FILE
     ? { kind: 'sqlite', file: env.RESETDESK_SQLITE_FILE }
     : fatal('set RESETDESK_DATABASE_URL (PostgreSQL) or RESETDESK_SQLITE_FILE')
-const secret = env.RESETDESK_SECRET ? Buffer.from(env.RESETDESK_SECRET, 'base64') : fatal('set RESETDESK_SECRET (base64, 32 bytes or more), the same on every replica')
+const secret = env.RESETDESK_SECRET
+  ? Buffer.from(env.RESETDESK_SECRET, 'base64')
+  : fatal('set RESETDESK_SECRET (base64, 32 bytes or more), the same on every replica')
 if (secret.length < 32) fatal('RESETDESK_SECRET must decode to at least 32 bytes')
 
 // A server has no desktop keychain: the secret manager (systemd credentials, Kubernetes
@@ -77,12 +86,19 @@ const backend = await createBackend({
 })
 if (connectors && backend.ctx.demo) {
   await backend.close()
-  fatal('the store holds the demo desk (seeded earlier with RESETDESK_DEMO=1); with RESETDESK_CONNECTORS_FILE it is never served. Use an empty database for your desk.')
+  fatal(
+    'the store holds the demo desk (seeded earlier with RESETDESK_DEMO=1); with RESETDESK_CONNECTORS_FILE it is never served. Use an empty database for your desk.',
+  )
 }
-const tls = env.RESETDESK_TLS_CERT && env.RESETDESK_TLS_KEY ? { cert: readFileSync(env.RESETDESK_TLS_CERT), key: readFileSync(env.RESETDESK_TLS_KEY) } : undefined
+const tls =
+  env.RESETDESK_TLS_CERT && env.RESETDESK_TLS_KEY
+    ? { cert: readFileSync(env.RESETDESK_TLS_CERT), key: readFileSync(env.RESETDESK_TLS_KEY) }
+    : undefined
 const server = createHttpServer(backend, {
   tls,
-  ...(env.RESETDESK_INTEGRATION_RATE_LIMIT ? { integrationRateLimit: { max: Number(env.RESETDESK_INTEGRATION_RATE_LIMIT), timeWindowMs: 60_000 } } : {}),
+  ...(env.RESETDESK_INTEGRATION_RATE_LIMIT
+    ? { integrationRateLimit: { max: Number(env.RESETDESK_INTEGRATION_RATE_LIMIT), timeWindowMs: 60_000 } }
+    : {}),
 })
 const address = await server.listen({ host: env.RESETDESK_HOST ?? '127.0.0.1', port: Number(env.RESETDESK_PORT ?? 7420) })
 log.info('listening', { address, store: store.kind, tls: Boolean(tls) })
@@ -98,6 +114,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       .close()
       .then(() => backend.close())
       .then(() => connectors?.close())
-      .then(() => process.exit(0), () => process.exit(1))
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      )
   })
 }

@@ -31,31 +31,59 @@ const envelope = (data: object) => ({
   ],
 })
 const jsonBody = (schema: object) => ({ required: true, content: { 'application/json': { schema } } })
-const answer = (schema: object) => ({ description: 'A result, or a catalogue error (R8)', content: { 'application/json': { schema: envelope(schema) } } })
+const answer = (schema: object) => ({
+  description: 'A result, or a catalogue error (R8)',
+  content: { 'application/json': { schema: envelope(schema) } },
+})
 
 const tokenPair = tokenPairSchema
 
 export function openApiDocument(): object {
   const paths: Record<string, object> = {
     '/api/session/signIn': {
-      post: { summary: 'Sign in with directory credentials', security: [], requestBody: jsonBody(json(contract['session:signIn'].input, 'input')), responses: { default: answer(json(tokenPair.extend({ agent: agentSchema }), 'output')) } },
+      post: {
+        summary: 'Sign in with directory credentials',
+        security: [],
+        requestBody: jsonBody(json(contract['session:signIn'].input, 'input')),
+        responses: { default: answer(json(tokenPair.extend({ agent: agentSchema }), 'output')) },
+      },
     },
     '/api/session/refresh': {
-      post: { summary: 'Rotate the refresh token (reuse revokes the session)', security: [], requestBody: jsonBody(json(refreshInputSchema, 'input')), responses: { default: answer(json(tokenPair, 'output')) } },
+      post: {
+        summary: 'Rotate the refresh token (reuse revokes the session)',
+        security: [],
+        requestBody: jsonBody(json(refreshInputSchema, 'input')),
+        responses: { default: answer(json(tokenPair, 'output')) },
+      },
     },
-    '/api/session/signOut': { post: { summary: 'Revoke this session and close its flows', responses: { default: answer({ type: 'object' }) } } },
+    '/api/session/signOut': {
+      post: { summary: 'Revoke this session and close its flows', responses: { default: answer({ type: 'object' }) } },
+    },
     '/api/live/events': {
       get: {
-        summary: 'B5 live observe as server-sent events (password_reset_supervisor): one `live` event (the live:next output) per audit change on any replica',
+        summary:
+          'B5 live observe as server-sent events (password_reset_supervisor): one `live` event (the live:next output) per audit change on any replica',
         parameters: [
           { name: 'afterSeq', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
           { name: 'follow', in: 'query', required: false, schema: { type: 'string', maxLength: 64 } },
         ],
-        responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, default: answer({ type: 'object' }) },
+        responses: {
+          200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          default: answer({ type: 'object' }),
+        },
       },
     },
     '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },
-    '/readyz': { get: { summary: 'Readiness: database, directory and mail each up, down or not configured', security: [], responses: { 200: { description: 'every configured dependency answers' }, 503: { description: 'the body names the dependency that is down' } } } },
+    '/readyz': {
+      get: {
+        summary: 'Readiness: database, directory and mail each up, down or not configured',
+        security: [],
+        responses: {
+          200: { description: 'every configured dependency answers' },
+          503: { description: 'the body names the dependency that is down' },
+        },
+      },
+    },
   }
   for (const channel of Object.keys(contract) as Channel[]) {
     if (channel === 'session:signIn' || channel === 'session:signOut') continue

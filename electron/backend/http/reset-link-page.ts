@@ -83,7 +83,13 @@ function pageHtml(path: string): string {
 </main><script>${SCRIPT}</script></body></html>`
 }
 
-type Answer = { status: 'unknown' } | { status: 'done' } | { status: 'policy'; failures: string[] } | { status: 'invalid' } | { status: 'unavailable' } | { status: 'error' }
+type Answer =
+  | { status: 'unknown' }
+  | { status: 'done' }
+  | { status: 'policy'; failures: string[] }
+  | { status: 'invalid' }
+  | { status: 'unavailable' }
+  | { status: 'error' }
 
 const securityHeaders = {
   'content-security-policy': resetPageCsp,
@@ -118,7 +124,8 @@ export function registerResetLinkPage(app: FastifyInstance, options: ResetLinkPa
         return { status: 'policy', failures: failures.map((f) => f.message) }
       }
       // Unknown, used, expired, or a user gone from the directory: one answer (S5).
-      if (e instanceof AppError && (e.code === 'SESSION_EXPIRED' || e.code === 'USER_NOT_FOUND' || e.code === 'NOT_ELIGIBLE')) return { status: 'invalid' }
+      if (e instanceof AppError && (e.code === 'SESSION_EXPIRED' || e.code === 'USER_NOT_FOUND' || e.code === 'NOT_ELIGIBLE'))
+        return { status: 'invalid' }
       options.log?.error('reset_page_error', { error: (e as Error)?.name })
       return { status: 'error' }
     }
@@ -126,7 +133,9 @@ export function registerResetLinkPage(app: FastifyInstance, options: ResetLinkPa
 }
 
 /** The page on its own server (embedded mode, tests). */
-export async function startResetLinkServer(options: ResetLinkPageOptions & { host?: string; port?: number }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startResetLinkServer(
+  options: ResetLinkPageOptions & { host?: string; port?: number },
+): Promise<{ url: string; close(): Promise<void> }> {
   const app = Fastify({ logger: false })
   registerResetLinkPage(app, options)
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 })

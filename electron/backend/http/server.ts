@@ -65,7 +65,11 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
     const correlationId = String(request.id)
     const failure = asCatalogueError(e)
     if (!isAppError(failure) || failure.code === 'DATABASE_UNAVAILABLE') {
-      ctx.log.error(isAppError(failure) ? 'database_unavailable' : 'http_technical_error', { correlationId, route: request.routeOptions.url ?? 'unknown', ...errorFacts(e) })
+      ctx.log.error(isAppError(failure) ? 'database_unavailable' : 'http_technical_error', {
+        correlationId,
+        route: request.routeOptions.url ?? 'unknown',
+        ...errorFacts(e),
+      })
     }
     return fail(toErrorData(failure, correlationId))
   }
@@ -73,7 +77,9 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
   // Malformed JSON, wrong content type, oversized bodies: catalogue errors, never a stack.
   app.setErrorHandler((error: { code?: string; statusCode?: number; name?: string }, request, reply) => {
     const clientError = (error.statusCode ?? 500) < 500
-    const { status, body } = clientError ? fail(new AppError('INVALID_INPUT', { reason: frameworkReason(error.code) }).toData()) : refuse(error, request)
+    const { status, body } = clientError
+      ? fail(new AppError('INVALID_INPUT', { reason: frameworkReason(error.code) }).toData())
+      : refuse(error, request)
     void reply.status(clientError ? error.statusCode! : status).send(body)
   })
   app.setNotFoundHandler((_request, reply) => {
@@ -82,7 +88,12 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
   })
   app.addHook('onResponse', async (request, reply) => {
     // Route pattern, status and time only: no bodies, no headers, no tokens.
-    ctx.log.info('http_request', { method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) })
+    ctx.log.info('http_request', {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unknown',
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    })
   })
 
   app.get('/healthz', async () => ({ ok: true }))
@@ -153,7 +164,12 @@ export function createHttpServer(backend: Backend, options: HttpServerOptions = 
 
   // R6.1: the page users reach from the emailed link, at the path of the configured link base.
   // B11: and beside it the "this wasn't me" page of after-reset notices.
-  registerResetLinkPage(app, { complete: backend.completeResetLink, wasntMe: backend.reportWasntMe, log: ctx.log, path: new URL(ctx.resetLinkBase).pathname })
+  registerResetLinkPage(app, {
+    complete: backend.completeResetLink,
+    wasntMe: backend.reportWasntMe,
+    log: ctx.log,
+    path: new URL(ctx.resetLinkBase).pathname,
+  })
 
   // G4: the enrolment page, under the server's base URL.
   registerEnrolmentPage(app, ctx, { path: '/enrol' })

@@ -70,7 +70,11 @@ export async function revokeApiKey(ctx: RuleContext, admin: Agent, id: string): 
 /** The live key behind a bearer value, or API_KEY_INVALID (missing, unknown, revoked, an agent token). */
 export async function authenticateApiKey(ctx: RuleContext, key: string | undefined): Promise<{ id: string; name: string }> {
   if (!key || !isApiKeyShaped(key) || key.length > 200) throw new AppError('API_KEY_INVALID')
-  const row = await ctx.store.db.selectFrom('api_keys').select(['id', 'name', 'revoked_at']).where('key_hash', '=', hashKey(key)).executeTakeFirst()
+  const row = await ctx.store.db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'revoked_at'])
+    .where('key_hash', '=', hashKey(key))
+    .executeTakeFirst()
   if (!row || row.revoked_at) throw new AppError('API_KEY_INVALID')
   return { id: row.id, name: row.name }
 }

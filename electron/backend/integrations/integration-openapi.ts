@@ -1,14 +1,27 @@
 // G5: the integration routes in the server's OpenAPI document, from the same zod schemas.
 import { z } from 'zod'
 import { appErrorSchema } from '../../../shared/errors'
-import { integrationRecordInputSchema, integrationRecordSchema, integrationRecordWithNotesSchema, recordNumberSchema } from '../../../shared/domain/integrations'
+import {
+  integrationRecordInputSchema,
+  integrationRecordSchema,
+  integrationRecordWithNotesSchema,
+  recordNumberSchema,
+} from '../../../shared/domain/integrations'
 import { INTEGRATION_PREFIX, integrationCollections } from './integration-routes'
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' })
-const ok = (data: z.ZodType) => ({ type: 'object', required: ['ok', 'data'], properties: { ok: { const: true }, data: json(data, 'output') } })
+const ok = (data: z.ZodType) => ({
+  type: 'object',
+  required: ['ok', 'data'],
+  properties: { ok: { const: true }, data: json(data, 'output') },
+})
 const failure = (description: string) => ({
   description,
-  content: { 'application/json': { schema: { type: 'object', required: ['ok', 'error'], properties: { ok: { const: false }, error: json(appErrorSchema, 'output') } } } },
+  content: {
+    'application/json': {
+      schema: { type: 'object', required: ['ok', 'error'], properties: { ok: { const: false }, error: json(appErrorSchema, 'output') } },
+    },
+  },
 })
 const errors = {
   400: failure('INVALID_INPUT: the body or number is not valid; nothing was written'),
@@ -18,7 +31,9 @@ const errors = {
   503: failure('DIRECTORY_UNAVAILABLE: the caller could not be matched; nothing was written'),
 }
 
-export const integrationSecuritySchemes = { apiKey: { type: 'http', scheme: 'bearer', description: 'An integration API key (rdk_…) created by an administrator' } }
+export const integrationSecuritySchemes = {
+  apiKey: { type: 'http', scheme: 'bearer', description: 'An integration API key (rdk_…) created by an administrator' },
+}
 
 export function integrationPaths(): Record<string, object> {
   const paths: Record<string, object> = {}
@@ -43,7 +58,10 @@ export function integrationPaths(): Record<string, object> {
         summary: `The ${kind} with this number, with its work notes`,
         security: [{ apiKey: [] }],
         parameters,
-        responses: { 200: { description: 'the record', content: { 'application/json': { schema: ok(integrationRecordWithNotesSchema) } } }, ...errors },
+        responses: {
+          200: { description: 'the record', content: { 'application/json': { schema: ok(integrationRecordWithNotesSchema) } } },
+          ...errors,
+        },
       },
     }
   }

@@ -32,7 +32,8 @@ function toIntegrationRecord(r: Selectable<RecordsTable>, assigneeUsername: stri
     priority: r.priority,
     channel: r.channel,
     assignmentGroup: r.assignment_group,
-    assignee: r.assigned_to && assigneeUsername ? { username: assigneeUsername, displayName: r.assigned_to_name ?? assigneeUsername } : null,
+    assignee:
+      r.assigned_to && assigneeUsername ? { username: assigneeUsername, displayName: r.assigned_to_name ?? assigneeUsername } : null,
     openedAt: r.opened_at,
   }
 }
@@ -47,9 +48,14 @@ export async function upsertIntegrationRecord(
   // Resolved before the transaction: the directory may be remote (LDAP) and slow.
   const caller = input.caller ? await ctx.directory.findByLoginOrEmail(input.caller) : null
   const assignee = input.assignee
-    ? await ctx.store.db.selectFrom('agents').select(['id', 'username', 'display_name']).where('username', '=', input.assignee.toLowerCase()).executeTakeFirst()
+    ? await ctx.store.db
+        .selectFrom('agents')
+        .select(['id', 'username', 'display_name'])
+        .where('username', '=', input.assignee.toLowerCase())
+        .executeTakeFirst()
     : null
-  if (input.assignee && !assignee) throw new AppError('INVALID_INPUT', { issues: [{ path: 'assignee', message: 'no agent with this user name' }] })
+  if (input.assignee && !assignee)
+    throw new AppError('INVALID_INPUT', { issues: [{ path: 'assignee', message: 'no agent with this user name' }] })
 
   const fields = {
     kind,
@@ -69,7 +75,12 @@ export async function upsertIntegrationRecord(
   // Assignment goes through assignRecord like the console's: audited as record.assign, in the
   // activity stream, and an open flow of the previous assignee closed (R1, R3).
   const by = { agentId: null, author: `Integration: ${key.name}` }
-  const searchText = searchTextOf({ number, callerName: fields.caller_name, shortDescription: fields.short_description, description: fields.description })
+  const searchText = searchTextOf({
+    number,
+    callerName: fields.caller_name,
+    shortDescription: fields.short_description,
+    description: fields.description,
+  })
 
   return auditedTransaction(
     ctx,
@@ -88,10 +99,17 @@ export async function upsertIntegrationRecord(
       }
       const id = existing?.id ?? randomUUID()
       if (existing) {
-        await trx.updateTable('records').set({ ...fields, opened_at: input.openedAt ?? existing.opened_at, search_text: searchText }).where('id', '=', id).execute()
+        await trx
+          .updateTable('records')
+          .set({ ...fields, opened_at: input.openedAt ?? existing.opened_at, search_text: searchText })
+          .where('id', '=', id)
+          .execute()
       } else {
         const opened = input.openedAt ?? ctx.now().toISOString()
-        await trx.insertInto('records').values({ id, ...fields, assigned_to: null, assigned_to_name: null, opened_at: opened, search_text: searchText }).execute()
+        await trx
+          .insertInto('records')
+          .values({ id, ...fields, assigned_to: null, assigned_to_name: null, opened_at: opened, search_text: searchText })
+          .execute()
       }
       await assignRecord(ctx, trx, id, assignTo, by)
       return { created: !existing, record: await trx.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirstOrThrow() }
@@ -100,12 +118,29 @@ export async function upsertIntegrationRecord(
 }
 
 export async function getIntegrationRecord(ctx: RuleContext, key: ApiKeyRef, kind: RecordKind, number: string) {
-  const record = await ctx.store.db.selectFrom('records').selectAll().where('number', '=', number).where('kind', '=', kind).executeTakeFirst()
+  const record = await ctx.store.db
+    .selectFrom('records')
+    .selectAll()
+    .where('number', '=', number)
+    .where('kind', '=', kind)
+    .executeTakeFirst()
   if (!record) throw new AppError('RECORD_NOT_FOUND')
   const [notes, assignee] = await Promise.all([
-    ctx.store.db.selectFrom('record_activity').select(['at', 'author', 'kind', 'text']).where('record_id', '=', record.id).orderBy('at').limit(500).execute(),
-    record.assigned_to ? ctx.store.db.selectFrom('agents').select('username').where('id', '=', record.assigned_to).executeTakeFirst() : undefined,
+    ctx.store.db
+      .selectFrom('record_activity')
+      .select(['at', 'author', 'kind', 'text'])
+      .where('record_id', '=', record.id)
+      .orderBy('at')
+      .limit(500)
+      .execute(),
+    record.assigned_to
+      ? ctx.store.db.selectFrom('agents').select('username').where('id', '=', record.assigned_to).executeTakeFirst()
+      : undefined,
   ])
-  await auditedTransaction(ctx, { recordId: record.id, action: 'integration.record.get', outcome: 'read', detail: { apiKeyId: key.id, apiKeyName: key.name, number } }, async () => {})
+  await auditedTransaction(
+    ctx,
+    { recordId: record.id, action: 'integration.record.get', outcome: 'read', detail: { apiKeyId: key.id, apiKeyName: key.name, number } },
+    async () => {},
+  )
   return { record: toIntegrationRecord(record, assignee?.username ?? null), workNotes: notes }
 }

@@ -36,7 +36,11 @@ const issuesOf = (error: { issues: { path: PropertyKey[]; message: string }[] })
   issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
 })
 
-export function registerIntegrationRoutes(app: FastifyInstance, ctx: RuleContext, limit: IntegrationRateLimit = defaultIntegrationRateLimit): void {
+export function registerIntegrationRoutes(
+  app: FastifyInstance,
+  ctx: RuleContext,
+  limit: IntegrationRateLimit = defaultIntegrationRateLimit,
+): void {
   app.register(
     async (scope) => {
       const send = (reply: FastifyReply, e: unknown, correlationId: string) => {
@@ -50,7 +54,8 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: RuleContext
           return send(reply, new AppError('TOO_MANY_REQUESTS', { retryAfterMs: error.retryAfterMs ?? null }), String(request.id))
         }
         // Malformed JSON, wrong content type, an oversized body: the client's fault, a catalogue error.
-        if ((error.statusCode ?? 500) < 500) return send(reply, new AppError('INVALID_INPUT', { reason: error.code ?? 'bad request' }), String(request.id))
+        if ((error.statusCode ?? 500) < 500)
+          return send(reply, new AppError('INVALID_INPUT', { reason: error.code ?? 'bad request' }), String(request.id))
         return send(reply, error, String(request.id))
       })
 

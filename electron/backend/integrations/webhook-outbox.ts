@@ -78,9 +78,13 @@ export async function enqueueRecordEvent(store: Store, trx: Transaction<DB>, eve
   if (targets.length === 0) return
   const recordId =
     event.recordId ??
-    (event.flowId ? (await trx.selectFrom('flows').select('record_id').where('id', '=', event.flowId).executeTakeFirst())?.record_id : null) ??
+    (event.flowId
+      ? (await trx.selectFrom('flows').select('record_id').where('id', '=', event.flowId).executeTakeFirst())?.record_id
+      : null) ??
     null
-  const record = recordId ? await trx.selectFrom('records').select(['number', 'kind']).where('id', '=', recordId).executeTakeFirst() : undefined
+  const record = recordId
+    ? await trx.selectFrom('records').select(['number', 'kind']).where('id', '=', recordId).executeTakeFirst()
+    : undefined
   const at = event.at.toISOString()
   const payload: WebhookPayload = {
     id: randomUUID(),
@@ -94,9 +98,21 @@ export async function enqueueRecordEvent(store: Store, trx: Transaction<DB>, eve
     .insertInto('webhook_deliveries')
     .values(
       targets.map((t) => ({
-        id: randomUUID(), endpoint_id: t.id, event_id: payload.id, event_type: event.type, record_number: record?.number ?? null,
-        payload: body, state: 'pending', attempts: 0, next_attempt_at: at, lease_until: null, lease_owner: null,
-        last_status: null, last_error: null, created_at: at, delivered_at: null,
+        id: randomUUID(),
+        endpoint_id: t.id,
+        event_id: payload.id,
+        event_type: event.type,
+        record_number: record?.number ?? null,
+        payload: body,
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: at,
+        lease_until: null,
+        lease_owner: null,
+        last_status: null,
+        last_error: null,
+        created_at: at,
+        delivered_at: null,
       })),
     )
     .execute()

@@ -194,8 +194,14 @@ export class WebhookWorker {
         .selectFrom('webhook_deliveries')
         .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
         .select([
-          'webhook_deliveries.id', 'webhook_deliveries.event_id', 'webhook_deliveries.event_type', 'webhook_deliveries.payload',
-          'webhook_deliveries.attempts', 'webhook_endpoints.url', 'webhook_endpoints.secret_sealed', 'webhook_endpoints.id as endpoint_id',
+          'webhook_deliveries.id',
+          'webhook_deliveries.event_id',
+          'webhook_deliveries.event_type',
+          'webhook_deliveries.payload',
+          'webhook_deliveries.attempts',
+          'webhook_endpoints.url',
+          'webhook_endpoints.secret_sealed',
+          'webhook_endpoints.id as endpoint_id',
         ])
         .where('webhook_deliveries.id', 'in', ids)
         .execute()
@@ -234,7 +240,13 @@ export class WebhookWorker {
         await response.body?.cancel().catch(() => {})
       } catch (e) {
         if (this.abort.signal.aborted) {
-          await store.db.updateTable('webhook_deliveries').set({ lease_until: null, lease_owner: null }).where('id', '=', row.id).where('lease_owner', '=', row.lease).execute().catch(() => {})
+          await store.db
+            .updateTable('webhook_deliveries')
+            .set({ lease_until: null, lease_owner: null })
+            .where('id', '=', row.id)
+            .where('lease_owner', '=', row.lease)
+            .execute()
+            .catch(() => {})
           return null
         }
         error = failureReason(e)
@@ -261,7 +273,10 @@ export class WebhookWorker {
             last_status: status,
             last_error: error,
             delivered_at: ok ? at.toISOString() : null,
-            next_attempt_at: ok || exhausted ? at.toISOString() : addMs(at, backoffMs(attempts, this.opts.backoffBaseMs, this.opts.backoffMaxMs)).toISOString(),
+            next_attempt_at:
+              ok || exhausted
+                ? at.toISOString()
+                : addMs(at, backoffMs(attempts, this.opts.backoffBaseMs, this.opts.backoffMaxMs)).toISOString(),
             lease_until: null,
             lease_owner: null,
           })

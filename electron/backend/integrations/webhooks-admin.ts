@@ -31,10 +31,20 @@ export async function listWebhooks(ctx: RuleContext): Promise<WebhookView[]> {
       .execute(),
   ])
   const count = (id: string, state: string) => Number(counts.find((c) => c.endpoint_id === id && c.state === state)?.n ?? 0)
-  return rows.map((r) => ({ ...auditView(r), createdAt: r.created_at, updatedAt: r.updated_at, pending: count(r.id, 'pending'), failed: count(r.id, 'failed') }))
+  return rows.map((r) => ({
+    ...auditView(r),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    pending: count(r.id, 'pending'),
+    failed: count(r.id, 'failed'),
+  }))
 }
 
-export async function saveWebhook(ctx: RuleContext, admin: Agent, input: ParsedInputOf<'admin:webhooks:save'>): Promise<OutputOf<'admin:webhooks:save'>> {
+export async function saveWebhook(
+  ctx: RuleContext,
+  admin: Agent,
+  input: ParsedInputOf<'admin:webhooks:save'>,
+): Promise<OutputOf<'admin:webhooks:save'>> {
   const now = ctx.now().toISOString()
   const events = JSON.stringify([...new Set(input.events)])
   const fields = { name: input.name, url: input.url, events, active: input.active ? 1 : 0, updated_at: now }
@@ -44,18 +54,26 @@ export async function saveWebhook(ctx: RuleContext, admin: Agent, input: ParsedI
     id = randomUUID()
     secret = newSecret()
     const row = { id, ...fields, secret_sealed: seal(ctx.keys.seal, secret), created_at: now }
-    await adminChange(ctx, admin.id, 'admin.webhooks.create', null, auditView(row), (trx) => trx.insertInto('webhook_endpoints').values(row).execute())
+    await adminChange(ctx, admin.id, 'admin.webhooks.create', null, auditView(row), (trx) =>
+      trx.insertInto('webhook_endpoints').values(row).execute(),
+    )
   } else {
     const before = await ctx.store.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst()
     if (!before) throw new AppError('INVALID_INPUT', { field: 'id', reason: 'no such webhook' })
     if (input.rotateSecret) secret = newSecret()
     const after = { ...before, ...fields }
-    await adminChange(ctx, admin.id, 'admin.webhooks.update', auditView(before), { ...auditView(after), signingKeyRotated: secret !== null }, (trx) =>
-      trx
-        .updateTable('webhook_endpoints')
-        .set({ ...fields, ...(secret ? { secret_sealed: seal(ctx.keys.seal, secret) } : {}) })
-        .where('id', '=', id!)
-        .execute(),
+    await adminChange(
+      ctx,
+      admin.id,
+      'admin.webhooks.update',
+      auditView(before),
+      { ...auditView(after), signingKeyRotated: secret !== null },
+      (trx) =>
+        trx
+          .updateTable('webhook_endpoints')
+          .set({ ...fields, ...(secret ? { secret_sealed: seal(ctx.keys.seal, secret) } : {}) })
+          .where('id', '=', id!)
+          .execute(),
     )
   }
   const webhook = (await listWebhooks(ctx)).find((w) => w.id === id)!
@@ -90,7 +108,10 @@ function toDelivery(r: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
   }
 }
 
-export async function listDeliveries(ctx: RuleContext, input: ParsedInputOf<'admin:webhooks:deliveries'>): Promise<OutputOf<'admin:webhooks:deliveries'>> {
+export async function listDeliveries(
+  ctx: RuleContext,
+  input: ParsedInputOf<'admin:webhooks:deliveries'>,
+): Promise<OutputOf<'admin:webhooks:deliveries'>> {
   let query = ctx.store.db.selectFrom('webhook_deliveries')
   if (input.webhookId) query = query.where('endpoint_id', '=', input.webhookId)
   if (input.state) query = query.where('state', '=', input.state)

@@ -56,11 +56,24 @@ export const intentLeaseMs = (ctx: RuleContext) => (ctx.intentLeaseSeconds ?? 12
 export async function writeIntent(ctx: RuleContext, trx: Transaction<DB>, start: IntentStart): Promise<Intent> {
   const now = ctx.now()
   const row: Intent = {
-    id: randomUUID(), kind: start.kind, agent_id: start.agentId, user_id: start.userId, process_id: start.processId,
-    flow_id: start.flowId, record_id: start.recordId, reset_id: start.resetId, token_id: start.tokenId,
-    credential_store: start.credentialStore, method: start.method, plan: JSON.stringify(start.plan),
-    created_at: now.toISOString(), lease_until: addMs(now, intentLeaseMs(ctx)).toISOString(), status: 'open',
-    unresolved_at: null, resolved_at: null, resolved_by: null,
+    id: randomUUID(),
+    kind: start.kind,
+    agent_id: start.agentId,
+    user_id: start.userId,
+    process_id: start.processId,
+    flow_id: start.flowId,
+    record_id: start.recordId,
+    reset_id: start.resetId,
+    token_id: start.tokenId,
+    credential_store: start.credentialStore,
+    method: start.method,
+    plan: JSON.stringify(start.plan),
+    created_at: now.toISOString(),
+    lease_until: addMs(now, intentLeaseMs(ctx)).toISOString(),
+    status: 'open',
+    unresolved_at: null,
+    resolved_at: null,
+    resolved_by: null,
   }
   await trx.insertInto('intents').values(row).execute()
   return row
@@ -69,7 +82,14 @@ export async function writeIntent(ctx: RuleContext, trx: Transaction<DB>, start:
 const auditAction = (intent: Intent) => (intent.kind === 'link' ? 'reset.link_completed' : 'reset')
 
 function auditBase(intent: Intent): Omit<AuditEvent, 'action' | 'outcome'> {
-  return { agentId: intent.agent_id, recordId: intent.record_id, userId: intent.user_id, processId: intent.process_id, flowId: intent.flow_id, method: intent.method }
+  return {
+    agentId: intent.agent_id,
+    recordId: intent.record_id,
+    userId: intent.user_id,
+    processId: intent.process_id,
+    flowId: intent.flow_id,
+    method: intent.method,
+  }
 }
 
 /**
@@ -78,7 +98,13 @@ function auditBase(intent: Intent): Omit<AuditEvent, 'action' | 'outcome'> {
  * notice. Not applied: the R4 use or the link is handed back and the failure audited.
  * Returns false when another process settled it first.
  */
-export async function settleIntent(ctx: RuleContext, intent: Intent, applied: boolean, how: { by: string; reason?: string }, notice?: NoticeTarget): Promise<boolean> {
+export async function settleIntent(
+  ctx: RuleContext,
+  intent: Intent,
+  applied: boolean,
+  how: { by: string; reason?: string },
+  notice?: NoticeTarget,
+): Promise<boolean> {
   const plan = JSON.parse(intent.plan) as IntentPlan
   const now = ctx.now()
   const won = await ctx.store.db.transaction().execute(async (trx) => {
@@ -102,14 +128,18 @@ export async function settleIntent(ctx: RuleContext, intent: Intent, applied: bo
       ...auditBase(intent),
       action: auditAction(intent),
       outcome: applied ? 'done' : 'failed',
-      detail: { ...(applied ? plan.detail : { reason: how.reason ?? 'not_applied' }), ...(unresolvedBefore ? { resolvedBy: how.by, intentId: intent.id } : {}) },
+      detail: {
+        ...(applied ? plan.detail : { reason: how.reason ?? 'not_applied' }),
+        ...(unresolvedBefore ? { resolvedBy: how.by, intentId: intent.id } : {}),
+      },
     })
     return true
   })
   if (won && applied) {
     try {
       const user = notice?.user ?? (await ctx.directory.get(intent.user_id))
-      if (user) await notifyAfterReset(ctx, user, plan.noticeHow, { ...auditBase(intent) }, { credentialStore: intent.credential_store }, notice)
+      if (user)
+        await notifyAfterReset(ctx, user, plan.noticeHow, { ...auditBase(intent) }, { credentialStore: intent.credential_store }, notice)
     } catch (e) {
       ctx.log.error('reset_notice_failed', { intentId: intent.id, ...errorFacts(e) })
     }
@@ -123,7 +153,13 @@ const RETRY_DELAYS_MS = [200, 500, 1000, 2000]
  * Settles while the database comes back from a dropped connection (a few seconds). Returns false
  * when it stayed down: the intent is still open and a sweeper records the truth later.
  */
-export async function settleWithRetry(ctx: RuleContext, intent: Intent, applied: boolean, how: { by: string; reason?: string }, notice?: NoticeTarget): Promise<boolean> {
+export async function settleWithRetry(
+  ctx: RuleContext,
+  intent: Intent,
+  applied: boolean,
+  how: { by: string; reason?: string },
+  notice?: NoticeTarget,
+): Promise<boolean> {
   for (let attempt = 0; ; attempt++) {
     try {
       await settleIntent(ctx, intent, applied, how, notice)
@@ -143,8 +179,18 @@ export async function markUnresolved(ctx: RuleContext, intent: Intent): Promise<
   const now = ctx.now()
   try {
     await ctx.store.db.transaction().execute(async (trx) => {
-      await trx.updateTable('intents').set({ unresolved_at: now.toISOString() }).where('id', '=', intent.id).where('status', '=', 'open').execute()
-      await appendAudit(ctx, trx, now, { ...auditBase(intent), action: auditAction(intent), outcome: 'outcome_unknown', detail: { intentId: intent.id } })
+      await trx
+        .updateTable('intents')
+        .set({ unresolved_at: now.toISOString() })
+        .where('id', '=', intent.id)
+        .where('status', '=', 'open')
+        .execute()
+      await appendAudit(ctx, trx, now, {
+        ...auditBase(intent),
+        action: auditAction(intent),
+        outcome: 'outcome_unknown',
+        detail: { intentId: intent.id },
+      })
     })
   } catch (e) {
     // The intent itself is committed and open: the sweeper finds it all the same.

@@ -13,7 +13,16 @@ export async function listOpenIntents(ctx: RuleContext, agentId: string): Promis
       .selectFrom('intents')
       .leftJoin('records', 'records.id', 'intents.record_id')
       .leftJoin('agents', 'agents.id', 'intents.agent_id')
-      .select(['intents.id', 'intents.kind', 'intents.user_id', 'intents.process_id', 'intents.created_at', 'intents.unresolved_at', 'records.number', 'agents.display_name'])
+      .select([
+        'intents.id',
+        'intents.kind',
+        'intents.user_id',
+        'intents.process_id',
+        'intents.created_at',
+        'intents.unresolved_at',
+        'records.number',
+        'agents.display_name',
+      ])
       .where('intents.status', '=', 'open')
       .where((eb) => eb.or([eb('intents.unresolved_at', 'is not', null), eb('intents.lease_until', '<=', now)]))
       .orderBy('intents.created_at')

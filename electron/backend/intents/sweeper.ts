@@ -62,7 +62,9 @@ async function releaseOrphanReservations(ctx: RuleContext): Promise<number> {
     .selectAll()
     .where('status', '=', 'pending')
     .where('at', '<=', cutoff)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('intents').select('intents.id').whereRef('intents.reset_id', '=', 'resets.id'))))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('intents').select('intents.id').whereRef('intents.reset_id', '=', 'resets.id'))),
+    )
     .limit(100)
     .execute()
   let released = 0
@@ -71,14 +73,26 @@ async function releaseOrphanReservations(ctx: RuleContext): Promise<number> {
       await ctx.store.lock(trx, `resets:${r.user_id}:${r.process_id}`)
       const still = await trx.selectFrom('resets').select('id').where('id', '=', r.id).where('status', '=', 'pending').executeTakeFirst()
       if (!still) return
-      const link = r.method === 'email_link'
-        ? await trx.selectFrom('reset_tokens').select('id').where('flow_id', '=', r.flow_id).where('created_at', '>=', r.at).executeTakeFirst()
-        : undefined
+      const link =
+        r.method === 'email_link'
+          ? await trx
+              .selectFrom('reset_tokens')
+              .select('id')
+              .where('flow_id', '=', r.flow_id)
+              .where('created_at', '>=', r.at)
+              .executeTakeFirst()
+          : undefined
       if (link) await trx.updateTable('resets').set({ status: 'done' }).where('id', '=', r.id).execute()
       else await trx.deleteFrom('resets').where('id', '=', r.id).execute()
       await appendAudit(ctx, trx, now, {
-        agentId: r.agent_id, userId: r.user_id, processId: r.process_id, flowId: r.flow_id, method: r.method,
-        action: 'reset', outcome: link ? 'done' : 'released', detail: { resolvedBy: 'sweeper' },
+        agentId: r.agent_id,
+        userId: r.user_id,
+        processId: r.process_id,
+        flowId: r.flow_id,
+        method: r.method,
+        action: 'reset',
+        outcome: link ? 'done' : 'released',
+        detail: { resolvedBy: 'sweeper' },
       })
       released++
     })
@@ -93,10 +107,14 @@ export function startSweeper(ctx: RuleContext, everyMs: number): () => void {
     if (running) return
     running = true
     sweepOnce(ctx)
-      .then((r) => { if (r.settled || r.releasedReservations) ctx.log.info('intents_swept', { ...r }) })
+      .then((r) => {
+        if (r.settled || r.releasedReservations) ctx.log.info('intents_swept', { ...r })
+      })
       // A database that is down now is down for the requests too: the next round tries again.
       .catch((e) => ctx.log.error('intent_sweep_failed', { ...errorFacts(e), ...(e instanceof AppError ? { as: e.code } : {}) }))
-      .finally(() => { running = false })
+      .finally(() => {
+        running = false
+      })
   }, everyMs)
   timer.unref()
   return () => clearInterval(timer)

@@ -22,13 +22,19 @@ export class LiveFeed {
   private readonly pollMs: number
   private closed = false
 
-  constructor(private readonly db: Kysely<DB>, options: LiveFeedOptions = {}) {
+  constructor(
+    private readonly db: Kysely<DB>,
+    options: LiveFeedOptions = {},
+  ) {
     this.pollMs = options.pollMs ?? 200
   }
 
   /** The newest committed audit sequence (0 for an empty log). */
   async head(): Promise<number> {
-    const row = await this.db.selectFrom('audit').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst()
+    const row = await this.db
+      .selectFrom('audit')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst()
     return Number(row?.seq ?? 0)
   }
 
@@ -61,7 +67,10 @@ export class LiveFeed {
         checking = true
         // A failed read (database restarting) just waits for the next tick or the timeout.
         void this.head()
-          .then((seq) => seq > afterSeq && finish(seq), () => undefined)
+          .then(
+            (seq) => seq > afterSeq && finish(seq),
+            () => undefined,
+          )
           .finally(() => (checking = false))
       }
       const abort = () => finish(afterSeq)

@@ -27,7 +27,13 @@ export interface LiveRouteOptions {
   waitMs?: number
 }
 
-export function registerLiveRoutes(app: FastifyInstance, ctx: RuleContext, feed: LiveFeed, bearer: (r: FastifyRequest) => string | undefined, options: LiveRouteOptions = {}): void {
+export function registerLiveRoutes(
+  app: FastifyInstance,
+  ctx: RuleContext,
+  feed: LiveFeed,
+  bearer: (r: FastifyRequest) => string | undefined,
+  options: LiveRouteOptions = {},
+): void {
   const keepAliveMs = options.keepAliveMs ?? 15_000
   const waitMs = options.waitMs ?? 25_000
   // Open streams end when the server closes, or close() would wait for them forever.
@@ -49,7 +55,12 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: RuleContext, feed:
     // From here on the connection is ours: fastify sends nothing more.
     reply.hijack()
     const res = reply.raw
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    })
     const gone = new AbortController()
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs)
     const cleanup = () => {

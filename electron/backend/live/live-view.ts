@@ -43,11 +43,15 @@ export function replaySteps(process: Process | undefined, approvedBy: string | n
     if (s.action === 'flow.approve') approved = true
     const verified = process ? isVerified(process, passed as Set<VerifyMethod>) : false
     const next: LiveStep =
-      s.action === 'reset' && s.outcome === 'done' ? 'reset'
-      : step === 'reset' ? 'reset'
-      : verified && process?.requiresApproval && !approved && !approvedBy ? 'awaiting_approval'
-      : verified ? 'verified'
-      : 'verifying'
+      s.action === 'reset' && s.outcome === 'done'
+        ? 'reset'
+        : step === 'reset'
+          ? 'reset'
+          : verified && process?.requiresApproval && !approved && !approvedBy
+            ? 'awaiting_approval'
+            : verified
+              ? 'verified'
+              : 'verifying'
     if (next !== step) {
       step = next
       since = s.at
@@ -65,14 +69,30 @@ export async function liveSnapshot(ctx: RuleContext, agentId: string, follow?: s
   requireRole(supervisor, ['password_reset_supervisor'])
   const db = ctx.store.db
   // The sequence is read first: anything committed after it is asked for by the next call.
-  const seq = Number((await db.selectFrom('audit').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst())?.seq ?? 0)
+  const seq = Number(
+    (
+      await db
+        .selectFrom('audit')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .executeTakeFirst()
+    )?.seq ?? 0,
+  )
   const idleSince = addMs(ctx.now(), -minutes(ctx.flowIdleMinutes)).toISOString()
   const [rows, processes, reportRows] = await Promise.all([
     db
       .selectFrom('flows')
       .innerJoin('records', 'records.id', 'flows.record_id')
       .innerJoin('agents', 'agents.id', 'flows.agent_id')
-      .select(['flows.id', 'flows.user_id', 'flows.process_id', 'flows.created_at', 'flows.approved_by', 'records.number', 'records.assignment_group', 'agents.display_name'])
+      .select([
+        'flows.id',
+        'flows.user_id',
+        'flows.process_id',
+        'flows.created_at',
+        'flows.approved_by',
+        'records.number',
+        'records.assignment_group',
+        'agents.display_name',
+      ])
       .where('flows.closed_at', 'is', null)
       // An idle flow expires on its next touch: nobody is working it.
       .where('flows.last_activity_at', '>', idleSince)
@@ -85,7 +105,15 @@ export async function liveSnapshot(ctx: RuleContext, agentId: string, follow?: s
       .selectFrom('reset_reports')
       .leftJoin('records', 'records.id', 'reset_reports.record_id')
       .leftJoin('agents', 'agents.id', 'reset_reports.agent_id')
-      .select(['reset_reports.id', 'reset_reports.user_id', 'reset_reports.reported_at', 'reset_reports.lock_outcome', 'records.number', 'records.assignment_group', 'agents.display_name'])
+      .select([
+        'reset_reports.id',
+        'reset_reports.user_id',
+        'reset_reports.reported_at',
+        'reset_reports.lock_outcome',
+        'records.number',
+        'records.assignment_group',
+        'agents.display_name',
+      ])
       .where('reset_reports.reported_at', 'is not', null)
       .where('reset_reports.acknowledged_at', 'is', null)
       .orderBy('reset_reports.reported_at', 'desc')
@@ -143,13 +171,26 @@ export async function liveSnapshot(ctx: RuleContext, agentId: string, follow?: s
     const flow = await db
       .selectFrom('flows')
       .innerJoin('records', 'records.id', 'flows.record_id')
-      .select(['flows.id', 'flows.closed_at', 'flows.process_id', 'flows.approved_by', 'flows.created_at', 'records.number', 'records.assignment_group'])
+      .select([
+        'flows.id',
+        'flows.closed_at',
+        'flows.process_id',
+        'flows.approved_by',
+        'flows.created_at',
+        'records.number',
+        'records.assignment_group',
+      ])
       .where('flows.id', '=', follow)
       .executeTakeFirst()
     // A flow outside the supervisor's groups is refused like a missing one: no probing by id.
     if (!flow || !inGroups(supervisor.groups, flow.assignment_group)) throw new AppError('FLOW_NOT_OBSERVABLE')
     const own = stepsOf(flow.id)
-    const replay = replaySteps(processes.find((p) => p.id === flow.process_id), flow.approved_by, flow.created_at, own)
+    const replay = replaySteps(
+      processes.find((p) => p.id === flow.process_id),
+      flow.approved_by,
+      flow.created_at,
+      own,
+    )
     followed = {
       flowId: flow.id,
       recordNumber: flow.number,

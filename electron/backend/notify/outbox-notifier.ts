@@ -33,13 +33,7 @@ export class OutboxNotifier implements Notifier {
 
   /** The user's inbox and phone, newest first. */
   async mailbox(userId: string): Promise<OutboxMessage[]> {
-    const rows = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .orderBy('at', 'desc')
-      .limit(50)
-      .execute()
+    const rows = await this.db.selectFrom('outbox').selectAll().where('user_id', '=', userId).orderBy('at', 'desc').limit(50).execute()
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

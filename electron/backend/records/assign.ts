@@ -44,10 +44,18 @@ export async function assignRecord(
   if (!record) throw new AppError('RECORD_NOT_FOUND')
   const toId = to?.id ?? null
   if (record.assigned_to === toId) return false
-  await trx.updateTable('records').set({ assigned_to: toId, assigned_to_name: to?.displayName ?? null }).where('id', '=', recordId).execute()
+  await trx
+    .updateTable('records')
+    .set({ assigned_to: toId, assigned_to_name: to?.displayName ?? null })
+    .where('id', '=', recordId)
+    .execute()
   const now = ctx.now()
   await appendAudit(ctx, trx, now, {
-    agentId: by.agentId, recordId, action: 'record.assign', outcome: 'assigned', detail: { from: record.assigned_to, to: toId },
+    agentId: by.agentId,
+    recordId,
+    action: 'record.assign',
+    outcome: 'assigned',
+    detail: { from: record.assigned_to, to: toId },
   })
   const text = `${to ? `Assigned to ${to.displayName}` : 'Unassigned'}${record.assigned_to_name ? ` (was ${record.assigned_to_name})` : ''}.`
   await trx
@@ -69,10 +77,16 @@ export async function assignToMe(ctx: RuleContext, agentId: string, recordId: st
   if (refusal) {
     await ctx.store.db.transaction().execute((trx) =>
       appendAudit(ctx, trx, ctx.now(), {
-        agentId: agent.id, recordId, action: 'record.assign', outcome: 'refused', detail: { reason: refusal.code, group: record.assignment_group },
+        agentId: agent.id,
+        recordId,
+        action: 'record.assign',
+        outcome: 'refused',
+        detail: { reason: refusal.code, group: record.assignment_group },
       }),
     )
     throw refusal
   }
-  await ctx.store.db.transaction().execute((trx) => assignRecord(ctx, trx, recordId, agent, { agentId: agent.id, author: agent.displayName }))
+  await ctx.store.db
+    .transaction()
+    .execute((trx) => assignRecord(ctx, trx, recordId, agent, { agentId: agent.id, author: agent.displayName }))
 }

@@ -7,7 +7,10 @@ import type { CallerRef } from '../../../shared/domain/types'
 import type { RecordsTable } from '../store/schema'
 import type { RuleContext } from '../rules/context'
 
-export async function resolveCaller(ctx: RuleContext, record: Pick<Selectable<RecordsTable>, 'caller_id' | 'caller_name'>): Promise<CallerRef> {
+export async function resolveCaller(
+  ctx: RuleContext,
+  record: Pick<Selectable<RecordsTable>, 'caller_id' | 'caller_name'>,
+): Promise<CallerRef> {
   const ref = { id: record.caller_id, nameAtTime: record.caller_name }
   if (!record.caller_id) return { ...ref, status: 'unmatched', currentName: null }
   try {

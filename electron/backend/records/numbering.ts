@@ -17,7 +17,11 @@ export function formatNumber(prefix: string, n: number): string {
 
 /** The next number for the prefix; call inside the transaction that inserts the record. */
 export async function nextNumber(trx: Transaction<DB>, prefix: string): Promise<string> {
-  await trx.insertInto('record_numbers').values({ prefix, last: 0 }).onConflict((oc) => oc.column('prefix').doNothing()).execute()
+  await trx
+    .insertInto('record_numbers')
+    .values({ prefix, last: 0 })
+    .onConflict((oc) => oc.column('prefix').doNothing())
+    .execute()
   const row = await trx
     .updateTable('record_numbers')
     .set((eb) => ({ last: eb('last', '+', 1) }))

@@ -33,24 +33,55 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export function riskSignals(facts: RiskFacts, now: Date): RiskSignal[] {
   const signals: RiskSignal[] = []
   if (facts.locked) {
-    signals.push({ kind: 'locked', level: 'warning', reason: 'The account is locked: someone may have been guessing the password. Ask the caller what happened before resetting.' })
+    signals.push({
+      kind: 'locked',
+      level: 'warning',
+      reason: 'The account is locked: someone may have been guessing the password. Ask the caller what happened before resetting.',
+    })
   }
   if (!facts.contactChangesKnown && facts.contactChangedAt === null) {
-    signals.push({ kind: 'contact_change_unknown', level: 'info', reason: `Unknown whether the contact details changed in the last ${CONTACT_CHANGE_DAYS} days: the directory keeps no change time.` })
-  } else if (facts.contactChangedAt !== null && new Date(facts.contactChangedAt).getTime() > addMs(now, -CONTACT_CHANGE_DAYS * hours(24)).getTime()) {
-    signals.push({ kind: 'contact_changed', level: 'warning', reason: `Contact details changed in the last ${CONTACT_CHANGE_DAYS} days: a code may go to an address an attacker added.` })
+    signals.push({
+      kind: 'contact_change_unknown',
+      level: 'info',
+      reason: `Unknown whether the contact details changed in the last ${CONTACT_CHANGE_DAYS} days: the directory keeps no change time.`,
+    })
+  } else if (
+    facts.contactChangedAt !== null &&
+    new Date(facts.contactChangedAt).getTime() > addMs(now, -CONTACT_CHANGE_DAYS * hours(24)).getTime()
+  ) {
+    signals.push({
+      kind: 'contact_changed',
+      level: 'warning',
+      reason: `Contact details changed in the last ${CONTACT_CHANGE_DAYS} days: a code may go to an address an attacker added.`,
+    })
   }
   if (facts.recentResets.length > 0) {
-    signals.push({ kind: 'recent_resets', level: 'warning', reason: `${plural(facts.recentResets.length, 'reset', 'resets')} of this password in the last ${RECENT_HOURS} hours, by any agent.` })
+    signals.push({
+      kind: 'recent_resets',
+      level: 'warning',
+      reason: `${plural(facts.recentResets.length, 'reset', 'resets')} of this password in the last ${RECENT_HOURS} hours, by any agent.`,
+    })
   }
   if (facts.recentFailedVerifications > 0) {
-    signals.push({ kind: 'recent_failed_verifications', level: 'warning', reason: `${plural(facts.recentFailedVerifications, 'failed verification', 'failed verifications')} of this user in the last ${RECENT_HOURS} hours, by any agent.` })
+    signals.push({
+      kind: 'recent_failed_verifications',
+      level: 'warning',
+      reason: `${plural(facts.recentFailedVerifications, 'failed verification', 'failed verifications')} of this user in the last ${RECENT_HOURS} hours, by any agent.`,
+    })
   }
   if (facts.reportedResetAt && new Date(facts.reportedResetAt).getTime() > addMs(now, -REPORTED_DAYS * hours(24)).getTime()) {
-    signals.push({ kind: 'reported_reset', level: 'warning', reason: `The user reported a reset of this password as not theirs in the last ${REPORTED_DAYS} days: someone may be posing as them. Verify with care and tell a supervisor.` })
+    signals.push({
+      kind: 'reported_reset',
+      level: 'warning',
+      reason: `The user reported a reset of this password as not theirs in the last ${REPORTED_DAYS} days: someone may be posing as them. Verify with care and tell a supervisor.`,
+    })
   }
   if (facts.recordCallerId !== null && facts.recordCallerId !== facts.userId) {
-    signals.push({ kind: 'not_the_caller', level: 'warning', reason: "This user is not the record's caller: make sure the caller may act for them." })
+    signals.push({
+      kind: 'not_the_caller',
+      level: 'warning',
+      reason: "This user is not the record's caller: make sure the caller may act for them.",
+    })
   }
   return signals
 }
@@ -70,11 +101,33 @@ export async function userRisk(ctx: RuleContext, agentId: string, input: { userI
   const db = ctx.store.db
   const [resets, failed, contact, enrolment, reported] = await Promise.all([
     // Confirmed resets only: a reservation that was handed back (F3) changed nothing.
-    db.selectFrom('resets').select('at').where('user_id', '=', user.id).where('at', '>', since).where('status', '=', 'done').orderBy('at').execute(),
-    db.selectFrom('attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.id).where('success', '=', 0).where('at', '>', since).executeTakeFirstOrThrow(),
-    db.selectFrom('personal_contacts').select((eb) => eb.fn.max('confirmed_at').as('at')).where('user_id', '=', user.id).executeTakeFirst(),
+    db
+      .selectFrom('resets')
+      .select('at')
+      .where('user_id', '=', user.id)
+      .where('at', '>', since)
+      .where('status', '=', 'done')
+      .orderBy('at')
+      .execute(),
+    db
+      .selectFrom('attempts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', user.id)
+      .where('success', '=', 0)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('personal_contacts')
+      .select((eb) => eb.fn.max('confirmed_at').as('at'))
+      .where('user_id', '=', user.id)
+      .executeTakeFirst(),
     loadEnrolment(db, user),
-    db.selectFrom('reset_reports').select((eb) => eb.fn.max('reported_at').as('at')).where('user_id', '=', user.id).where('reported_at', 'is not', null).executeTakeFirst(),
+    db
+      .selectFrom('reset_reports')
+      .select((eb) => eb.fn.max('reported_at').as('at'))
+      .where('user_id', '=', user.id)
+      .where('reported_at', 'is not', null)
+      .executeTakeFirst(),
   ])
   const facts: RiskFacts = {
     locked: user.locked,
@@ -89,5 +142,9 @@ export async function userRisk(ctx: RuleContext, agentId: string, input: { userI
   return {
     user: toUserSummary(user, summarise(enrolment)),
     mustChange: user.mustChange,
-    signals: riskSignals(facts, now), resetsLast24h: resets.length, failedVerificationsLast24h: facts.recentFailedVerifications, lastReset: resets.at(-1)?.at ?? null }
+    signals: riskSignals(facts, now),
+    resetsLast24h: resets.length,
+    failedVerificationsLast24h: facts.recentFailedVerifications,
+    lastReset: resets.at(-1)?.at ?? null,
+  }
 }

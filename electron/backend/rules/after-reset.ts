@@ -26,7 +26,14 @@ export async function notifyAfterReset(
   const messages = [
     ...addresses.emails.map((to) => ({ channel: 'email' as const, to, subject: notice.subject, text: notice.text, html: notice.html })),
     // Without a provider API a mobile needs its carrier, which only the agent knows (R5.2).
-    ...(ctx.notifier.smsProviderConfigured ? addresses.mobiles.map((to) => ({ channel: 'sms' as const, to, subject: null, text: afterResetSms({ at, wasntMeLink: wasntMe?.link ?? null }) })) : []),
+    ...(ctx.notifier.smsProviderConfigured
+      ? addresses.mobiles.map((to) => ({
+          channel: 'sms' as const,
+          to,
+          subject: null,
+          text: afterResetSms({ at, wasntMeLink: wasntMe?.link ?? null }),
+        }))
+      : []),
   ]
   let sent = 0
   const failed: string[] = []

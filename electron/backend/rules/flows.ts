@@ -14,7 +14,14 @@ import { addMs, minutes, settled, type RuleContext } from './context'
 import { attemptUsagesOf, attemptWindowStart, resetTimes, resetUsageOf } from './limits'
 import { isEligible, loadProcess, processForNewFlow, toProcess } from './processes'
 import { maskEmail, maskPhone } from './masking'
-import { enrolmentOf, isEnrolled, loadEnrolment, readEnrolmentRows, type EnrolmentRead, type UserEnrolment } from '../enrolment/enrolment-store'
+import {
+  enrolmentOf,
+  isEnrolled,
+  loadEnrolment,
+  readEnrolmentRows,
+  type EnrolmentRead,
+  type UserEnrolment,
+} from '../enrolment/enrolment-store'
 
 export interface FlowScope {
   flow: Selectable<FlowsTable>
@@ -53,7 +60,12 @@ export async function closeFlow(ctx: RuleContext, trx: Transaction<DB>, flowId: 
  * released, so the new assignee can start one at once. Runs in the caller's transaction: the
  * reassignment itself, or a later step that finds the flow stranded.
  */
-export async function closeReassignedFlow(ctx: RuleContext, trx: Transaction<DB>, flow: Selectable<FlowsTable>, detail: Record<string, unknown> = {}): Promise<void> {
+export async function closeReassignedFlow(
+  ctx: RuleContext,
+  trx: Transaction<DB>,
+  flow: Selectable<FlowsTable>,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
   // Only if still open: a concurrent step or reassignment may have closed it already (both take
   // the record's lock, the one assignRecord takes).
   await ctx.store.lock(trx, recordLockKey(flow.record_id))
@@ -61,8 +73,14 @@ export async function closeReassignedFlow(ctx: RuleContext, trx: Transaction<DB>
   if (!open) return
   await closeFlow(ctx, trx, flow.id, 'reassigned')
   await appendAudit(ctx, trx, ctx.now(), {
-    agentId: flow.agent_id, recordId: flow.record_id, userId: flow.user_id, processId: flow.process_id, flowId: flow.id,
-    action: 'flow.close', outcome: 'reassigned', detail,
+    agentId: flow.agent_id,
+    recordId: flow.record_id,
+    userId: flow.user_id,
+    processId: flow.process_id,
+    flowId: flow.id,
+    action: 'flow.close',
+    outcome: 'reassigned',
+    detail,
   })
 }
 
@@ -81,7 +99,15 @@ function isIdle(ctx: RuleContext, flow: Selectable<FlowsTable>): boolean {
 async function expireFlow(ctx: RuleContext, flow: Selectable<FlowsTable>): Promise<void> {
   await auditedTransaction(
     ctx,
-    { agentId: flow.agent_id, recordId: flow.record_id, userId: flow.user_id, processId: flow.process_id, flowId: flow.id, action: 'flow.expire', outcome: 'expired' },
+    {
+      agentId: flow.agent_id,
+      recordId: flow.record_id,
+      userId: flow.user_id,
+      processId: flow.process_id,
+      flowId: flow.id,
+      action: 'flow.expire',
+      outcome: 'expired',
+    },
     (trx) => closeFlow(ctx, trx, flow.id, 'expired'),
   )
 }
@@ -103,7 +129,15 @@ export async function startFlow(
       .selectFrom('agents')
       .leftJoin('records', (join) => join.on('records.id', '=', input.recordId))
       .leftJoin('processes', (join) => join.on('processes.id', '=', input.processId))
-      .select([...callerColumns, 'records.id as record_id', 'records.assigned_to as record_assigned_to', 'processes.id as process_id', 'processes.name as process_name', 'processes.config as process_config', 'processes.enabled as process_enabled'])
+      .select([
+        ...callerColumns,
+        'records.id as record_id',
+        'records.assigned_to as record_assigned_to',
+        'processes.id as process_id',
+        'processes.name as process_name',
+        'processes.config as process_config',
+        'processes.enabled as process_enabled',
+      ])
       .where('agents.id', '=', agentId)
       .executeTakeFirst(),
     ctx.directory.get(input.userId),
@@ -118,7 +152,11 @@ export async function startFlow(
   requireResetAccess(agent, record)
   const user = settled(userRead)
   if (!user) throw new AppError('USER_NOT_FOUND')
-  const process = processForNewFlow(row.process_id === null ? undefined : { id: row.process_id, name: row.process_name!, config: row.process_config!, enabled: row.process_enabled! })
+  const process = processForNewFlow(
+    row.process_id === null
+      ? undefined
+      : { id: row.process_id, name: row.process_name!, config: row.process_config!, enabled: row.process_enabled! },
+  )
   if (!isEligible(process, user)) throw new AppError('NOT_ELIGIBLE')
   const usage = resetUsageOf(settled(resetTimesRead), process)
   if (usage.left === 0) throw new AppError('RATE_LIMITED', { freesAt: usage.freesAt })
@@ -129,7 +167,15 @@ export async function startFlow(
       // The same agent starting again (a reload, a second record) replaces their own flow.
       await auditedTransaction(
         ctx,
-        { agentId: agent.id, recordId: held.record_id, userId: user.id, processId: held.process_id, flowId: held.id, action: 'flow.close', outcome: 'replaced' },
+        {
+          agentId: agent.id,
+          recordId: held.record_id,
+          userId: user.id,
+          processId: held.process_id,
+          flowId: held.id,
+          action: 'flow.close',
+          outcome: 'replaced',
+        },
         (trx) => closeFlow(ctx, trx, held.id, 'replaced'),
       )
     } else if (isIdle(ctx, held)) {
@@ -151,9 +197,20 @@ export async function startFlow(
         trx
           .insertInto('flows')
           .values({
-            id: flowId, record_id: record.id, user_id: user.id, process_id: process.id, agent_id: agent.id,
-            state: 'verifying', open_user_id: user.id, created_at: startedAt, last_activity_at: startedAt,
-            closed_at: null, close_reason: null, approved_by: null, sends: 0, last_send_at: null,
+            id: flowId,
+            record_id: record.id,
+            user_id: user.id,
+            process_id: process.id,
+            agent_id: agent.id,
+            state: 'verifying',
+            open_user_id: user.id,
+            created_at: startedAt,
+            last_activity_at: startedAt,
+            closed_at: null,
+            close_reason: null,
+            approved_by: null,
+            sends: 0,
+            last_send_at: null,
           })
           .execute(),
     )
@@ -166,10 +223,28 @@ export async function startFlow(
 }
 
 /** The calling agent's columns, named apart from the flow's (which has an agent_id of its own). */
-const callerColumns = ['agents.id as caller_id', 'agents.username as caller_username', 'agents.display_name as caller_display_name', 'agents.roles as caller_roles', 'agents.groups as caller_groups'] as const
+const callerColumns = [
+  'agents.id as caller_id',
+  'agents.username as caller_username',
+  'agents.display_name as caller_display_name',
+  'agents.roles as caller_roles',
+  'agents.groups as caller_groups',
+] as const
 
-function callerOf(ctx: RuleContext, row: { caller_id: string; caller_username: string; caller_display_name: string; caller_roles: string; caller_groups: string }): Agent {
-  return toAgent({ id: row.caller_id, username: row.caller_username, display_name: row.caller_display_name, roles: row.caller_roles, groups: row.caller_groups }, ctx.demo)
+function callerOf(
+  ctx: RuleContext,
+  row: { caller_id: string; caller_username: string; caller_display_name: string; caller_roles: string; caller_groups: string },
+): Agent {
+  return toAgent(
+    {
+      id: row.caller_id,
+      username: row.caller_username,
+      display_name: row.caller_display_name,
+      roles: row.caller_roles,
+      groups: row.caller_groups,
+    },
+    ctx.demo,
+  )
 }
 
 /**
@@ -178,7 +253,12 @@ function callerOf(ctx: RuleContext, row: { caller_id: string; caller_username: s
  * ends it anyway (`touch: false`, Exit). A step that needs the user's enrolment asks for it
  * (`enrolment: true`): it is read beside the user, not after.
  */
-export async function enterFlow(ctx: RuleContext, agentId: string, flowId: string, opts: { touch?: boolean; enrolment?: boolean } = {}): Promise<FlowScope> {
+export async function enterFlow(
+  ctx: RuleContext,
+  agentId: string,
+  flowId: string,
+  opts: { touch?: boolean; enrolment?: boolean } = {},
+): Promise<FlowScope> {
   if (!agentId) throw new AppError('NOT_SIGNED_IN')
   // The calling agent (read afresh: roles changed by an administrator hold at once), the flow,
   // its record's assignee and its process in one statement (issue 14: one scope read per step).
@@ -188,16 +268,38 @@ export async function enterFlow(ctx: RuleContext, agentId: string, flowId: strin
     .leftJoin('records', 'records.id', 'flows.record_id')
     .leftJoin('processes', 'processes.id', 'flows.process_id')
     .selectAll('flows')
-    .select([...callerColumns, 'records.id as scope_record_id', 'records.assigned_to as scope_assigned_to', 'processes.id as scope_process_id', 'processes.name as scope_process_name', 'processes.config as scope_process_config'])
+    .select([
+      ...callerColumns,
+      'records.id as scope_record_id',
+      'records.assigned_to as scope_assigned_to',
+      'processes.id as scope_process_id',
+      'processes.name as scope_process_name',
+      'processes.config as scope_process_config',
+    ])
     .where('agents.id', '=', agentId)
     .executeTakeFirst()
   if (!row) throw new AppError('NOT_SIGNED_IN')
-  const { caller_id, caller_username, caller_display_name, caller_roles, caller_groups, scope_record_id, scope_assigned_to, scope_process_id, scope_process_name, scope_process_config, ...flowColumns } = row
+  const {
+    caller_id,
+    caller_username,
+    caller_display_name,
+    caller_roles,
+    caller_groups,
+    scope_record_id,
+    scope_assigned_to,
+    scope_process_id,
+    scope_process_name,
+    scope_process_config,
+    ...flowColumns
+  } = row
   const agent = callerOf(ctx, { caller_id, caller_username, caller_display_name, caller_roles, caller_groups })
   if (flowColumns.id === null) throw new AppError('FLOW_CLOSED')
   const flow = flowColumns as Selectable<FlowsTable>
   if (flow.agent_id !== agent.id) throw new AppError('FLOW_HELD')
-  if (flow.closed_at) throw new AppError(flow.close_reason === 'expired' ? 'SESSION_EXPIRED' : flow.close_reason === 'reassigned' ? 'RECORD_REASSIGNED' : 'FLOW_CLOSED')
+  if (flow.closed_at)
+    throw new AppError(
+      flow.close_reason === 'expired' ? 'SESSION_EXPIRED' : flow.close_reason === 'reassigned' ? 'RECORD_REASSIGNED' : 'FLOW_CLOSED',
+    )
   if (isIdle(ctx, flow)) {
     await expireFlow(ctx, flow)
     throw new AppError('SESSION_EXPIRED')
@@ -217,7 +319,9 @@ export async function enterFlow(ctx: RuleContext, agentId: string, flowId: strin
   const [user, enrolmentRows] = await Promise.all([
     loadUser(ctx, flow.user_id),
     opts.enrolment ? readEnrolmentRows(ctx.store.db, flow.user_id) : null,
-    opts.touch === false ? null : ctx.store.db.updateTable('flows').set({ last_activity_at: ctx.now().toISOString() }).where('id', '=', flow.id).execute(),
+    opts.touch === false
+      ? null
+      : ctx.store.db.updateTable('flows').set({ last_activity_at: ctx.now().toISOString() }).where('id', '=', flow.id).execute(),
   ])
   return { flow, agent, user, process, ...(enrolmentRows ? { enrolment: enrolmentOf(user, enrolmentRows) } : {}) }
 }
@@ -246,7 +350,13 @@ export function isVerified(process: Process, passed: Set<VerifyMethod>): boolean
   return passed.size >= required && (!process.protectedAccounts || codePassed)
 }
 
-type FactRow = { kind: 'flow' | 'code' | 'reset' | 'pass' | 'fail'; method: string | null; at: string; state: string | null; ref: string | null }
+type FactRow = {
+  kind: 'flow' | 'code' | 'reset' | 'pass' | 'fail'
+  method: string | null
+  at: string
+  state: string | null
+  ref: string | null
+}
 
 /**
  * Everything the view counts of a flow, in one statement (issue 14): its row, its codes, its done
@@ -273,9 +383,17 @@ async function readFlowFacts(ctx: RuleContext, flowId: string, userId: string, p
   return {
     flow: { id: flowId, recordId: flow.ref!, approvedBy: flow.method, lastActivityAt: flow.at, closedAt: flow.state },
     codes: rows.filter((r) => r.kind === 'code').map((r) => ({ method: r.method!, expiresAt: r.at, state: r.state })),
-    resets: rows.filter((r) => r.kind === 'reset').sort(byTime).map((r) => ({ method: r.method!, at: r.at })),
-    passed: new Set(rows.filter((r) => r.kind === 'pass' && r.ref === flowId && r.at > passedSince.toISOString()).map((r) => r.method as VerifyMethod)),
-    failed: rows.filter((r) => r.kind === 'fail' && r.at > failedSince.toISOString()).sort(byTime).map((r) => ({ method: r.method!, at: r.at })),
+    resets: rows
+      .filter((r) => r.kind === 'reset')
+      .sort(byTime)
+      .map((r) => ({ method: r.method!, at: r.at })),
+    passed: new Set(
+      rows.filter((r) => r.kind === 'pass' && r.ref === flowId && r.at > passedSince.toISOString()).map((r) => r.method as VerifyMethod),
+    ),
+    failed: rows
+      .filter((r) => r.kind === 'fail' && r.at > failedSince.toISOString())
+      .sort(byTime)
+      .map((r) => ({ method: r.method!, at: r.at })),
   }
 }
 
@@ -293,7 +411,13 @@ export async function flowView(
 ): Promise<FlowView> {
   const db = ctx.store.db
   const head: { userId: string; process: Process } =
-    known ?? (await db.selectFrom('flows').select(['user_id', 'process_id']).where('id', '=', flowId).executeTakeFirstOrThrow().then(async (f) => ({ userId: f.user_id, process: await loadProcess(db, f.process_id) })))
+    known ??
+    (await db
+      .selectFrom('flows')
+      .select(['user_id', 'process_id'])
+      .where('id', '=', flowId)
+      .executeTakeFirstOrThrow()
+      .then(async (f) => ({ userId: f.user_id, process: await loadProcess(db, f.process_id) })))
   const { process } = head
   const userQuery = known?.user ? Promise.resolve(known.user) : loadUser(ctx, head.userId)
   const [facts, user, knownEnrolment] = await Promise.all([
@@ -367,11 +491,16 @@ export async function exitFlow(ctx: RuleContext, agentId: string, flowId: string
   await auditedTransaction(ctx, flowAudit(scope, 'flow.close', 'exit', { detail: { passwordShared, resets: done } }), async (trx) => {
     await closeFlow(ctx, trx, flowId, 'exit')
     if (resets.length === 0) return
-    await addWorkNote(ctx, trx, scope.flow.record_id, scope.agent.displayName,
+    await addWorkNote(
+      ctx,
+      trx,
+      scope.flow.record_id,
+      scope.agent.displayName,
       `Password reset flow for ${scope.user.displayName} (${scope.user.username}) closed. ` +
-        `Resets in this flow: ${done}.` + (unknown > 0 ? ` Password changes with an outcome not yet known: ${unknown}.` : '') +
-        ` Password shared with the user: ${passwordShared ? 'yes' : 'no'}.`)
+        `Resets in this flow: ${done}.` +
+        (unknown > 0 ? ` Password changes with an outcome not yet known: ${unknown}.` : '') +
+        ` Password shared with the user: ${passwordShared ? 'yes' : 'no'}.`,
+    )
   })
   return { closed: true }
 }
-

@@ -79,7 +79,13 @@ export async function attemptUsage(
 }
 
 /** The failed attempts' times, oldest first (what `attemptUsageOf` counts). */
-export async function attemptTimes(db: Kysely<DB> | Transaction<DB>, userId: string, method: VerifyMethod, process: Process, now: Date): Promise<string[]> {
+export async function attemptTimes(
+  db: Kysely<DB> | Transaction<DB>,
+  userId: string,
+  method: VerifyMethod,
+  process: Process,
+  now: Date,
+): Promise<string[]> {
   return (await failedAttempts(db, userId, process, now, method)).map((r) => r.at)
 }
 
@@ -89,7 +95,15 @@ export const attemptUsageOf = (times: string[], process: Process): Usage =>
 
 /** R5 for every method of the process from the user's failed attempts (method and time, oldest first). */
 export function attemptUsagesOf(failed: { method: string; at: string }[], process: Process): Map<VerifyMethod, Usage> {
-  return new Map(process.methods.map((m) => [m, attemptUsageOf(failed.filter((r) => r.method === m).map((r) => r.at), process)]))
+  return new Map(
+    process.methods.map((m) => [
+      m,
+      attemptUsageOf(
+        failed.filter((r) => r.method === m).map((r) => r.at),
+        process,
+      ),
+    ]),
+  )
 }
 
 /** The start of R5's window for this process: failed attempts after it count. */

@@ -21,7 +21,11 @@ export function passphraseEntropyBits(words: number): number {
  * AD complexity needs upper case and a digit, so there the words are capitalised and a digit
  * (from a CSPRNG; it only adds entropy) ends the phrase.
  */
-export function generatePassphrase(policy: PolicySettings, accept: (candidate: string) => boolean, random: (n: number) => number = randomInt): string {
+export function generatePassphrase(
+  policy: PolicySettings,
+  accept: (candidate: string) => boolean,
+  random: (n: number) => number = randomInt,
+): string {
   const count = passphraseWordCount(policy)
   for (;;) {
     const words = Array.from({ length: count }, () => wordlist[random(wordlist.length)]!)

@@ -84,4 +84,3 @@ export async function processesForUser(ctx: RuleContext, agentId: string, userId
     return { process, usesLeft: usage.left, nextFreeAt: usage.freesAt }
   })
 }
-

@@ -85,9 +85,10 @@ export async function runReset(
       break
     }
     case 'generate':
-      password = input.style === 'passphrase'
-        ? generatePassphrase(process.policy, (p) => policyFailures(p, process.policy, user).length === 0)
-        : generatePassword(process.policy, user)
+      password =
+        input.style === 'passphrase'
+          ? generatePassphrase(process.policy, (p) => policyFailures(p, process.policy, user).length === 0)
+          : generatePassword(process.policy, user)
       break
     case 'email_link':
       if (!user.email) throw new AppError('NOT_ENROLLED', { method: 'email_link' })
@@ -108,8 +109,10 @@ export async function runReset(
     detail: { unlock: process.unlock, mustChange: process.requireChange },
     workNote: {
       author: scope.agent.displayName,
-      text: `Password reset for ${user.displayName} (${user.username}) with process "${process.name}": ${effects.join('; ')}. ` +
-        `Identity verified by: ${passed.join(', ')}.` + (approver ? ` Approved by ${approver}.` : ''),
+      text:
+        `Password reset for ${user.displayName} (${user.username}) with process "${process.name}": ${effects.join('; ')}. ` +
+        `Identity verified by: ${passed.join(', ')}.` +
+        (approver ? ` Approved by ${approver}.` : ''),
     },
     noticeHow: methodWords[input.method],
   }
@@ -121,8 +124,10 @@ export async function runReset(
     try {
       sentTo = await sendResetLink(ctx, scope)
     } catch (e) {
-      await auditedTransaction(ctx, flowAudit(scope, 'reset', 'failed', { method: input.method, detail: { reason: e instanceof AppError ? e.code : 'error' } }), (trx) =>
-        trx.deleteFrom('resets').where('id', '=', resetId).execute(),
+      await auditedTransaction(
+        ctx,
+        flowAudit(scope, 'reset', 'failed', { method: input.method, detail: { reason: e instanceof AppError ? e.code : 'error' } }),
+        (trx) => trx.deleteFrom('resets').where('id', '=', resetId).execute(),
       )
       if (e instanceof AppError) throw e
       ctx.log.error('reset_failed', { flowId: flow.id, method: input.method, ...errorFacts(e) })
@@ -158,7 +163,13 @@ export async function runReset(
  * is applied and recorded, false when applied but not yet recorded (database down); throws the
  * store's catalogue error when it was not applied, OUTCOME_UNKNOWN when nobody can tell.
  */
-async function changePassword(ctx: RuleContext, intent: Intent, password: string, options: { unlock: boolean; mustChange: boolean }, notice?: NoticeTarget): Promise<boolean> {
+async function changePassword(
+  ctx: RuleContext,
+  intent: Intent,
+  password: string,
+  options: { unlock: boolean; mustChange: boolean },
+  notice?: NoticeTarget,
+): Promise<boolean> {
   const credentials = ctx.credentialStores[intent.credential_store]!
   let applied: boolean | null
   let refusal: AppError | null = null
@@ -189,7 +200,12 @@ async function changePassword(ctx: RuleContext, intent: Intent, password: string
 }
 
 /** R4: take one of the three daily uses, atomically; refuses with the time the next one frees up. */
-async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMethod, plan: IntentPlan | null): Promise<{ resetId: string; intent: Intent | null; at: string }> {
+async function reserveReset(
+  ctx: RuleContext,
+  scope: FlowScope,
+  method: ResetMethod,
+  plan: IntentPlan | null,
+): Promise<{ resetId: string; intent: Intent | null; at: string }> {
   const now = ctx.now()
   const id = randomUUID()
   let intent: Intent | null = null
@@ -208,20 +224,44 @@ async function reserveReset(ctx: RuleContext, scope: FlowScope, method: ResetMet
       .execute()
     const waiting = rows.find((r) => r.kind === 'waiting')
     if (waiting) return { unknown: waiting.value }
-    const usage = resetUsageOf(rows.filter((r) => r.kind === 'use').map((r) => r.value).sort(), scope.process)
+    const usage = resetUsageOf(
+      rows
+        .filter((r) => r.kind === 'use')
+        .map((r) => r.value)
+        .sort(),
+      scope.process,
+    )
     if (usage.left === 0) {
       await appendAudit(ctx, trx, now, flowAudit(scope, 'reset', 'rate_limited', { method, detail: { freesAt: usage.freesAt } }))
       return usage.freesAt
     }
     await trx
       .insertInto('resets')
-      .values({ id, user_id: scope.user.id, process_id: scope.process.id, flow_id: scope.flow.id, agent_id: scope.agent.id, method, at: now.toISOString(), status: 'pending' })
+      .values({
+        id,
+        user_id: scope.user.id,
+        process_id: scope.process.id,
+        flow_id: scope.flow.id,
+        agent_id: scope.agent.id,
+        method,
+        at: now.toISOString(),
+        status: 'pending',
+      })
       .execute()
     // F2: committed with the reservation, before the credential store is touched.
     if (plan) {
       intent = await writeIntent(ctx, trx, {
-        kind: 'reset', agentId: scope.agent.id, userId: scope.user.id, processId: scope.process.id, flowId: scope.flow.id,
-        recordId: scope.flow.record_id, resetId: id, tokenId: null, credentialStore: scope.process.credentialStore, method, plan,
+        kind: 'reset',
+        agentId: scope.agent.id,
+        userId: scope.user.id,
+        processId: scope.process.id,
+        flowId: scope.flow.id,
+        recordId: scope.flow.record_id,
+        resetId: id,
+        tokenId: null,
+        credentialStore: scope.process.credentialStore,
+        method,
+        plan,
       })
     }
     return null
@@ -239,8 +279,14 @@ async function sendResetLink(ctx: RuleContext, scope: FlowScope): Promise<string
   await ctx.store.db
     .insertInto('reset_tokens')
     .values({
-      id, token_hash: keyedHash(ctx.keys.codes, token), user_id: scope.user.id, flow_id: scope.flow.id,
-      process_id: scope.process.id, created_at: now.toISOString(), expires_at: addMs(now, minutes(RESET_LINK_MINUTES)).toISOString(), used_at: null,
+      id,
+      token_hash: keyedHash(ctx.keys.codes, token),
+      user_id: scope.user.id,
+      flow_id: scope.flow.id,
+      process_id: scope.process.id,
+      created_at: now.toISOString(),
+      expires_at: addMs(now, minutes(RESET_LINK_MINUTES)).toISOString(),
+      used_at: null,
     })
     .execute()
   const link = `${ctx.resetLinkBase}#token=${token}`
@@ -259,9 +305,17 @@ async function sendResetLink(ctx: RuleContext, scope: FlowScope): Promise<string
  * R6.1 / S5: the user completes the link. Every refusal is the same LINK_INVALID answer, so the
  * page tells nothing about which tokens or users exist.
  */
-export async function completeResetLink(ctx: RuleContext, token: string, password: string): Promise<{ ok: true } | { ok: false; failures: PolicyFailure[] }> {
+export async function completeResetLink(
+  ctx: RuleContext,
+  token: string,
+  password: string,
+): Promise<{ ok: true } | { ok: false; failures: PolicyFailure[] }> {
   const now = ctx.now().toISOString()
-  const row = await ctx.store.db.selectFrom('reset_tokens').selectAll().where('token_hash', '=', keyedHash(ctx.keys.codes, token)).executeTakeFirst()
+  const row = await ctx.store.db
+    .selectFrom('reset_tokens')
+    .selectAll()
+    .where('token_hash', '=', keyedHash(ctx.keys.codes, token))
+    .executeTakeFirst()
   if (!row || row.used_at || row.expires_at <= now) throw new AppError('SESSION_EXPIRED')
   const user = await ctx.directory.get(row.user_id)
   if (!user) throw new AppError('SESSION_EXPIRED')
@@ -271,11 +325,24 @@ export async function completeResetLink(ctx: RuleContext, token: string, passwor
   if (!ctx.credentialStores[process.credentialStore]) throw new AppError('DIRECTORY_UNAVAILABLE')
   // F2: the link is spent together with the intent; settling spends it for good or gives it back.
   const intent = await ctx.store.db.transaction().execute(async (trx) => {
-    const claimed = await trx.updateTable('reset_tokens').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst()
+    const claimed = await trx
+      .updateTable('reset_tokens')
+      .set({ used_at: now })
+      .where('id', '=', row.id)
+      .where('used_at', 'is', null)
+      .executeTakeFirst()
     if (Number(claimed.numUpdatedRows) !== 1) return null
     return writeIntent(ctx, trx, {
-      kind: 'link', agentId: null, userId: user.id, processId: process.id, flowId: row.flow_id, recordId: null, resetId: null, tokenId: row.id,
-      credentialStore: process.credentialStore, method: 'email_link',
+      kind: 'link',
+      agentId: null,
+      userId: user.id,
+      processId: process.id,
+      flowId: row.flow_id,
+      recordId: null,
+      resetId: null,
+      tokenId: row.id,
+      credentialStore: process.credentialStore,
+      method: 'email_link',
       plan: { detail: {}, workNote: null, noticeHow: 'new password chosen from the emailed link' },
     })
   })
@@ -284,4 +351,3 @@ export async function completeResetLink(ctx: RuleContext, token: string, passwor
   await changePassword(ctx, intent, password, { unlock: true, mustChange: false })
   return { ok: true }
 }
-

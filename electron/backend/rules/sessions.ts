@@ -30,7 +30,9 @@ export async function signIn(ctx: RuleContext, username: string, password: strin
     throw e
   }
   try {
-    const agent = ctx.agentDirectory ? await directorySignIn(ctx, ctx.agentDirectory, keys, username, password) : await localSignIn(ctx, keys, username, password)
+    const agent = ctx.agentDirectory
+      ? await directorySignIn(ctx, ctx.agentDirectory, keys, username, password)
+      : await localSignIn(ctx, keys, username, password)
     await reservation.release()
     return agent
   } catch (e) {
@@ -53,17 +55,31 @@ async function localSignIn(ctx: RuleContext, keys: SignInKeys, username: string,
  * The audit keeps a keyed hash of the typed name, never the name itself: people type their
  * password into the name field. The hash still ties repeated tries on one name together.
  */
-async function refuseSignIn(ctx: RuleContext, keys: SignInKeys, code: ErrorCode, details: Record<string, unknown> = {}, directoryUser?: string): Promise<never> {
-  await recordAudit(ctx, { action: 'session.sign_in', outcome: code === 'INVALID_CREDENTIALS' ? 'refused' : code.toLowerCase(), detail: { usernameHash: keys.name, ...(directoryUser ? { directoryUser } : {}) } })
+async function refuseSignIn(
+  ctx: RuleContext,
+  keys: SignInKeys,
+  code: ErrorCode,
+  details: Record<string, unknown> = {},
+  directoryUser?: string,
+): Promise<never> {
+  await recordAudit(ctx, {
+    action: 'session.sign_in',
+    outcome: code === 'INVALID_CREDENTIALS' ? 'refused' : code.toLowerCase(),
+    detail: { usernameHash: keys.name, ...(directoryUser ? { directoryUser } : {}) },
+  })
   throw new AppError(code, details)
 }
 
 /** Ends the agent's session: their open flows close so no other agent is kept waiting (R3). */
 export async function signOut(ctx: RuleContext, agentId: string): Promise<void> {
   const open = await ctx.store.db.selectFrom('flows').select('id').where('agent_id', '=', agentId).where('closed_at', 'is', null).execute()
-  await auditedTransaction(ctx, { agentId, action: 'session.sign_out', outcome: 'signed_out', detail: { flowsClosed: open.length } }, async (trx) => {
-    for (const f of open) await closeFlow(ctx, trx, f.id, 'signed_out')
-  })
+  await auditedTransaction(
+    ctx,
+    { agentId, action: 'session.sign_out', outcome: 'signed_out', detail: { flowsClosed: open.length } },
+    async (trx) => {
+      for (const f of open) await closeFlow(ctx, trx, f.id, 'signed_out')
+    },
+  )
 }
 
 /**
@@ -72,13 +88,21 @@ export async function signOut(ctx: RuleContext, agentId: string): Promise<void> 
  * directory groups are the assignment groups. The agent row is kept in step (flows and audit
  * refer to it) and holds no usable local password.
  */
-async function directorySignIn(ctx: RuleContext, directory: AgentDirectory, keys: SignInKeys, username: string, password: string): Promise<Agent> {
+async function directorySignIn(
+  ctx: RuleContext,
+  directory: AgentDirectory,
+  keys: SignInKeys,
+  username: string,
+  password: string,
+): Promise<Agent> {
   const user = await directory.authenticate(username, password)
   if (!user) return refuseSignIn(ctx, keys, 'INVALID_CREDENTIALS')
   // The name is now the directory's own (authenticated), not typed text: safe to audit.
-  if (!inAnyGroup(user, directory.groups)) return refuseSignIn(ctx, keys, 'NOT_AN_AGENT', { missing: 'agent_group', groups: directory.groups }, user.username)
+  if (!inAnyGroup(user, directory.groups))
+    return refuseSignIn(ctx, keys, 'NOT_AN_AGENT', { missing: 'agent_group', groups: directory.groups }, user.username)
   const roles = roleNames.filter((role) => inAnyGroup(user, directory.roleGroups[role] ?? []))
-  if (roles.length === 0) return refuseSignIn(ctx, keys, 'NO_DESK_ROLE', { missing: 'role', roleGroups: directory.roleGroups }, user.username)
+  if (roles.length === 0)
+    return refuseSignIn(ctx, keys, 'NO_DESK_ROLE', { missing: 'role', roleGroups: directory.roleGroups }, user.username)
   const values = {
     display_name: user.displayName,
     password_hash: '!directory',

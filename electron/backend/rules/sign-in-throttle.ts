@@ -30,7 +30,10 @@ export function signInKeys(ctx: RuleContext, username: string, address: string):
 
 /** Reserves one try for the name and the address, or refuses with when the next one frees up. */
 export async function reserveSignInTry(ctx: RuleContext, keys: SignInKeys): Promise<{ release(): Promise<void> }> {
-  const reservation = await reserveAttempt(ctx, [keys.address, keys.name].map((key) => ({ key, ...SIGN_IN_THROTTLE })))
+  const reservation = await reserveAttempt(
+    ctx,
+    [keys.address, keys.name].map((key) => ({ key, ...SIGN_IN_THROTTLE })),
+  )
   if (!reservation.ok) throw new AppError('SIGN_IN_THROTTLED', { freesAt: reservation.freesAt })
   return reservation
 }

@@ -15,7 +15,12 @@ import { maskEmail, maskPhone } from './masking'
 import { codeMessage } from '../notify/templates'
 
 /** The method must be offered, enrolled (G4: read from the enrolment tables) and still open for this user. */
-export async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, method: VerifyMethod, opts: { limitCheckedUnderLock?: boolean } = {}): Promise<EnrolmentRead> {
+export async function requireMethodOpen(
+  ctx: RuleContext,
+  scope: FlowScope,
+  method: VerifyMethod,
+  opts: { limitCheckedUnderLock?: boolean } = {},
+): Promise<EnrolmentRead> {
   if (!scope.process.methods.includes(method)) throw new AppError('METHOD_NOT_ALLOWED', { method })
   const enrolment = scope.enrolment ?? (await loadEnrolment(ctx.store.db, scope.user))
   if (!isEnrolled(enrolment, method)) throw new AppError('NOT_ENROLLED', { method })
@@ -27,7 +32,10 @@ export async function requireMethodOpen(ctx: RuleContext, scope: FlowScope, meth
   return enrolment
 }
 
-type Judgement = { pass: true } | { pass: false; error: 'CODE_INCORRECT' | 'CODE_ALREADY_USED' | 'ANSWERS_INCORRECT' | 'PERSONAL_DATA_INCORRECT' } | { refuse: AppError }
+type Judgement =
+  | { pass: true }
+  | { pass: false; error: 'CODE_INCORRECT' | 'CODE_ALREADY_USED' | 'ANSWERS_INCORRECT' | 'PERSONAL_DATA_INCORRECT' }
+  | { refuse: AppError }
 
 /**
  * Records one attempt under the method's lock and audits it. `judge` runs inside the lock so a
@@ -50,18 +58,37 @@ export async function attempt(
     if ('refuse' in judgement) return judgement
     await trx
       .insertInto('attempts')
-      .values({ id: randomUUID(), user_id: scope.user.id, method, flow_id: scope.flow.id, agent_id: scope.agent.id, at: now.toISOString(), success: judgement.pass ? 1 : 0 })
+      .values({
+        id: randomUUID(),
+        user_id: scope.user.id,
+        method,
+        flow_id: scope.flow.id,
+        agent_id: scope.agent.id,
+        at: now.toISOString(),
+        success: judgement.pass ? 1 : 0,
+      })
       .execute()
     // Under the method's lock nobody else adds a failure: this one is the only change (no re-read).
     const after = judgement.pass ? before : attemptUsageOf([...failedBefore, now.toISOString()], scope.process)
     if (!judgement.pass && after.left === 0) {
       // The method closes for this user: no code of it may pass any more.
-      await trx.updateTable('codes').set({ state: 'void' }).where('user_id', '=', scope.user.id).where('method', '=', method).where('state', '=', 'active').execute()
+      await trx
+        .updateTable('codes')
+        .set({ state: 'void' })
+        .where('user_id', '=', scope.user.id)
+        .where('method', '=', method)
+        .where('state', '=', 'active')
+        .execute()
     }
-    await appendAudit(ctx, trx, now, flowAudit(scope, 'verify.check', judgement.pass ? 'passed' : after.left === 0 ? 'failed_closed' : 'failed', {
-      method,
-      detail: { attemptsLeft: after.left },
-    }))
+    await appendAudit(
+      ctx,
+      trx,
+      now,
+      flowAudit(scope, 'verify.check', judgement.pass ? 'passed' : after.left === 0 ? 'failed_closed' : 'failed', {
+        method,
+        detail: { attemptsLeft: after.left },
+      }),
+    )
     return { judgement, after }
   })
   if ('refuse' in outcome) throw outcome.refuse
@@ -85,7 +112,10 @@ export async function sendCode(
   // A closed method is refused in the reservation below (issue 14: one statement less).
   const enrolment = await requireMethodOpen(ctx, scope, input.method, { limitCheckedUnderLock: true })
   // G4: codes go to the trusted directory contacts and the confirmed personal ones.
-  const recipients = input.method === 'email_code' ? enrolment.emails.map((to) => ({ to, shown: maskEmail(to)! })) : smsRecipients(ctx, enrolment.mobiles, input.carriers)
+  const recipients =
+    input.method === 'email_code'
+      ? enrolment.emails.map((to) => ({ to, shown: maskEmail(to)! }))
+      : smsRecipients(ctx, enrolment.mobiles, input.carriers)
   const code = randomCode(process.settings.codeLength)
   // R5/G7: the process's own code lifetime wins; without one, the desk's setting (read afresh).
   const minutesValid = process.settings.codeTtlMinutes ?? enrolment.deskSettings.codeTtlMinutes
@@ -104,10 +134,21 @@ export async function sendCode(
     const fresh = await trx
       .selectFrom('flows')
       .select((eb) => [
-        'sends', 'last_send_at',
-        eb.selectFrom('codes').select((c) => c.fn.countAll<number>().as('n')).where('flow_id', '=', flow.id).where('method', '=', input.method).as('sent_with_method'),
-        eb.selectFrom('attempts').select((a) => a.fn.countAll<number>().as('n'))
-          .where('user_id', '=', user.id).where('method', '=', input.method).where('success', '=', 0).where('at', '>', attemptWindowStart(process, now).toISOString())
+        'sends',
+        'last_send_at',
+        eb
+          .selectFrom('codes')
+          .select((c) => c.fn.countAll<number>().as('n'))
+          .where('flow_id', '=', flow.id)
+          .where('method', '=', input.method)
+          .as('sent_with_method'),
+        eb
+          .selectFrom('attempts')
+          .select((a) => a.fn.countAll<number>().as('n'))
+          .where('user_id', '=', user.id)
+          .where('method', '=', input.method)
+          .where('success', '=', 0)
+          .where('at', '>', attemptWindowStart(process, now).toISOString())
           .as('failed_attempts'),
       ])
       .where('id', '=', flow.id)
@@ -122,13 +163,22 @@ export async function sendCode(
       const retryAt = addMs(new Date(fresh.last_send_at), process.settings.resendPauseSeconds * 1000)
       if (retryAt > now) return { refuse: new AppError('RESEND_TOO_SOON', { retryAt: retryAt.toISOString() }) }
     }
-    await trx.updateTable('flows').set({ sends: fresh.sends + 1, last_send_at: now.toISOString() }).where('id', '=', flow.id).execute()
+    await trx
+      .updateTable('flows')
+      .set({ sends: fresh.sends + 1, last_send_at: now.toISOString() })
+      .where('id', '=', flow.id)
+      .execute()
     await trx
       .insertInto('codes')
       .values({
-        id: codeId, flow_id: flow.id, user_id: user.id, method: input.method,
-        code_hash: keyedHash(ctx.keys.codes, code), created_at: now.toISOString(),
-        expires_at: addMs(now, minutes(minutesValid)).toISOString(), state: 'pending',
+        id: codeId,
+        flow_id: flow.id,
+        user_id: user.id,
+        method: input.method,
+        code_hash: keyedHash(ctx.keys.codes, code),
+        created_at: now.toISOString(),
+        expires_at: addMs(now, minutes(minutesValid)).toISOString(),
+        state: 'pending',
       })
       .execute()
     return { previousSendAt: fresh.last_send_at }
@@ -152,9 +202,18 @@ export async function sendCode(
     await auditedTransaction(ctx, flowAudit(scope, 'verify.send', 'delivery_failed', { method: input.method }), async (trx) => {
       await ctx.store.lock(trx, `flow:${flow.id}`)
       await trx.deleteFrom('codes').where('id', '=', codeId).execute()
-      await trx.updateTable('flows').set((eb) => ({ sends: eb('sends', '-', 1) })).where('id', '=', flow.id).execute()
+      await trx
+        .updateTable('flows')
+        .set((eb) => ({ sends: eb('sends', '-', 1) }))
+        .where('id', '=', flow.id)
+        .execute()
       // The pause restarts from the previous send, unless another send has been reserved since.
-      await trx.updateTable('flows').set({ last_send_at: reserved.previousSendAt }).where('id', '=', flow.id).where('last_send_at', '=', now.toISOString()).execute()
+      await trx
+        .updateTable('flows')
+        .set({ last_send_at: reserved.previousSendAt })
+        .where('id', '=', flow.id)
+        .where('last_send_at', '=', now.toISOString())
+        .execute()
     })
     throw new AppError('DELIVERY_FAILED', { method: input.method })
   }
@@ -191,27 +250,37 @@ function smsRecipients(ctx: RuleContext, mobiles: string[], carriers: Record<str
 }
 
 /** R5.1 / R5.2: the code the caller reads back. Expired or voided codes are refused. */
-export async function checkCode(ctx: RuleContext, agentId: string, input: { flowId: string; method: CodeMethod; code: string }): Promise<FlowView> {
+export async function checkCode(
+  ctx: RuleContext,
+  agentId: string,
+  input: { flowId: string; method: CodeMethod; code: string },
+): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId, { enrolment: true })
   const enrolment = await requireMethodOpen(ctx, scope, input.method, { limitCheckedUnderLock: true })
   const now = ctx.now().toISOString()
-  return attempt(ctx, scope, input.method, async (trx) => {
-    const active = await trx
-      .selectFrom('codes')
-      .selectAll()
-      .where('flow_id', '=', scope.flow.id)
-      .where('method', '=', input.method)
-      .where('state', '=', 'active')
-      .executeTakeFirst()
-    if (!active) return { refuse: new AppError('CODE_EXPIRED', { method: input.method }) }
-    if (active.expires_at <= now) {
-      await trx.updateTable('codes').set({ state: 'void' }).where('id', '=', active.id).execute()
-      return { refuse: new AppError('CODE_EXPIRED', { method: input.method }) }
-    }
-    if (!keyedEqual(ctx.keys.codes, input.code, active.code_hash)) return { pass: false, error: 'CODE_INCORRECT' }
-    await trx.updateTable('codes').set({ state: 'used' }).where('id', '=', active.id).execute()
-    return { pass: true }
-  }, enrolment)
+  return attempt(
+    ctx,
+    scope,
+    input.method,
+    async (trx) => {
+      const active = await trx
+        .selectFrom('codes')
+        .selectAll()
+        .where('flow_id', '=', scope.flow.id)
+        .where('method', '=', input.method)
+        .where('state', '=', 'active')
+        .executeTakeFirst()
+      if (!active) return { refuse: new AppError('CODE_EXPIRED', { method: input.method }) }
+      if (active.expires_at <= now) {
+        await trx.updateTable('codes').set({ state: 'void' }).where('id', '=', active.id).execute()
+        return { refuse: new AppError('CODE_EXPIRED', { method: input.method }) }
+      }
+      if (!keyedEqual(ctx.keys.codes, input.code, active.code_hash)) return { pass: false, error: 'CODE_INCORRECT' }
+      await trx.updateTable('codes').set({ state: 'used' }).where('id', '=', active.id).execute()
+      return { pass: true }
+    },
+    enrolment,
+  )
 }
 
 /** R5.3: every enrolled question answered, compared after folding against slow hashes. */
@@ -222,7 +291,11 @@ export async function answerQuestions(
 ): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId, { enrolment: true })
   const enrolment = await requireMethodOpen(ctx, scope, 'security_questions')
-  const enrolled = await ctx.store.db.selectFrom('enrolled_answers').select(['question_id', 'answer_hash']).where('user_id', '=', scope.user.id).execute()
+  const enrolled = await ctx.store.db
+    .selectFrom('enrolled_answers')
+    .select(['question_id', 'answer_hash'])
+    .where('user_id', '=', scope.user.id)
+    .execute()
   // Hash every answer (even after a wrong one) so the time taken does not tell which was wrong.
   const results = await Promise.all(
     enrolled.map((q) => {
@@ -231,7 +304,13 @@ export async function answerQuestions(
     }),
   )
   const allRight = results.every(Boolean)
-  return attempt(ctx, scope, 'security_questions', async () => (allRight ? { pass: true } : { pass: false, error: 'ANSWERS_INCORRECT' }), enrolment)
+  return attempt(
+    ctx,
+    scope,
+    'security_questions',
+    async () => (allRight ? { pass: true } : { pass: false, error: 'ANSWERS_INCORRECT' }),
+    enrolment,
+  )
 }
 
 /** R5.4: the email address the caller gives must match the registered one. */
@@ -241,13 +320,29 @@ export async function verifyPersonalData(ctx: RuleContext, agentId: string, inpu
   const enrolment = await requireMethodOpen(ctx, scope, 'personal_data_verify', { limitCheckedUnderLock: true })
   const given = input.email.trim().toLowerCase()
   const matches = enrolment.emails.some((e) => e.toLowerCase() === given)
-  return attempt(ctx, scope, 'personal_data_verify', async () => (matches ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }), enrolment)
+  return attempt(
+    ctx,
+    scope,
+    'personal_data_verify',
+    async () => (matches ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }),
+    enrolment,
+  )
 }
 
 /** R5.5: the agent confirms the caller knows the registered address (or records that they do not). */
-export async function confirmPersonalData(ctx: RuleContext, agentId: string, input: { flowId: string; confirmed: boolean }): Promise<FlowView> {
+export async function confirmPersonalData(
+  ctx: RuleContext,
+  agentId: string,
+  input: { flowId: string; confirmed: boolean },
+): Promise<FlowView> {
   const scope = await enterFlow(ctx, agentId, input.flowId, { enrolment: true })
   // Refused by `attempt` under the lock when the method is closed (no check before it).
   const enrolment = await requireMethodOpen(ctx, scope, 'personal_data_confirm', { limitCheckedUnderLock: true })
-  return attempt(ctx, scope, 'personal_data_confirm', async () => (input.confirmed ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }), enrolment)
+  return attempt(
+    ctx,
+    scope,
+    'personal_data_confirm',
+    async () => (input.confirmed ? { pass: true } : { pass: false, error: 'PERSONAL_DATA_INCORRECT' }),
+    enrolment,
+  )
 }

@@ -7,7 +7,8 @@
 const PG_CONNECTION_STATES = /^(08...|57P01|57P02|57P03)$/
 const NODE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN', 'EAI_AGAIN'])
 // node-postgres reports a dropped socket without a code, only with these sentences.
-const PG_CLIENT_MESSAGES = /Connection terminated|not queryable|Client was closed|timeout exceeded when trying to connect|Connection ended unexpectedly/i
+const PG_CLIENT_MESSAGES =
+  /Connection terminated|not queryable|Client was closed|timeout exceeded when trying to connect|Connection ended unexpectedly/i
 
 export function isConnectionError(e: unknown): boolean {
   const err = e as { code?: unknown; message?: unknown } | null

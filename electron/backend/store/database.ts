@@ -1,6 +1,18 @@
 // Opens the store: a SQLite file (embedded default) or PostgreSQL, migrated to the latest schema.
 import { createHash } from 'node:crypto'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Compilable, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteStatement, type Transaction } from 'kysely'
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Compilable,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteDatabase,
+  type SqliteStatement,
+  type Transaction,
+} from 'kysely'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import type { DB } from './schema'
@@ -116,8 +128,15 @@ export async function executeKept<O>(db: Kysely<DB>, query: Compilable<O>): Prom
   return result.rows
 }
 
-function openPostgres(config: { connectionString: string; poolSize?: number; connectTimeoutMs?: number; preparedStatements?: boolean }): { store: Store; migrated: () => void } {
-  const pool = new pg.Pool({ connectionString: config.connectionString, max: config.poolSize ?? 10, connectionTimeoutMillis: config.connectTimeoutMs ?? 5000 })
+function openPostgres(config: { connectionString: string; poolSize?: number; connectTimeoutMs?: number; preparedStatements?: boolean }): {
+  store: Store
+  migrated: () => void
+} {
+  const pool = new pg.Pool({
+    connectionString: config.connectionString,
+    max: config.poolSize ?? 10,
+    connectionTimeoutMillis: config.connectTimeoutMs ?? 5000,
+  })
   // F1: an idle client whose server went away (restart, failover) is dropped by the pool and the
   // next query reconnects; without a listener the event would crash the process.
   pool.on('error', () => {})
@@ -187,7 +206,10 @@ function preparing(pool: pg.Pool, enabled: () => boolean): PostgresPool {
       if (!wrapper) {
         wrapper = {
           query: ((textOrCursor: unknown, parameters?: unknown[]) => {
-            const name = typeof textOrCursor === 'string' && enabled() && (parameters?.length || textOrCursor.startsWith(keepMark)) ? nameOf(textOrCursor) : undefined
+            const name =
+              typeof textOrCursor === 'string' && enabled() && (parameters?.length || textOrCursor.startsWith(keepMark))
+                ? nameOf(textOrCursor)
+                : undefined
             if (!name) return client.query(textOrCursor as string, parameters)
             return client.query({ name, text: textOrCursor as string, values: parameters }).catch((e: { code?: string }) => {
               if (e?.code === '0A000') stale.add(client)

@@ -73,8 +73,16 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
         // The list filters of R2, each ending in the default sort (opened_at, id) so a first
         // page is an index range scan with no sort; numbers have their own unique index.
-        await db.schema.createIndex('records_kind_assignee').on('records').columns(['kind', 'assigned_to', 'active', 'opened_at', 'id']).execute()
-        await db.schema.createIndex('records_kind_group').on('records').columns(['kind', 'assignment_group', 'active', 'opened_at', 'id']).execute()
+        await db.schema
+          .createIndex('records_kind_assignee')
+          .on('records')
+          .columns(['kind', 'assigned_to', 'active', 'opened_at', 'id'])
+          .execute()
+        await db.schema
+          .createIndex('records_kind_group')
+          .on('records')
+          .columns(['kind', 'assignment_group', 'active', 'opened_at', 'id'])
+          .execute()
         await db.schema.createIndex('records_kind_active').on('records').columns(['kind', 'active', 'opened_at', 'id']).execute()
         await db.schema.createIndex('records_kind_active_number').on('records').columns(['kind', 'active', 'number']).execute()
         // Substring search over number, caller and text through a trigram index in each dialect.
@@ -82,7 +90,9 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           await sql`create extension if not exists pg_trgm`.execute(db)
           await sql`create index records_search_trgm on records using gin (search_text gin_trgm_ops)`.execute(db)
         } else {
-          await sql`create virtual table records_fts using fts5(search_text, content='records', content_rowid='rowid', tokenize='trigram')`.execute(db)
+          await sql`create virtual table records_fts using fts5(search_text, content='records', content_rowid='rowid', tokenize='trigram')`.execute(
+            db,
+          )
           await sql`create trigger records_fts_insert after insert on records begin
             insert into records_fts(rowid, search_text) values (new.rowid, new.search_text); end`.execute(db)
           await sql`create trigger records_fts_delete after delete on records begin
@@ -255,7 +265,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('answer_hash', 'text', (c) => c.notNull())
           .addColumn('enrolled_at', 'text', (c) => c.notNull())
           .execute()
-        await db.schema.createIndex('enrolled_answers_user_question').unique().on('enrolled_answers').columns(['user_id', 'question_id']).execute()
+        await db.schema
+          .createIndex('enrolled_answers_user_question')
+          .unique()
+          .on('enrolled_answers')
+          .columns(['user_id', 'question_id'])
+          .execute()
         await db.schema.createIndex('enrolled_answers_question').on('enrolled_answers').column('question_id').execute()
         await db.schema
           .createTable('personal_contacts')
@@ -285,7 +300,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('attempts_left', 'integer', (c) => c.notNull())
           .addColumn('expires_at', 'text', (c) => c.notNull())
           .execute()
-        await db.schema.createIndex('enrolment_challenges_user_kind').unique().on('enrolment_challenges').columns(['user_id', 'kind']).execute()
+        await db.schema
+          .createIndex('enrolment_challenges_user_kind')
+          .unique()
+          .on('enrolment_challenges')
+          .columns(['user_id', 'kind'])
+          .execute()
         await db.schema
           .createTable('enrolment_sessions')
           .addColumn('token_hash', 'text', (c) => c.primaryKey())
@@ -300,18 +320,34 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
         await db.schema.createIndex('enrolment_throttle_key').on('enrolment_throttle').columns(['key', 'at']).execute()
 
-        const old = (await db.selectFrom('security_answers').selectAll().orderBy('user_id').orderBy('position').execute()) as { id: string; user_id: string; position: number; question: string; answer_hash: string }[]
+        const old = (await db.selectFrom('security_answers').selectAll().orderBy('user_id').orderBy('position').execute()) as {
+          id: string
+          user_id: string
+          position: number
+          question: string
+          answer_hash: string
+        }[]
         const now = new Date().toISOString()
         const byText = new Map<string, string>()
         for (const row of old) {
           if (!byText.has(row.question)) {
             const id = `q${byText.size + 1}`
             byText.set(row.question, id)
-            await db.insertInto('security_questions').values({ id, text: row.question, active: 1, position: byText.size, updated_at: now }).execute()
+            await db
+              .insertInto('security_questions')
+              .values({ id, text: row.question, active: 1, position: byText.size, updated_at: now })
+              .execute()
           }
           await db
             .insertInto('enrolled_answers')
-            .values({ id: row.id, user_id: row.user_id, question_id: byText.get(row.question), position: row.position, answer_hash: row.answer_hash, enrolled_at: now })
+            .values({
+              id: row.id,
+              user_id: row.user_id,
+              question_id: byText.get(row.question),
+              position: row.position,
+              answer_hash: row.answer_hash,
+              enrolled_at: now,
+            })
             .execute()
         }
         await db.schema.dropTable('security_answers').execute()
@@ -337,11 +373,19 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         if (dialect === 'postgres') {
           await sql`create function audit_append_only() returns trigger language plpgsql as $$
             begin raise exception 'audit is append-only' using errcode = 'P0001'; end $$`.execute(db)
-          await sql`create trigger audit_no_change before update or delete on audit for each row execute function audit_append_only()`.execute(db)
-          await sql`create trigger audit_no_truncate before truncate on audit for each statement execute function audit_append_only()`.execute(db)
+          await sql`create trigger audit_no_change before update or delete on audit for each row execute function audit_append_only()`.execute(
+            db,
+          )
+          await sql`create trigger audit_no_truncate before truncate on audit for each statement execute function audit_append_only()`.execute(
+            db,
+          )
         } else {
-          await sql`create trigger audit_no_update before update on audit begin select raise(abort, 'audit is append-only'); end`.execute(db)
-          await sql`create trigger audit_no_delete before delete on audit begin select raise(abort, 'audit is append-only'); end`.execute(db)
+          await sql`create trigger audit_no_update before update on audit begin select raise(abort, 'audit is append-only'); end`.execute(
+            db,
+          )
+          await sql`create trigger audit_no_delete before delete on audit begin select raise(abort, 'audit is append-only'); end`.execute(
+            db,
+          )
         }
         await sql`insert into meta (key, value) select 'audit_keyed_from', cast(coalesce(max(seq), 0) + 1 as text) from audit`.execute(db)
       },
@@ -350,7 +394,10 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       // G7: an administrator disables a process instead of deleting one that flows used. A column
       // (not a field of the config JSON) so that Identify filters on it in SQL.
       async up(db: Kysely<any>) {
-        await db.schema.alterTable('processes').addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1)).execute()
+        await db.schema
+          .alterTable('processes')
+          .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+          .execute()
         await db.schema.createIndex('flows_process').on('flows').column('process_id').execute()
       },
     },
@@ -463,7 +510,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_flow_seq').on('audit').columns(['flow_id', 'seq']).execute()
         await db.schema.createIndex('audit_action_at').on('audit').columns(['action', 'at', 'outcome', 'method']).execute()
         // Covering: the handle-time query reads nothing else of a closed flow.
-        await db.schema.createIndex('flows_closed_at').on('flows').columns(['closed_at', 'close_reason', 'agent_id', 'created_at']).execute()
+        await db.schema
+          .createIndex('flows_closed_at')
+          .on('flows')
+          .columns(['closed_at', 'close_reason', 'agent_id', 'created_at'])
+          .execute()
         // B10: per-day counts of ended days, made once from the append-only audit (see
         // dashboard/dashboard-queries.ts), and which days have been counted (a day may count zero).
         await db.schema
@@ -475,7 +526,10 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('n', 'integer', (c) => c.notNull())
           .addPrimaryKeyConstraint('audit_daily_pk', ['day', 'action', 'outcome', 'method'])
           .execute()
-        await db.schema.createTable('audit_daily_done').addColumn('day', 'text', (c) => c.primaryKey()).execute()
+        await db.schema
+          .createTable('audit_daily_done')
+          .addColumn('day', 'text', (c) => c.primaryKey())
+          .execute()
         // B10: each ended day's handle times per agent, in seconds (a JSON array: medians do not add up).
         await db.schema
           .createTable('flow_daily')
@@ -567,7 +621,8 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       // 1`, which list queries state as a literal): a desk keeps far more closed records than
       // open ones. Each ends in id, the order's tie-break, which a jump reads from the index.
       async up(db: Kysely<any>) {
-        for (const old of ['records_kind_assignee', 'records_kind_group', 'records_kind_active', 'records_kind_active_number']) await db.schema.dropIndex(old).execute()
+        for (const old of ['records_kind_assignee', 'records_kind_group', 'records_kind_active', 'records_kind_active_number'])
+          await db.schema.dropIndex(old).execute()
         const lists = { all: [], assignee: ['assigned_to'], group: ['assignment_group'] }
         const sorts = { opened: 'opened_at', number: 'number', priority: 'priority', state: 'state', caller: 'caller_name' }
         for (const [list, filter] of Object.entries(lists)) {

@@ -53,7 +53,10 @@ export async function reserveAttempt(ctx: Pick<RuleContext, 'store' | 'now'>, co
       if (frees > freesAt) freesAt = frees
     }
     if (full.length > 0) return { ok: false as const, full, freesAt }
-    await trx.insertInto('throttle_attempts').values(counters.map(({ key }, i) => ({ id: ids[i]!, key, at: now.toISOString() }))).execute()
+    await trx
+      .insertInto('throttle_attempts')
+      .values(counters.map(({ key }, i) => ({ id: ids[i]!, key, at: now.toISOString() })))
+      .execute()
     return null
   })
   if (refusal) return refusal

@@ -7,7 +7,10 @@ import { agentSchema, type Agent } from '../../../shared/domain/types'
 import type { Operations, Session } from '../../backend/operations'
 import type { SecretStore } from '../secrets/secret-store'
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{ status: number; json(): Promise<unknown> }>
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{ status: number; json(): Promise<unknown> }>
 
 export type ConnectionState = 'online' | 'unreachable'
 
@@ -33,7 +36,11 @@ export function createRemoteOperations(options: RemoteOptions): Operations {
     if (next !== state) options.onConnection?.((state = next))
   }
 
-  async function post(path: string, body: unknown, withToken: boolean): Promise<{ ok: true; data: unknown } | { ok: false; error: AppErrorData }> {
+  async function post(
+    path: string,
+    body: unknown,
+    withToken: boolean,
+  ): Promise<{ ok: true; data: unknown } | { ok: false; error: AppErrorData }> {
     let response
     try {
       response = await options.fetch(`${base}${path}`, {

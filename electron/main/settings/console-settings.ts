@@ -77,7 +77,10 @@ async function readJson(file: string): Promise<unknown | undefined> {
  * present but invalid stops the console (fail closed: IT meant something); a broken personal
  * settings file is ignored with a warning.
  */
-export async function loadConsoleSettings(files: { policyFile: string; settingsFile: string }, warn: (message: string) => void = () => {}): Promise<ConsoleSettings> {
+export async function loadConsoleSettings(
+  files: { policyFile: string; settingsFile: string },
+  warn: (message: string) => void = () => {},
+): Promise<ConsoleSettings> {
   let policy: z.infer<typeof settingsFileSchema> | undefined
   try {
     const raw = await readJson(files.policyFile)
@@ -109,7 +112,8 @@ export async function loadConsoleSettings(files: { policyFile: string; settingsF
 export async function recordDeskChoice(settingsFile: string, desk: DeskChoice): Promise<void> {
   try {
     const current = await readJson(settingsFile).catch(() => null)
-    if (current === null || (current !== undefined && (typeof current !== 'object' || Array.isArray(current)))) throw new Error('not a JSON object')
+    if (current === null || (current !== undefined && (typeof current !== 'object' || Array.isArray(current))))
+      throw new Error('not a JSON object')
     const next = { ...(current as Record<string, unknown> | undefined), desk: deskChoiceSchema.parse(desk) }
     await mkdir(dirname(settingsFile), { recursive: true })
     const temporary = `${settingsFile}.${process.pid}.tmp`

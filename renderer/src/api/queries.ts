@@ -46,7 +46,8 @@ export const recordQueries = {
   /** The size of a list: its own request, so the first rows never wait for a count. */
   count: ({ kind, filter, q }: ListParams) =>
     queryOptions({ queryKey: ['records', 'count', { kind, filter, q }], queryFn: () => call('records:count', { kind, filter, q }) }),
-  detail: (recordId: string) => queryOptions({ queryKey: ['records', 'detail', recordId], queryFn: () => call('records:get', { recordId }) }),
+  detail: (recordId: string) =>
+    queryOptions({ queryKey: ['records', 'detail', recordId], queryFn: () => call('records:get', { recordId }) }),
 }
 
 export const userQueries = {
@@ -80,7 +81,11 @@ export const approvalQueries = {
   pending: () => queryOptions({ queryKey: ['approvals'], queryFn: () => call('approvals:list', {}), refetchInterval: 3_000 }),
   /** B1: the agent's side: who approved or rejected their flow, polled until someone decides. */
   decision: (flowId: string) =>
-    queryOptions({ queryKey: ['flow', flowId, 'decision'], queryFn: () => call('approvals:decision', { flowId }), refetchInterval: (q) => (q.state.data ? false : 3_000) }),
+    queryOptions({
+      queryKey: ['flow', flowId, 'decision'],
+      queryFn: () => call('approvals:decision', { flowId }),
+      refetchInterval: (q) => (q.state.data ? false : 3_000),
+    }),
 }
 
 export const intentQueries = {
@@ -97,5 +102,6 @@ export const auditQueries = {
   all: () => ['audit'] as const,
   search: (input: Omit<AuditSearchInput, 'offset' | 'limit'> & { offset: number; limit: number }) =>
     queryOptions({ queryKey: ['audit', 'search', input], queryFn: () => call('audit:search', input) }),
-  page: (offset: number, limit: number) => queryOptions({ queryKey: ['audit', 'list', offset, limit], queryFn: () => call('audit:list', { offset, limit }) }),
+  page: (offset: number, limit: number) =>
+    queryOptions({ queryKey: ['audit', 'list', offset, limit], queryFn: () => call('audit:list', { offset, limit }) }),
 }

@@ -62,7 +62,11 @@ export function App() {
     setView({ name: 'list', kind: 'incident' })
     setNotice(why)
   }
-  const idle = useIdleLock({ enabled: kiosk.enabled && !!agent, idleMinutes: kiosk.idleMinutes, onIdle: () => void signOut(idleLockNotice(kiosk.idleMinutes)) })
+  const idle = useIdleLock({
+    enabled: kiosk.enabled && !!agent,
+    idleMinutes: kiosk.idleMinutes,
+    onIdle: () => void signOut(idleLockNotice(kiosk.idleMinutes)),
+  })
   useKioskCopyGuard(kiosk.enabled)
   useEffect(() => {
     if (agent) setNotice(null)
@@ -81,7 +85,9 @@ export function App() {
         <span className="brand">ResetDesk</span>
         {agent.demo && <span className="badge">Demo desk</span>}
         <span className="agent">Signed in as {agent.displayName}</span>
-        {agent.roles.length > 0 && <NewInteraction onCreated={(recordId) => setView({ name: 'record', kind: 'interaction', recordId, focusActions: true })} />}
+        {agent.roles.length > 0 && (
+          <NewInteraction onCreated={(recordId) => setView({ name: 'record', kind: 'interaction', recordId, focusActions: true })} />
+        )}
         <PresenterToggle />
         {kiosk.enabled ? (
           <button type="button" onClick={() => void signOut('Visit ended; everything about the last visitor was cleared.')}>
@@ -108,42 +114,66 @@ export function App() {
           ))}
           {agent.roles.includes('password_reset_supervisor') && (
             <li>
-              <button type="button" aria-current={view.name === 'approvals' ? 'page' : undefined} onClick={() => navigate({ name: 'approvals', kind: view.kind })}>
+              <button
+                type="button"
+                aria-current={view.name === 'approvals' ? 'page' : undefined}
+                onClick={() => navigate({ name: 'approvals', kind: view.kind })}
+              >
                 Approvals
               </button>
             </li>
           )}
           {agent.roles.includes('password_reset_supervisor') && (
             <li>
-              <button type="button" aria-current={view.name === 'live' ? 'page' : undefined} onClick={() => navigate({ name: 'live', kind: view.kind })}>
+              <button
+                type="button"
+                aria-current={view.name === 'live' ? 'page' : undefined}
+                onClick={() => navigate({ name: 'live', kind: view.kind })}
+              >
                 Live
               </button>
             </li>
           )}
           {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
             <li>
-              <button type="button" aria-current={view.name === 'dashboard' ? 'page' : undefined} onClick={() => navigate({ name: 'dashboard', kind: view.kind })}>
+              <button
+                type="button"
+                aria-current={view.name === 'dashboard' ? 'page' : undefined}
+                onClick={() => navigate({ name: 'dashboard', kind: view.kind })}
+              >
                 Dashboard
               </button>
             </li>
           )}
           {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
             <li>
-              <button type="button" aria-current={view.name === 'intents' ? 'page' : undefined} onClick={() => navigate({ name: 'intents', kind: view.kind })}>
+              <button
+                type="button"
+                aria-current={view.name === 'intents' ? 'page' : undefined}
+                onClick={() => navigate({ name: 'intents', kind: view.kind })}
+              >
                 Unresolved resets
               </button>
             </li>
           )}
           {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
             <li>
-              <button type="button" aria-current={view.name === 'audit' ? 'page' : undefined} onClick={() => navigate({ name: 'audit', kind: view.kind })}>
+              <button
+                type="button"
+                aria-current={view.name === 'audit' ? 'page' : undefined}
+                onClick={() => navigate({ name: 'audit', kind: view.kind })}
+              >
                 Audit log
               </button>
             </li>
           )}
           {agent.roles.includes('password_reset_admin') && (
             <li>
-              <button type="button" aria-current={view.name === 'admin' ? 'page' : undefined} onClick={() => setView({ name: 'admin', kind: view.kind })}>
+              <button
+                type="button"
+                aria-current={view.name === 'admin' ? 'page' : undefined}
+                onClick={() => setView({ name: 'admin', kind: view.kind })}
+              >
                 Administration
               </button>
             </li>
@@ -172,7 +202,12 @@ export function App() {
         ) : view.name === 'list' ? (
           <RecordList kind={view.kind} onOpen={(recordId) => setView({ name: 'record', kind: view.kind, recordId })} />
         ) : (
-          <RecordView key={view.recordId} recordId={view.recordId} focusActions={view.focusActions} onBack={() => setView({ name: 'list', kind: view.kind })} />
+          <RecordView
+            key={view.recordId}
+            recordId={view.recordId}
+            focusActions={view.focusActions}
+            onBack={() => setView({ name: 'list', kind: view.kind })}
+          />
         )}
       </main>
       {kiosk.enabled && <IdleWarning lockAt={idle.lockAt} onStay={idle.stay} />}

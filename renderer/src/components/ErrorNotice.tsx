@@ -21,7 +21,8 @@ function detailLines(details: Record<string, unknown>): string[] {
     for (const f of details.failures as { message?: unknown }[]) if (typeof f?.message === 'string') lines.push(f.message)
   }
   if (Array.isArray(details.issues)) {
-    for (const i of details.issues as { path?: unknown; message?: unknown }[]) lines.push(`${String(i.path || 'input')}: ${String(i.message)}`)
+    for (const i of details.issues as { path?: unknown; message?: unknown }[])
+      lines.push(`${String(i.path || 'input')}: ${String(i.message)}`)
   }
   // G3 sign-in refusals name what is missing: the agent groups, or the groups of each role.
   if (Array.isArray(details.groups)) lines.push(`Agent groups: ${details.groups.map(String).join('; ')}`)

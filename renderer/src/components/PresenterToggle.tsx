@@ -28,7 +28,14 @@ export function PresenterToggle() {
       <span role="status" className="presenter-status" data-testid="presenter-status">
         {on && <span className="presenter-badge">{presenterNotice}</span>}
       </span>
-      <button type="button" className="presenter-toggle" aria-pressed={on} aria-keyshortcuts="Control+Shift+P" title="Presenter mode (Ctrl+Shift+P)" onClick={toggle}>
+      <button
+        type="button"
+        className="presenter-toggle"
+        aria-pressed={on}
+        aria-keyshortcuts="Control+Shift+P"
+        title="Presenter mode (Ctrl+Shift+P)"
+        onClick={toggle}
+      >
         Presenter mode
       </button>
     </>

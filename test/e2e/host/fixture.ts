@@ -24,7 +24,12 @@ export interface Console {
 }
 
 /** A console window for one agent on a host: the bridge injected, the agent signed in by hand. */
-export async function openConsole(browser: Browser, host: BrowserHost, username: string, viewport = { width: 1440, height: 900 }): Promise<Console> {
+export async function openConsole(
+  browser: Browser,
+  host: BrowserHost,
+  username: string,
+  viewport = { width: 1440, height: 900 },
+): Promise<Console> {
   const context = await browser.newContext({ viewport })
   await context.addInitScript({ content: bridgeInitScript(host.newSessionToken()) })
   const page = await context.newPage()
@@ -80,8 +85,15 @@ export { expect, startHost }
 export type { BrowserHost, Page }
 
 /** Opens a record from a list by searching for it, as an agent would. */
-export async function openRecord(page: Page, number: string, opts: { kind?: 'Incidents' | 'Interactions'; filter?: 'Assigned to me' | 'My groups' | 'All open' } = {}) {
-  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: opts.kind ?? 'Incidents' }).click()
+export async function openRecord(
+  page: Page,
+  number: string,
+  opts: { kind?: 'Incidents' | 'Interactions'; filter?: 'Assigned to me' | 'My groups' | 'All open' } = {},
+) {
+  await page
+    .getByRole('navigation', { name: 'Workspace' })
+    .getByRole('button', { name: opts.kind ?? 'Incidents' })
+    .click()
   if (opts.filter) await page.getByRole('radio', { name: opts.filter }).check()
   await page.getByLabel('Search').fill(number)
   await page.getByRole('button', { name: number, exact: true }).click()
@@ -138,7 +150,16 @@ export async function screenshot(page: Page, name: string) {
 export async function seriousAxeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ url: '/__test/axe.min.js' })
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            opts: object,
+          ) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }>
+        }
+      }
+    ).axe
     const r = await axe.run(document, { resultTypes: ['violations'] })
     return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? '', nodes: v.nodes.map((n) => JSON.stringify(n.target)) }))
   })

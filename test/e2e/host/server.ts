@@ -81,8 +81,20 @@ export async function startHost(options: HostOptions = {}): Promise<BrowserHost>
     error: (event: string, fields?: Record<string, unknown>) => void logLines.push(JSON.stringify({ level: 'error', event, ...fields })),
   }
   const backend = options.firstRun
-    ? await openEmbeddedDesk({ desk: { mode: 'first-run' }, dataDir: dir, secrets: new MemorySecretStore(), backend: { hashCost: { N: 1024 }, now: clock.now, log, ...options.backend } })
-    : await createBackend({ store: { kind: 'sqlite', file: join(dir, 'resetdesk.sqlite') }, demo: true, hashCost: { N: 1024 }, now: clock.now, log, ...options.backend })
+    ? await openEmbeddedDesk({
+        desk: { mode: 'first-run' },
+        dataDir: dir,
+        secrets: new MemorySecretStore(),
+        backend: { hashCost: { N: 1024 }, now: clock.now, log, ...options.backend },
+      })
+    : await createBackend({
+        store: { kind: 'sqlite', file: join(dir, 'resetdesk.sqlite') },
+        demo: true,
+        hashCost: { N: 1024 },
+        now: clock.now,
+        log,
+        ...options.backend,
+      })
   const sessions = new Map<string, Session>()
   let handle: Handle = async () => {
     throw new Error('host not listening yet')
@@ -120,7 +132,10 @@ export async function startHost(options: HostOptions = {}): Promise<BrowserHost>
       return
     }
     // Test-only: axe-core from the same origin, so the page's CSP stays strict during the check.
-    const file = url.pathname === '/__test/axe.min.js' ? axePath : normalize(join(rendererDir, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)))
+    const file =
+      url.pathname === '/__test/axe.min.js'
+        ? axePath
+        : normalize(join(rendererDir, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)))
     if (file !== axePath && !file.startsWith(rendererDir + sep)) {
       res.statusCode = 404
       res.end()
@@ -145,7 +160,13 @@ export async function startHost(options: HostOptions = {}): Promise<BrowserHost>
   const url = `http://127.0.0.1:${port}`
   const operations = options.operations?.(backend) ?? backend.ops
   const consoleOps = options.firstRun
-    ? createConsoleOperations({ kiosk: ordinaryConsoleSettings.kiosk, desk: { mode: 'first-run' }, backend, paths: deskPaths(dir, join(dir, 'machine', 'policy.json')), log })
+    ? createConsoleOperations({
+        kiosk: ordinaryConsoleSettings.kiosk,
+        desk: { mode: 'first-run' },
+        backend,
+        paths: deskPaths(dir, join(dir, 'machine', 'policy.json')),
+        log,
+      })
     : {}
   handle = createRouter({ ...operations, ...consoleOps }, { allowedOrigins: [url], log })
 

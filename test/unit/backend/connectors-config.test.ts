@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { buildConnectors, loadConnectorsConfig, parseConnectorsConfig, type ConnectorsConfig } from '../../../electron/backend/config/connectors-config'
+import {
+  buildConnectors,
+  loadConnectorsConfig,
+  parseConnectorsConfig,
+  type ConnectorsConfig,
+} from '../../../electron/backend/config/connectors-config'
 import { MemorySecretStore } from '../../../electron/main/secrets/secret-store'
 import { LdapDirectory } from '../../../electron/backend/directory/ldap-directory'
 import { SmtpNotifier } from '../../../electron/backend/notify/smtp-notifier'
@@ -11,10 +16,23 @@ import { SmtpNotifier } from '../../../electron/backend/notify/smtp-notifier'
 const valid = {
   version: 1,
   directory: {
-    dialect: 'openldap', url: 'ldap://ldap.corp.example:389', bindDn: 'cn=helpdesk,dc=corp', bindPassword: { secret: 'ldap-bind' },
-    callers: { base: 'ou=people,dc=corp' }, loginAttribute: 'uid', groups: { membership: 'member', base: 'ou=groups,dc=corp' },
+    dialect: 'openldap',
+    url: 'ldap://ldap.corp.example:389',
+    bindDn: 'cn=helpdesk,dc=corp',
+    bindPassword: { secret: 'ldap-bind' },
+    callers: { base: 'ou=people,dc=corp' },
+    loginAttribute: 'uid',
+    groups: { membership: 'member', base: 'ou=groups,dc=corp' },
   },
-  email: { host: 'smtp.corp.example', port: 587, secure: false, requireTls: true, user: 'resetdesk', password: { secret: 'smtp' }, from: 'Service Desk <desk@corp.example>' },
+  email: {
+    host: 'smtp.corp.example',
+    port: 587,
+    secure: false,
+    requireTls: true,
+    user: 'resetdesk',
+    password: { secret: 'smtp' },
+    from: 'Service Desk <desk@corp.example>',
+  },
   sms: { url: 'https://sms.example/v1/messages', format: 'json', token: { secret: 'sms-token' } },
   resetPage: { publicUrl: 'https://reset.corp.example/reset' },
 }
@@ -75,12 +93,17 @@ describe('connectors configuration', () => {
     expect(bad({ groups: { membership: 'memberUid', base: 'ou=groups,dc=corp', nested: 'search' } })).toThrow(/directory\.groups\.nested/)
     expect(bad({ loginAttribute: 'employeeNumber' })).toThrow(/directory\.loginAttribute/)
     expect(bad({ agentSignIn: { groups: ['Service Desk'], roleGroups: {} } })).toThrow(/directory\.agents/)
-    expect(bad({ agents: { base: 'ou=agents,dc=corp' }, agentSignIn: { groups: [], roleGroups: {} } })).toThrow(/directory\.agentSignIn\.groups/)
+    expect(bad({ agents: { base: 'ou=agents,dc=corp' }, agentSignIn: { groups: [], roleGroups: {} } })).toThrow(
+      /directory\.agentSignIn\.groups/,
+    )
   })
 
   it("G2 the README's connectors examples (OpenLDAP and Active Directory) are valid as written", () => {
     const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8')
-    const section = readme.slice(readme.indexOf('## Connect to your desk'), readme.indexOf('\n## ', readme.indexOf('## Connect to your desk') + 5))
+    const section = readme.slice(
+      readme.indexOf('## Connect to your desk'),
+      readme.indexOf('\n## ', readme.indexOf('## Connect to your desk') + 5),
+    )
     const examples = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => parseConnectorsConfig(JSON.parse(m[1]!), 'README'))
     expect(examples.map((c) => c.directory!.dialect)).toEqual(['openldap', 'ad'])
     expect(examples[1]!.directory!.groups).toMatchObject({ membership: 'memberOf', nested: 'inChain', nameAttribute: 'cn', maxDepth: 5 })

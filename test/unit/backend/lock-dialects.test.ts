@@ -12,19 +12,25 @@ const written = (changes: Change[]) =>
 
 describe('B11 lock changes per dialect', () => {
   it("OpenLDAP: ppolicy's permanent lock, replacing a timed lockout; nothing when already so locked", () => {
-    expect(written(openLdapDialect.lockChanges(entry({})))).toEqual([{ operation: 'replace', type: 'pwdAccountLockedTime', values: [ADMIN_LOCK] }])
+    expect(written(openLdapDialect.lockChanges(entry({})))).toEqual([
+      { operation: 'replace', type: 'pwdAccountLockedTime', values: [ADMIN_LOCK] },
+    ])
     expect(written(openLdapDialect.lockChanges(entry({ pwdAccountLockedTime: '20261127090000Z' })))).toEqual([
       { operation: 'replace', type: 'pwdAccountLockedTime', values: ['000001010000Z'] },
     ])
     expect(openLdapDialect.lockChanges(entry({ pwdAccountLockedTime: ADMIN_LOCK }))).toEqual([])
     // A locked account reads as locked, and an unlock removes the lock again.
     expect(openLdapDialect.isLocked(entry({ pwdAccountLockedTime: ADMIN_LOCK }))).toBe(true)
-    expect(written(openLdapDialect.unlockChanges(entry({ pwdAccountLockedTime: ADMIN_LOCK })))).toEqual([{ operation: 'delete', type: 'pwdAccountLockedTime', values: [] }])
+    expect(written(openLdapDialect.unlockChanges(entry({ pwdAccountLockedTime: ADMIN_LOCK })))).toEqual([
+      { operation: 'delete', type: 'pwdAccountLockedTime', values: [] },
+    ])
   })
 
   it('AD: sets ACCOUNTDISABLE and keeps the other flags; nothing when disabled already; refuses to guess unreadable flags', () => {
     // 512 NORMAL_ACCOUNT | 65536 DONT_EXPIRE_PASSWORD
-    expect(written(adDialect.lockChanges(entry({ userAccountControl: '66048' })))).toEqual([{ operation: 'replace', type: 'userAccountControl', values: [String(66048 | ACCOUNTDISABLE)] }])
+    expect(written(adDialect.lockChanges(entry({ userAccountControl: '66048' })))).toEqual([
+      { operation: 'replace', type: 'userAccountControl', values: [String(66048 | ACCOUNTDISABLE)] },
+    ])
     expect(adDialect.lockChanges(entry({ userAccountControl: String(512 | ACCOUNTDISABLE) }))).toEqual([])
     expect(() => adDialect.lockChanges(entry({}))).toThrow(expect.objectContaining({ code: 'DIRECTORY_UNAVAILABLE' }))
     expect(adDialect.lockAttributes).toEqual(['userAccountControl'])

@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
-import { generatePassphrase, passphraseEntropyBits, passphraseWordCount, PASSPHRASE_SEPARATOR } from '../../../electron/backend/rules/passphrase'
+import {
+  generatePassphrase,
+  passphraseEntropyBits,
+  passphraseWordCount,
+  PASSPHRASE_SEPARATOR,
+} from '../../../electron/backend/rules/passphrase'
 import { policyMinimumEntropyBits } from '../../../shared/policy/entropy'
 import { checkPassword, complexityClasses } from '../../../shared/policy/password-policy'
 import { isBlocklisted } from '../../../shared/policy/blocklist'
 import { policySettingsSchema } from '../../../shared/domain/types'
 
 const user = { username: 'alex.morgan', displayName: 'Alex Morgan' }
-const accepts = (policy: ReturnType<typeof policySettingsSchema.parse>) => (p: string) => checkPassword(p, policy, user, isBlocklisted).length === 0
+const accepts = (policy: ReturnType<typeof policySettingsSchema.parse>) => (p: string) =>
+  checkPassword(p, policy, user, isBlocklisted).length === 0
 
 describe('R6.2 passphrase generator', () => {
   for (const minLength of [8, 15, 20, 40]) {

@@ -3,8 +3,13 @@ import { riskSignals, type RiskFacts } from '../../../electron/backend/risk/risk
 
 const now = new Date('2026-11-27T12:00:00Z')
 const calm: RiskFacts = {
-  locked: false, contactChangedAt: null, contactChangesKnown: true, recentResets: [], recentFailedVerifications: 0,
-  recordCallerId: 'user-a', userId: 'user-a',
+  locked: false,
+  contactChangedAt: null,
+  contactChangesKnown: true,
+  recentResets: [],
+  recentFailedVerifications: 0,
+  recordCallerId: 'user-a',
+  userId: 'user-a',
 }
 const kinds = (f: Partial<RiskFacts>) => riskSignals({ ...calm, ...f }, now).map((s) => s.kind)
 
@@ -41,7 +46,10 @@ describe('B2 risk signals at Identify', () => {
   })
 
   it('B2 counts resets and failed verifications by any agent in the last 24 hours', () => {
-    const signals = riskSignals({ ...calm, recentResets: ['2026-11-27T09:00:00Z', '2026-11-27T10:00:00Z'], recentFailedVerifications: 1 }, now)
+    const signals = riskSignals(
+      { ...calm, recentResets: ['2026-11-27T09:00:00Z', '2026-11-27T10:00:00Z'], recentFailedVerifications: 1 },
+      now,
+    )
     expect(signals.map((s) => s.kind)).toEqual(['recent_resets', 'recent_failed_verifications'])
     expect(signals[0]!.reason).toMatch(/^2 resets .*last 24 hours/)
     expect(signals[1]!.reason).toMatch(/^1 failed verification /)

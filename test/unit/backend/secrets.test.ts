@@ -1,6 +1,16 @@
 // The backend's secret handling: slow hashes, keyed hashes, codes, sealing, generated passwords.
 import { describe, expect, it } from 'vitest'
-import { deriveKeys, foldAnswer, keyedEqual, keyedHash, randomCode, seal, slowHash, slowVerify, unseal } from '../../../electron/backend/crypto/secrets'
+import {
+  deriveKeys,
+  foldAnswer,
+  keyedEqual,
+  keyedHash,
+  randomCode,
+  seal,
+  slowHash,
+  slowVerify,
+  unseal,
+} from '../../../electron/backend/crypto/secrets'
 import { generatePassword } from '../../../electron/backend/rules/reset'
 import { checkPassword } from '../../../shared/policy/password-policy'
 import { isBlocklisted } from '../../../shared/policy/blocklist'

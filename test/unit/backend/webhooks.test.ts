@@ -9,7 +9,9 @@ import { verifySignature } from '../../helpers/webhook-receiver'
 describe('G6 webhook signature', () => {
   it('is HMAC-SHA256 over `${timestamp}.${body}`, hex, prefixed sha256=', () => {
     const body = '{"id":"e1"}'
-    expect(webhookSignature('whsec_x', '1764230400', body)).toBe(`sha256=${createHmac('sha256', 'whsec_x').update(`1764230400.${body}`).digest('hex')}`)
+    expect(webhookSignature('whsec_x', '1764230400', body)).toBe(
+      `sha256=${createHmac('sha256', 'whsec_x').update(`1764230400.${body}`).digest('hex')}`,
+    )
   })
   it('fails verification for another secret, timestamp or body', () => {
     const headers = { 'x-resetdesk-timestamp': '100', 'x-resetdesk-signature': webhookSignature('s1', '100', 'body') }

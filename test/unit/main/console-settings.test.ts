@@ -17,13 +17,24 @@ const write = (file: string, value: unknown) => writeFileSync(file, typeof value
 
 describe('console settings', () => {
   it('defaults to the embedded desk, with no desk chosen yet (G1 first run)', async () => {
-    expect(await loadConsoleSettings(files)).toEqual({ backend: { mode: 'embedded' }, source: 'default', kiosk: { enabled: false, idleMinutes: 3 }, desk: null })
+    expect(await loadConsoleSettings(files)).toEqual({
+      backend: { mode: 'embedded' },
+      source: 'default',
+      kiosk: { enabled: false, idleMinutes: 3 },
+      desk: null,
+    })
   })
   it("takes the agent's settings, and the machine policy over them", async () => {
     write(files.settingsFile, { backend: { mode: 'remote', url: 'https://desk.example.com' } })
-    expect(await loadConsoleSettings(files)).toMatchObject({ backend: { mode: 'remote', url: 'https://desk.example.com' }, source: 'settings' })
+    expect(await loadConsoleSettings(files)).toMatchObject({
+      backend: { mode: 'remote', url: 'https://desk.example.com' },
+      source: 'settings',
+    })
     write(files.policyFile, { backend: { mode: 'remote', url: 'https://resetdesk.corp.example' }, connectors: { smtp: {} } })
-    expect(await loadConsoleSettings(files)).toMatchObject({ backend: { mode: 'remote', url: 'https://resetdesk.corp.example' }, source: 'policy' })
+    expect(await loadConsoleSettings(files)).toMatchObject({
+      backend: { mode: 'remote', url: 'https://resetdesk.corp.example' },
+      source: 'policy',
+    })
   })
   it('refuses plain HTTP to another machine', async () => {
     write(files.policyFile, { backend: { mode: 'remote', url: 'http://resetdesk.corp.example' } })
@@ -48,10 +59,21 @@ describe('console settings', () => {
     expect(await loadConsoleSettings(files)).toMatchObject({ source: 'policy', kiosk: { enabled: true, idleMinutes: 3 } })
     write(files.settingsFile, { backend: { mode: 'remote', url: 'https://desk.example.com' }, kiosk: { enabled: false } })
     write(files.policyFile, { kiosk: { enabled: true, idleMinutes: 10 } })
-    expect(await loadConsoleSettings(files)).toEqual({ backend: { mode: 'remote', url: 'https://desk.example.com' }, source: 'settings', kiosk: { enabled: true, idleMinutes: 10 }, desk: null })
+    expect(await loadConsoleSettings(files)).toEqual({
+      backend: { mode: 'remote', url: 'https://desk.example.com' },
+      source: 'settings',
+      kiosk: { enabled: true, idleMinutes: 10 },
+      desk: null,
+    })
   })
   it('B7 kiosk: idle minutes between 1 and 60; a bad policy fails closed, bad settings are ignored', async () => {
-    for (const kiosk of [{ enabled: true, idleMinutes: 0 }, { enabled: true, idleMinutes: 61 }, { idleMinutes: 5 }, { enabled: 'yes' }, { enabled: true, lockAfter: 5 }]) {
+    for (const kiosk of [
+      { enabled: true, idleMinutes: 0 },
+      { enabled: true, idleMinutes: 61 },
+      { idleMinutes: 5 },
+      { enabled: 'yes' },
+      { enabled: true, lockAfter: 5 },
+    ]) {
       write(files.policyFile, { kiosk })
       await expect(loadConsoleSettings(files), JSON.stringify(kiosk)).rejects.toBeInstanceOf(PolicyFileError)
     }

@@ -22,7 +22,11 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 const embedded = { mode: 'embedded' } as const
 const remote = { mode: 'remote', url: 'https://resetdesk.corp.example' } as const
-const errorCode = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof AppError ? e.code : `not a catalogue error: ${String(e)}`))
+const errorCode = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => (e instanceof AppError ? e.code : `not a catalogue error: ${String(e)}`),
+  )
 
 describe('G1 desk selection', () => {
   it('a first run when nothing is chosen or configured', () => {
@@ -32,11 +36,20 @@ describe('G1 desk selection', () => {
     expect(selectDesk({ backend: embedded, connectorsSource: null, desk: 'demo' })).toEqual({ mode: 'demo' })
   })
   it('connectors make a real desk, even where the demo was chosen before', () => {
-    expect(selectDesk({ backend: embedded, connectorsSource: '/etc/resetdesk/connectors.json', desk: null })).toEqual({ mode: 'connectors', source: '/etc/resetdesk/connectors.json' })
-    expect(selectDesk({ backend: embedded, connectorsSource: '/data/connectors.json', desk: 'demo' })).toEqual({ mode: 'connectors', source: '/data/connectors.json' })
+    expect(selectDesk({ backend: embedded, connectorsSource: '/etc/resetdesk/connectors.json', desk: null })).toEqual({
+      mode: 'connectors',
+      source: '/etc/resetdesk/connectors.json',
+    })
+    expect(selectDesk({ backend: embedded, connectorsSource: '/data/connectors.json', desk: 'demo' })).toEqual({
+      mode: 'connectors',
+      source: '/data/connectors.json',
+    })
   })
   it('a remote backend wins over connectors and over the demo choice', () => {
-    expect(selectDesk({ backend: remote, connectorsSource: '/data/connectors.json', desk: 'demo' })).toEqual({ mode: 'remote', url: remote.url })
+    expect(selectDesk({ backend: remote, connectorsSource: '/data/connectors.json', desk: 'demo' })).toEqual({
+      mode: 'remote',
+      url: remote.url,
+    })
     expect(selectDesk({ backend: remote, connectorsSource: null, desk: null })).toEqual({ mode: 'remote', url: remote.url })
   })
   it('the demo desk has a store file of its own, apart from a real desk', () => {
@@ -72,7 +85,11 @@ describe('G1 the recorded choice (settings.json, the policy winning)', () => {
 
     writeFileSync(files().settingsFile, JSON.stringify({ kiosk: { enabled: true, idleMinutes: 5 }, theme: 'dark' }))
     await recordDeskChoice(files().settingsFile, 'demo')
-    expect(JSON.parse(readFileSync(files().settingsFile, 'utf8'))).toEqual({ kiosk: { enabled: true, idleMinutes: 5 }, theme: 'dark', desk: 'demo' })
+    expect(JSON.parse(readFileSync(files().settingsFile, 'utf8'))).toEqual({
+      kiosk: { enabled: true, idleMinutes: 5 },
+      theme: 'dark',
+      desk: 'demo',
+    })
     expect(await loadConsoleSettings(files())).toMatchObject({ desk: 'demo', kiosk: { enabled: true, idleMinutes: 5 } })
   })
 
@@ -111,7 +128,8 @@ describe('G1 console channels answered by main', () => {
   const session = { agentId: null }
   const log = { info: () => {} }
   const paths = () => deskPaths(join(dir, 'data'), join(dir, 'etc', 'policy.json'))
-  const consoleOps = (desk: DeskSelection, backend: ReturnType<typeof fakeBackend>['backend'] | null) => createConsoleOperations({ kiosk, desk, backend, paths: paths(), log })
+  const consoleOps = (desk: DeskSelection, backend: ReturnType<typeof fakeBackend>['backend'] | null) =>
+    createConsoleOperations({ kiosk, desk, backend, paths: paths(), log })
   const choose = (ops: ReturnType<typeof consoleOps>) => ops['console:chooseDesk'](session, { desk: 'demo' })
 
   it('first run: tells the renderer where the files go; the choice seeds once and records it; a second choice is refused', async () => {
@@ -129,7 +147,10 @@ describe('G1 console channels answered by main', () => {
       },
     })
     const chosen = await choose(ops)
-    expect(chosen.desk).toMatchObject({ mode: 'demo', accounts: expect.arrayContaining([{ username: 'desk', password: 'desk-demo-2026', role: 'service desk agent' }]) })
+    expect(chosen.desk).toMatchObject({
+      mode: 'demo',
+      accounts: expect.arrayContaining([{ username: 'desk', password: 'desk-demo-2026', role: 'service desk agent' }]),
+    })
     expect(await ops['console:settings'](session, {})).toEqual(chosen)
     expect(state.seeds).toBe(1)
     expect(JSON.parse(readFileSync(paths().settingsFile, 'utf8'))).toEqual({ desk: 'demo' })
@@ -172,7 +193,10 @@ describe('G1 console channels answered by main', () => {
 
   it('connectors or a remote backend: a real desk; the demo is neither offered nor seeded, nothing is written', async () => {
     const { backend, state } = fakeBackend()
-    for (const [desk, b] of [[{ mode: 'connectors', source: '/data/connectors.json' }, backend], [{ mode: 'remote', url: remote.url }, null]] as const) {
+    for (const [desk, b] of [
+      [{ mode: 'connectors', source: '/data/connectors.json' }, backend],
+      [{ mode: 'remote', url: remote.url }, null],
+    ] as const) {
       const ops = consoleOps(desk, b)
       expect(await ops['console:settings'](session, {})).toEqual({ kiosk, desk: { mode: 'real' } })
       expect(await errorCode(choose(ops))).toBe('DESK_ALREADY_SET')

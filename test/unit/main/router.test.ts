@@ -12,8 +12,16 @@ let handle: Handle
 const errors: Record<string, unknown>[] = []
 
 beforeAll(async () => {
-  backend = await createBackend({ store: { kind: 'sqlite', file: ':memory:' }, demo: true, hashCost: { N: 1024 }, log: { info() {}, error() {} } })
-  handle = createRouter(backend.ops, { allowedOrigins: [origin], log: { error: (event, fields) => void errors.push({ event, ...fields }) } })
+  backend = await createBackend({
+    store: { kind: 'sqlite', file: ':memory:' },
+    demo: true,
+    hashCost: { N: 1024 },
+    log: { info() {}, error() {} },
+  })
+  handle = createRouter(backend.ops, {
+    allowedOrigins: [origin],
+    log: { error: (event, fields) => void errors.push({ event, ...fields }) },
+  })
 })
 afterAll(() => backend.close())
 
@@ -68,10 +76,18 @@ describe('IPC router (S2, R8)', () => {
   })
 
   it('maps an unexpected failure to TECHNICAL with a correlation id that is logged, without the message', async () => {
-    const boom = createRouter({ ...backend.ops, 'carriers:list': async () => { throw new Error('db password=swordfish') } }, {
-      allowedOrigins: [origin],
-      log: { error: (event, fields) => void errors.push({ event, ...fields }) },
-    })
+    const boom = createRouter(
+      {
+        ...backend.ops,
+        'carriers:list': async () => {
+          throw new Error('db password=swordfish')
+        },
+      },
+      {
+        allowedOrigins: [origin],
+        log: { error: (event, fields) => void errors.push({ event, ...fields }) },
+      },
+    )
     const r = await boom('carriers:list', {}, main, fresh())
     expect(r.ok).toBe(false)
     if (r.ok) return
@@ -105,7 +121,8 @@ describe('preload bridge (one surface)', () => {
       ipcRenderer: { invoke: async (...args: unknown[]) => (sent.push(args), { ok: true, data: null }) },
     }
     const load = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load
-    ;(Module as unknown as { _load: typeof load })._load = (request, ...rest) => (request === 'electron' ? electron : load(request, ...rest))
+    ;(Module as unknown as { _load: typeof load })._load = (request, ...rest) =>
+      request === 'electron' ? electron : load(request, ...rest)
     try {
       createRequire(import.meta.url)(join(import.meta.dirname, '../../../out/preload/index.cjs'))
     } finally {

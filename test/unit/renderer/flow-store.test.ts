@@ -40,7 +40,15 @@ describe('wizard transitions (R3, R6, R7)', () => {
   })
 
   it('R7 Close asks for confirmation, which can be cancelled', () => {
-    const done: WizardState = { step: 'done', recordId: 'inc-1', flowId: 'f1', method: 'manual', generatedPassword: null, sentTo: [], confirmingClose: false }
+    const done: WizardState = {
+      step: 'done',
+      recordId: 'inc-1',
+      flowId: 'f1',
+      method: 'manual',
+      generatedPassword: null,
+      sentTo: [],
+      confirmingClose: false,
+    }
     const asking = transition(done, { type: 'askClose' })
     expect(asking).toMatchObject({ confirmingClose: true })
     expect(transition(asking, { type: 'cancelClose' })).toMatchObject({ confirmingClose: false })

@@ -33,7 +33,10 @@ describe('G7 integration panes', () => {
       { id: 'k1', name: 'ServiceNow', prefix: 'rdk_AbCd', createdAt: at, createdBy: 'admin', lastUsedAt: null, revokedAt: null },
       { id: 'k2', name: 'Old Jira', prefix: 'rdk_XyZw', createdAt: at, createdBy: 'admin', lastUsedAt: at, revokedAt: at },
     ]
-    const html = render(() => createElement(ApiKeysPane), (c) => c.setQueryData(integrationQueries.apiKeys().queryKey, keys))
+    const html = render(
+      () => createElement(ApiKeysPane),
+      (c) => c.setQueryData(integrationQueries.apiKeys().queryKey, keys),
+    )
     expect(html).toContain('rdk_AbCd…')
     expect(html).toContain('Revoke ServiceNow')
     expect(html).not.toContain('Revoke Old Jira')
@@ -42,15 +45,56 @@ describe('G7 integration panes', () => {
   })
 
   it('WebhooksPane lists endpoints with counts and the delivery log with a retry for failed rows', () => {
-    const webhooks: WebhookView[] = [{ id: 'w1', name: 'ITSM', url: 'https://itsm.example/hook', events: ['work_note.added'], active: true, createdAt: at, updatedAt: at, pending: 1, failed: 1 }]
-    const deliveries: WebhookDelivery[] = [
-      { id: 'd1', webhookId: 'w1', eventId: 'e1', eventType: 'work_note.added', recordNumber: 'INC0010001', state: 'failed', attempts: 12, lastStatus: 500, lastError: 'http_500', createdAt: at, nextAttemptAt: null, deliveredAt: null },
-      { id: 'd2', webhookId: 'w1', eventId: 'e2', eventType: 'reset.done', recordNumber: 'INC0010001', state: 'delivered', attempts: 1, lastStatus: 200, lastError: null, createdAt: at, nextAttemptAt: null, deliveredAt: at },
+    const webhooks: WebhookView[] = [
+      {
+        id: 'w1',
+        name: 'ITSM',
+        url: 'https://itsm.example/hook',
+        events: ['work_note.added'],
+        active: true,
+        createdAt: at,
+        updatedAt: at,
+        pending: 1,
+        failed: 1,
+      },
     ]
-    const html = render(() => createElement(WebhooksPane), (c) => {
-      c.setQueryData(integrationQueries.webhooks().queryKey, webhooks)
-      c.setQueryData(integrationQueries.deliveries({ offset: 0, limit: 25 }).queryKey, { rows: deliveries, total: 2 })
-    })
+    const deliveries: WebhookDelivery[] = [
+      {
+        id: 'd1',
+        webhookId: 'w1',
+        eventId: 'e1',
+        eventType: 'work_note.added',
+        recordNumber: 'INC0010001',
+        state: 'failed',
+        attempts: 12,
+        lastStatus: 500,
+        lastError: 'http_500',
+        createdAt: at,
+        nextAttemptAt: null,
+        deliveredAt: null,
+      },
+      {
+        id: 'd2',
+        webhookId: 'w1',
+        eventId: 'e2',
+        eventType: 'reset.done',
+        recordNumber: 'INC0010001',
+        state: 'delivered',
+        attempts: 1,
+        lastStatus: 200,
+        lastError: null,
+        createdAt: at,
+        nextAttemptAt: null,
+        deliveredAt: at,
+      },
+    ]
+    const html = render(
+      () => createElement(WebhooksPane),
+      (c) => {
+        c.setQueryData(integrationQueries.webhooks().queryKey, webhooks)
+        c.setQueryData(integrationQueries.deliveries({ offset: 0, limit: 25 }).queryKey, { rows: deliveries, total: 2 })
+      },
+    )
     expect(html).toContain('https://itsm.example/hook')
     expect(html).toContain('Retry work_note.added INC0010001')
     expect(html).not.toContain('Retry reset.done')

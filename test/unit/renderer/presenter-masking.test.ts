@@ -27,7 +27,8 @@ describe('B4 masking of personal data and secrets', () => {
   })
 
   it('B4 a code message keeps its words and loses its code', () => {
-    const body = 'Your ResetDesk verification code is 482913. It is valid for 10 minutes. Read it to the service desk agent only if you called them yourself.'
+    const body =
+      'Your ResetDesk verification code is 482913. It is valid for 10 minutes. Read it to the service desk agent only if you called them yourself.'
     const masked = maskFreeText(body)
     expect(masked).not.toContain('482913')
     expect(masked).toContain('Your ResetDesk verification code is ••••••.')
@@ -79,7 +80,12 @@ describe('B4 presenter mode switch', () => {
 
   it('B4 Ctrl+Shift+P is the shortcut, in either case; other chords are not', () => {
     const k = (key: string, m: Partial<{ ctrlKey: boolean; shiftKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({
-      key, ctrlKey: true, shiftKey: true, altKey: false, metaKey: false, ...m,
+      key,
+      ctrlKey: true,
+      shiftKey: true,
+      altKey: false,
+      metaKey: false,
+      ...m,
     })
     expect(isPresenterShortcut(k('P'))).toBe(true)
     expect(isPresenterShortcut(k('p'))).toBe(true)

@@ -9,8 +9,13 @@ function unbounded(node: JsonSchema, path: string, found: string[]): string[] {
   if (Array.isArray(node)) node.forEach((n, i) => unbounded(n, `${path}[${i}]`, found))
   else if (node && typeof node === 'object') {
     const fixed = node.enum !== undefined || node.const !== undefined || node.format === 'date-time'
-    if (node.type === 'string' && !fixed && node.maxLength === undefined && !/\{\d+(,\d+)?\}\$$/.test(node.pattern ?? '')) found.push(`${path}: string without maxLength`)
-    if ((node.type === 'integer' || node.type === 'number') && (node.minimum === undefined || node.maximum === undefined || node.maximum > inputIntMax || node.minimum < -inputIntMax)) found.push(`${path}: number without both bounds`)
+    if (node.type === 'string' && !fixed && node.maxLength === undefined && !/\{\d+(,\d+)?\}\$$/.test(node.pattern ?? ''))
+      found.push(`${path}: string without maxLength`)
+    if (
+      (node.type === 'integer' || node.type === 'number') &&
+      (node.minimum === undefined || node.maximum === undefined || node.maximum > inputIntMax || node.minimum < -inputIntMax)
+    )
+      found.push(`${path}: number without both bounds`)
     if (node.type === 'array' && node.maxItems === undefined) found.push(`${path}: array without maxItems`)
     for (const [k, v] of Object.entries(node)) unbounded(v as JsonSchema, `${path}.${k}`, found)
   }

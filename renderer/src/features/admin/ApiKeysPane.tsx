@@ -18,7 +18,10 @@ export function ApiKeysPane() {
   const keys = useQuery(integrationQueries.apiKeys())
   const [shown, setShown] = useState<{ name: string; key: string } | null>(null)
   const [confirming, setConfirming] = useState<string | null>(null)
-  const form = useForm<CreateInput, unknown, z.output<typeof apiKeyCreateSchema>>({ resolver: zodResolver(apiKeyCreateSchema), defaultValues: { name: '' } })
+  const form = useForm<CreateInput, unknown, z.output<typeof apiKeyCreateSchema>>({
+    resolver: zodResolver(apiKeyCreateSchema),
+    defaultValues: { name: '' },
+  })
   const invalidate = () => queryClient.invalidateQueries({ queryKey: integrationQueries.all() })
   const create = useMutation({
     mutationFn: (input: z.output<typeof apiKeyCreateSchema>) => call('admin:apiKeys:create', input),
@@ -45,7 +48,13 @@ export function ApiKeysPane() {
       <form onSubmit={form.handleSubmit((input) => create.mutate(input))} noValidate aria-label="Create an API key">
         <div className="field">
           <label htmlFor="api-key-name">Name (which system uses it)</label>
-          <input id="api-key-name" autoComplete="off" aria-invalid={nameError ? true : undefined} aria-describedby={nameError ? 'api-key-name-error' : undefined} {...form.register('name')} />
+          <input
+            id="api-key-name"
+            autoComplete="off"
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? 'api-key-name-error' : undefined}
+            {...form.register('name')}
+          />
           {nameError && (
             <p className="field-error" id="api-key-name-error">
               {nameError}

@@ -21,7 +21,10 @@ export function DeskSettingsPane() {
 function DeskSettingsForm({ current }: { current: DeskSettings }) {
   const ids = useId()
   const queryClient = useQueryClient()
-  const form = useForm<z.input<typeof deskSettingsSchema>, unknown, DeskSettings>({ resolver: zodResolver(deskSettingsSchema), defaultValues: current })
+  const form = useForm<z.input<typeof deskSettingsSchema>, unknown, DeskSettings>({
+    resolver: zodResolver(deskSettingsSchema),
+    defaultValues: current,
+  })
   const { register, handleSubmit, formState, reset, setError } = form
   const errors = formState.errors
   const save = useMutation({

@@ -5,7 +5,13 @@ import { zodResolver } from '@hookform/resolvers/zod'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useId, useRef } from 'react'
 import { Controller, useForm, type Resolver } from 'react-hook-form'
-import { processDraftSchema, newProcessDraft, type AdminProcess, type ProcessDraft, type ProcessDraftInput } from '../../../../shared/domain/process-admin'
+import {
+  processDraftSchema,
+  newProcessDraft,
+  type AdminProcess,
+  type ProcessDraft,
+  type ProcessDraftInput,
+} from '../../../../shared/domain/process-admin'
 import { resetMethods, verifyMethods, type Process } from '../../../../shared/domain/types'
 import { call } from '../../api/client'
 import { ErrorNotice } from '../../components/ErrorNotice'
@@ -23,8 +29,38 @@ const resolver: Resolver<ProcessDraftInput, unknown, ProcessDraft> = (values, co
 const optionalNumber = (v: unknown) => (v === '' || v === null || v === undefined ? undefined : Number(v))
 
 function toDraft(process: Process): ProcessDraft {
-  const { id, name, description, appliesToGroups, protectedAccounts, credentialStore, methods, requiredPasses, resetMethods, policy, unlock, requireChange, requiresApproval, settings } = process
-  return { id, name, description, appliesToGroups, protectedAccounts, credentialStore, methods, requiredPasses, resetMethods, policy, unlock, requireChange, requiresApproval, settings }
+  const {
+    id,
+    name,
+    description,
+    appliesToGroups,
+    protectedAccounts,
+    credentialStore,
+    methods,
+    requiredPasses,
+    resetMethods,
+    policy,
+    unlock,
+    requireChange,
+    requiresApproval,
+    settings,
+  } = process
+  return {
+    id,
+    name,
+    description,
+    appliesToGroups,
+    protectedAccounts,
+    credentialStore,
+    methods,
+    requiredPasses,
+    resetMethods,
+    policy,
+    unlock,
+    requireChange,
+    requiresApproval,
+    settings,
+  }
 }
 
 export function ProcessForm({ editing, onDone }: { editing: AdminProcess | null; onDone: (saved: AdminProcess | null) => void }) {
@@ -54,7 +90,12 @@ export function ProcessForm({ editing, onDone }: { editing: AdminProcess | null;
   })
 
   /** A text or number field with its label, optional hint and in-place error. */
-  const numberField = (name: Parameters<typeof register>[0], label: string, opts: { min?: number; max?: number; step?: number; hint?: string; optional?: boolean }, message: string | undefined) => {
+  const numberField = (
+    name: Parameters<typeof register>[0],
+    label: string,
+    opts: { min?: number; max?: number; step?: number; hint?: string; optional?: boolean },
+    message: string | undefined,
+  ) => {
     const id = `${ids}-${name.replaceAll('.', '-')}`
     return (
       <div className="field">
@@ -78,7 +119,11 @@ export function ProcessForm({ editing, onDone }: { editing: AdminProcess | null;
       </div>
     )
   }
-  const checkbox = (name: 'protectedAccounts' | 'unlock' | 'requireChange' | 'requiresApproval' | 'policy.adComplexity', label: string, message?: string) => (
+  const checkbox = (
+    name: 'protectedAccounts' | 'unlock' | 'requireChange' | 'requiresApproval' | 'policy.adComplexity',
+    label: string,
+    message?: string,
+  ) => (
     <div className="field">
       <label>
         <input type="checkbox" {...register(name)} {...describedBy(`${ids}-${name}-error`, message)} />
@@ -102,7 +147,12 @@ export function ProcessForm({ editing, onDone }: { editing: AdminProcess | null;
       </div>
       <div className="field">
         <label htmlFor={`${ids}-description`}>Description</label>
-        <textarea id={`${ids}-description`} rows={2} {...register('description')} {...describedBy(`${ids}-description-error`, errors.description?.message)} />
+        <textarea
+          id={`${ids}-description`}
+          rows={2}
+          {...register('description')}
+          {...describedBy(`${ids}-description-error`, errors.description?.message)}
+        />
         <FieldError id={`${ids}-description-error`} message={errors.description?.message} />
       </div>
 
@@ -130,10 +180,18 @@ export function ProcessForm({ editing, onDone }: { editing: AdminProcess | null;
           </p>
           <FieldError id={`${ids}-groups-error`} message={groupsError} />
         </div>
-        {checkbox('protectedAccounts', 'For protected accounts only (two methods, one a code, and a supervisor’s approval)', errors.protectedAccounts?.message)}
+        {checkbox(
+          'protectedAccounts',
+          'For protected accounts only (two methods, one a code, and a supervisor’s approval)',
+          errors.protectedAccounts?.message,
+        )}
         <div className="field">
           <label htmlFor={`${ids}-store`}>Credential store</label>
-          <select id={`${ids}-store`} {...register('credentialStore')} {...describedBy(`${ids}-store-error`, errors.credentialStore?.message)}>
+          <select
+            id={`${ids}-store`}
+            {...register('credentialStore')}
+            {...describedBy(`${ids}-store-error`, errors.credentialStore?.message)}
+          >
             {stores.data?.map((s) => (
               <option key={s.name} value={s.name}>
                 {s.name}
@@ -177,7 +235,12 @@ export function ProcessForm({ editing, onDone }: { editing: AdminProcess | null;
 
       <fieldset>
         <legend>Password policy</legend>
-        {numberField('policy.minLength', 'Minimum length', { min: 8, max: 64, hint: 'NIST SP 800-63B-4: 15 or more.' }, errors.policy?.minLength?.message)}
+        {numberField(
+          'policy.minLength',
+          'Minimum length',
+          { min: 8, max: 64, hint: 'NIST SP 800-63B-4: 15 or more.' },
+          errors.policy?.minLength?.message,
+        )}
         {numberField('policy.maxLength', 'Maximum length', { min: 64, max: 256 }, errors.policy?.maxLength?.message)}
         {checkbox('policy.adComplexity', 'Active Directory complexity rules (only where the store enforces them)')}
       </fieldset>
@@ -186,13 +249,38 @@ export function ProcessForm({ editing, onDone }: { editing: AdminProcess | null;
         <legend>Limits</legend>
         <div className="grid-fields">
           {numberField('settings.resetsPerDay', 'Resets per user in 24 hours', { min: 1, max: 20 }, errors.settings?.resetsPerDay?.message)}
-          {numberField('settings.attemptsPerMethod', 'Attempts per method', { min: 1, max: 10 }, errors.settings?.attemptsPerMethod?.message)}
-          {numberField('settings.attemptWindowHours', 'Attempt window (hours)', { min: 0.1, max: 168, step: 0.1 }, errors.settings?.attemptWindowHours?.message)}
+          {numberField(
+            'settings.attemptsPerMethod',
+            'Attempts per method',
+            { min: 1, max: 10 },
+            errors.settings?.attemptsPerMethod?.message,
+          )}
+          {numberField(
+            'settings.attemptWindowHours',
+            'Attempt window (hours)',
+            { min: 0.1, max: 168, step: 0.1 },
+            errors.settings?.attemptWindowHours?.message,
+          )}
           {numberField('settings.codeLength', 'Code length (digits)', { min: 6, max: 12 }, errors.settings?.codeLength?.message)}
-          {numberField('settings.codeTtlMinutes', 'Code lifetime (minutes)', { min: 1, max: 60, optional: true, hint: 'Empty: the desk’s setting.' }, errors.settings?.codeTtlMinutes?.message)}
+          {numberField(
+            'settings.codeTtlMinutes',
+            'Code lifetime (minutes)',
+            { min: 1, max: 60, optional: true, hint: 'Empty: the desk’s setting.' },
+            errors.settings?.codeTtlMinutes?.message,
+          )}
           {numberField('settings.maxSends', 'Codes sent per flow', { min: 1, max: 10 }, errors.settings?.maxSends?.message)}
-          {numberField('settings.resendPauseSeconds', 'Pause between sends (seconds)', { min: 0, max: 3600 }, errors.settings?.resendPauseSeconds?.message)}
-          {numberField('settings.verificationValidMinutes', 'Verification valid for (minutes)', { min: 1, max: 1440, hint: 'After this, the caller verifies again before a reset.' }, errors.settings?.verificationValidMinutes?.message)}
+          {numberField(
+            'settings.resendPauseSeconds',
+            'Pause between sends (seconds)',
+            { min: 0, max: 3600 },
+            errors.settings?.resendPauseSeconds?.message,
+          )}
+          {numberField(
+            'settings.verificationValidMinutes',
+            'Verification valid for (minutes)',
+            { min: 1, max: 1440, hint: 'After this, the caller verifies again before a reset.' },
+            errors.settings?.verificationValidMinutes?.message,
+          )}
         </div>
       </fieldset>
 

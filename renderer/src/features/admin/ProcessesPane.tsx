@@ -98,7 +98,11 @@ export function ProcessesPane() {
                 <td>
                   {p.process.protectedAccounts ? 'Protected accounts' : ''}
                   {p.process.protectedAccounts && p.process.appliesToGroups.length > 0 ? ' in ' : ''}
-                  {p.process.appliesToGroups.length > 0 ? p.process.appliesToGroups.join(', ') : p.process.protectedAccounts ? '' : 'Everyone'}
+                  {p.process.appliesToGroups.length > 0
+                    ? p.process.appliesToGroups.join(', ')
+                    : p.process.protectedAccounts
+                      ? ''
+                      : 'Everyone'}
                 </td>
                 <td>{p.process.credentialStore}</td>
                 <td>{p.enabled ? 'Enabled' : 'Disabled'}</td>

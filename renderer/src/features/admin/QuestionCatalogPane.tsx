@@ -30,7 +30,10 @@ export function QuestionCatalogPane() {
   const ids = useId()
   const queryClient = useQueryClient()
   const catalog = useQuery({ queryKey: questionCatalogQueries.all(), queryFn: () => call('admin:questions:list', {}) })
-  const form = useForm<QuestionCatalogSave>({ resolver: zodResolver(questionCatalogSaveSchema), defaultValues: { questions: [], questionsRequired: 3 } })
+  const form = useForm<QuestionCatalogSave>({
+    resolver: zodResolver(questionCatalogSaveSchema),
+    defaultValues: { questions: [], questionsRequired: 3 },
+  })
   const { fields, append, remove } = useFieldArray({ control: form.control, name: 'questions', keyName: 'key' })
   useEffect(() => {
     if (catalog.data) form.reset(toForm(catalog.data))
@@ -48,7 +51,9 @@ export function QuestionCatalogPane() {
   return (
     <section aria-labelledby={`${ids}-h`} className="question-catalog">
       <h2 id={`${ids}-h`}>Security questions</h2>
-      <p className="muted">Users choose their questions from this list on the enrolment page. A question someone has answered can be deactivated, not removed.</p>
+      <p className="muted">
+        Users choose their questions from this list on the enrolment page. A question someone has answered can be deactivated, not removed.
+      </p>
       <form onSubmit={form.handleSubmit((values) => save.mutate(values))} noValidate>
         <div className="field">
           <label htmlFor={`${ids}-required`}>Questions each user must answer</label>

@@ -6,7 +6,13 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react'
 import { useForm } from 'react-hook-form'
 import type { z } from 'zod'
-import { deliveryStates, webhookEventLabels, webhookEventTypes, webhookSaveSchema, type WebhookView } from '../../../../shared/domain/integrations'
+import {
+  deliveryStates,
+  webhookEventLabels,
+  webhookEventTypes,
+  webhookSaveSchema,
+  type WebhookView,
+} from '../../../../shared/domain/integrations'
 import { call } from '../../api/client'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { integrationQueries } from './integration-queries'
@@ -17,11 +23,21 @@ type SaveOutput = z.output<typeof webhookSaveSchema>
 const blank: SaveInput = { name: '', url: 'https://', events: [...webhookEventTypes], active: true, rotateSecret: false }
 const pageSize = 25
 
-function WebhookForm({ editing, onSaved, onCancel }: { editing: WebhookView | null; onSaved: (secret: string | null, name: string) => void; onCancel: () => void }) {
+function WebhookForm({
+  editing,
+  onSaved,
+  onCancel,
+}: {
+  editing: WebhookView | null
+  onSaved: (secret: string | null, name: string) => void
+  onCancel: () => void
+}) {
   const queryClient = useQueryClient()
   const form = useForm<SaveInput, unknown, SaveOutput>({
     resolver: zodResolver(webhookSaveSchema),
-    defaultValues: editing ? { id: editing.id, name: editing.name, url: editing.url, events: editing.events, active: editing.active, rotateSecret: false } : blank,
+    defaultValues: editing
+      ? { id: editing.id, name: editing.name, url: editing.url, events: editing.events, active: editing.active, rotateSecret: false }
+      : blank,
   })
   const save = useMutation({
     mutationFn: (input: SaveOutput) => call('admin:webhooks:save', input),
@@ -32,7 +48,8 @@ function WebhookForm({ editing, onSaved, onCancel }: { editing: WebhookView | nu
   })
   const { errors } = form.formState
   const prefix = editing ? `webhook-${editing.id}` : 'webhook-new'
-  const described = (name: string, error: unknown) => (error ? { 'aria-invalid': true as const, 'aria-describedby': `${prefix}-${name}-error` } : {})
+  const described = (name: string, error: unknown) =>
+    error ? { 'aria-invalid': true as const, 'aria-describedby': `${prefix}-${name}-error` } : {}
   const fieldError = (name: string, message: string | undefined) =>
     message ? (
       <p className="field-error" id={`${prefix}-${name}-error`}>
@@ -41,7 +58,11 @@ function WebhookForm({ editing, onSaved, onCancel }: { editing: WebhookView | nu
     ) : null
 
   return (
-    <form onSubmit={form.handleSubmit((input) => save.mutate(input))} noValidate aria-label={editing ? `Edit webhook ${editing.name}` : 'New webhook'}>
+    <form
+      onSubmit={form.handleSubmit((input) => save.mutate(input))}
+      noValidate
+      aria-label={editing ? `Edit webhook ${editing.name}` : 'New webhook'}
+    >
       <div className="field">
         <label htmlFor={`${prefix}-name`}>Name</label>
         <input id={`${prefix}-name`} autoComplete="off" {...described('name', errors.name)} {...form.register('name')} />
@@ -197,8 +218,8 @@ export function WebhooksPane() {
     <section className="admin-pane" aria-labelledby="webhooks-title">
       <h2 id="webhooks-title">Webhooks</h2>
       <p>
-        Record events go to your ITSM as JSON, signed with HMAC-SHA256 over <code>timestamp.body</code> (headers <code>X-ResetDesk-Timestamp</code>,{' '}
-        <code>X-ResetDesk-Signature</code>), retried with backoff until delivered.
+        Record events go to your ITSM as JSON, signed with HMAC-SHA256 over <code>timestamp.body</code> (headers{' '}
+        <code>X-ResetDesk-Timestamp</code>, <code>X-ResetDesk-Signature</code>), retried with backoff until delivered.
       </p>
       {shown && <SecretOnce label={`Signing secret of "${shown.name}"`} value={shown.secret} onDone={() => setShown(null)} />}
       {editing ? (

@@ -7,7 +7,8 @@ import { call } from '../../api/client'
 export const adminQueries = {
   all: () => ['admin'] as const,
   processes: () => queryOptions({ queryKey: ['admin', 'processes'], queryFn: () => call('admin:processes:list', {}) }),
-  credentialStores: () => queryOptions({ queryKey: ['admin', 'credentialStores'], queryFn: () => call('admin:credentialStores:list', {}), staleTime: 60_000 }),
+  credentialStores: () =>
+    queryOptions({ queryKey: ['admin', 'credentialStores'], queryFn: () => call('admin:credentialStores:list', {}), staleTime: 60_000 }),
   settings: () => queryOptions({ queryKey: ['admin', 'settings'], queryFn: () => call('admin:settings:get', {}) }),
 }
 

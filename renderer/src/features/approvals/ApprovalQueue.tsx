@@ -84,7 +84,11 @@ export function ApprovalQueue() {
                     >
                       Approve
                     </button>
-                    <button type="button" aria-label={`Reject the reset of ${r.userDisplayName} (${r.recordNumber})`} onClick={() => setRejecting(r)}>
+                    <button
+                      type="button"
+                      aria-label={`Reject the reset of ${r.userDisplayName} (${r.recordNumber})`}
+                      onClick={() => setRejecting(r)}
+                    >
                       Reject…
                     </button>
                   </td>
@@ -133,7 +137,14 @@ function RejectDialog({ request, onDone }: { request: ApprovalRequest | null; on
         <form onSubmit={submit}>
           <div className="field">
             <label htmlFor={`${id}-reason`}>Reason</label>
-            <input id={`${id}-reason`} data-autofocus type="text" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <input
+              id={`${id}-reason`}
+              data-autofocus
+              type="text"
+              maxLength={500}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
           </div>
           <ErrorNotice error={reject.error} />
           <div className="actions">

@@ -35,7 +35,10 @@ export function AuditLog({ agent }: { agent: Agent }) {
   const [offset, setOffset] = useState(0)
   const [filters, setFilters] = useState<Filters>(noFilters)
   const [openSeq, setOpenSeq] = useState<number | null>(null)
-  const page = useQuery({ ...auditQueries.search({ ...definedFilters(filters), offset, limit: pageSize }), placeholderData: keepPreviousData })
+  const page = useQuery({
+    ...auditQueries.search({ ...definedFilters(filters), offset, limit: pageSize }),
+    placeholderData: keepPreviousData,
+  })
   const [kept, setKept] = useState('')
   /** The newest signed head handed out, by a clean check or an export. */
   const [handed, setHanded] = useState<AuditCheckpoint | null>(null)
@@ -102,13 +105,18 @@ export function AuditLog({ agent }: { agent: Agent }) {
         <textarea id="audit-kept-checkpoint" rows={2} spellCheck={false} value={kept} onChange={(e) => setKept(e.target.value)} />
         {handed && (
           <p>
-            Keep this checkpoint outside ResetDesk:{' '}
-            <code data-testid="new-checkpoint">{JSON.stringify(handed)}</code>
+            Keep this checkpoint outside ResetDesk: <code data-testid="new-checkpoint">{JSON.stringify(handed)}</code>
           </p>
         )}
       </div>
       <ErrorNotice error={page.error ?? verify.error ?? exportLog.error} />
-      <AuditFilters value={filters} onChange={(f) => { setFilters(f); setOffset(0) }} />
+      <AuditFilters
+        value={filters}
+        onChange={(f) => {
+          setFilters(f)
+          setOffset(0)
+        }}
+      />
       <div className="table-wrap">
         <table aria-label="Audit entries, newest first" className="audit-table">
           <thead>
@@ -127,7 +135,9 @@ export function AuditLog({ agent }: { agent: Agent }) {
           <tbody>
             {page.data?.rows.length === 0 && (
               <tr>
-                <td colSpan={7} className="muted">No entries match these filters.</td>
+                <td colSpan={7} className="muted">
+                  No entries match these filters.
+                </td>
               </tr>
             )}
             {page.data?.rows.map((e) => (
@@ -155,7 +165,11 @@ type Filters = { agent: string; user: string; action: string; record: string; fr
 const noFilters: Filters = { agent: '', user: '', action: '', record: '', from: '', to: '' }
 /** Only the filters the person set; the backend validates each. */
 function definedFilters(f: Filters) {
-  return Object.fromEntries(Object.entries(f).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()])) as Partial<Filters>
+  return Object.fromEntries(
+    Object.entries(f)
+      .filter(([, v]) => v.trim() !== '')
+      .map(([k, v]) => [k, v.trim()]),
+  ) as Partial<Filters>
 }
 
 /** Applied on "Apply" (or Enter), not per key: each is a backend query. */
@@ -223,7 +237,13 @@ function AuditRowView({ entry: e, open, onToggle }: { entry: AuditRow; open: boo
         <td>{e.userName ?? e.userId ?? '—'}</td>
         <td>{e.recordNumber ?? '—'}</td>
         <td>
-          <button type="button" aria-expanded={open} aria-controls={`audit-detail-${e.seq}`} aria-label={`Details of entry ${e.seq}`} onClick={onToggle}>
+          <button
+            type="button"
+            aria-expanded={open}
+            aria-controls={`audit-detail-${e.seq}`}
+            aria-label={`Details of entry ${e.seq}`}
+            onClick={onToggle}
+          >
             Details
           </button>
         </td>
@@ -235,7 +255,9 @@ function AuditRowView({ entry: e, open, onToggle }: { entry: AuditRow; open: boo
               <dt>Entry</dt>
               <dd>#{e.seq}</dd>
               <dt>Action</dt>
-              <dd>{e.action} ({e.outcome})</dd>
+              <dd>
+                {e.action} ({e.outcome})
+              </dd>
               {e.method && (
                 <>
                   <dt>Method</dt>

@@ -86,12 +86,20 @@ export default function DashboardView() {
           <label>
             To <input type="date" value={range.to} min={range.from} onChange={(e) => setRange({ ...range, to: e.target.value })} />
           </label>
-          <button type="button" disabled={!d} onClick={() => d && download(`resetdesk-dashboard-${d.from}-to-${d.to}.csv`, dashboardCsv(d))}>
+          <button
+            type="button"
+            disabled={!d}
+            onClick={() => d && download(`resetdesk-dashboard-${d.from}-to-${d.to}.csv`, dashboardCsv(d))}
+          >
             Export CSV
           </button>
         </fieldset>
       </div>
-      {!valid && <p className="error" role="alert">Choose a start day on or before the end day.</p>}
+      {!valid && (
+        <p className="error" role="alert">
+          Choose a start day on or before the end day.
+        </p>
+      )}
       <ErrorNotice error={dashboard.error} />
       {!d ? (
         <p>Loading…</p>
@@ -129,11 +137,21 @@ export default function DashboardView() {
               table={
                 <table>
                   <thead>
-                    <tr><th scope="col">Day</th><th scope="col">Email with instructions</th><th scope="col">Auto-generated</th><th scope="col">Manual</th></tr>
+                    <tr>
+                      <th scope="col">Day</th>
+                      <th scope="col">Email with instructions</th>
+                      <th scope="col">Auto-generated</th>
+                      <th scope="col">Manual</th>
+                    </tr>
                   </thead>
                   <tbody>
                     {d.resetsPerDay.map((r) => (
-                      <tr key={r.day}><td>{r.day}</td><td>{r.email_link}</td><td>{r.generate}</td><td>{r.manual}</td></tr>
+                      <tr key={r.day}>
+                        <td>{r.day}</td>
+                        <td>{r.email_link}</td>
+                        <td>{r.generate}</td>
+                        <td>{r.manual}</td>
+                      </tr>
                     ))}
                   </tbody>
                 </table>
@@ -152,15 +170,27 @@ export default function DashboardView() {
             </Chart>
             <Chart
               title="Verification by method"
-              summary={d.verification.length ? d.verification.map((v) => `${methodName(v.method)}: ${v.passed} passed, ${v.failed} failed`).join('; ') + '.' : 'No verifications in this range.'}
+              summary={
+                d.verification.length
+                  ? d.verification.map((v) => `${methodName(v.method)}: ${v.passed} passed, ${v.failed} failed`).join('; ') + '.'
+                  : 'No verifications in this range.'
+              }
               table={
                 <table>
                   <thead>
-                    <tr><th scope="col">Method</th><th scope="col">Passed</th><th scope="col">Failed</th></tr>
+                    <tr>
+                      <th scope="col">Method</th>
+                      <th scope="col">Passed</th>
+                      <th scope="col">Failed</th>
+                    </tr>
                   </thead>
                   <tbody>
                     {d.verification.map((v) => (
-                      <tr key={v.method}><td>{methodName(v.method)}</td><td>{v.passed}</td><td>{v.failed}</td></tr>
+                      <tr key={v.method}>
+                        <td>{methodName(v.method)}</td>
+                        <td>{v.passed}</td>
+                        <td>{v.failed}</td>
+                      </tr>
                     ))}
                   </tbody>
                 </table>
@@ -182,11 +212,21 @@ export default function DashboardView() {
               table={
                 <table>
                   <thead>
-                    <tr><th scope="col">Day</th><th scope="col">Reset limit</th><th scope="col">Method closed</th><th scope="col">Sign-in throttled</th></tr>
+                    <tr>
+                      <th scope="col">Day</th>
+                      <th scope="col">Reset limit</th>
+                      <th scope="col">Method closed</th>
+                      <th scope="col">Sign-in throttled</th>
+                    </tr>
                   </thead>
                   <tbody>
                     {d.limitsPerDay.map((l) => (
-                      <tr key={l.day}><td>{l.day}</td><td>{l.rateLimited}</td><td>{l.lockouts}</td><td>{l.signInThrottled}</td></tr>
+                      <tr key={l.day}>
+                        <td>{l.day}</td>
+                        <td>{l.rateLimited}</td>
+                        <td>{l.lockouts}</td>
+                        <td>{l.signInThrottled}</td>
+                      </tr>
                     ))}
                   </tbody>
                 </table>
@@ -205,15 +245,27 @@ export default function DashboardView() {
             </Chart>
             <Chart
               title="Median handle time per agent"
-              summary={d.handleTimes.length ? d.handleTimes.map((h) => `${h.agentName}: ${formatDuration(h.medianSeconds)} over ${h.flows} flows`).join('; ') + '.' : 'No flows closed in this range.'}
+              summary={
+                d.handleTimes.length
+                  ? d.handleTimes.map((h) => `${h.agentName}: ${formatDuration(h.medianSeconds)} over ${h.flows} flows`).join('; ') + '.'
+                  : 'No flows closed in this range.'
+              }
               table={
                 <table>
                   <thead>
-                    <tr><th scope="col">Agent</th><th scope="col">Median, start to close</th><th scope="col">Flows</th></tr>
+                    <tr>
+                      <th scope="col">Agent</th>
+                      <th scope="col">Median, start to close</th>
+                      <th scope="col">Flows</th>
+                    </tr>
                   </thead>
                   <tbody>
                     {d.handleTimes.map((h) => (
-                      <tr key={h.agentName}><td>{h.agentName}</td><td>{formatDuration(h.medianSeconds)}</td><td>{h.flows}</td></tr>
+                      <tr key={h.agentName}>
+                        <td>{h.agentName}</td>
+                        <td>{formatDuration(h.medianSeconds)}</td>
+                        <td>{h.flows}</td>
+                      </tr>
                     ))}
                   </tbody>
                 </table>

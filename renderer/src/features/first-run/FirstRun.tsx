@@ -35,7 +35,10 @@ export function FirstRun({ desk }: { desk: FirstRunView }) {
         <h1 ref={heading} tabIndex={-1}>
           Connect to your desk
         </h1>
-        <p>ResetDesk works on your desk&apos;s own directory, email and SMS, or on a ResetDesk server that serves your whole desk. Set one of these up, then start ResetDesk again. With either, the demo desk is never offered.</p>
+        <p>
+          ResetDesk works on your desk&apos;s own directory, email and SMS, or on a ResetDesk server that serves your whole desk. Set one of
+          these up, then start ResetDesk again. With either, the demo desk is never offered.
+        </p>
         <section aria-labelledby="connectors-heading">
           <h2 id="connectors-heading">Your directory, email and SMS: connectors.json</h2>
           <p>
@@ -49,8 +52,8 @@ export function FirstRun({ desk }: { desk: FirstRunView }) {
             <code>{desk.machineConnectorsFile}</code>
           </p>
           <p>
-            Passwords and tokens never go in the file: a field names a keychain entry, <code>{'{ "secret": "<account>" }'}</code>. Every field, with examples for OpenLDAP and Active Directory, is in the README, section
-            &ldquo;Connect to your desk&rdquo;.
+            Passwords and tokens never go in the file: a field names a keychain entry, <code>{'{ "secret": "<account>" }'}</code>. Every
+            field, with examples for OpenLDAP and Active Directory, is in the README, section &ldquo;Connect to your desk&rdquo;.
           </p>
         </section>
         <section aria-labelledby="remote-heading">
@@ -85,15 +88,29 @@ export function FirstRun({ desk }: { desk: FirstRunView }) {
       <ul className="first-run-choices">
         <li>
           {/* aria-disabled, not disabled, while seeding: the button keeps focus, so a failure leaves the keyboard where it was. */}
-          <button type="button" className="primary" autoFocus aria-describedby="demo-choice" aria-disabled={choose.isPending} onClick={() => choose.isPending || choose.mutate()}>
+          <button
+            type="button"
+            className="primary"
+            autoFocus
+            aria-describedby="demo-choice"
+            aria-disabled={choose.isPending}
+            onClick={() => choose.isPending || choose.mutate()}
+          >
             Try the demo desk
           </button>
           <p id="demo-choice" className="muted">
-            A training desk with sample users, incidents and a caller simulator, on this computer only. Nothing reaches a real directory or mailbox.
+            A training desk with sample users, incidents and a caller simulator, on this computer only. Nothing reaches a real directory or
+            mailbox.
           </p>
         </li>
         <li>
-          <button type="button" ref={connectButton} aria-describedby="connect-choice" aria-disabled={choose.isPending} onClick={() => choose.isPending || setPage('connect')}>
+          <button
+            type="button"
+            ref={connectButton}
+            aria-describedby="connect-choice"
+            aria-disabled={choose.isPending}
+            onClick={() => choose.isPending || setPage('connect')}
+          >
             Connect to your desk
           </button>
           <p id="connect-choice" className="muted">

@@ -12,7 +12,10 @@ export function IntentQueue() {
   return (
     <section className="intents" aria-labelledby="intents-title">
       <h1 id="intents-title">Unresolved resets</h1>
-      <p>Password changes the directory may or may not have applied. They are checked again automatically; do not reset these users again until they leave this list.</p>
+      <p>
+        Password changes the directory may or may not have applied. They are checked again automatically; do not reset these users again
+        until they leave this list.
+      </p>
       <ErrorNotice error={open.error} />
       {open.isPending ? (
         <p>Loading…</p>

@@ -40,4 +40,3 @@ export function NewInteraction({ onCreated }: { onCreated: (recordId: string) =>
     </>
   )
 }
-

@@ -2,7 +2,18 @@
 // a radio group (phone by default), Enter in the short description creates the interaction.
 // Headless UI gives the modal (focus trap, inert background, Escape) and the combobox semantics;
 // it is loaded with the dialog's first opening, so the first list on screen does not wait for it.
-import { Combobox, ComboboxInput, ComboboxOption, ComboboxOptions, Description, Dialog, DialogPanel, DialogTitle, Field, Label } from '@headlessui/react'
+import {
+  Combobox,
+  ComboboxInput,
+  ComboboxOption,
+  ComboboxOptions,
+  Description,
+  Dialog,
+  DialogPanel,
+  DialogTitle,
+  Field,
+  Label,
+} from '@headlessui/react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import { interactionChannels, type InteractionChannel, type UserSummary } from '../../../../shared/domain/types'
@@ -40,10 +51,13 @@ export default function NewInteractionDialog({ onClose, onCreated }: { onClose: 
     if (caller && shortDescription.trim() && !create.isPending) create.mutate()
   }
   const searchStatus =
-    debounced.length < 2 ? 'Type at least two letters of a name, user name or email.'
-    : search.isPending ? 'Searching the directory…'
-    : users.length === 0 ? 'No users match.'
-    : `${users.length} ${users.length === 1 ? 'user matches' : 'users match'}.`
+    debounced.length < 2
+      ? 'Type at least two letters of a name, user name or email.'
+      : search.isPending
+        ? 'Searching the directory…'
+        : users.length === 0
+          ? 'No users match.'
+          : `${users.length} ${users.length === 1 ? 'user matches' : 'users match'}.`
 
   return (
     <Dialog open onClose={onClose} className="modal">
@@ -87,7 +101,13 @@ export default function NewInteractionDialog({ onClose, onCreated }: { onClose: 
           </fieldset>
           <div className="field">
             <label htmlFor={`${ids}-short`}>Short description</label>
-            <input id={`${ids}-short`} type="text" maxLength={160} value={shortDescription} onChange={(e) => setShortDescription(e.target.value)} />
+            <input
+              id={`${ids}-short`}
+              type="text"
+              maxLength={160}
+              value={shortDescription}
+              onChange={(e) => setShortDescription(e.target.value)}
+            />
           </div>
           <ErrorNotice error={create.error} />
           <div className="actions">

@@ -35,8 +35,9 @@ export function LiveView() {
             <ul>
               {reports.map((r) => (
                 <li key={r.id}>
-                  <strong>{r.recordNumber ?? 'No record'}</strong>: the user ({r.userInitials}) reported the reset{r.agentName ? ` by ${r.agentName}` : ''} at{' '}
-                  <time dateTime={r.reportedAt}>{formatTime(r.reportedAt)}</time>. Account: {relockLabels[r.relock].toLowerCase()}.
+                  <strong>{r.recordNumber ?? 'No record'}</strong>: the user ({r.userInitials}) reported the reset
+                  {r.agentName ? ` by ${r.agentName}` : ''} at <time dateTime={r.reportedAt}>{formatTime(r.reportedAt)}</time>. Account:{' '}
+                  {relockLabels[r.relock].toLowerCase()}.
                 </li>
               ))}
             </ul>
@@ -76,11 +77,19 @@ export function LiveView() {
                   <td>
                     {f.methodsPassed.length + f.methodsFailed.length === 0
                       ? 'None yet'
-                      : [...f.methodsPassed.map((m) => `${methodName(m)} passed`), ...f.methodsFailed.map((m) => `${methodName(m)} failed`)].join(', ')}
+                      : [
+                          ...f.methodsPassed.map((m) => `${methodName(m)} passed`),
+                          ...f.methodsFailed.map((m) => `${methodName(m)} failed`),
+                        ].join(', ')}
                   </td>
                   <td>{formatDuration((now - Date.parse(f.stepSince)) / 1000)}</td>
                   <td>
-                    <button type="button" aria-pressed={f.flowId === follow} aria-label={`Follow the flow on ${f.recordNumber}`} onClick={() => setFollow(f.flowId === follow ? null : f.flowId)}>
+                    <button
+                      type="button"
+                      aria-pressed={f.flowId === follow}
+                      aria-label={`Follow the flow on ${f.recordNumber}`}
+                      onClick={() => setFollow(f.flowId === follow ? null : f.flowId)}
+                    >
                       Follow
                     </button>
                   </td>

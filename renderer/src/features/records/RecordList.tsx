@@ -150,7 +150,10 @@ const rowsOfPages = (results: { data?: { rows: RecordSummary[] } }[]) => results
  */
 const RecordTable = memo(function RecordTable({ title, columns, params, total, firstPage, onSort, onOpen }: TableProps) {
   const [inView, setInView] = useState<readonly [number, number]>([0, 0])
-  const onPagesInView = useCallback((first: number, last: number) => setInView((v) => (v[0] === first && v[1] === last ? v : [first, last])), [])
+  const onPagesInView = useCallback(
+    (first: number, last: number) => setInView((v) => (v[0] === first && v[1] === last ? v : [first, last])),
+    [],
+  )
   const queries = useMemo(
     () => Array.from({ length: inView[1] - inView[0] + 1 }, (_, n) => recordQueries.page(params, inView[0] + n)),
     [params, inView],

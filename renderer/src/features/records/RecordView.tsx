@@ -131,17 +131,17 @@ export function RecordView({ recordId, onBack, focusActions = false }: { recordI
           </MenuButton>
           <MenuItems className="menu-list">
             {canReset && (
-              <MenuItem
-                as="button"
-                type="button"
-                disabled={wizardHere}
-                onClick={openWizard}
-              >
+              <MenuItem as="button" type="button" disabled={wizardHere} onClick={openWizard}>
                 Reset password
               </MenuItem>
             )}
             {canAssignToMe && (
-              <MenuItem as="button" type="button" disabled={assign.isPending} onClick={() => assign.mutate(undefined, { onError: () => rescueFocus(actionsRef.current) })}>
+              <MenuItem
+                as="button"
+                type="button"
+                disabled={assign.isPending}
+                onClick={() => assign.mutate(undefined, { onError: () => rescueFocus(actionsRef.current) })}
+              >
                 Assign to me
               </MenuItem>
             )}
@@ -163,7 +163,11 @@ export function RecordView({ recordId, onBack, focusActions = false }: { recordI
         />
       ) : (
         <>
-          <ResetRefusal detail={detail.data} onAssign={() => assign.mutate(undefined, { onError: () => rescueFocus(actionsRef.current) })} assigning={assign.isPending} />
+          <ResetRefusal
+            detail={detail.data}
+            onAssign={() => assign.mutate(undefined, { onError: () => rescueFocus(actionsRef.current) })}
+            assigning={assign.isPending}
+          />
           <dl className="fields">
             {fields.map(([k, v]) => (
               <div key={k}>

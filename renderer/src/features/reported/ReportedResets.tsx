@@ -26,8 +26,8 @@ export function ReportedResets() {
         Reported resets
       </h2>
       <p>
-        Resets the user reported as not theirs from the notice sent after every reset. The account is re-locked where its directory allows. Call the user on
-        a number you know, find out who asked for the reset, then acknowledge.
+        Resets the user reported as not theirs from the notice sent after every reset. The account is re-locked where its directory allows.
+        Call the user on a number you know, find out who asked for the reset, then acknowledge.
       </p>
       <ErrorNotice error={open.error ?? acknowledge.error} />
       {open.isPending ? (
@@ -65,7 +65,9 @@ export function ReportedResets() {
                   <td>{formatTime(r.reportedAt)}</td>
                   <td data-relock={r.relock}>
                     {relockLabels[r.relock]}
-                    {r.sessionsRevoked > 0 ? ` · ${r.sessionsRevoked} enrolment ${r.sessionsRevoked === 1 ? 'session' : 'sessions'} ended` : ''}
+                    {r.sessionsRevoked > 0
+                      ? ` · ${r.sessionsRevoked} enrolment ${r.sessionsRevoked === 1 ? 'session' : 'sessions'} ended`
+                      : ''}
                   </td>
                   <td>
                     <button

@@ -54,7 +54,15 @@ export function CallerSimulator() {
   )
 }
 
-function Messages({ items, empty, testId }: { items: { id: string; at: string; channel: 'email' | 'sms'; to: string; subject: string | null; body: string }[]; empty: string; testId: string }) {
+function Messages({
+  items,
+  empty,
+  testId,
+}: {
+  items: { id: string; at: string; channel: 'email' | 'sms'; to: string; subject: string | null; body: string }[]
+  empty: string
+  testId: string
+}) {
   if (items.length === 0) return <p className="muted">{empty}</p>
   return (
     <ol className="messages" data-testid={testId}>

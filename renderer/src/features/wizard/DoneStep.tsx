@@ -57,14 +57,16 @@ export function DoneStep({ state }: { state: Done }) {
       )}
       {state.method === 'email_link' && (
         <p data-testid="instructions-sent">
-          Instructions sent to {state.sentTo.length ? <Sensitive kind="text" value={state.sentTo.join(', ')} /> : 'the registered address'}; the password
-          changes when the user follows the link.
+          Instructions sent to {state.sentTo.length ? <Sensitive kind="text" value={state.sentTo.join(', ')} /> : 'the registered address'};
+          the password changes when the user follows the link.
         </p>
       )}
       {state.method === 'manual' && <p>The password you typed is now set.</p>}
       {f && state.method !== 'email_link' && (
         <ul className="outcome">
-          {f.process.unlock && <li data-testid="unlocked">{f.user.locked ? 'The account is still locked.' : 'The account is unlocked.'}</li>}
+          {f.process.unlock && (
+            <li data-testid="unlocked">{f.user.locked ? 'The account is still locked.' : 'The account is unlocked.'}</li>
+          )}
           {f.process.requireChange && <li>The user must change the password at next sign-in.</li>}
         </ul>
       )}

@@ -16,7 +16,15 @@ export { enrolmentText } from './enrolment-text'
 
 type Identify = Extract<WizardState, { step: 'identify' }>
 
-export function IdentifyStep({ state, defaultUserName, initialSearch = null }: { state: Identify; defaultUserName: string | null; initialSearch?: string | null }) {
+export function IdentifyStep({
+  state,
+  defaultUserName,
+  initialSearch = null,
+}: {
+  state: Identify
+  defaultUserName: string | null
+  initialSearch?: string | null
+}) {
   const send = useFlowStore((s) => s.send)
   const queryClient = useQueryClient()
   const processes = useQuery({ ...userQueries.processes(state.userId ?? ''), enabled: !!state.userId })
@@ -130,7 +138,9 @@ function UserCard({ risk, error, enrolment }: { risk: UserRisk | undefined; erro
       <h3 id={`${ids}-h`}>{u.displayName}</h3>
       <dl className="facts">
         <dt>User name</dt>
-        <dd><Sensitive kind="text" value={u.username} /></dd>
+        <dd>
+          <Sensitive kind="text" value={u.username} />
+        </dd>
         <dt>Department</dt>
         <dd>{u.department ?? '—'}</dd>
         <dt>Status</dt>
@@ -140,7 +150,10 @@ function UserCard({ risk, error, enrolment }: { risk: UserRisk | undefined; erro
           {u.protected ? ' · protected account (two methods and a supervisor’s approval)' : ''}
         </dd>
         <dt>Resets in the last 24 hours</dt>
-        <dd data-testid="user-resets">{risk.resetsLast24h}{risk.lastReset ? ` (last at ${formatTime(risk.lastReset)})` : ''}</dd>
+        <dd data-testid="user-resets">
+          {risk.resetsLast24h}
+          {risk.lastReset ? ` (last at ${formatTime(risk.lastReset)})` : ''}
+        </dd>
       </dl>
       {enrolment !== null && <p data-testid="user-enrolment">Enrolled in: {enrolment}.</p>}
       <div className={warnings.length ? 'risk has-warnings' : 'risk'} data-testid="risk-signals">
@@ -148,7 +161,9 @@ function UserCard({ risk, error, enrolment }: { risk: UserRisk | undefined; erro
         {risk.signals.length > 0 && (
           <ul>
             {risk.signals.map((s) => (
-              <li key={s.kind} data-kind={s.kind} className={s.level}>{s.reason}</li>
+              <li key={s.kind} data-kind={s.kind} className={s.level}>
+                {s.reason}
+              </li>
             ))}
           </ul>
         )}

@@ -14,8 +14,14 @@ import { spellPassword } from '../../../../shared/policy/phonetic'
 import { rescueFocus } from '../../components/focus'
 
 export const methodLabels: Record<ResetMethod, { title: string; hint: string }> = {
-  email_link: { title: 'Send email with instructions', hint: 'The user gets a single-use link, valid 30 minutes, to choose a new password.' },
-  generate: { title: 'Auto-generate a password', hint: 'A policy-compliant password without look-alike characters, or a passphrase of words, shown once for you to read out.' },
+  email_link: {
+    title: 'Send email with instructions',
+    hint: 'The user gets a single-use link, valid 30 minutes, to choose a new password.',
+  },
+  generate: {
+    title: 'Auto-generate a password',
+    hint: 'A policy-compliant password without look-alike characters, or a passphrase of words, shown once for you to read out.',
+  },
   manual: { title: 'Type a new password', hint: 'Type the password the caller will use; it must meet the policy.' },
 }
 
@@ -56,7 +62,10 @@ export function ResetStep({ flowId }: { flowId: string }) {
   const policy = usePolicyCheck(flowId, method === 'manual' ? password : '')
   const run = useMutation({
     mutationFn: async (m: ResetMethod) => {
-      const r = await call('reset:run', m === 'manual' ? { flowId, method: m, password, confirm } : m === 'generate' ? { flowId, method: m, style } : { flowId, method: m })
+      const r = await call(
+        'reset:run',
+        m === 'manual' ? { flowId, method: m, password, confirm } : m === 'generate' ? { flowId, method: m, style } : { flowId, method: m },
+      )
       // The generated password goes to the Close screen only; it is not returned into the
       // mutation cache.
       send({ type: 'resetDone', method: m, generatedPassword: r.generatedPassword, sentTo: r.sentTo })
@@ -81,7 +90,14 @@ export function ResetStep({ flowId }: { flowId: string }) {
         {f.process.resetMethods.map((m) => (
           <div key={m} className="process-option">
             <label>
-              <input type="radio" name={`${ids}-method`} value={m} checked={method === m} onChange={() => setMethod(m)} aria-describedby={`${ids}-${m}`} />
+              <input
+                type="radio"
+                name={`${ids}-method`}
+                value={m}
+                checked={method === m}
+                onChange={() => setMethod(m)}
+                aria-describedby={`${ids}-${m}`}
+              />
               {methodLabels[m].title}
             </label>
             <p className="hint" id={`${ids}-${m}`}>
@@ -92,7 +108,8 @@ export function ResetStep({ flowId }: { flowId: string }) {
       </fieldset>
       {method === 'email_link' && (
         <p>
-          The instructions go to <strong>{f.user.email ? <Sensitive kind="email" value={f.user.email} /> : 'no registered address'}</strong>.
+          The instructions go to <strong>{f.user.email ? <Sensitive kind="email" value={f.user.email} /> : 'no registered address'}</strong>
+          .
         </p>
       )}
       {method === 'generate' && (

@@ -94,7 +94,8 @@ export function VerifyStep({ flowId }: { flowId: string }) {
   useEffect(() => {
     if (canContinue && (focusIsLost() || document.activeElement === approvalRef.current)) continueRef.current?.focus()
   }, [canContinue])
-  if (decision.data?.decision === 'rejected') return <Rejected by={decision.data.by} reason={decision.data.reason} recordId={flow.data?.recordId} />
+  if (decision.data?.decision === 'rejected')
+    return <Rejected by={decision.data.by} reason={decision.data.reason} recordId={flow.data?.recordId} />
   if (flow.isPending) return <p>Loading flow…</p>
   if (flow.isError) return <ErrorNotice error={flow.error} />
   const f = flow.data
@@ -104,11 +105,14 @@ export function VerifyStep({ flowId }: { flowId: string }) {
   return (
     <StepFrame title={`Verify ${f.user.displayName}`}>
       {f.approval === 'required' && (
-        <p ref={approvalRef} tabIndex={-1} className="notice" data-testid="approval-notice">This is a protected account: a supervisor must approve the reset from their console.</p>
+        <p ref={approvalRef} tabIndex={-1} className="notice" data-testid="approval-notice">
+          This is a protected account: a supervisor must approve the reset from their console.
+        </p>
       )}
       {f.approval === 'approved' && (
         <p className="ok" role="status" data-testid="approval-notice">
-          Approved by {decision.data?.decision === 'approved' ? `${decision.data.by} at ${formatTime(decision.data.at)}` : 'a supervisor'}. You may reset the password.
+          Approved by {decision.data?.decision === 'approved' ? `${decision.data.by} at ${formatTime(decision.data.at)}` : 'a supervisor'}.
+          You may reset the password.
         </p>
       )}
       {!verified && enrolledCount < f.passesRequired && (
@@ -123,7 +127,9 @@ export function VerifyStep({ flowId }: { flowId: string }) {
           {statuses.map((m) => (
             <Tab key={m.method} className="method-tab">
               {methodTitles[m.method]}
-              <span className="tab-state">{m.passed ? ' · passed' : !m.enrolled ? ' · not enrolled' : m.attemptsLeft <= 0 || m.closedUntil ? ' · closed' : ''}</span>
+              <span className="tab-state">
+                {m.passed ? ' · passed' : !m.enrolled ? ' · not enrolled' : m.attemptsLeft <= 0 || m.closedUntil ? ' · closed' : ''}
+              </span>
             </Tab>
           ))}
         </TabList>
@@ -162,7 +168,12 @@ function MethodCard({ flow, status }: { flow: FlowView; status: MethodStatus }) 
   if (!status.enrolled) body = <p className="muted">The user is not enrolled for this method.</p>
   else if (status.passed) body = <p className="ok">Passed.</p>
   // R5: once enough methods passed, the others are not needed (and not offered).
-  else if (flow.verified) body = <p className="muted" data-testid="method-not-needed">Not needed: verification is complete.</p>
+  else if (flow.verified)
+    body = (
+      <p className="muted" data-testid="method-not-needed">
+        Not needed: verification is complete.
+      </p>
+    )
   else if (closed)
     body = (
       <p ref={closedRef} tabIndex={-1} className="closed" data-testid="method-closed">
@@ -224,8 +235,7 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
   // A code is live until it expires: past that neither "Resend" nor the "code sent" notice stays.
   const sent = useStillFuture(status.codeExpiresAt)
   const sendCode = useMutation({
-    mutationFn: () =>
-      call('verify:sendCode', { flowId: flow.id, method, ...(needsCarriers ? { carriers: chosen } : {}) }),
+    mutationFn: () => call('verify:sendCode', { flowId: flow.id, method, ...(needsCarriers ? { carriers: chosen } : {}) }),
     onSuccess: (r) => {
       queryClient.setQueryData(flowQueries.detail(flow.id).queryKey, r.flow)
       codeRef.current?.focus()
@@ -278,7 +288,9 @@ function CodeMethodForm({ flow, status, method }: { flow: FlowView; status: Meth
               </li>
             ))}
           </ul>
-          {needsCarriers && <p className="hint">No SMS provider is configured: select each number's carrier to send through its email-to-SMS gateway.</p>}
+          {needsCarriers && (
+            <p className="hint">No SMS provider is configured: select each number's carrier to send through its email-to-SMS gateway.</p>
+          )}
         </div>
       )}
       <div className="actions">
@@ -342,7 +354,14 @@ function QuestionsForm({ flow }: { flow: FlowView }) {
       {flow.user.questions.map((q, i) => (
         <div key={q.id} className="field">
           <label htmlFor={`${id}-${i}`}>{q.text}</label>
-          <input ref={i === 0 ? firstRef : undefined} id={`${id}-${i}`} type={inputType} autoComplete="off" value={answers[q.id] ?? ''} onChange={(e) => setAnswers({ ...answers, [q.id]: e.target.value })} />
+          <input
+            ref={i === 0 ? firstRef : undefined}
+            id={`${id}-${i}`}
+            type={inputType}
+            autoComplete="off"
+            value={answers[q.id] ?? ''}
+            onChange={(e) => setAnswers({ ...answers, [q.id]: e.target.value })}
+          />
         </div>
       ))}
       <button type="submit" disabled={!complete || check.isPending}>
@@ -366,7 +385,14 @@ function PersonalDataVerifyForm({ flow }: { flow: FlowView }) {
   return (
     <form onSubmit={submit} className="inline-form">
       <label htmlFor={`${id}-email`}>Email address the caller gives</label>
-      <input ref={emailRef} id={`${id}-email`} type={inputType} autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+      <input
+        ref={emailRef}
+        id={`${id}-email`}
+        type={inputType}
+        autoComplete="off"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
       <button type="submit" disabled={email.trim().length < 3 || check.isPending}>
         Verify email address
       </button>
@@ -382,7 +408,8 @@ function PersonalDataConfirmForm({ flow }: { flow: FlowView }) {
   return (
     <div>
       <p>
-        Ask the caller to confirm their registered email: <strong>{flow.user.email ? <Sensitive kind="email" value={flow.user.email} /> : '—'}</strong>
+        Ask the caller to confirm their registered email:{' '}
+        <strong>{flow.user.email ? <Sensitive kind="email" value={flow.user.email} /> : '—'}</strong>
       </p>
       <div className="actions">
         <button type="button" disabled={confirm.isPending} onClick={(e) => answer(e.currentTarget, true)}>

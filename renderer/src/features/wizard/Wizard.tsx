@@ -16,7 +16,15 @@ const steps = [
 ] as const
 
 /** `initialSearch`: a caller no directory user matched (free text) starts the user search (R3). */
-export function Wizard({ recordId, defaultUserName, initialSearch = null }: { recordId: string; defaultUserName: string | null; initialSearch?: string | null }) {
+export function Wizard({
+  recordId,
+  defaultUserName,
+  initialSearch = null,
+}: {
+  recordId: string
+  defaultUserName: string | null
+  initialSearch?: string | null
+}) {
   const state = useFlowStore((s) => s.state)
   const cancel = useCancelFlow()
   if (state.step === 'closed' || state.recordId !== recordId) return null
@@ -25,7 +33,11 @@ export function Wizard({ recordId, defaultUserName, initialSearch = null }: { re
     <section className="wizard" aria-label="Reset password">
       <ol className="stepper">
         {steps.map((s, i) => (
-          <li key={s.id} aria-current={i === current ? 'step' : undefined} className={i < current ? 'past' : i === current ? 'current' : ''}>
+          <li
+            key={s.id}
+            aria-current={i === current ? 'step' : undefined}
+            className={i < current ? 'past' : i === current ? 'current' : ''}
+          >
             {i + 1}. {s.label}
           </li>
         ))}
