@@ -2,8 +2,7 @@
 // (test/e2e/host/server.ts) with window.resetDesk answered by the same IPC router main registers.
 // Each test gets a fresh host and data folder from the fixtures in test/e2e/host/fixture.ts.
 import { defineConfig } from '@playwright/test'
-
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+import { chromiumLaunchOptions } from './test/helpers/chromium'
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -19,19 +18,7 @@ export default defineConfig({
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   use: {
     browserName: 'chromium',
-    launchOptions: {
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
     viewport: { width: 1440, height: 900 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',

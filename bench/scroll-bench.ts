@@ -13,52 +13,19 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { build } from 'esbuild'
 import { chromium, type Page } from 'playwright-core'
-import { bridgeInitScript, startHost, type BrowserHost } from '../test/e2e/host/server'
+import { bridgeInitScript, startHost } from '../test/e2e/host/server'
 import { frameTasks, type TraceEvent } from './frame-trace'
 import type { ProbeResult } from './scroll-probe'
 
 const root = resolve(import.meta.dirname, '..')
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+import { chromiumLaunchOptions, chromiumPath } from '../test/helpers/chromium'
+import { seedBulkIncidents } from '../test/e2e/host/bulk-records'
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8)
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 60)
 const STEP = Number(process.env.BENCH_STEP ?? 400)
 const [WIDTH, HEIGHT] = (process.env.BENCH_VIEWPORT ?? '1440x900').split('x').map(Number) as [number, number]
 const ROWS = 10_000
 const PAGE = 100 // the console's server page (renderer/src/api/queries.ts pageSize)
-
-/** 10k more incidents assigned to desk, straight into the host's store (as test/e2e/records.test.ts). */
-async function seedRows(host: BrowserHost) {
-  const db = host.backend.store.db
-  const opened = Date.parse('2026-01-01T00:00:00Z')
-  for (let chunk = 0; chunk < ROWS; chunk += 500) {
-    await db
-      .insertInto('records')
-      .values(
-        Array.from({ length: 500 }, (_, k) => {
-          const n = chunk + k
-          return {
-            id: `bulk-${n}`,
-            kind: 'incident',
-            number: `INC9${String(n).padStart(6, '0')}`,
-            short_description: `Bulk incident ${n}`,
-            description: 'Generated for the 10k-row scroll bench.',
-            caller_id: null,
-            caller_name: `Caller ${n}`,
-            state: 'New',
-            active: 1,
-            priority: (n % 5) + 1,
-            channel: null,
-            assignment_group: 'Service Desk',
-            assigned_to: 'agent-desk',
-            assigned_to_name: 'Dana Desk',
-            opened_at: new Date(opened + n * 60_000).toISOString(),
-            search_text: `inc9${String(n).padStart(6, '0')} caller ${n} bulk incident ${n}`,
-          }
-        }),
-      )
-      .execute()
-  }
-}
 
 async function bundle(entry: string, format: 'iife' | 'esm' = 'iife') {
   const out = await build({
@@ -89,21 +56,9 @@ async function main() {
     readFile(resolve(root, 'renderer/src/styles.css'), 'utf8'),
   ])
   const host = await startHost()
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  const browser = await chromium.launch(chromiumLaunchOptions)
   try {
-    await seedRows(host)
+    await seedBulkIncidents(host, ROWS, 'Generated for the 10k-row scroll bench.')
     const context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } })
     await context.addInitScript({ content: bridgeInitScript(host.newSessionToken()) })
     const app = await context.newPage()

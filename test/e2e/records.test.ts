@@ -12,6 +12,7 @@ import {
   type BrowserHost,
   type Page,
 } from './host/fixture'
+import { seedBulkIncidents } from './host/bulk-records'
 
 /**
  * Runs in the page: scrolls `.table-scroll` from the top, 400 px a frame. Per frame, the gap
@@ -206,37 +207,7 @@ test.describe('R2 a 10k-row list (virtualized)', () => {
     test.setTimeout(90_000)
     const host = await startHost()
     try {
-      // 10k more incidents assigned to desk, straight into the host's store.
-      const db = host.backend.store.db
-      const opened = Date.parse('2026-01-01T00:00:00Z')
-      for (let chunk = 0; chunk < 10_000; chunk += 500) {
-        await db
-          .insertInto('records')
-          .values(
-            Array.from({ length: 500 }, (_, k) => {
-              const n = chunk + k
-              return {
-                id: `bulk-${n}`,
-                kind: 'incident',
-                number: `INC9${String(n).padStart(6, '0')}`,
-                short_description: `Bulk incident ${n}`,
-                description: 'Generated for the 10k-row list check.',
-                caller_id: null,
-                caller_name: `Caller ${n}`,
-                state: 'New',
-                active: 1,
-                priority: (n % 5) + 1,
-                channel: null,
-                assignment_group: 'Service Desk',
-                assigned_to: 'agent-desk',
-                assigned_to_name: 'Dana Desk',
-                opened_at: new Date(opened + n * 60_000).toISOString(),
-                search_text: `inc9${String(n).padStart(6, '0')} caller ${n} bulk incident ${n}`,
-              }
-            }),
-          )
-          .execute()
-      }
+      await seedBulkIncidents(host, 10_000, 'Generated for the 10k-row list check.')
       const c = await openConsole(browser, host, 'desk')
       const page = c.page
       await expect(page.locator('tbody tr[data-record-id]').first()).toBeVisible()

@@ -11,9 +11,9 @@ import { SmtpNotifier } from '../../electron/backend/notify/smtp-notifier'
 import { resetPageCsp, startResetLinkServer } from '../../electron/backend/http/reset-link-page'
 import { createHttpServer } from '../../electron/backend/http/server'
 import type { Session } from '../../electron/backend/operations'
+import { chromiumLaunchOptions, chromiumPath } from '../helpers/chromium'
 
 const sqlite = storeVariants.find((v) => v.name === 'sqlite')!
-const chromiumPath = '/usr/bin/chromium'
 const missing = existsSync(chromiumPath) ? null : 'Chromium is not installed'
 if (missing && process.env.CI === 'true') throw new Error(`CI=true and ${missing}`)
 const NEW_PASSWORD = 'quiet-meadow-copper-kettle'
@@ -33,19 +33,7 @@ describe.skipIf(missing !== null)('reset-link page in Chromium', () => {
     h = await startHarness(sqlite, { notifier, resetLinkBase: page.url })
     desk = await h.signIn('desk')
     recordId = await assignedRecord(h, desk)
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await chromium.launch(chromiumLaunchOptions)
   })
   afterAll(async () => {
     await browser?.close()

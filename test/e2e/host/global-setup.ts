@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import type { ServiceStarter } from '../../helpers/service'
 import { postgresService } from '../../helpers/pg-cluster'
 import { slapdService } from '../../helpers/slapd'
-import { chromiumPath } from '../../../playwright.config'
+import { chromiumPath } from '../../helpers/chromium'
 import { e2eServiceEnv } from './services'
 
 const root = resolve(import.meta.dirname, '../../..')
