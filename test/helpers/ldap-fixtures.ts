@@ -2,14 +2,12 @@
 // only); the app under test binds as the delegated help-desk account.
 import { randomUUID } from 'node:crypto'
 import { Attribute, Change, Client } from 'ldapts'
-import { inject } from 'vitest'
-import { e2eService, e2eServiceEnv } from '../e2e/host/services'
+import { providedService } from './provided'
 import { ldapBase, ldapGroups, ldapHelpdesk, ldapPeople, ldapRoot } from './slapd'
 import type { LdapDirectoryConfig } from '../../electron/backend/directory/ldap-directory'
 import { directoryLayoutSchema, type DirectoryLayoutInput } from '../../electron/backend/directory/directory-layout'
 
-// Under vitest the global setup provides slapd; under Playwright (E2E) its global setup passes it in the environment.
-export const slapd = () => (process.env[e2eServiceEnv('slapd')] ? e2eService('slapd') : inject('slapd'))
+export const slapd = () => providedService('slapd')
 
 export async function asRoot<T>(work: (c: Client) => Promise<T>): Promise<T> {
   const c = new Client({ url: slapd().url!, timeout: 5000, connectTimeout: 5000 })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
-import { inject } from 'vitest'
+import { providedService } from './provided'
 import type { StoreConfig } from '../../electron/backend/store/database'
 
 export interface StoreVariant {
@@ -28,9 +28,9 @@ export const storeVariants: StoreVariant[] = [
   },
   {
     name: 'postgres',
-    skip: inject('postgres').missing,
+    skip: providedService('postgres').missing,
     async create() {
-      const adminUrl = inject('postgres').url!
+      const adminUrl = providedService('postgres').url!
       const name = `t_${randomUUID().replaceAll('-', '')}`
       const admin = new pg.Client({ connectionString: adminUrl })
       await admin.connect()

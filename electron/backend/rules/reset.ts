@@ -22,6 +22,7 @@ import { resetLinkMessage } from '../notify/templates'
 import { generatePassphrase } from './passphrase'
 import { approverName } from '../approvals/decisions'
 import { askStore, markUnresolved, settleWithRetry, writeIntent, type Intent, type IntentPlan, type NoticeTarget } from '../intents/intents'
+import type { ParsedInputOf } from '../../../shared/ipc/contract'
 
 const RESET_LINK_MINUTES = 30
 
@@ -61,7 +62,8 @@ const methodWords: Record<ResetMethod, string> = {
 export async function runReset(
   ctx: RuleContext,
   agentId: string,
-  input: { flowId: string; method: ResetMethod; password?: string; confirm?: string; style?: 'characters' | 'passphrase' },
+  // The contract's discriminated union: a manual reset always brings a password and its confirmation.
+  input: ParsedInputOf<'reset:run'>,
 ): Promise<{ flow: FlowView; generatedPassword: string | null; sentTo: string[] }> {
   // The enrolment is read with the scope: the view shows it and B11's notice goes to the
   // addresses it brought along (issue 14: not read again after the reset).
@@ -77,7 +79,6 @@ export async function runReset(
   let password: string | null = null
   switch (input.method) {
     case 'manual': {
-      if (!input.password || input.confirm === undefined) throw new AppError('INVALID_INPUT', { fields: ['password', 'confirm'] })
       if (input.password !== input.confirm) throw new AppError('PASSWORDS_DONT_MATCH')
       const failures = policyFailures(input.password, process.policy, user)
       if (failures.length > 0) throw new AppError('POLICY_VIOLATED', { failures })
@@ -94,7 +95,7 @@ export async function runReset(
       if (!user.email) throw new AppError('NOT_ENROLLED', { method: 'email_link' })
       break
     default:
-      assertNever(input.method)
+      assertNever(input)
   }
 
   const effects = [
