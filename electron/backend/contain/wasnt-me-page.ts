@@ -4,7 +4,7 @@
 // every visitor gets the same page; opening it changes nothing (mail scanners fetch links), only
 // the button's POST does, and every refusal (unknown, used, expired) is one answer. The page says
 // nothing about the user beyond "reported". CSP: only the page's own inline script and style.
-import { createHash } from 'node:crypto'
+import { inlinePageCsp, inlinePageHeaders } from '../http/inline-page'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from '../rules/context'
 import type { WasntMeAnswer } from './wasnt-me'
@@ -48,17 +48,7 @@ const SCRIPT = `(function(){
   });
 })();`
 
-const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`
-
-export const wasntMePageCsp = [
-  "default-src 'none'",
-  `script-src ${sha256(SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+export const wasntMePageCsp = inlinePageCsp(SCRIPT, STYLE)
 
 function pageHtml(path: string): string {
   return `<!doctype html>
@@ -77,13 +67,7 @@ function pageHtml(path: string): string {
 
 type Answer = { status: WasntMeAnswer } | { status: 'error' }
 
-const securityHeaders = {
-  'content-security-policy': wasntMePageCsp,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-  'x-frame-options': 'DENY',
-}
+const securityHeaders = inlinePageHeaders(wasntMePageCsp)
 
 /** Registers the page and its POST endpoint on the fastify instance that serves the reset-link page. */
 export function registerWasntMePage(app: FastifyInstance, options: WasntMePageOptions): void {

@@ -3,7 +3,7 @@
 // only the page's own inline script and style (and the QR code as a data: image), no external
 // resources, no caching, no framing. The session token lives in the page's memory only and goes
 // back as a bearer header (no cookie, so no cross-site request can use it).
-import { createHash } from 'node:crypto'
+import { inlinePageCsp, inlinePageHeaders } from '../http/inline-page'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { AppError, toErrorData } from '../../../shared/errors'
 import { errorFacts, type RuleContext } from '../rules/context'
@@ -142,18 +142,7 @@ const SCRIPT = `(function(){
   $('signout').addEventListener('click', function(){ api('signout').catch(function(){}); signedOut(null); });
 })();`
 
-const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`
-
-export const enrolmentPageCsp = [
-  "default-src 'none'",
-  `script-src ${sha256(SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
-  'img-src data:',
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+export const enrolmentPageCsp = inlinePageCsp(SCRIPT, STYLE, ['img-src data:'])
 
 const escapeAttr = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
@@ -208,13 +197,7 @@ ${contactForms('mobile', 'Mobile number', 'Mobile number', 'tel', 'Codes can be 
 </main><script>${SCRIPT}</script></body></html>`
 }
 
-const securityHeaders = {
-  'content-security-policy': enrolmentPageCsp,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-  'x-frame-options': 'DENY',
-}
+const securityHeaders = inlinePageHeaders(enrolmentPageCsp)
 
 export interface EnrolmentPageOptions {
   /** Where the page lives (default /enrol). */

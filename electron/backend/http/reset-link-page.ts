@@ -3,7 +3,7 @@
 // good link from a bad one when it serves the page: every visitor gets the same page. Only the
 // submission (POST with the token) is judged, and every refusal — unknown, used, expired — is one
 // answer. No external resources; the CSP allows only the page's own inline script and style.
-import { createHash } from 'node:crypto'
+import { inlinePageCsp, inlinePageHeaders } from './inline-page'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { AppError } from '../../../shared/errors'
 import type { PolicyFailure } from '../../../shared/policy/password-policy'
@@ -55,17 +55,7 @@ const SCRIPT = `(function(){
   });
 })();`
 
-const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`
-
-export const resetPageCsp = [
-  "default-src 'none'",
-  `script-src ${sha256(SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+export const resetPageCsp = inlinePageCsp(SCRIPT, STYLE)
 
 function pageHtml(path: string): string {
   return `<!doctype html>
@@ -91,13 +81,7 @@ type Answer =
   | { status: 'unavailable' }
   | { status: 'error' }
 
-const securityHeaders = {
-  'content-security-policy': resetPageCsp,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-  'x-frame-options': 'DENY',
-}
+const securityHeaders = inlinePageHeaders(resetPageCsp)
 
 /** Registers the page and its POST endpoint on a fastify instance (the backend's HTTP side). */
 export function registerResetLinkPage(app: FastifyInstance, options: ResetLinkPageOptions): void {
