@@ -150,6 +150,24 @@ function checkpointIsGenuine(key: Buffer, c: AuditCheckpoint): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected)
 }
 
+/** An audit row as the console and the export show it. */
+export function auditEntryOf(r: Selectable<AuditTable>): AuditEntry {
+  return {
+    seq: r.seq,
+    at: r.at,
+    agentId: r.agent_id,
+    recordId: r.record_id,
+    userId: r.user_id,
+    processId: r.process_id,
+    flowId: r.flow_id,
+    action: r.action,
+    method: r.method,
+    outcome: r.outcome,
+    detail: r.detail,
+    hash: r.hash,
+  }
+}
+
 export async function listAudit(db: Kysely<DB>, offset: number, limit: number): Promise<{ rows: AuditEntry[]; total: number }> {
   const rows = await db.selectFrom('audit').selectAll().orderBy('seq', 'desc').offset(offset).limit(limit).execute()
   const { n } = await db
@@ -158,20 +176,7 @@ export async function listAudit(db: Kysely<DB>, offset: number, limit: number): 
     .executeTakeFirstOrThrow()
   return {
     total: Number(n),
-    rows: rows.map((r) => ({
-      seq: r.seq,
-      at: r.at,
-      agentId: r.agent_id,
-      recordId: r.record_id,
-      userId: r.user_id,
-      processId: r.process_id,
-      flowId: r.flow_id,
-      action: r.action,
-      method: r.method,
-      outcome: r.outcome,
-      detail: r.detail,
-      hash: r.hash,
-    })),
+    rows: rows.map(auditEntryOf),
   }
 }
 

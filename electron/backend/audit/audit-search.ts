@@ -4,6 +4,7 @@ import type { AuditRow, AuditSearchInput } from '../../../shared/domain/audit-vi
 import { loadAgent, requireRole } from '../rules/access'
 import type { RuleContext } from '../rules/context'
 import { containsIgnoringCase } from '../store/like'
+import { auditEntryOf } from './audit-chain'
 
 export async function searchAudit(
   ctx: RuleContext,
@@ -66,18 +67,7 @@ export async function searchAudit(
   return {
     total: Number(count.n),
     rows: rows.map((r) => ({
-      seq: r.seq,
-      at: r.at,
-      agentId: r.agent_id,
-      recordId: r.record_id,
-      userId: r.user_id,
-      processId: r.process_id,
-      flowId: r.flow_id,
-      action: r.action,
-      method: r.method,
-      outcome: r.outcome,
-      detail: r.detail,
-      hash: r.hash,
+      ...auditEntryOf(r),
       agentName: r.agent_name ?? null,
       userName: r.user_id ? (names.get(r.user_id) ?? null) : null,
       recordNumber: r.record_number ?? null,
