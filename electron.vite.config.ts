@@ -20,10 +20,14 @@ export function devCsp(): Plugin {
         const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)
         const hashes = inline.map((body) => `sha256-${createHash('sha256').update(body).digest('base64')}`)
         const origin = ctx.server?.resolvedUrls?.local[0] ? new URL(ctx.server.resolvedUrls.local[0]).origin : 'http://localhost:5173'
-        return html.replace(
-          /(<meta http-equiv="Content-Security-Policy" content=")[^"]*(")/,
+        const withDevPolicy = html.replace(
+          /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]*(")/,
           `$1${devContentSecurityPolicy(origin, hashes)}$2`,
         )
+        // Loudly, not a dev server silently left on the strict policy that blocks its preamble.
+        if (withDevPolicy === html)
+          throw new Error('renderer/index.html has no Content-Security-Policy <meta> for the dev policy to replace')
+        return withDevPolicy
       },
     },
   }

@@ -10,7 +10,7 @@ import { contentSecurityPolicy } from '../../electron/main/csp'
 import { expect, test } from './host/fixture'
 
 const root = resolve(import.meta.dirname, '../..')
-const cspOf = (html: string) => html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/)?.[1] ?? null
+const cspOf = (html: string) => html.match(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/)?.[1] ?? null
 
 test.describe('npm run dev: the dev server under its own CSP', () => {
   let server: ViteDevServer
