@@ -3,6 +3,7 @@
 // stays in the dialog, the console behind it is inert, and leaving the Done step any other way
 // (Back to list, another view) asks first.
 import {
+  chooseUser,
   expect,
   identify,
   methodCard,
@@ -15,6 +16,24 @@ import {
 } from './host/fixture'
 
 const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
+const dialogOf = (page: Page) => page.getByRole('dialog', { name: 'End this password reset?' })
+const openFlowsOfAlex = (host: BrowserHost) =>
+  host.backend.store.db
+    .selectFrom('flows')
+    .select(['id', 'close_reason'])
+    .where('user_id', '=', 'user-alex')
+    .where('closed_at', 'is', null)
+    .execute()
+
+/** From Identify with Alex Morgan chosen: R5.5 and an auto-generated reset, to the Done step. */
+async function resetToDone(page: Page) {
+  await identify(page)
+  await (await methodCard(page, 'Personal data confirmation')).getByRole('button', { name: 'Caller confirms it is correct' }).click()
+  await page.getByRole('button', { name: 'Continue to reset' }).click()
+  await page.getByRole('radio', { name: 'Auto-generate a password' }).check()
+  await page.getByRole('button', { name: 'Reset password' }).click()
+  await expect(page.getByRole('heading', { name: 'Password reset complete' }).first()).toBeVisible()
+}
 
 test.describe('item 9: the Exit confirmation is modal and leaving Done asks first', () => {
   let host: BrowserHost
@@ -28,21 +47,10 @@ test.describe('item 9: the Exit confirmation is modal and leaving Done asks firs
   async function toDone() {
     await openRecord(page, alexRecord)
     await startWizard(page)
-    await identify(page)
-    await (await methodCard(page, 'Personal data confirmation')).getByRole('button', { name: 'Caller confirms it is correct' }).click()
-    await page.getByRole('button', { name: 'Continue to reset' }).click()
-    await page.getByRole('radio', { name: 'Auto-generate a password' }).check()
-    await page.getByRole('button', { name: 'Reset password' }).click()
-    await expect(page.getByRole('heading', { name: 'Password reset complete' }).first()).toBeVisible()
+    await resetToDone(page)
   }
-  const openFlows = () =>
-    host.backend.store.db
-      .selectFrom('flows')
-      .select(['id', 'close_reason'])
-      .where('user_id', '=', 'user-alex')
-      .where('closed_at', 'is', null)
-      .execute()
-  const dialog = () => page.getByRole('dialog', { name: 'End this password reset?' })
+  const openFlows = () => openFlowsOfAlex(host)
+  const dialog = () => dialogOf(page)
   const focusInDialog = () => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))
 
   test('traps focus, leaves Back to list behind it inert, and is axe clean', async () => {
@@ -97,5 +105,33 @@ test.describe('item 9: the Exit confirmation is modal and leaving Done asks firs
       .execute()
     expect(exits.map((e) => JSON.parse(e.detail).passwordShared)).toEqual([true])
     await expect(page.getByText('Password reset complete')).toHaveCount(0)
+  })
+})
+
+test.describe('item 9 for an administrator: Administration in the workspace navigation asks first too', () => {
+  test.use({ agent: 'admin' })
+
+  test('leaving Done for Administration opens the Exit confirmation; Exit then goes on to Administration', async ({ host, page }) => {
+    // An open incident of the administrator's own; the reset is for Alex Morgan, chosen at Identify.
+    const record = await host.backend.store.db
+      .selectFrom('records')
+      .select('number')
+      .where('kind', '=', 'incident')
+      .where('active', '=', 1)
+      .where('assigned_to', '=', 'agent-admin')
+      .orderBy('number')
+      .limit(1)
+      .executeTakeFirstOrThrow()
+    await openRecord(page, record.number)
+    await startWizard(page)
+    await chooseUser(page, 'alex', /Alex Morgan/)
+    await resetToDone(page)
+
+    await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Administration' }).click()
+    await expect(dialogOf(page).first()).toBeVisible()
+    expect(await openFlowsOfAlex(host)).toHaveLength(1)
+    await dialogOf(page).getByRole('button', { name: 'Exit', exact: true }).click()
+    await expect(page.getByRole('heading', { name: 'Administration', level: 1 }).first()).toBeVisible()
+    expect(await openFlowsOfAlex(host)).toHaveLength(0)
   })
 })

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { lazy, Suspense, useEffect, useState } from 'react'
-import type { RecordKind } from '../../../shared/domain/types'
+import type { RecordKind, Role } from '../../../shared/domain/types'
 import { ordinaryConsoleSettings } from '../../../shared/ipc/contract'
 import { call } from '../api/client'
 import { consoleQueries, sessionQueries } from '../api/queries'
@@ -35,6 +35,26 @@ type View =
   | { name: 'intents'; kind: RecordKind }
   | { name: 'live'; kind: RecordKind }
   | { name: 'dashboard'; kind: RecordKind }
+
+/** The role-gated views of the workspace navigation, in order: shown to an agent with any of `roles`. */
+const workspaceViews: readonly { view: Exclude<View['name'], 'list' | 'record'>; label: string; roles: readonly Role[] }[] = [
+  { view: 'approvals', label: 'Approvals', roles: ['password_reset_supervisor'] },
+  { view: 'live', label: 'Live', roles: ['password_reset_supervisor'] },
+  { view: 'dashboard', label: 'Dashboard', roles: ['password_reset_admin', 'password_reset_supervisor'] },
+  { view: 'intents', label: 'Unresolved resets', roles: ['password_reset_admin', 'password_reset_supervisor'] },
+  { view: 'audit', label: 'Audit log', roles: ['password_reset_admin', 'password_reset_supervisor'] },
+  { view: 'admin', label: 'Administration', roles: ['password_reset_admin'] },
+]
+
+function NavItem({ label, current, onSelect }: { label: string; current: boolean; onSelect: () => void }) {
+  return (
+    <li>
+      <button type="button" aria-current={current ? 'page' : undefined} onClick={onSelect}>
+        {label}
+      </button>
+    </li>
+  )
+}
 
 export function App() {
   const session = useQuery(sessionQueries.current())
@@ -102,82 +122,23 @@ export function App() {
       <nav className="sidenav" aria-label="Workspace">
         <ul>
           {(['incident', 'interaction'] as const).map((kind) => (
-            <li key={kind}>
-              <button
-                type="button"
-                aria-current={view.kind === kind && view.name === 'list' ? 'page' : undefined}
-                onClick={() => navigate({ name: 'list', kind })}
-              >
-                {kind === 'incident' ? 'Incidents' : 'Interactions'}
-              </button>
-            </li>
+            <NavItem
+              key={kind}
+              label={kind === 'incident' ? 'Incidents' : 'Interactions'}
+              current={view.name === 'list' && view.kind === kind}
+              onSelect={() => navigate({ name: 'list', kind })}
+            />
           ))}
-          {agent.roles.includes('password_reset_supervisor') && (
-            <li>
-              <button
-                type="button"
-                aria-current={view.name === 'approvals' ? 'page' : undefined}
-                onClick={() => navigate({ name: 'approvals', kind: view.kind })}
-              >
-                Approvals
-              </button>
-            </li>
-          )}
-          {agent.roles.includes('password_reset_supervisor') && (
-            <li>
-              <button
-                type="button"
-                aria-current={view.name === 'live' ? 'page' : undefined}
-                onClick={() => navigate({ name: 'live', kind: view.kind })}
-              >
-                Live
-              </button>
-            </li>
-          )}
-          {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
-            <li>
-              <button
-                type="button"
-                aria-current={view.name === 'dashboard' ? 'page' : undefined}
-                onClick={() => navigate({ name: 'dashboard', kind: view.kind })}
-              >
-                Dashboard
-              </button>
-            </li>
-          )}
-          {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
-            <li>
-              <button
-                type="button"
-                aria-current={view.name === 'intents' ? 'page' : undefined}
-                onClick={() => navigate({ name: 'intents', kind: view.kind })}
-              >
-                Unresolved resets
-              </button>
-            </li>
-          )}
-          {(agent.roles.includes('password_reset_admin') || agent.roles.includes('password_reset_supervisor')) && (
-            <li>
-              <button
-                type="button"
-                aria-current={view.name === 'audit' ? 'page' : undefined}
-                onClick={() => navigate({ name: 'audit', kind: view.kind })}
-              >
-                Audit log
-              </button>
-            </li>
-          )}
-          {agent.roles.includes('password_reset_admin') && (
-            <li>
-              <button
-                type="button"
-                aria-current={view.name === 'admin' ? 'page' : undefined}
-                onClick={() => setView({ name: 'admin', kind: view.kind })}
-              >
-                Administration
-              </button>
-            </li>
-          )}
+          {workspaceViews
+            .filter((item) => item.roles.some((role) => agent.roles.includes(role)))
+            .map((item) => (
+              <NavItem
+                key={item.view}
+                label={item.label}
+                current={view.name === item.view}
+                onSelect={() => navigate({ name: item.view, kind: view.kind })}
+              />
+            ))}
         </ul>
       </nav>
       <main className="content">
