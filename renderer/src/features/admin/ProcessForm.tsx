@@ -3,8 +3,8 @@
 // including those only the backend can know (a store it lacks, a name already taken).
 import { zodResolver } from '@hookform/resolvers/zod'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useId, useRef } from 'react'
-import { Controller, useForm, type Resolver } from 'react-hook-form'
+import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { Controller, useForm, type Resolver, type UseFormRegisterReturn } from 'react-hook-form'
 import {
   processDraftSchema,
   newProcessDraft,
@@ -61,6 +61,42 @@ function toDraft(process: Process): ProcessDraft {
     requiresApproval,
     settings,
   }
+}
+
+/** A fieldset of checkboxes that fill one array field, the array's error in place, then `children`. */
+function CheckList<T extends string>({
+  legend,
+  options,
+  labelOf,
+  registration,
+  errorId,
+  message,
+  children,
+}: {
+  legend: string
+  options: readonly T[]
+  labelOf: (option: T) => string
+  /** One `register(field)` for every box: react-hook-form gathers the checked values into the array. */
+  registration: UseFormRegisterReturn
+  errorId: string
+  message: string | undefined
+  children?: ReactNode
+}) {
+  return (
+    <fieldset aria-describedby={message ? errorId : undefined}>
+      <legend>{legend}</legend>
+      <div className="checks">
+        {options.map((option) => (
+          <label key={option}>
+            <input type="checkbox" value={option} {...registration} />
+            {labelOf(option)}
+          </label>
+        ))}
+      </div>
+      <FieldError id={errorId} message={message} />
+      {children}
+    </fieldset>
+  )
 }
 
 export function ProcessForm({ editing, onDone }: { editing: AdminProcess | null; onDone: (saved: AdminProcess | null) => void }) {
@@ -203,35 +239,29 @@ export function ProcessForm({ editing, onDone }: { editing: AdminProcess | null;
         </div>
       </fieldset>
 
-      <fieldset aria-describedby={errors.methods?.message ? `${ids}-methods-error` : undefined}>
-        <legend>Verification methods</legend>
-        <div className="checks">
-          {verifyMethods.map((m) => (
-            <label key={m}>
-              <input type="checkbox" value={m} {...register('methods')} />
-              {methodTitles[m]}
-            </label>
-          ))}
-        </div>
-        <FieldError id={`${ids}-methods-error`} message={errors.methods?.message} />
+      <CheckList
+        legend="Verification methods"
+        options={verifyMethods}
+        labelOf={(m) => methodTitles[m]}
+        registration={register('methods')}
+        errorId={`${ids}-methods-error`}
+        message={errors.methods?.message}
+      >
         {numberField('requiredPasses', 'Methods that must pass', { min: 1, max: 5 }, errors.requiredPasses?.message)}
-      </fieldset>
+      </CheckList>
 
-      <fieldset aria-describedby={errors.resetMethods?.message ? `${ids}-reset-error` : undefined}>
-        <legend>Reset</legend>
-        <div className="checks">
-          {resetMethods.map((m) => (
-            <label key={m}>
-              <input type="checkbox" value={m} {...register('resetMethods')} />
-              {methodLabels[m].title}
-            </label>
-          ))}
-        </div>
-        <FieldError id={`${ids}-reset-error`} message={errors.resetMethods?.message} />
+      <CheckList
+        legend="Reset"
+        options={resetMethods}
+        labelOf={(m) => methodLabels[m].title}
+        registration={register('resetMethods')}
+        errorId={`${ids}-reset-error`}
+        message={errors.resetMethods?.message}
+      >
         {checkbox('unlock', 'Unlock a locked account')}
         {checkbox('requireChange', 'Require a change at next sign-in')}
         {checkbox('requiresApproval', 'Require a supervisor’s approval', errors.requiresApproval?.message)}
-      </fieldset>
+      </CheckList>
 
       <fieldset>
         <legend>Password policy</legend>
