@@ -7,6 +7,7 @@ import { useForm } from 'react-hook-form'
 import type { z } from 'zod'
 import { apiKeyCreateSchema } from '../../../../shared/domain/integrations'
 import { call } from '../../api/client'
+import { DataTable } from '../../components/DataTable'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { integrationQueries } from './integration-queries'
 import { SecretOnce } from './SecretOnce'
@@ -66,52 +67,38 @@ export function ApiKeysPane() {
         </button>
       </form>
       <ErrorNotice error={create.error ?? revoke.error ?? keys.error} />
-      <table aria-label="API keys">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Key starts</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {keys.data?.map((k) => (
-            <tr key={k.id}>
-              <td>{k.name}</td>
-              <td>
-                <code>{k.prefix}…</code>
-              </td>
-              <td>
-                {formatTime(k.createdAt)} {k.createdBy ? `by ${k.createdBy}` : ''}
-              </td>
-              <td>{k.lastUsedAt ? formatTime(k.lastUsedAt) : 'never'}</td>
-              <td>{k.revokedAt ? `revoked ${formatTime(k.revokedAt)}` : 'active'}</td>
-              <td>
-                {!k.revokedAt &&
-                  (confirming === k.id ? (
-                    <>
-                      <button type="button" onClick={() => revoke.mutate(k.id)} disabled={revoke.isPending} autoFocus>
-                        Confirm revoke {k.name}
-                      </button>{' '}
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        Keep
-                      </button>
-                    </>
-                  ) : (
-                    <button type="button" onClick={() => setConfirming(k.id)}>
-                      Revoke {k.name}
+      <DataTable label="API keys" columns={['Name', 'Key starts', 'Created', 'Last used', 'Status']} actions="Actions">
+        {keys.data?.map((k) => (
+          <tr key={k.id}>
+            <td>{k.name}</td>
+            <td>
+              <code>{k.prefix}…</code>
+            </td>
+            <td>
+              {formatTime(k.createdAt)} {k.createdBy ? `by ${k.createdBy}` : ''}
+            </td>
+            <td>{k.lastUsedAt ? formatTime(k.lastUsedAt) : 'never'}</td>
+            <td>{k.revokedAt ? `revoked ${formatTime(k.revokedAt)}` : 'active'}</td>
+            <td>
+              {!k.revokedAt &&
+                (confirming === k.id ? (
+                  <>
+                    <button type="button" onClick={() => revoke.mutate(k.id)} disabled={revoke.isPending} autoFocus>
+                      Confirm revoke {k.name}
+                    </button>{' '}
+                    <button type="button" onClick={() => setConfirming(null)}>
+                      Keep
                     </button>
-                  ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                  </>
+                ) : (
+                  <button type="button" onClick={() => setConfirming(k.id)}>
+                    Revoke {k.name}
+                  </button>
+                ))}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {keys.data?.length === 0 && <p className="count">No keys yet.</p>}
     </section>
   )

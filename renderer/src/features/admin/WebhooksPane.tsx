@@ -14,7 +14,9 @@ import {
   type WebhookView,
 } from '../../../../shared/domain/integrations'
 import { call } from '../../api/client'
+import { DataTable } from '../../components/DataTable'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
+import { Pager } from '../../components/Pager'
 import { integrationQueries } from './integration-queries'
 import { SecretOnce } from './SecretOnce'
 
@@ -148,54 +150,34 @@ function DeliveryLog({ webhooks }: { webhooks: WebhookView[] }) {
         </span>
       </div>
       <ErrorNotice error={log.error ?? retry.error} />
-      <table aria-label="Webhook deliveries, newest first">
-        <thead>
-          <tr>
-            <th scope="col">Created</th>
-            <th scope="col">Webhook</th>
-            <th scope="col">Event</th>
-            <th scope="col">Record</th>
-            <th scope="col">State</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Last status</th>
-            <th scope="col">Next attempt / delivered</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+      <DataTable
+        label="Webhook deliveries, newest first"
+        columns={['Created', 'Webhook', 'Event', 'Record', 'State', 'Attempts', 'Last status', 'Next attempt / delivered']}
+        actions="Actions"
+      >
+        {log.data?.rows.map((d) => (
+          <tr key={d.id} data-state={d.state}>
+            <td>{formatTime(d.createdAt)}</td>
+            <td>{names.get(d.webhookId) ?? d.webhookId}</td>
+            <td>
+              <code>{d.eventType}</code>
+            </td>
+            <td>{d.recordNumber ?? ''}</td>
+            <td>{d.state}</td>
+            <td>{d.attempts}</td>
+            <td>{d.lastStatus ?? d.lastError ?? ''}</td>
+            <td>{d.deliveredAt ? formatTime(d.deliveredAt) : d.nextAttemptAt ? formatTime(d.nextAttemptAt) : ''}</td>
+            <td>
+              {d.state !== 'delivered' && (
+                <button type="button" onClick={() => retry.mutate(d.id)} disabled={retry.isPending}>
+                  Retry {d.eventType} {d.recordNumber ?? ''}
+                </button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {log.data?.rows.map((d) => (
-            <tr key={d.id} data-state={d.state}>
-              <td>{formatTime(d.createdAt)}</td>
-              <td>{names.get(d.webhookId) ?? d.webhookId}</td>
-              <td>
-                <code>{d.eventType}</code>
-              </td>
-              <td>{d.recordNumber ?? ''}</td>
-              <td>{d.state}</td>
-              <td>{d.attempts}</td>
-              <td>{d.lastStatus ?? d.lastError ?? ''}</td>
-              <td>{d.deliveredAt ? formatTime(d.deliveredAt) : d.nextAttemptAt ? formatTime(d.nextAttemptAt) : ''}</td>
-              <td>
-                {d.state !== 'delivered' && (
-                  <button type="button" onClick={() => retry.mutate(d.id)} disabled={retry.isPending}>
-                    Retry {d.eventType} {d.recordNumber ?? ''}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <div className="toolbar">
-        <button type="button" onClick={() => setOffset(Math.max(0, offset - pageSize))} disabled={offset === 0}>
-          Newer
-        </button>
-        <button type="button" onClick={() => setOffset(offset + pageSize)} disabled={offset + pageSize >= total}>
-          Older
-        </button>
-      </div>
+        ))}
+      </DataTable>
+      <Pager offset={offset} pageSize={pageSize} total={total} onOffset={setOffset} />
     </section>
   )
 }
@@ -238,52 +220,37 @@ export function WebhooksPane() {
         </button>
       )}
       <ErrorNotice error={webhooks.error ?? remove.error} />
-      <table aria-label="Webhooks">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">URL</th>
-            <th scope="col">Events</th>
-            <th scope="col">Active</th>
-            <th scope="col">Pending</th>
-            <th scope="col">Failed</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {webhooks.data?.map((w) => (
-            <tr key={w.id}>
-              <td>{w.name}</td>
-              <td>{w.url}</td>
-              <td>{w.events.join(', ')}</td>
-              <td>{w.active ? 'yes' : 'no'}</td>
-              <td>{w.pending}</td>
-              <td>{w.failed}</td>
-              <td>
-                <button type="button" onClick={() => setEditing(w)}>
-                  Edit {w.name}
-                </button>{' '}
-                {confirming === w.id ? (
-                  <>
-                    <button type="button" onClick={() => remove.mutate(w.id)} disabled={remove.isPending} autoFocus>
-                      Confirm delete {w.name}
-                    </button>{' '}
-                    <button type="button" onClick={() => setConfirming(null)}>
-                      Keep
-                    </button>
-                  </>
-                ) : (
-                  <button type="button" onClick={() => setConfirming(w.id)}>
-                    Delete {w.name}
+      <DataTable label="Webhooks" columns={['Name', 'URL', 'Events', 'Active', 'Pending', 'Failed']} actions="Actions">
+        {webhooks.data?.map((w) => (
+          <tr key={w.id}>
+            <td>{w.name}</td>
+            <td>{w.url}</td>
+            <td>{w.events.join(', ')}</td>
+            <td>{w.active ? 'yes' : 'no'}</td>
+            <td>{w.pending}</td>
+            <td>{w.failed}</td>
+            <td>
+              <button type="button" onClick={() => setEditing(w)}>
+                Edit {w.name}
+              </button>{' '}
+              {confirming === w.id ? (
+                <>
+                  <button type="button" onClick={() => remove.mutate(w.id)} disabled={remove.isPending} autoFocus>
+                    Confirm delete {w.name}
+                  </button>{' '}
+                  <button type="button" onClick={() => setConfirming(null)}>
+                    Keep
                   </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                </>
+              ) : (
+                <button type="button" onClick={() => setConfirming(w.id)}>
+                  Delete {w.name}
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {webhooks.data?.length === 0 && <p className="count">No webhooks yet.</p>}
       <DeliveryLog webhooks={webhooks.data ?? []} />
     </section>

@@ -9,7 +9,9 @@ import { auditCheckpointSchema, type Agent, type AuditCheckpoint } from '../../.
 import { AppError } from '../../../../shared/errors'
 import { ApiError, call } from '../../api/client'
 import { auditQueries } from '../../api/queries'
+import { DataTable } from '../../components/DataTable'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
+import { Pager } from '../../components/Pager'
 import { auditActionLabel, auditActionLabels, auditOutcomeLabel, type AuditRow } from '../../../../shared/domain/audit-view'
 
 const pageSize = 50
@@ -118,45 +120,29 @@ export function AuditLog({ agent }: { agent: Agent }) {
         }}
       />
       <div className="table-wrap">
-        <table aria-label="Audit entries, newest first" className="audit-table">
-          <thead>
+        <DataTable
+          label="Audit entries, newest first"
+          className="audit-table"
+          columns={['Time', 'Action', 'Outcome', 'Agent', 'User', 'Record']}
+          actions="Details"
+        >
+          {page.data?.rows.length === 0 && (
             <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Action</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Agent</th>
-              <th scope="col">User</th>
-              <th scope="col">Record</th>
-              <th scope="col">
-                <span className="visually-hidden">Details</span>
-              </th>
+              <td colSpan={7} className="muted">
+                No entries match these filters.
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {page.data?.rows.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No entries match these filters.
-                </td>
-              </tr>
-            )}
-            {page.data?.rows.map((e) => (
-              <AuditRowView key={e.seq} entry={e} open={openSeq === e.seq} onToggle={() => setOpenSeq(openSeq === e.seq ? null : e.seq)} />
-            ))}
-          </tbody>
-        </table>
+          )}
+          {page.data?.rows.map((e) => (
+            <AuditRowView key={e.seq} entry={e} open={openSeq === e.seq} onToggle={() => setOpenSeq(openSeq === e.seq ? null : e.seq)} />
+          ))}
+        </DataTable>
       </div>
-      <div className="actions">
-        <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - pageSize))}>
-          Newer
-        </button>
+      <Pager offset={offset} pageSize={pageSize} total={total} onOffset={setOffset}>
         <span className="count" data-testid="audit-page">
           {total === 0 ? 'No entries' : `Entries ${offset + 1}–${Math.min(offset + pageSize, total)} of ${total}`}
         </span>
-        <button type="button" disabled={offset + pageSize >= total} onClick={() => setOffset(offset + pageSize)}>
-          Older
-        </button>
-      </div>
+      </Pager>
     </section>
   )
 }
