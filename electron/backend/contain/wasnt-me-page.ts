@@ -4,7 +4,7 @@
 // every visitor gets the same page; opening it changes nothing (mail scanners fetch links), only
 // the button's POST does, and every refusal (unknown, used, expired) is one answer. The page says
 // nothing about the user beyond "reported". CSP: only the page's own inline script and style.
-import { inlinePageCsp, inlinePageHeaders } from '../http/inline-page'
+import { inlinePageCsp, inlinePageHeaders, linkPageScript } from '../http/inline-page'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from '../rules/context'
 import type { WasntMeAnswer } from './wasnt-me'
@@ -22,17 +22,9 @@ const STYLE = `body{font-family:system-ui,sans-serif;max-width:30rem;margin:3rem
 button{margin-top:1.25rem;padding:.6rem 1.2rem;font-size:1rem;font-weight:600}#result{margin-top:1rem}.bad{color:#a00}.good{color:#060}
 :focus-visible{outline:3px solid #1a56db;outline-offset:2px}`
 
-const SCRIPT = `(function(){
-  var token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
-  // Drop the token from the address bar and history once read.
-  history.replaceState(null, '', location.pathname);
-  var form = document.getElementById('report-form');
-  var result = document.getElementById('result');
-  function say(cls, lines){
-    result.className = cls; result.textContent = '';
-    lines.forEach(function(l){ var p = document.createElement('p'); p.textContent = l; result.appendChild(p); });
-  }
-  form.addEventListener('submit', function(ev){
+const SCRIPT = linkPageScript(
+  'report-form',
+  `  form.addEventListener('submit', function(ev){
     ev.preventDefault();
     form.elements.submit.disabled = true;
     fetch(form.getAttribute('action'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: token }) })
@@ -45,8 +37,8 @@ const SCRIPT = `(function(){
         else say('bad', ['Something went wrong. Nothing was reported.', 'Call the service desk at once.']);
       })
       .catch(function(){ form.elements.submit.disabled = false; say('bad', ['Something went wrong. Nothing was reported. Try again, or call the service desk.']); });
-  });
-})();`
+  });`,
+)
 
 export const wasntMePageCsp = inlinePageCsp(SCRIPT, STYLE)
 

@@ -3,7 +3,7 @@
 // good link from a bad one when it serves the page: every visitor gets the same page. Only the
 // submission (POST with the token) is judged, and every refusal — unknown, used, expired — is one
 // answer. No external resources; the CSP allows only the page's own inline script and style.
-import { inlinePageCsp, inlinePageHeaders } from './inline-page'
+import { inlinePageCsp, inlinePageHeaders, linkPageScript } from './inline-page'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { AppError } from '../../../shared/errors'
 import type { PolicyFailure } from '../../../shared/policy/password-policy'
@@ -26,17 +26,9 @@ const STYLE = `body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem
 label{display:block;margin-top:1rem;font-weight:600}input{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}
 button{margin-top:1.25rem;padding:.6rem 1.2rem;font-size:1rem}#result{margin-top:1rem}.bad{color:#a00}.good{color:#060}`
 
-const SCRIPT = `(function(){
-  var token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
-  // Drop the token from the address bar and history once read.
-  history.replaceState(null, '', location.pathname);
-  var form = document.getElementById('reset-form');
-  var result = document.getElementById('result');
-  function say(cls, lines){
-    result.className = cls; result.textContent = '';
-    lines.forEach(function(l){ var p = document.createElement('p'); p.textContent = l; result.appendChild(p); });
-  }
-  form.addEventListener('submit', function(ev){
+const SCRIPT = linkPageScript(
+  'reset-form',
+  `  form.addEventListener('submit', function(ev){
     ev.preventDefault();
     var pw = form.elements.password.value, confirm = form.elements.confirm.value;
     if (pw !== confirm) { say('bad', ['The two passwords do not match.']); return; }
@@ -52,8 +44,8 @@ const SCRIPT = `(function(){
         else { form.hidden = true; say('bad', ['This link is not valid. It may have been used already or have expired.', 'Ask the service desk to send a new one.']); }
       })
       .catch(function(){ form.elements.submit.disabled = false; say('bad', ['Something went wrong. Nothing was changed. Try again.']); });
-  });
-})();`
+  });`,
+)
 
 export const resetPageCsp = inlinePageCsp(SCRIPT, STYLE)
 
