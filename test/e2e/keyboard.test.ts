@@ -3,20 +3,18 @@
 // button); after every action focus is on the next thing to do, never on <body>; the kiosk idle
 // lock warns 30 s ahead with a countdown that any key cancels; Identify's user is a drop-down.
 // Playwright's clock moves time in the kiosk test, so nothing waits 30 s.
-import type { Browser, BrowserContext } from '@playwright/test'
-import { bridgeInitScript } from './host/server'
 import {
   chooseUser,
-  demoPasswords,
   expect,
   identify,
+  kioskHost,
   methodCard,
   openConsole,
   openRecord,
   readCode,
   screenshot,
   seriousAxeViolations,
-  startHost,
+  signIn,
   startWizard,
   test,
   userPicker,
@@ -291,31 +289,12 @@ test.describe('issue 12 item 7: menus, focus and the user drop-down by keyboard'
 })
 
 test.describe('B7 kiosk: the idle lock warns 30 s ahead, with a countdown any key cancels', () => {
-  let browser: Browser
+  test.use({ hostOptions: kioskHost(), signedIn: false, fakeClock: true, viewport: sizes[0] })
   let host: BrowserHost
-  let context: BrowserContext
   let page: Page
-  const pageErrors: string[] = []
-  test.beforeAll(async ({ browser: b }) => {
-    browser = b
-  })
-  test.beforeEach(async () => {
-    pageErrors.length = 0
-    host = await startHost({
-      operations: (backend) => ({ ...backend.ops, 'console:settings': async () => ({ kiosk: { enabled: true, idleMinutes: 1 } }) }),
-    })
-    context = await browser.newContext({ viewport: sizes[0] })
-    await context.addInitScript({ content: bridgeInitScript(host.newSessionToken()) })
-    page = await context.newPage()
-    page.on('pageerror', (e) => pageErrors.push(e.message))
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()))
-    await page.clock.install()
-    await page.goto(host.url)
-  })
-  test.afterEach(async () => {
-    await context?.close()
-    await host?.close()
-    expect(pageErrors).toEqual([])
+  test.beforeEach(async ({ host: h, page: p }) => {
+    host = h
+    page = p
   })
 
   const openFlows = () => host.backend.store.db.selectFrom('flows').select('id').where('closed_at', 'is', null).execute()
@@ -330,10 +309,7 @@ test.describe('B7 kiosk: the idle lock warns 30 s ahead, with a countdown any ke
   const countdown = () => warning().getByRole('timer')
 
   test('warns with a live countdown; a key, "Stay signed in" or a click keep the call; left alone it locks at 0', async () => {
-    await page.getByLabel('User name').fill('desk')
-    await page.getByLabel('Password').fill(demoPasswords.desk!)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await expect(page.getByText(/Signed in as/)).toBeVisible()
+    await signIn(page, 'desk')
     await openRecord(page, alexRecord)
     await startWizard(page)
     await identify(page)

@@ -2,18 +2,16 @@
 // kiosk machine. Idle for the configured minutes, the console signs the agent out, wipes the flow
 // and every cached answer, and says why; the next visitor finds no trace of the last. B3: copy,
 // cut and the context menu are refused. Playwright's clock moves time, so no test waits a minute.
-import type { Browser, BrowserContext } from '@playwright/test'
-import { bridgeInitScript } from './host/server'
 import {
-  demoPasswords,
   expect,
   identify,
+  kioskHost,
   methodCard,
   openRecord,
   readCode,
   screenshot,
   seriousAxeViolations,
-  startHost,
+  signIn,
   startWizard,
   test,
   type BrowserHost,
@@ -24,45 +22,19 @@ const alexRecord = 'INC0010004' // caller Alex Morgan, assigned to desk
 const lockNotice = 'Locked after 1 minute without activity; everything about the last visitor was cleared.'
 
 test.describe('B7 kiosk mode', () => {
-  let browser: Browser
+  // At the sign-in screen, with fake timers from the first script on; time flows until the test moves it.
+  test.use({ hostOptions: kioskHost(), signedIn: false, fakeClock: true })
   let host: BrowserHost
-  let context: BrowserContext
   let page: Page
-  const pageErrors: string[] = []
-  test.beforeAll(async ({ browser: b }) => {
-    browser = b
+  test.beforeEach(async ({ host: h, page: p }) => {
+    host = h
+    page = p
   })
-  test.beforeEach(async () => {
-    pageErrors.length = 0
-    host = await startHost({
-      operations: (backend) => ({ ...backend.ops, 'console:settings': async () => ({ kiosk: { enabled: true, idleMinutes: 1 } }) }),
-    })
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
-    await context.addInitScript({ content: bridgeInitScript(host.newSessionToken()) })
-    page = await context.newPage()
-    page.on('pageerror', (e) => pageErrors.push(e.message))
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()))
-    // Fake timers from the first script on; time still flows until the test moves it on.
-    await page.clock.install()
-    await page.goto(host.url)
-  })
-  test.afterEach(async () => {
-    await context?.close()
-    await host?.close()
-    expect(pageErrors).toEqual([])
-  })
-
-  async function signIn(username = 'desk') {
-    await page.getByLabel('User name').fill(username)
-    await page.getByLabel('Password').fill(demoPasswords[username]!)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await expect(page.getByText(/Signed in as/).first()).toBeVisible()
-  }
 
   const openFlows = () => host.backend.ctx.store.db.selectFrom('flows').select('id').where('closed_at', 'is', null).execute()
 
   test('locks after idleMinutes without activity, wipes the visitor, and the next sign-in shows no trace', async () => {
-    await signIn()
+    await signIn(page, 'desk')
     // The same action as "Sign out", named for a walk-up desk.
     await expect(page.getByRole('button', { name: 'End visit' }).first()).toBeVisible()
     await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0)
@@ -101,7 +73,7 @@ test.describe('B7 kiosk mode', () => {
     expect(await seriousAxeViolations(page)).toEqual([])
     await screenshot(page, 'kiosk-locked')
 
-    await signIn()
+    await signIn(page, 'desk')
     await expect(page.getByRole('status').filter({ hasText: lockNotice })).toHaveCount(0)
     // Back on the list, the wizard closed, the caller simulator gone with the flow.
     await expect(page.locator('tbody tr[data-record-id]').first()).toBeVisible()
@@ -113,7 +85,7 @@ test.describe('B7 kiosk mode', () => {
   })
 
   test('B3 refuses copy, cut and the context menu; "End visit" wipes and says so', async () => {
-    await signIn()
+    await signIn(page, 'desk')
     const refused = await page.evaluate(() =>
       ['copy', 'cut', 'contextmenu'].map((type) => {
         const event =

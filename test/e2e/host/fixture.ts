@@ -23,12 +23,16 @@ export interface Console {
   pageErrors: string[]
 }
 
-/** A console window for one agent on a host: the bridge injected, the agent signed in by hand. */
-export async function openConsole(
+const defaultViewport = { width: 1440, height: 900 }
+
+/**
+ * A console window on a host at the sign-in screen: the bridge injected, page errors collected.
+ * `fakeClock`: Playwright's fake timers from the first script on (time flows until the test moves it).
+ */
+export async function openWindow(
   browser: Browser,
   host: BrowserHost,
-  username: string,
-  viewport = { width: 1440, height: 900 },
+  { viewport = defaultViewport, fakeClock = false }: { viewport?: { width: number; height: number }; fakeClock?: boolean } = {},
 ): Promise<Console> {
   const context = await browser.newContext({ viewport })
   await context.addInitScript({ content: bridgeInitScript(host.newSessionToken()) })
@@ -36,22 +40,43 @@ export async function openConsole(
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
   page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()))
+  if (fakeClock) await page.clock.install()
   await page.goto(host.url)
+  return { host, context, page, pageErrors }
+}
+
+/** Signs an agent in by hand on the sign-in screen. */
+export async function signIn(page: Page, username: string) {
   await page.getByLabel('User name').fill(username)
   await page.getByLabel('Password').fill(demoPasswords[username]!)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.getByText(/Signed in as/)).toBeVisible()
-  return { host, context, page, pageErrors }
 }
+
+/** A console window for one agent on a host: the bridge injected, the agent signed in by hand. */
+export async function openConsole(browser: Browser, host: BrowserHost, username: string, viewport = defaultViewport): Promise<Console> {
+  const c = await openWindow(browser, host, { viewport })
+  await signIn(c.page, username)
+  return c
+}
+
+/** B7: a host that answers console:settings as main does on a kiosk machine (test.use({ hostOptions: kioskHost() })). */
+export const kioskHost = (idleMinutes = 1): HostOptions => ({
+  operations: (backend) => ({ ...backend.ops, 'console:settings': async () => ({ kiosk: { enabled: true, idleMinutes } }) }),
+})
 
 interface ConsoleFixtures {
   /** Who signs in to `page` (test.use({ agent: 'super' })). */
   agent: string
+  /** Whether `agent` is signed in before the test starts; false: `page` waits at the sign-in screen. */
+  signedIn: boolean
+  /** Playwright's fake timers in `page` from its first script on (test.use({ fakeClock: true })). */
+  fakeClock: boolean
   /** How the test's host starts (test.use({ hostOptions: { firstRun: true } })). */
   hostOptions: HostOptions
   /** A fresh host (backend, data folder) for this test. */
   host: BrowserHost
-  /** The agent's console on `host`, signed in; after the test it must have logged no page error. */
+  /** The agent's console on `host` (signed in unless `signedIn` is false); after the test it must have logged no page error. */
   page: Page
   /** Skips every test, loudly, where the global setup found no Chromium or no built renderer. */
   e2eReady: void
@@ -67,14 +92,18 @@ export const test = base.extend<ConsoleFixtures>({
     { auto: true },
   ],
   agent: ['desk', { option: true }],
+  signedIn: [true, { option: true }],
+  fakeClock: [false, { option: true }],
   hostOptions: [{}, { option: true }],
   host: async ({ hostOptions }, use) => {
     const host = await startHost(hostOptions)
     await use(host)
     await host.close()
   },
-  page: async ({ browser, host, agent }, use) => {
-    const c = await openConsole(browser, host, agent)
+  // Playwright's own `viewport` option sizes the window (test.use({ viewport: { width: 1366, height: 768 } })).
+  page: async ({ browser, host, agent, signedIn, fakeClock, viewport }, use) => {
+    const c = await openWindow(browser, host, { viewport: viewport ?? defaultViewport, fakeClock })
+    if (signedIn) await signIn(c.page, agent)
     await use(c.page)
     await c.context.close()
     expect(c.pageErrors, 'the console logged page errors').toEqual([])
