@@ -77,6 +77,8 @@ function defineContract<const T extends Record<string, Entry>>(entries: T): T {
 
 /** Counting stops here: an exact count of 100k rows costs more than the page itself. */
 export const recordCountCap = 10_000
+/** The rows the console asks for at a time (the benchmark times pages of this size). */
+export const recordPageSize = 100
 /**
  * A search's count stops sooner: a list is counted in its index, a search reads each match's row
  * (about cap ÷ the term's share of records of them), and more matches than this mean "refine".

@@ -1,13 +1,13 @@
 // Server state lives in react-query only. Query-option factories with hierarchical keys, so a
 // whole branch (everything about one flow, one record) can be invalidated or removed at once.
 import { queryOptions, type QueryClient } from '@tanstack/react-query'
-import type { InputOf, OutputOf } from '../../../shared/ipc/contract'
+import { recordPageSize, type InputOf, type OutputOf } from '../../../shared/ipc/contract'
 import type { AuditSearchInput } from '../../../shared/domain/audit-view'
 import type { RecordKind, RecordSummary } from '../../../shared/domain/types'
 import { call } from './client'
 
 export type ListParams = Required<Pick<InputOf<'records:list'>, 'filter' | 'q' | 'sort' | 'dir'>> & { kind: RecordKind }
-export const pageSize = 100
+export const pageSize = recordPageSize
 
 export const sessionQueries = {
   current: () => queryOptions({ queryKey: ['session'], queryFn: () => call('session:current', {}), staleTime: Infinity }),
