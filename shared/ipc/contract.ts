@@ -166,7 +166,15 @@ export const contract = defineContract({
       .refine((i) => i.after !== undefined || i.offset + i.limit <= (i.q.trim() ? recordSearchCountCap : recordCountCap), {
         message: 'offset beyond the rows a list reaches (its count cap): page further by `after`',
         path: ['offset'],
-      }),
+      })
+      // The cursor's value is of the sort's column: a number for priority, text otherwise.
+      .refine(
+        (i) => i.after === undefined || i.after.value === null || typeof i.after.value === (i.sort === 'priority' ? 'number' : 'string'),
+        {
+          message: "a value of the sort's kind (a number for priority, text otherwise)",
+          path: ['after', 'value'],
+        },
+      ),
     output: z.object({ rows: z.array(recordSummarySchema) }),
   },
   /** How many records a list holds: its own call, so no page waits for a count. */

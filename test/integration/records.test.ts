@@ -227,7 +227,11 @@ for (const variant of storeVariants) {
       expect(input.safeParse({ kind: 'incident', q: 'vpn', offset: recordSearchCountCap, limit: 50 }).success).toBe(false)
       expect(input.safeParse({ kind: 'incident', offset: recordCountCap - 100, limit: 100 }).success).toBe(true)
       expect(input.safeParse({ kind: 'incident', offset: recordCountCap, limit: 1 }).success).toBe(false)
-      expect(input.safeParse({ kind: 'incident', q: 'vpn', offset: 5_000, limit: 50, after: { value: 1, id: 'x' } }).success).toBe(true)
+      expect(input.safeParse({ kind: 'incident', q: 'vpn', offset: 5_000, limit: 50, after: { value: 'x', id: 'x' } }).success).toBe(true)
+      // The cursor's value is of the sort's column (a store would refuse text for a number).
+      expect(input.safeParse({ kind: 'incident', sort: 'priority', after: { value: 'high', id: 'x' } }).success).toBe(false)
+      expect(input.safeParse({ kind: 'incident', sort: 'priority', after: { value: 3, id: 'x' } }).success).toBe(true)
+      expect(input.safeParse({ kind: 'incident', sort: 'number', after: { value: 3, id: 'x' } }).success).toBe(false)
     })
 
     it('shows a record with its fields and activity, and says whether R1 allows a reset', async () => {
