@@ -4,7 +4,7 @@ import { storeVariants } from '../helpers/stores'
 import { startHarness, type Harness } from '../helpers/backend-harness'
 import type { Session } from '../../electron/backend/operations'
 import { insertBatches } from '../../electron/backend/demo/seed'
-import { recordSearchCountCap } from '../../shared/ipc/contract'
+import { contract, recordCountCap, recordSearchCountCap } from '../../shared/ipc/contract'
 
 for (const variant of storeVariants) {
   describe.skipIf(variant.skip !== null)(`R2 records on ${variant.name}`, () => {
@@ -162,6 +162,72 @@ for (const variant of storeVariants) {
         limit: 200,
       })
       expect(next.rows.map((r) => r.number)).toEqual(expected.slice(200, 400))
+    })
+
+    it('pages by keyset in every sort and direction, across rows without a priority or caller, as one long page does', async () => {
+      // 90 rows of a rare term (driven from the matches on SQLite) and 400 of a common one (a walk
+      // of the list's index): a third without a priority, a quarter without a caller, values repeated.
+      const rowsOf = (word: string, n: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          id: `${word}-${String(i).padStart(3, '0')}`,
+          kind: 'incident',
+          number: `INC8${word.length}${String(i).padStart(5, '0')}`,
+          short_description: `${word} keyset row`,
+          description: 'Keyset',
+          caller_id: null,
+          caller_name: i % 4 === 0 ? null : `Caller ${i % 7}`,
+          state: ['New', 'In Progress', 'On Hold'][i % 3]!,
+          active: 1,
+          priority: i % 3 === 0 ? null : 1 + (i % 5),
+          channel: null,
+          assignment_group: 'Service Desk',
+          assigned_to: null,
+          assigned_to_name: null,
+          opened_at: new Date(Date.UTC(2026, 1, 1) + (i % 50) * 60_000).toISOString(),
+          search_text: `inc8 ${word} keyset row caller ${i % 7}`,
+        }))
+      const terms = { ksrare: 90, kscommonword: 400 }
+      for (const [word, n] of Object.entries(terms))
+        await h.backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', rowsOf(word, n), 500))
+      const sortValue = { number: 'number', openedAt: 'openedAt', priority: 'priority', state: 'state', callerName: 'callerName' } as const
+      for (const [q, n] of Object.entries(terms)) {
+        for (const sort of ['priority', 'callerName', 'state', 'number', 'openedAt'] as const) {
+          for (const dir of ['asc', 'desc'] as const) {
+            const scope = { kind: 'incident', filter: 'all_open', q, sort, dir } as const
+            const whole = (await h.call(desk, 'records:list', { ...scope, limit: 200 })).rows
+            const ids: string[] = []
+            let after: { value: string | number | null; id: string } | undefined
+            for (let page = 0; page < 100; page++) {
+              const rows = (await h.call(desk, 'records:list', { ...scope, limit: 7, ...(after ? { after } : {}) })).rows
+              ids.push(...rows.map((r) => r.id))
+              if (rows.length < 7) break
+              const last = rows.at(-1)!
+              after = { value: last[sortValue[sort]], id: last.id }
+            }
+            const label = `"${q}" by ${sort} ${dir}`
+            expect(ids, label).toHaveLength(n)
+            expect(new Set(ids).size, label).toBe(n)
+            expect(ids.slice(0, 200), label).toEqual(whole.map((r) => r.id))
+            // The rows without a value keep together, at one end.
+            const values = whole.map((r) => r[sortValue[sort]])
+            const firstNull = values.indexOf(null)
+            if (firstNull >= 0)
+              expect(
+                values.slice(firstNull, firstNull + values.filter((v) => v === null).length).every((v) => v === null),
+                label,
+              ).toBe(true)
+          }
+        }
+      }
+    })
+
+    it("a jump reaches no further than the list's count; further goes by keyset", () => {
+      const input = contract['records:list'].input
+      expect(input.safeParse({ kind: 'incident', q: 'vpn', offset: recordSearchCountCap - 50, limit: 50 }).success).toBe(true)
+      expect(input.safeParse({ kind: 'incident', q: 'vpn', offset: recordSearchCountCap, limit: 50 }).success).toBe(false)
+      expect(input.safeParse({ kind: 'incident', offset: recordCountCap - 100, limit: 100 }).success).toBe(true)
+      expect(input.safeParse({ kind: 'incident', offset: recordCountCap, limit: 1 }).success).toBe(false)
+      expect(input.safeParse({ kind: 'incident', q: 'vpn', offset: 5_000, limit: 50, after: { value: 1, id: 'x' } }).success).toBe(true)
     })
 
     it('shows a record with its fields and activity, and says whether R1 allows a reset', async () => {
