@@ -221,6 +221,36 @@ for (const variant of storeVariants) {
       }
     })
 
+    it('finds the few open records of a term that closed records make common', async () => {
+      // 2,000 closed records and 3 open ones, opened long ago (the end of the list's order): SQLite
+      // counts 2,003 matches and walks the list, which holds the 3 only at its end; the walk gives
+      // up within its budget and the matches answer.
+      const rows = Array.from({ length: 2_003 }, (_, n) => ({
+        id: `closedword-${n}`,
+        kind: 'incident',
+        number: `INC6${String(n).padStart(6, '0')}`,
+        short_description: 'Kiosk printer kscloseword',
+        description: 'Closed',
+        caller_id: null,
+        caller_name: `Caller ${n}`,
+        state: n < 3 ? 'New' : 'Closed',
+        active: n < 3 ? 1 : 0,
+        priority: 3,
+        channel: null,
+        assignment_group: 'Service Desk',
+        assigned_to: null,
+        assigned_to_name: null,
+        opened_at: new Date(Date.UTC(2019, 0, 1) + n * 60_000).toISOString(),
+        search_text: `inc6${String(n).padStart(6, '0')} caller ${n} kiosk printer kscloseword`,
+      }))
+      await h.backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', rows, 500))
+      for (const limit of [7, 200]) {
+        const found = await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', q: 'kscloseword', limit })
+        expect(found.rows.map((r) => r.id)).toEqual(['closedword-2', 'closedword-1', 'closedword-0'])
+      }
+      expect(await count({ kind: 'incident', filter: 'all_open', q: 'kscloseword' })).toBe(3)
+    })
+
     it("a jump reaches no further than the list's count; further goes by keyset", () => {
       const input = contract['records:list'].input
       expect(input.safeParse({ kind: 'incident', q: 'vpn', offset: recordSearchCountCap - 50, limit: 50 }).success).toBe(true)

@@ -194,7 +194,7 @@ async function withRows<R>(
  * FTS matches, they come first in a CROSS JOIN, which SQLite keeps as the outer loop; else its
  * planner may walk a list index and test every row against the matches.
  */
-function rowsQuery(ctx: RuleContext, rows: Rows, plan: SearchPlan): RecordsQuery {
+function rowsQuery(ctx: RuleContext, rows: Rows, plan: NoSearch | Like | ByMatches): RecordsQuery {
   if (plan.kind === 'matches') {
     const matches = sql<{ rowid: number }>`(select rowid from records_fts where records_fts match ${plan.phrase})`.as('matches')
     // Typed as the records alone: nothing but the join reads `matches`.
@@ -224,31 +224,68 @@ export async function listRecords(
   return { rows: rows.map(toSummary) }
 }
 
+type Narrow = (q: RecordsQuery) => RecordsQuery
+
 async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:list'>): Promise<SummaryRow[]> {
   const column = `records.${sortColumns[input.sort]}` as const
   const ordered = <Q extends RecordsQuery>(q: Q) => q.orderBy(column, input.dir).orderBy('records.id', input.dir) as Q
   const after = input.after ?? null
   const offset = after ? 0 : input.offset
-  const plan = await searchPlan(ctx, rows.text, offset + input.limit)
-  const query = rowsQuery(ctx, rows, plan)
+  const plan: SearchPlan = await searchPlan(ctx, rows.text, offset + input.limit)
   const run = <O>(q: Compilable<O> & { execute(): Promise<O[]> }) => (plan.kind === 'none' ? executeKept(ctx.store.db, q) : q.execute())
   // The limit is a literal (1–200), so a kept statement is planned for it; the offset stays a parameter.
-  const rowsOf = (q: RecordsQuery, limit: number) =>
+  const select = (q: RecordsQuery, limit: number) =>
     run(
       ordered(q)
         .select(summaryColumns.map((c) => `records.${c}` as const))
         .limit(sql.lit(limit)),
     )
-  if (after) return keysetPage(ctx, input, query, after, rowsOf)
-  if (offset === 0) return rowsOf(query, input.limit)
-  // A page further down (a jump; scrolling goes by `after`): the rows to skip are walked in the
-  // list's index alone, ids only, and just the page's rows are read from the table.
-  const ids = ordered(query).select('records.id').limit(sql.lit(input.limit)).offset(offset)
+  /** The first `limit` rows of the list narrowed by `narrow` (a cursor), by the search's plan. */
+  const rowsOf = async (narrow: Narrow, limit: number): Promise<SummaryRow[]> => {
+    if (plan.kind !== 'walk') return select(narrow(rowsQuery(ctx, rows, plan)), limit)
+    const found = await boundedWalk(ctx, ordered(narrow(rowsQuery(ctx, rows, none))), plan, input, limit)
+    if (found.length === limit) return found
+    // The walk spent its budget (the term is rarer in this list than in the store), or the list
+    // ended: the matches answer exactly, at a cost bounded by their number.
+    return select(narrow(rowsQuery(ctx, rows, matchesOf(plan.term))), limit)
+  }
+  if (after) return keysetPage(ctx, input, after, rowsOf)
+  if (offset === 0) return rowsOf((q) => q, input.limit)
+  // A page further down (a jump; scrolling, and a search's every page, go by `after`): the rows to
+  // skip are walked in the list's index alone, ids only, and just the page's rows are read.
+  const ids = ordered(rowsQuery(ctx, rows, plan.kind === 'walk' ? likeOf(plan.term) : plan))
+    .select('records.id')
+    .limit(sql.lit(input.limit))
+    .offset(offset)
   return run(
     ordered(ctx.store.db.selectFrom('records').innerJoin(ids.as('page'), 'page.id', 'records.id')).select(
       summaryColumns.map((c) => `records.${c}` as const),
     ),
   )
+}
+
+/**
+ * A common term's page on SQLite: the list's index walked in order, each row tested, at most
+ * `budget` rows (a co-routine: the walk stops as soon as the page is full). A term common in the
+ * store may be rare in this list (another group's word, or a caller whose records are closed):
+ * unbounded, the walk would then test the whole list.
+ */
+function boundedWalk(
+  ctx: RuleContext,
+  list: RecordsQuery,
+  plan: Walk,
+  input: ParsedInputOf<'records:list'>,
+  limit: number,
+): Promise<SummaryRow[]> {
+  const walked = list.select([...summaryColumns.map((c) => `records.${c}` as const), 'records.search_text']).limit(sql.lit(plan.budget))
+  return ctx.store.db
+    .selectFrom(walked.as('walked'))
+    .select(summaryColumns.map((c) => `walked.${c}` as const))
+    .where(containsIgnoringCase('walked.search_text', plan.term, true))
+    .orderBy(`walked.${sortColumns[input.sort]}`, input.dir)
+    .orderBy('walked.id', input.dir)
+    .limit(sql.lit(limit))
+    .execute()
 }
 
 /**
@@ -262,9 +299,8 @@ async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:
 async function keysetPage(
   ctx: RuleContext,
   input: ParsedInputOf<'records:list'>,
-  query: RecordsQuery,
   after: { value: string | number | null; id: string },
-  rowsOf: (q: RecordsQuery, limit: number) => Promise<SummaryRow[]>,
+  rowsOf: (narrow: Narrow, limit: number) => Promise<SummaryRow[]>,
 ): Promise<SummaryRow[]> {
   const column = sql.ref(`records.${sortColumns[input.sort]}`)
   const id = sql.ref('records.id')
@@ -272,15 +308,15 @@ async function keysetPage(
   const nullable = nullableSorts.has(input.sort)
   const nullsFirst = (ctx.store.dialect === 'sqlite') === (input.dir === 'asc')
   // Row-value comparison: a NULL in the column compares as unknown, so it keeps to the values.
-  const rest =
+  const rest: Narrow =
     after.value === null
-      ? query.where(sql<boolean>`${column} is null`).where(sql<boolean>`${id} ${cmp} ${after.id}`)
-      : query.where(sql<boolean>`(${column}, ${id}) ${cmp} (${after.value}, ${after.id})`)
+      ? (q) => q.where(sql<boolean>`${column} is null`).where(sql<boolean>`${id} ${cmp} ${after.id}`)
+      : (q) => q.where(sql<boolean>`(${column}, ${id}) ${cmp} (${after.value}, ${after.id})`)
   const rows = await rowsOf(rest, input.limit)
   const next =
     !nullable || rows.length === input.limit ? null : after.value === null ? (nullsFirst ? 'values' : null) : nullsFirst ? null : 'nulls'
   if (next === null) return rows
-  const following = query.where(sql<boolean>`${column} is ${sql.raw(next === 'nulls' ? 'null' : 'not null')}`)
+  const following: Narrow = (q) => q.where(sql<boolean>`${column} is ${sql.raw(next === 'nulls' ? 'null' : 'not null')}`)
   // A full page's limit, not what is missing: the statement stays one kept statement, not one per gap.
   return [...rows, ...(await rowsOf(following, input.limit))].slice(0, input.limit)
 }
@@ -316,11 +352,15 @@ export async function countRecords(
 
 // ---- Search ---------------------------------------------------------------------------------
 
-type ByMatches = { kind: 'matches'; phrase: string }
-type SearchPlan = { kind: 'none' } | { kind: 'like'; term: string } | ByMatches
-const none: SearchPlan = { kind: 'none' }
-const likeOf = (term: string): SearchPlan => ({ kind: 'like', term })
-const matchesOf = (term: string): ByMatches => ({ kind: 'matches', phrase: `"${term.replaceAll('"', '""')}"` })
+type ByMatches = { kind: 'matches'; phrase: string; term: string }
+/** SQLite, a common term: walk the list in order, testing each row, at most `budget` rows. */
+type Walk = { kind: 'walk'; term: string; budget: number }
+type NoSearch = { kind: 'none' }
+type Like = { kind: 'like'; term: string }
+type SearchPlan = NoSearch | Like | ByMatches | Walk
+const none: NoSearch = { kind: 'none' }
+const likeOf = (term: string): Like => ({ kind: 'like', term })
+const matchesOf = (term: string): ByMatches => ({ kind: 'matches', phrase: `"${term.replaceAll('"', '""')}"`, term })
 /** SQLite's FTS5 trigram index answers a quoted phrase as a substring match from three characters. */
 const ftsAnswers = (ctx: RuleContext, term: string) => ctx.store.dialect === 'sqlite' && [...term].length >= 3
 
@@ -345,7 +385,8 @@ async function searchPlan(ctx: RuleContext, term: string | null, rows: number): 
   const matches = matchesOf(term)
   const walkFrom = (records: number) => Math.ceil(Math.sqrt(rows * Math.max(records, 1)))
   const counted = await termCount(ctx, matches.phrase, walkFrom)
-  return counted.matches >= walkFrom(counted.records) ? likeOf(term) : matches
+  // A walk expected to find the page within K rows gets twice that before the matches take over.
+  return counted.matches >= walkFrom(counted.records) ? { kind: 'walk', term, budget: 2 * walkFrom(counted.records) } : matches
 }
 
 async function termCount(ctx: RuleContext, phrase: string, boundFor: (records: number) => number): Promise<TermCount> {
