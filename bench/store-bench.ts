@@ -16,7 +16,7 @@ import type { StoreConfig } from '../electron/backend/store/database'
 import { generateRecords, insertBatches } from '../electron/backend/demo/seed'
 import { withBenchDatabase } from './pg-database'
 import type { Session } from '../electron/backend/operations'
-import type { InputOf } from '../shared/ipc/contract'
+import { recordCountCap, recordPageSize, recordSearchCountCap, type InputOf } from '../shared/ipc/contract'
 
 const SCALES = (process.env.BENCH_SCALES ?? '100000,1000000').split(',').map(Number)
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',')
@@ -140,7 +140,7 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
         sort: 'openedAt',
         dir: 'desc',
         offset: 0,
-        limit: 50,
+        limit: recordPageSize,
         ...input,
       })
     // The page the UI reaches last (the count stops at 10k): by offset after a jump, by keyset when scrolled to.
@@ -150,10 +150,36 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
       q: '',
       sort: 'openedAt',
       dir: 'desc',
-      offset: 9_850,
-      limit: 100,
+      offset: recordCountCap - 2 * recordPageSize,
+      limit: recordPageSize,
     })
     const pivot = deep.rows.at(-1)
+    const deepByPriority = await list({ sort: 'priority', dir: 'desc', offset: recordCountCap - 2 * recordPageSize })()
+    const priorityPivot = deepByPriority.rows.at(-1)
+    /** For each term, the keyset page the console asks for last, and the whole walk there as one case. */
+    const lastSearchPages = async (terms: string[]) => {
+      const out: [string, () => Promise<unknown>][] = []
+      for (const q of terms) {
+        const pages = recordSearchCountCap / recordPageSize
+        const walk = async () => {
+          let after: ListInput['after']
+          let beforeLast: ListInput['after']
+          for (let page = 0; page < pages; page++) {
+            const { rows } = await list({ q, ...(after ? { after } : {}) })()
+            if (rows.length < recordPageSize) return null
+            beforeLast = after
+            after = { value: rows.at(-1)!.openedAt, id: rows.at(-1)!.id }
+          }
+          return beforeLast!
+        }
+        const after = await walk()
+        if (!after) continue
+        out.push([`search: "${q}", last page (keyset after ${recordSearchCountCap - recordPageSize})`, list({ q, after })])
+        jumps.push([`search: "${q}", jump to the last page (${pages} pages)`, walk])
+      }
+      return out
+    }
+    const jumps: [string, () => Promise<unknown>][] = []
     const number = `inc${String(10000 + 100_000 + Math.floor(scale / 2)).padStart(7, '0')}`
     const cases: [string, () => Promise<unknown>][] = [
       ['first page: assigned to me', list({ filter: 'assigned_to_me' })],
@@ -166,9 +192,13 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
       // (At small sizes the list may not reach that far: then there is no deep page to time.)
       ...(pivot
         ? ([
-            ['deep page (offset 9,950)', list({ offset: 9_950 })],
-            ['deep page (keyset after 9,950)', list({ after: { value: pivot.openedAt, id: pivot.id } })],
-            ['deep page by priority (offset 9,950)', list({ sort: 'priority', dir: 'desc', offset: 9_950 })],
+            ['deep page (offset 9,900)', list({ offset: recordCountCap - recordPageSize })],
+            ['deep page (keyset after 9,900)', list({ after: { value: pivot.openedAt, id: pivot.id } })],
+            ['deep page by priority (offset 9,900)', list({ sort: 'priority', dir: 'desc', offset: recordCountCap - recordPageSize })],
+            [
+              'deep page by priority (keyset after 9,900)',
+              list({ sort: 'priority', dir: 'desc', after: { value: priorityPivot!.priority, id: priorityPivot!.id } }),
+            ],
           ] as [string, () => Promise<unknown>][])
         : []),
       [`search: number ${number.toUpperCase()}`, list({ q: number })],
@@ -176,14 +206,21 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
       ['search: text "vpn"', list({ q: 'vpn' })],
       ['search: no match "zebra"', list({ q: 'zebra' })],
       ['search: my groups, text "printer"', list({ filter: 'my_groups', q: 'printer' })],
-      // The last page a search's list reaches by a jump (its count stops at 1,000).
-      ['search: "larsen", offset 950', list({ q: 'larsen', offset: 950 })],
+      // A caller in 2% of records: near where walking the list and driving from the matches cost the same.
+      ['search: caller "jamie garcia"', list({ q: 'jamie garcia' })],
+      // A number prefix: its matches are consecutive records (clustered in the table's order).
+      ['search: number prefix "inc0115"', list({ q: 'inc0115' })],
+      // The last page a search's list reaches (its count stops at 1,000), which the console
+      // reaches by keyset, each page after the one before.
+      ...(await lastSearchPages(['larsen', 'jamie garcia'])),
     ]
     for (const [label, fn] of cases) {
       await fn()
       const result = await timePair(fn, bare.prepare(rowsQuery()))
       rows.push({ store: name, scale, label, ...result })
     }
+    // A jump to a search's end: the pages one after another, as the console fetches them (no bare query).
+    for (const [label, fn] of jumps) rows.push({ store: name, scale, label, ours: (await timePair(fn, async () => {})).ours, bare: null })
     const count =
       (q: string, filter: ListInput['filter'] = 'all_open') =>
       () =>
@@ -192,6 +229,8 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
       ['count: all open (capped 10k)', count('')],
       ['count: "vpn" (capped 1k)', count('vpn')],
       ['count: "larsen" (capped 1k)', count('larsen')],
+      ['count: "jamie garcia" (capped 1k)', count('jamie garcia')],
+      ['count: "inc0115"', count('inc0115')],
       ['count: my groups, "printer" (capped 1k)', count('printer', 'my_groups')],
     ] as const
     for (const [label, fn] of counts) {
@@ -206,12 +245,12 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
 const f = (n: number) => n.toFixed(2).padStart(7)
 function printTable(rows: Row[]) {
   console.log(
-    `\n${'store'.padEnd(10)} ${'rows'.padStart(9)}  ${'case'.padEnd(38)} ${'ResetDesk p50'.padStart(13)} ${'p95'.padStart(7)}   ${'bare p50'.padStart(8)} ${'p95'.padStart(7)}   ratio p50 / p95`,
+    `\n${'store'.padEnd(10)} ${'rows'.padStart(9)}  ${'case'.padEnd(50)} ${'ResetDesk p50'.padStart(13)} ${'p95'.padStart(7)}   ${'bare p50'.padStart(8)} ${'p95'.padStart(7)}   ratio p50 / p95`,
   )
   for (const r of rows) {
     const ratio = r.bare ? `${(r.ours.p50 / r.bare.p50).toFixed(2)} / ${(r.ours.p95 / r.bare.p95).toFixed(2)}` : '—'
     console.log(
-      `${r.store.padEnd(10)} ${r.scale.toLocaleString().padStart(9)}  ${r.label.padEnd(38)} ${f(r.ours.p50).padStart(13)} ${f(r.ours.p95)}   ${(r.bare ? f(r.bare.p50) : '—').padStart(8)} ${r.bare ? f(r.bare.p95) : '      —'}   ${ratio}`,
+      `${r.store.padEnd(10)} ${r.scale.toLocaleString().padStart(9)}  ${r.label.padEnd(50)} ${f(r.ours.p50).padStart(13)} ${f(r.ours.p95)}   ${(r.bare ? f(r.bare.p50) : '—').padStart(8)} ${r.bare ? f(r.bare.p95) : '      —'}   ${ratio}`,
     )
   }
 }

@@ -51,7 +51,8 @@ const text = (max: number) =>
     .trim()
     .max(max)
     .regex(/^[^\p{Cc}]*$/u, 'one line of text')
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+/** A calendar day (YYYY-MM-DD): 2026-02-30 is no day, and would fail in the store as an invalid date. */
+const day = z.iso.date('a date as YYYY-MM-DD').max(10)
 
 export const auditSearchInputSchema = z
   .object({

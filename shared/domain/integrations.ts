@@ -72,7 +72,15 @@ export type ApiKeyView = z.infer<typeof apiKeyViewSchema>
 
 // --- Webhooks ---------------------------------------------------------------------------------
 
-export const webhookEventTypes = ['work_note.added', 'reset.done', 'reset.failed', 'flow.closed', 'record.assigned'] as const
+export const webhookEventTypes = [
+  'work_note.added',
+  'reset.done',
+  'reset.failed',
+  'flow.closed',
+  'record.assigned',
+  'reset.reported',
+  'reset.contained',
+] as const
 export const webhookEventTypeSchema = z.enum(webhookEventTypes)
 export type WebhookEventType = z.infer<typeof webhookEventTypeSchema>
 export const webhookEventLabels: Record<WebhookEventType, string> = {
@@ -81,6 +89,8 @@ export const webhookEventLabels: Record<WebhookEventType, string> = {
   'reset.failed': 'Password reset failed',
   'flow.closed': 'Flow closed (password shared or not)',
   'record.assigned': 'Assignment changed',
+  'reset.reported': "Reset reported by its user as not theirs (\u201cthis wasn't me\u201d)",
+  'reset.contained': 'Reported reset contained (what re-locking came to)',
 }
 
 export const webhookUrlSchema = z

@@ -4,8 +4,15 @@
 import { z } from 'zod'
 import { isoDate } from './types'
 
-/** What re-locking the account in its credential store came to; `pending` while it is under way. */
-export const relockOutcomes = ['locked', 'not_supported', 'failed', 'pending'] as const
+/**
+ * What re-locking the account in its credential store came to; `pending` while the first try is
+ * under way, `retrying` while the store has not answered and the backend tries again (not locked
+ * yet). `superseded`: not locked because the user's password was reset again after the report
+ * (the user was verified again, and that reset's own rules apply).
+ */
+export const relockOutcomes = ['locked', 'not_supported', 'failed', 'superseded', 'retrying', 'pending'] as const
+/** The outcomes a containment ends in (recorded once, audited and noted). */
+export type FinalRelockOutcome = Exclude<RelockOutcome, 'pending' | 'retrying'>
 export const relockOutcomeSchema = z.enum(relockOutcomes)
 export type RelockOutcome = z.infer<typeof relockOutcomeSchema>
 

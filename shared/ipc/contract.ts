@@ -77,6 +77,8 @@ function defineContract<const T extends Record<string, Entry>>(entries: T): T {
 
 /** Counting stops here: an exact count of 100k rows costs more than the page itself. */
 export const recordCountCap = 10_000
+/** The rows the console asks for at a time (the benchmark times pages of this size). */
+export const recordPageSize = 100
 /**
  * A search's count stops sooner: a list is counted in its index, a search reads each match's row
  * (about cap ÷ the term's share of records of them), and more matches than this mean "refine".
@@ -143,21 +145,36 @@ export const contract = defineContract({
         ...recordListScope,
         sort: z.enum(recordSortFields).default('openedAt'),
         dir: z.enum(['asc', 'desc']).default('desc'),
-        offset: z.number().int().min(0).max(1_000_000).default(0),
+        offset: z.number().int().min(0).max(recordCountCap).default(0),
         /**
-         * Keyset paging: the sort value and id of the last row of the page before. With it the
-         * next page is a seek on the list's index, as cheap as the first (offset is then ignored).
+         * Keyset paging: the sort value (NULL for a row without one) and id of the last row of the
+         * page before. With it the next page is a seek on the list's index, as cheap as the first
+         * (offset is then ignored).
          */
         after: z
           .object({
-            value: z.union([z.string().max(64), z.number().int().min(-inputIntMax).max(inputIntMax)]).nullable(),
+            value: z.union([z.string().max(1024), z.number().int().min(-inputIntMax).max(inputIntMax)]).nullable(),
             id: z.string().min(1).max(64),
           })
           .strict()
           .optional(),
         limit: z.number().int().min(1).max(200).default(50),
       })
-      .strict(),
+      .strict()
+      // A jump reaches no further than the list's count does (a search's sooner): skipping rows
+      // costs a walk over each, and a search's a test of each too.
+      .refine((i) => i.after !== undefined || i.offset + i.limit <= (i.q.trim() ? recordSearchCountCap : recordCountCap), {
+        message: 'offset beyond the rows a list reaches (its count cap): page further by `after`',
+        path: ['offset'],
+      })
+      // The cursor's value is of the sort's column: a number for priority, text otherwise.
+      .refine(
+        (i) => i.after === undefined || i.after.value === null || typeof i.after.value === (i.sort === 'priority' ? 'number' : 'string'),
+        {
+          message: "a value of the sort's kind (a number for priority, text otherwise)",
+          path: ['after', 'value'],
+        },
+      ),
     output: z.object({ rows: z.array(recordSummarySchema) }),
   },
   /** How many records a list holds: its own call, so no page waits for a count. */

@@ -4,7 +4,7 @@ import { storeVariants } from '../helpers/stores'
 import { startHarness, type Harness } from '../helpers/backend-harness'
 import type { Session } from '../../electron/backend/operations'
 import { insertBatches } from '../../electron/backend/demo/seed'
-import { recordSearchCountCap } from '../../shared/ipc/contract'
+import { contract, recordCountCap, recordSearchCountCap } from '../../shared/ipc/contract'
 
 for (const variant of storeVariants) {
   describe.skipIf(variant.skip !== null)(`R2 records on ${variant.name}`, () => {
@@ -162,6 +162,106 @@ for (const variant of storeVariants) {
         limit: 200,
       })
       expect(next.rows.map((r) => r.number)).toEqual(expected.slice(200, 400))
+    })
+
+    it('pages by keyset in every sort and direction, across rows without a priority or caller, as one long page does', async () => {
+      // 90 rows of a rare term (driven from the matches on SQLite) and 400 of a common one (a walk
+      // of the list's index): a third without a priority, a quarter without a caller, values repeated.
+      const rowsOf = (word: string, n: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          id: `${word}-${String(i).padStart(3, '0')}`,
+          kind: 'incident',
+          number: `INC8${word.length}${String(i).padStart(5, '0')}`,
+          short_description: `${word} keyset row`,
+          description: 'Keyset',
+          caller_id: null,
+          caller_name: i % 4 === 0 ? null : `Caller ${i % 7}`,
+          state: ['New', 'In Progress', 'On Hold'][i % 3]!,
+          active: 1,
+          priority: i % 3 === 0 ? null : 1 + (i % 5),
+          channel: null,
+          assignment_group: 'Service Desk',
+          assigned_to: null,
+          assigned_to_name: null,
+          opened_at: new Date(Date.UTC(2026, 1, 1) + (i % 50) * 60_000).toISOString(),
+          search_text: `inc8 ${word} keyset row caller ${i % 7}`,
+        }))
+      const terms = { ksrare: 90, kscommonword: 400 }
+      for (const [word, n] of Object.entries(terms))
+        await h.backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', rowsOf(word, n), 500))
+      const sortValue = { number: 'number', openedAt: 'openedAt', priority: 'priority', state: 'state', callerName: 'callerName' } as const
+      for (const [q, n] of Object.entries(terms)) {
+        for (const sort of ['priority', 'callerName', 'state', 'number', 'openedAt'] as const) {
+          for (const dir of ['asc', 'desc'] as const) {
+            const scope = { kind: 'incident', filter: 'all_open', q, sort, dir } as const
+            const whole = (await h.call(desk, 'records:list', { ...scope, limit: 200 })).rows
+            const ids: string[] = []
+            let after: { value: string | number | null; id: string } | undefined
+            for (let page = 0; page < 100; page++) {
+              const rows = (await h.call(desk, 'records:list', { ...scope, limit: 7, ...(after ? { after } : {}) })).rows
+              ids.push(...rows.map((r) => r.id))
+              if (rows.length < 7) break
+              const last = rows.at(-1)!
+              after = { value: last[sortValue[sort]], id: last.id }
+            }
+            const label = `"${q}" by ${sort} ${dir}`
+            expect(ids, label).toHaveLength(n)
+            expect(new Set(ids).size, label).toBe(n)
+            expect(ids.slice(0, 200), label).toEqual(whole.map((r) => r.id))
+            // The rows without a value keep together, at one end.
+            const values = whole.map((r) => r[sortValue[sort]])
+            const firstNull = values.indexOf(null)
+            if (firstNull >= 0)
+              expect(
+                values.slice(firstNull, firstNull + values.filter((v) => v === null).length).every((v) => v === null),
+                label,
+              ).toBe(true)
+          }
+        }
+      }
+    })
+
+    it('finds the few open records of a term that closed records make common', async () => {
+      // 2,000 closed records and 3 open ones, opened long ago (the end of the list's order): SQLite
+      // counts 2,003 matches and walks the list, which holds the 3 only at its end; the walk gives
+      // up within its budget and the matches answer.
+      const rows = Array.from({ length: 2_003 }, (_, n) => ({
+        id: `closedword-${n}`,
+        kind: 'incident',
+        number: `INC6${String(n).padStart(6, '0')}`,
+        short_description: 'Kiosk printer kscloseword',
+        description: 'Closed',
+        caller_id: null,
+        caller_name: `Caller ${n}`,
+        state: n < 3 ? 'New' : 'Closed',
+        active: n < 3 ? 1 : 0,
+        priority: 3,
+        channel: null,
+        assignment_group: 'Service Desk',
+        assigned_to: null,
+        assigned_to_name: null,
+        opened_at: new Date(Date.UTC(2019, 0, 1) + n * 60_000).toISOString(),
+        search_text: `inc6${String(n).padStart(6, '0')} caller ${n} kiosk printer kscloseword`,
+      }))
+      await h.backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', rows, 500))
+      for (const limit of [7, 200]) {
+        const found = await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', q: 'kscloseword', limit })
+        expect(found.rows.map((r) => r.id)).toEqual(['closedword-2', 'closedword-1', 'closedword-0'])
+      }
+      expect(await count({ kind: 'incident', filter: 'all_open', q: 'kscloseword' })).toBe(3)
+    })
+
+    it("a jump reaches no further than the list's count; further goes by keyset", () => {
+      const input = contract['records:list'].input
+      expect(input.safeParse({ kind: 'incident', q: 'vpn', offset: recordSearchCountCap - 50, limit: 50 }).success).toBe(true)
+      expect(input.safeParse({ kind: 'incident', q: 'vpn', offset: recordSearchCountCap, limit: 50 }).success).toBe(false)
+      expect(input.safeParse({ kind: 'incident', offset: recordCountCap - 100, limit: 100 }).success).toBe(true)
+      expect(input.safeParse({ kind: 'incident', offset: recordCountCap, limit: 1 }).success).toBe(false)
+      expect(input.safeParse({ kind: 'incident', q: 'vpn', offset: 5_000, limit: 50, after: { value: 'x', id: 'x' } }).success).toBe(true)
+      // The cursor's value is of the sort's column (a store would refuse text for a number).
+      expect(input.safeParse({ kind: 'incident', sort: 'priority', after: { value: 'high', id: 'x' } }).success).toBe(false)
+      expect(input.safeParse({ kind: 'incident', sort: 'priority', after: { value: 3, id: 'x' } }).success).toBe(true)
+      expect(input.safeParse({ kind: 'incident', sort: 'number', after: { value: 3, id: 'x' } }).success).toBe(false)
     })
 
     it('shows a record with its fields and activity, and says whether R1 allows a reset', async () => {

@@ -4,14 +4,23 @@
 // slapd below), ends the user's enrolment-page sessions, audits, writes a work note and reaches
 // the supervisors' queue and live view. Used, unknown and expired links get one answer (S5).
 // And R7: a flow that changed nothing leaves no work note.
-import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { storeVariants } from '../helpers/stores'
+import { randomBytes } from 'node:crypto'
+import Database from 'better-sqlite3'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { storeVariants, type StoreVariant } from '../helpers/stores'
 import { assignedRecord, errorOf, startHarness, type Harness } from '../helpers/backend-harness'
 import { addPerson, ldapConfig, ppolicyState, slapd, userBind } from '../helpers/ldap-fixtures'
 import { startResetLinkServer } from '../../electron/backend/http/reset-link-page'
 import { wasntMePageCsp } from '../../electron/backend/contain/wasnt-me-page'
 import { WASNT_ME_THROTTLE } from '../../electron/backend/contain/wasnt-me'
+import { CONTAIN_MAX_TRIES, CONTAIN_RETRY_DELAYS_MS } from '../../electron/backend/contain/containment'
+import { sweepOnce } from '../../electron/backend/intents/sweeper'
+import { createBackend, type Backend } from '../../electron/backend/index'
+import type { CredentialStore } from '../../electron/backend/credentials/credential-store'
+import type { StoreConfig } from '../../electron/backend/store/database'
+import { migrations } from '../../electron/backend/store/migrations'
 import { LdapDirectory } from '../../electron/backend/directory/ldap-directory'
 import { createHttpServer } from '../../electron/backend/http/server'
 import { processRow } from '../../electron/backend/rules/processes'
@@ -364,3 +373,420 @@ describe.skipIf(slapd().missing !== null)('B11 "this wasn\'t me" on OpenLDAP wit
     expect(await userBind(p.dn, second.password)).toBe('ok')
   })
 })
+
+// B11 with F1-F3: a containment left half-way (the process stalled or died, the database failed
+// after the claim) or a re-lock the credential store did not answer is taken up by the sweeper
+// until it is recorded — by one process at a time, with one audit entry and one work note —
+// and supervisors see what it is meanwhile. The ITSM hears of the report and its outcome.
+for (const variant of storeVariants) {
+  describe.skipIf(variant.skip !== null)(`B11 containment completes after faults on ${variant.name}`, () => {
+    const secret = randomBytes(32)
+    const leaseMs = 60_000
+    let h: Harness
+    let shared: { config: StoreConfig; dispose(): Promise<void> }
+    let replica: Backend | null
+    let desk: Session
+    let supervisor: Session
+    let recordId: string
+    let sent: OutboundMessage[]
+    /** The credential store's lock as the test decides: down (throws), held on a gate, or up. */
+    let lockCtl: { down: boolean; calls: number; hold: Promise<void> | null }
+    const address = '203.0.113.7'
+
+    const controlled = (local: CredentialStore): CredentialStore => ({
+      resetPassword: (userId, password, options) => local.resetPassword(userId, password, options),
+      unlock: (userId) => local.unlock(userId),
+      resetApplied: (userId, since, password) => local.resetApplied!(userId, since, password),
+      async lock(userId) {
+        lockCtl.calls++
+        const hold = lockCtl.hold
+        lockCtl.hold = null
+        if (hold) await hold
+        if (lockCtl.down) throw new Error('connect ECONNREFUSED 10.0.0.5:636')
+        await local.lock!(userId)
+      },
+    })
+
+    beforeEach(async () => {
+      lockCtl = { down: false, calls: 0, hold: null }
+      const recording = recordingNotifier()
+      sent = recording.sent
+      shared = await variant.create()
+      const onShared: StoreVariant = { ...variant, create: async () => ({ config: shared.config, dispose: async () => {} }) }
+      h = await startHarness(onShared, {
+        secret,
+        notifier: recording.notifier,
+        sweepEverySeconds: 0,
+        intentLeaseSeconds: leaseMs / 1000,
+        webhooks: false,
+      })
+      h.backend.ctx.credentialStores.local = controlled(h.backend.local)
+      replica = null
+      desk = await h.signIn('desk')
+      supervisor = await h.signIn('super')
+      recordId = await assignedRecord(h, desk)
+      // The ITSM's endpoint (deliveries stay in the outbox: no worker runs here).
+      const admin = await h.signIn('admin')
+      await h.call(admin, 'admin:webhooks:save', {
+        name: 'ITSM',
+        url: 'http://127.0.0.1:9/hook',
+        events: ['reset.reported', 'reset.contained', 'work_note.added'],
+      })
+    })
+    afterEach(async () => {
+      await replica?.close()
+      await h?.dispose()
+      await shared?.dispose()
+    })
+
+    /** An agent resets the user's password and exits; the token of the notice's link. */
+    async function resetBy(userId: string): Promise<string> {
+      const before = sent.length
+      const flow = await h.call(desk, 'flow:start', { recordId, userId, processId: 'proc-standard' })
+      await h.call(desk, 'verify:confirmPersonalData', { flowId: flow.id, confirmed: true })
+      await h.call(desk, 'reset:run', { flowId: flow.id, method: 'generate' })
+      await h.call(desk, 'flow:close', { flowId: flow.id, passwordShared: true })
+      const notice = sent.slice(before).find((m) => m.userId === userId && m.channel === 'email' && linkPattern.test(m.text))!
+      return tokenOf(notice.text.match(linkPattern)![0])
+    }
+    const locked = async (userId: string) => (await h.backend.ctx.directory.get(userId))!.locked
+    const containAudit = (userId: string) =>
+      h.backend.store.db
+        .selectFrom('audit')
+        .select(['action', 'outcome', 'detail'])
+        .where('user_id', '=', userId)
+        .where('action', 'in', ['reset.reported', 'reset.contain_retry', 'reset.contain'])
+        .orderBy('seq')
+        .execute()
+    const reportNotes = async () =>
+      (await h.call(desk, 'records:get', { recordId })).activity
+        .filter((a) => a.kind === 'work_note' && a.text.includes('reported this reset as not theirs'))
+        .map((a) => a.text)
+    const relockSeen = async () => {
+      const [queue, live] = await Promise.all([
+        h.call(supervisor, 'reports:list', {}),
+        h.call(supervisor, 'live:next', { afterSeq: 0, waitMs: 0 }),
+      ])
+      return { queue: queue.map((r) => r.relock), live: live.reports.map((r) => r.relock) }
+    }
+    const outbox = async (type: string) =>
+      (await h.backend.store.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', type).execute()).map(
+        (d) => JSON.parse(d.payload) as { record: { number: string } | null; data: Record<string, unknown> },
+      )
+    const sweep = () => sweepOnce(h.backend.ctx)
+    const sessionOf = (userId: string) =>
+      h.backend.store.db
+        .insertInto('enrolment_sessions')
+        .values({
+          token_hash: `session-${randomBytes(8).toString('hex')}`,
+          user_id: userId,
+          expires_at: new Date(h.clock.now().getTime() + DAY).toISOString(),
+        })
+        .execute()
+
+    it('the database fails after the claim: the report waits "Locking…"; after the lease a sweep records it once', async () => {
+      const token = await resetBy('user-alex')
+      // Every write of the outcome fails, as a database that went away mid-containment would.
+      const { db } = h.backend.store
+      if (variant.name === 'sqlite') {
+        await sql`create trigger contain_fault before update of lock_outcome on reset_reports begin select raise(abort, 'injected store failure'); end`.execute(
+          db,
+        )
+      } else {
+        await sql`create function contain_fault() returns trigger language plpgsql as $$ begin raise exception 'injected store failure'; end $$`.execute(
+          db,
+        )
+        await sql`create trigger contain_fault before update of lock_outcome on reset_reports for each row execute function contain_fault()`.execute(
+          db,
+        )
+      }
+      expect(await h.backend.reportWasntMe(token, address)).toBe('reported')
+      expect(h.logLines.filter((l) => l.includes('wasnt_me_contain_failed'))).toHaveLength(1)
+      expect(await relockSeen()).toEqual({ queue: ['pending'], live: ['pending'] })
+      expect((await containAudit('user-alex')).map((e) => e.action)).toEqual(['reset.reported'])
+      expect(await reportNotes()).toEqual([])
+      await sql`drop trigger contain_fault ${sql.raw(variant.name === 'postgres' ? 'on reset_reports' : '')}`.execute(db)
+
+      // The request's lease holds: no sweeper steps in while it may still be working.
+      h.clock.advance(leaseMs - 1_000)
+      expect(await sweep()).toMatchObject({ contained: 0, containRetrying: 0 })
+      h.clock.advance(2_000)
+      expect(await sweep()).toMatchObject({ contained: 1 })
+      expect(await locked('user-alex')).toBe(true)
+      expect((await containAudit('user-alex')).map((e) => [e.action, e.outcome])).toEqual([
+        ['reset.reported', 'reported'],
+        ['reset.contain', 'locked'],
+      ])
+      expect(await reportNotes()).toEqual(['The user reported this reset as not theirs at 2026-11-27 09:00 UTC; account re-locked.'])
+      expect(await relockSeen()).toEqual({ queue: ['locked'], live: ['locked'] })
+      // Recorded: later rounds leave it alone.
+      h.clock.advance(DAY)
+      expect(await sweep()).toMatchObject({ contained: 0, containRetrying: 0 })
+      expect((await containAudit('user-alex')).length).toBe(2)
+    })
+
+    it('a holder that stalls past its lease is overtaken by the sweeper and, when it wakes, records nothing', async () => {
+      const token = await resetBy('user-alex')
+      let wakeRequest!: () => void
+      lockCtl.hold = new Promise<void>((r) => (wakeRequest = r))
+      // The request stalls in the directory call (a process hung, or about to die).
+      const stalled = h.backend.reportWasntMe(token, address)
+      await expect.poll(() => lockCtl.calls).toBe(1)
+      expect(await relockSeen()).toEqual({ queue: ['pending'], live: ['pending'] })
+      expect(await locked('user-alex')).toBe(false)
+
+      // Its lease runs out; a sweeper takes the report and is in the directory call in turn.
+      h.clock.advance(leaseMs + 1_000)
+      let wakeSweeper!: () => void
+      lockCtl.hold = new Promise<void>((r) => (wakeSweeper = r))
+      const round = sweep()
+      await expect.poll(() => lockCtl.calls).toBe(2)
+      // The stalled request wakes to a directory that failed it: it no longer holds the report,
+      // so it schedules no retry and audits nothing.
+      lockCtl.down = true
+      wakeRequest()
+      expect(await stalled).toBe('reported')
+      expect((await containAudit('user-alex')).map((e) => e.action)).toEqual(['reset.reported'])
+      lockCtl.down = false
+      wakeSweeper()
+      expect(await round).toMatchObject({ contained: 1, containRetrying: 0 })
+      expect(await locked('user-alex')).toBe(true)
+      expect((await containAudit('user-alex')).map((e) => [e.action, e.outcome])).toEqual([
+        ['reset.reported', 'reported'],
+        ['reset.contain', 'locked'],
+      ])
+      expect(await reportNotes()).toEqual(['The user reported this reset as not theirs at 2026-11-27 09:00 UTC; account re-locked.'])
+      expect(await relockSeen()).toEqual({ queue: ['locked'], live: ['locked'] })
+    })
+
+    it('two sweepers (on PostgreSQL two replicas) racing for a due report contain it once', async () => {
+      const token = await resetBy('user-alex')
+      lockCtl.down = true
+      expect(await h.backend.reportWasntMe(token, address)).toBe('reported')
+      lockCtl.down = false
+      // On PostgreSQL the second sweeper is another backend process's pool on the same database.
+      // SQLite is one process's store: two rounds of that process race, interleaved on its connection.
+      if (variant.name === 'postgres') {
+        replica = await createBackend({
+          store: shared.config,
+          secret,
+          hashCost: { N: 1024 },
+          now: h.clock.now,
+          log: { info: () => {}, error: () => {} },
+          sweepEverySeconds: 0,
+          intentLeaseSeconds: leaseMs / 1000,
+          webhooks: false,
+        })
+        replica.ctx.credentialStores.local = controlled(replica.local)
+      }
+      h.clock.advance(CONTAIN_RETRY_DELAYS_MS[0])
+      // The first lock call waits until one round has finished: the other round then ran all of
+      // its course while the first held the report.
+      let release!: () => void
+      lockCtl.hold = new Promise<void>((r) => (release = r))
+      const rounds = [sweep(), sweepOnce((replica ?? h.backend).ctx)] as const
+      void Promise.race(rounds).then(release)
+      const [a, b] = await Promise.all(rounds)
+      expect(a.contained + b.contained).toBe(1)
+      expect(a.containRetrying + b.containRetrying).toBe(0)
+      expect(lockCtl.calls).toBe(2) // the request's try, and one sweeper's
+      expect(await locked('user-alex')).toBe(true)
+      expect((await containAudit('user-alex')).map((e) => [e.action, e.outcome])).toEqual([
+        ['reset.reported', 'reported'],
+        ['reset.contain_retry', 'failed'],
+        ['reset.contain', 'locked'],
+      ])
+      expect(await reportNotes()).toHaveLength(1)
+      expect(await outbox('reset.contained')).toHaveLength(1)
+    })
+
+    it('the credential store is down for the first tries, then back: "not locked yet" meanwhile, then locked, noted once; the ITSM is told', async () => {
+      const token = await resetBy('user-alex')
+      await sessionOf('user-alex')
+      lockCtl.down = true
+      expect(await h.backend.reportWasntMe(token, address)).toBe('reported')
+      // Not locked, and supervisors are told so; the enrolment-page session ended already.
+      expect(await locked('user-alex')).toBe(false)
+      expect(await relockSeen()).toEqual({ queue: ['retrying'], live: ['retrying'] })
+      expect((await h.call(supervisor, 'reports:list', {}))[0]!.sessionsRevoked).toBe(1)
+      expect(
+        await h.backend.store.db.selectFrom('enrolment_sessions').select('token_hash').where('user_id', '=', 'user-alex').execute(),
+      ).toEqual([])
+      expect(await reportNotes()).toEqual([])
+      // The ITSM hears of the report at once; of its outcome once there is one.
+      const [reported] = await outbox('reset.reported')
+      expect(reported).toMatchObject({ data: { action: 'reset.reported', userId: 'user-alex', agentId: null } })
+      expect(reported!.record?.number).toMatch(/^INC/)
+      expect(await outbox('reset.contained')).toEqual([])
+
+      // Not before the backoff's first wait; then a second try, still down.
+      h.clock.advance(CONTAIN_RETRY_DELAYS_MS[0] - 1_000)
+      expect(await sweep()).toMatchObject({ contained: 0, containRetrying: 0 })
+      expect(lockCtl.calls).toBe(1)
+      h.clock.advance(1_000)
+      expect(await sweep()).toMatchObject({ contained: 0, containRetrying: 1 })
+      expect(lockCtl.calls).toBe(2)
+      expect(await relockSeen()).toEqual({ queue: ['retrying'], live: ['retrying'] })
+
+      // The directory is back for the third try.
+      lockCtl.down = false
+      h.clock.advance(CONTAIN_RETRY_DELAYS_MS[1])
+      expect(await sweep()).toMatchObject({ contained: 1, containRetrying: 0 })
+      expect(await locked('user-alex')).toBe(true)
+      expect(await relockSeen()).toEqual({ queue: ['locked'], live: ['locked'] })
+      const entries = await containAudit('user-alex')
+      expect(entries.map((e) => [e.action, e.outcome])).toEqual([
+        ['reset.reported', 'reported'],
+        ['reset.contain_retry', 'failed'],
+        ['reset.contain_retry', 'failed'],
+        ['reset.contain', 'locked'],
+      ])
+      expect(JSON.parse(entries[1]!.detail)).toMatchObject({ try: 1, of: CONTAIN_MAX_TRIES, sessionsRevoked: 1 })
+      expect(JSON.parse(entries[3]!.detail)).toMatchObject({ unansweredTries: 2, sessionsRevoked: 1 })
+      expect(await reportNotes()).toEqual([
+        'The user reported this reset as not theirs at 2026-11-27 09:00 UTC; account re-locked. Enrolment-page sessions ended: 1.',
+      ])
+      const contained = await outbox('reset.contained')
+      expect(contained).toEqual([
+        expect.objectContaining({
+          record: reported!.record,
+          data: expect.objectContaining({
+            outcome: 'locked',
+            userId: 'user-alex',
+            reportedAt: '2026-11-27T09:00:00.000Z',
+            sessionsRevoked: 1,
+            unansweredTries: 2,
+          }),
+        }),
+      ])
+      // No link token in what the ITSM receives.
+      const bodies = JSON.stringify(await h.backend.store.db.selectFrom('webhook_deliveries').select('payload').execute())
+      expect(bodies).not.toContain(token)
+    })
+
+    it(`the credential store stays down: ${CONTAIN_MAX_TRIES} tries with backoff, then "failed" and the by-hand note, once`, async () => {
+      const token = await resetBy('user-alex')
+      lockCtl.down = true
+      expect(await h.backend.reportWasntMe(token, address)).toBe('reported')
+      for (const [i, wait] of CONTAIN_RETRY_DELAYS_MS.entries()) {
+        expect(await relockSeen()).toEqual({ queue: ['retrying'], live: ['retrying'] })
+        h.clock.advance(wait)
+        const last = i === CONTAIN_RETRY_DELAYS_MS.length - 1
+        expect(await sweep()).toMatchObject(last ? { contained: 1, containRetrying: 0 } : { contained: 0, containRetrying: 1 })
+      }
+      expect(lockCtl.calls).toBe(CONTAIN_MAX_TRIES)
+      expect(await locked('user-alex')).toBe(false)
+      expect(await relockSeen()).toEqual({ queue: ['failed'], live: ['failed'] })
+      const entries = await containAudit('user-alex')
+      expect(entries.map((e) => e.action)).toEqual([
+        'reset.reported',
+        ...Array<string>(CONTAIN_MAX_TRIES - 1).fill('reset.contain_retry'),
+        'reset.contain',
+      ])
+      expect(entries.at(-1)!.outcome).toBe('failed')
+      expect(JSON.parse(entries.at(-1)!.detail)).toMatchObject({ unansweredTries: CONTAIN_MAX_TRIES })
+      expect(await reportNotes()).toEqual([
+        `The user reported this reset as not theirs at 2026-11-27 09:00 UTC; re-locking the account failed (the credential store did not answer ${CONTAIN_MAX_TRIES} tries). Lock it in the directory by hand.`,
+      ])
+      expect((await outbox('reset.contained')).map((p) => p.data.outcome)).toEqual(['failed'])
+      // Bounded: no further try, ever.
+      h.clock.advance(DAY)
+      expect(await sweep()).toMatchObject({ contained: 0, containRetrying: 0 })
+      expect(lockCtl.calls).toBe(CONTAIN_MAX_TRIES)
+    })
+
+    it('the user is reset again (verified) while the re-lock waits for the store: the sweeper does not lock them out of it', async () => {
+      const token = await resetBy('user-alex')
+      lockCtl.down = true
+      expect(await h.backend.reportWasntMe(token, address)).toBe('reported')
+      h.clock.advance(60_000)
+      await resetBy('user-alex')
+      lockCtl.down = false
+      h.clock.advance(CONTAIN_RETRY_DELAYS_MS[0])
+      expect(await sweep()).toMatchObject({ contained: 1 })
+      expect(lockCtl.calls).toBe(1)
+      expect(await locked('user-alex')).toBe(false)
+      expect(await relockSeen()).toEqual({ queue: ['superseded'], live: ['superseded'] })
+      expect((await containAudit('user-alex')).map((e) => [e.action, e.outcome]).at(-1)).toEqual(['reset.contain', 'superseded'])
+      expect(await reportNotes()).toEqual([
+        "The user reported this reset as not theirs at 2026-11-27 09:00 UTC; the account was not re-locked: the user's password was reset again after the report, at 2026-11-27 09:01 UTC. Make sure that reset was the user's.",
+      ])
+    })
+  })
+}
+
+/** A store as a release before 0017 left it: migrated up to `last` only. */
+async function storeUpTo(config: StoreConfig, last: string): Promise<Kysely<any>> {
+  const db =
+    config.kind === 'sqlite'
+      ? new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(config.file) }) })
+      : new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.connectionString, max: 2 }) }) })
+  const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations(config.kind) } }).migrateTo(last)
+  if (error) throw error
+  return db
+}
+
+for (const variant of storeVariants) {
+  describe.skipIf(variant.skip !== null)(`0017 on an existing store (${variant.name})`, () => {
+    it('a report left "Locking…" by a release that died mid-containment is due at once, and the first sweep contains it', async () => {
+      const { config, dispose } = await variant.create()
+      try {
+        const old = await storeUpTo(config, '0016_audit_head')
+        const row = {
+          token_hash: 'hash',
+          user_id: 'user-alex',
+          process_id: 'proc-standard',
+          flow_id: 'flow-old',
+          record_id: null,
+          agent_id: null,
+          credential_store: 'local',
+          method: 'generate',
+          reset_at: '2026-11-26T09:00:00.000Z',
+          expires_at: '2026-12-03T09:00:00.000Z',
+          sessions_revoked: null,
+          acknowledged_at: null,
+          acknowledged_by: null,
+        }
+        await old
+          .insertInto('reset_reports')
+          .values([
+            { ...row, id: 'stuck', reported_at: '2026-11-26T10:00:00.000Z', lock_outcome: null },
+            { ...row, id: 'done', token_hash: 'hash-2', reported_at: '2026-11-26T10:00:00.000Z', lock_outcome: 'locked' },
+            { ...row, id: 'unreported', token_hash: 'hash-3', reported_at: null, lock_outcome: null },
+          ])
+          .execute()
+        await old.destroy()
+
+        const h = await startHarness(
+          { ...variant, create: async () => ({ config, dispose: async () => {} }) },
+          { sweepEverySeconds: 0, webhooks: false },
+        )
+        try {
+          const due = await h.backend.store.db
+            .selectFrom('reset_reports')
+            .select(['id', 'contain_due_at', 'contain_tries'])
+            .orderBy('id')
+            .execute()
+          expect(due).toEqual([
+            { id: 'done', contain_due_at: null, contain_tries: 0 },
+            { id: 'stuck', contain_due_at: '2026-11-26T10:00:00.000Z', contain_tries: 0 },
+            { id: 'unreported', contain_due_at: null, contain_tries: 0 },
+          ])
+          expect(await sweepOnce(h.backend.ctx)).toMatchObject({ contained: 1 })
+          expect((await h.backend.ctx.directory.get('user-alex'))!.locked).toBe(true)
+          const contain = await h.backend.store.db
+            .selectFrom('audit')
+            .select(['outcome', 'detail'])
+            .where('action', '=', 'reset.contain')
+            .execute()
+          expect(contain.map((c) => [c.outcome, JSON.parse(c.detail).reportId])).toEqual([['locked', 'stuck']])
+          expect(await sweepOnce(h.backend.ctx)).toMatchObject({ contained: 0 })
+        } finally {
+          await h.dispose()
+        }
+      } finally {
+        await dispose()
+      }
+    })
+  })
+}

@@ -6,27 +6,21 @@
 // the supervisors (their queue and the live view read the flag). Unknown, used and expired links
 // get one answer, and tries are throttled per client address.
 import { randomUUID } from 'node:crypto'
-import type { Selectable } from 'kysely'
 import { loadDeskSettings } from '../admin/desk-settings'
 import type { DeskSettings } from '../../../shared/domain/desk-settings'
 import { keyedHash, randomToken } from '../crypto/secrets'
-import { appendAudit, auditedTransaction, type AuditEvent } from '../audit/audit-chain'
+import { appendAudit, type AuditEvent } from '../audit/audit-chain'
 import { addMs, errorFacts, hours, minutes, type RuleContext } from '../rules/context'
-import { addWorkNote } from '../records/work-notes'
 import { reserveAttempt, throttleKey } from '../throttle/attempt-throttle'
-import type { ResetReportsTable } from '../store/schema'
-import type { RelockOutcome } from '../../../shared/domain/reported-resets'
+import { containReport, newLease, reportAudit } from './containment'
 
-type ReportRow = Selectable<ResetReportsTable>
+export { REPORT_AUTHOR } from './containment'
 
 export const WASNT_ME_THROTTLE = {
   /** Tries per client address inside the window; the next is refused until the oldest leaves it. */
   limit: 10,
   windowMs: minutes(15),
 }
-
-/** The work notes' author: the user acted, through ResetDesk. */
-export const REPORT_AUTHOR = 'ResetDesk (user report)'
 
 /** The page lives under the reset-link page's path, so whatever serves (or proxies) one serves both. */
 export function wasntMeLinkBase(resetLinkBase: string): string {
@@ -75,6 +69,8 @@ export async function wasntMeLinkFor(
         sessions_revoked: null,
         acknowledged_at: null,
         acknowledged_by: null,
+        contain_due_at: null,
+        contain_owner: null,
       })
       .execute()
     return { link: `${wasntMeLinkBase(ctx.resetLinkBase)}#token=${token}`, daysValid: settings.wasntMeLinkDays }
@@ -91,31 +87,25 @@ async function takeTry(ctx: RuleContext, address: string): Promise<boolean> {
   return (await reserveAttempt(ctx, [{ key: throttleKey(ctx, 'wasnt-me address', address), ...WASNT_ME_THROTTLE }])).ok
 }
 
-const reportAudit = (row: ReportRow): Omit<AuditEvent, 'action' | 'outcome'> => ({
-  agentId: null,
-  recordId: row.record_id,
-  userId: row.user_id,
-  processId: row.process_id,
-  flowId: row.flow_id,
-  method: row.method,
-})
-
 /**
  * The user confirmed "this wasn't me" on the page. The token is claimed and the reset flagged in
- * one transaction (a second use, concurrent or later, finds it claimed), then the account is
- * contained. Every refusal is the same 'invalid' (S5).
+ * one transaction (a second use, concurrent or later, finds it claimed), which also gives this
+ * request the containment's lease; then the account is contained (containment.ts). Whatever
+ * stops that half-way (the process dies, the database fails) leaves the lease to run out, and a
+ * sweeper contains the report. Every refusal is the same 'invalid' (S5).
  */
 export async function reportWasntMe(ctx: RuleContext, token: string, address: string): Promise<WasntMeAnswer> {
   if (!(await takeTry(ctx, address))) return 'throttled'
   const now = ctx.now()
   const nowIso = now.toISOString()
   const tokenHash = keyedHash(ctx.keys.codes, token)
+  const lease = newLease(ctx, now)
   const claimed = await ctx.store.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('reset_reports').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
     if (!row || row.reported_at !== null || row.expires_at <= nowIso) return null
     const won = await trx
       .updateTable('reset_reports')
-      .set({ reported_at: nowIso })
+      .set({ reported_at: nowIso, ...lease })
       .where('id', '=', row.id)
       .where('reported_at', 'is', null)
       .executeTakeFirst()
@@ -126,71 +116,18 @@ export async function reportWasntMe(ctx: RuleContext, token: string, address: st
       outcome: 'reported',
       detail: { reportId: row.id, resetAt: row.reset_at },
     })
-    return row
+    return { ...row, reported_at: nowIso, ...lease }
   })
   if (!claimed) return 'invalid'
   // B5: supervisors' live views see the flag now, before the directory is asked.
   ctx.live?.published()
   try {
-    await contain(ctx, claimed, now)
+    await containReport(ctx, claimed, lease.contain_owner)
   } catch (e) {
     // The reset is flagged whatever happens next: supervisors see it with its lock outcome
-    // pending, and the user is told it is reported, which it is.
+    // pending, the user is told it is reported, which it is, and a sweeper contains it once
+    // this request's lease has run out.
     ctx.log.error('wasnt_me_contain_failed', { reportId: claimed.id, ...errorFacts(e) })
   }
   return 'reported'
-}
-
-/** Re-locks where the store can, ends the user's ResetDesk sessions, and records what came of it. */
-async function contain(ctx: RuleContext, row: ReportRow, reportedAt: Date): Promise<void> {
-  const store = ctx.credentialStores[row.credential_store]
-  let relock: Exclude<RelockOutcome, 'pending'>
-  if (!store?.lock) {
-    relock = 'not_supported'
-  } else {
-    try {
-      await store.lock(row.user_id)
-      relock = 'locked'
-    } catch (e) {
-      relock = 'failed'
-      ctx.log.error('wasnt_me_lock_failed', { reportId: row.id, ...errorFacts(e) })
-    }
-  }
-  await auditedTransaction(
-    ctx,
-    (sessionsRevoked: number) => ({
-      ...reportAudit(row),
-      action: 'reset.contain',
-      outcome: relock,
-      detail: { reportId: row.id, sessionsRevoked },
-    }),
-    async (trx) => {
-      // Whoever reset the password may have signed in to the enrolment page with it to enrol
-      // their own phone: those sessions end, and confirmations under way with them.
-      const ended = await trx.deleteFrom('enrolment_sessions').where('user_id', '=', row.user_id).executeTakeFirst()
-      await trx.deleteFrom('enrolment_challenges').where('user_id', '=', row.user_id).execute()
-      const sessionsRevoked = Number(ended.numDeletedRows)
-      await trx
-        .updateTable('reset_reports')
-        .set({ lock_outcome: relock, sessions_revoked: sessionsRevoked })
-        .where('id', '=', row.id)
-        .execute()
-      if (row.record_id)
-        await addWorkNote(ctx, trx, row.record_id, REPORT_AUTHOR, reportNote(reportedAt, relock, sessionsRevoked, row.credential_store))
-      return sessionsRevoked
-    },
-  )
-}
-
-const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`
-
-export function reportNote(at: Date, relock: Exclude<RelockOutcome, 'pending'>, sessionsRevoked: number, credentialStore: string): string {
-  const outcome =
-    relock === 'locked'
-      ? 'account re-locked.'
-      : relock === 'not_supported'
-        ? `the account was not re-locked: its credential store ("${credentialStore}") cannot lock accounts. Lock it in the directory by hand.`
-        : 're-locking the account failed (the credential store did not answer). Lock it in the directory by hand.'
-  const sessions = sessionsRevoked > 0 ? ` Enrolment-page sessions ended: ${sessionsRevoked}.` : ''
-  return `The user reported this reset as not theirs at ${utc(at)}; ${outcome}${sessions}`
 }

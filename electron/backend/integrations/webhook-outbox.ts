@@ -40,7 +40,14 @@ export function recordEventOfAudit(event: AuditEvent, at: Date): RecordEvent | n
           ? 'flow.closed'
           : event.action === 'record.assign' && event.outcome === 'assigned'
             ? 'record.assigned'
-            : null
+            : // B11: the ITSM learns that a user reported a reset as not theirs, and, once it is
+              // recorded (a re-lock the store does not answer is retried first), what containing
+              // the account came to: the work note's facts, never the link's token.
+              event.action === 'reset.reported' && event.outcome === 'reported'
+              ? 'reset.reported'
+              : event.action === 'reset.contain'
+                ? 'reset.contained'
+                : null
   if (!type) return null
   return {
     type,

@@ -1,16 +1,23 @@
 // F2/F3: the sweeper, run by every backend process. It settles open intents whose lease has run
-// out (the writing process died, or its answer was lost), and releases reservations nobody will
-// finish. Safe across replicas: each intent is taken with a short lease (a conditional update),
-// and settling itself happens once (settleIntent's claim).
+// out (the writing process died, or its answer was lost), releases reservations nobody will
+// finish, and (B11) contains reported resets whose containment is due: left half-done, or a
+// re-lock the credential store did not answer, tried again (contain/containment.ts). Safe across
+// replicas: each intent and report is taken with a short lease (a conditional update), and
+// settling or recording happens once (each checks its claim in its own transaction).
 import { AppError } from '../../../shared/errors'
 import { addMs, errorFacts, type RuleContext } from '../rules/context'
 import { appendAudit } from '../audit/audit-chain'
 import { askStore, intentLeaseMs, settleIntent, type Intent } from './intents'
+import { sweepReportedResets } from '../contain/containment'
 
 export interface SweepReport {
   settled: number
   stillOpen: number
   releasedReservations: number
+  /** B11: reports whose containment this round recorded (locked, or why not). */
+  contained: number
+  /** B11: re-lock tries the credential store did not answer this round; each has a next try scheduled. */
+  containRetrying: number
 }
 
 async function takeLease(ctx: RuleContext, intent: Intent): Promise<boolean> {
@@ -27,7 +34,7 @@ async function takeLease(ctx: RuleContext, intent: Intent): Promise<boolean> {
 
 export async function sweepOnce(ctx: RuleContext): Promise<SweepReport> {
   const now = ctx.now()
-  const report: SweepReport = { settled: 0, stillOpen: 0, releasedReservations: 0 }
+  const report: SweepReport = { settled: 0, stillOpen: 0, releasedReservations: 0, contained: 0, containRetrying: 0 }
   const due = await ctx.store.db
     .selectFrom('intents')
     .selectAll()
@@ -46,6 +53,9 @@ export async function sweepOnce(ctx: RuleContext): Promise<SweepReport> {
     if (await settleIntent(ctx, intent, applied, { by: 'sweeper', reason: 'not_applied' })) report.settled++
   }
   report.releasedReservations = await releaseOrphanReservations(ctx)
+  const contain = await sweepReportedResets(ctx)
+  report.contained = contain.contained
+  report.containRetrying = contain.retrying
   return report
 }
 
@@ -108,7 +118,7 @@ export function startSweeper(ctx: RuleContext, everyMs: number): () => void {
     running = true
     sweepOnce(ctx)
       .then((r) => {
-        if (r.settled || r.releasedReservations) ctx.log.info('intents_swept', { ...r })
+        if (r.settled || r.releasedReservations || r.contained || r.containRetrying) ctx.log.info('intents_swept', { ...r })
       })
       // A database that is down now is down for the requests too: the next round tries again.
       .catch((e) => ctx.log.error('intent_sweep_failed', { ...errorFacts(e), ...(e instanceof AppError ? { as: e.code } : {}) }))

@@ -59,8 +59,8 @@ const sortColumns = {
   callerName: 'caller_name',
 } as const
 
-/** Sorts whose column is never null and leads an index: pages after the first are seeks. */
-const keysetSorts = new Set(['openedAt', 'number'])
+/** Sort columns that may be NULL: their keyset pages run in two segments (see keysetPage). */
+const nullableSorts = new Set<keyof typeof sortColumns>(['priority', 'callerName'])
 
 const wholeNumber = /^[a-z]{3}\d{7}$/
 
@@ -75,16 +75,18 @@ interface AgentGroups {
   list: string[]
 }
 
-interface TermSample {
-  /** The term's share of records, and how many records there were (the highest rowid). */
-  share: number
+interface TermCount {
+  /** The term's matches in the FTS index, counted up to `probed` (so exact when below it). */
+  matches: number
+  probed: number
+  /** How many records there were (the highest rowid). */
   records: number
   until: number
 }
 
 interface ListMemory {
   groups: Map<string, AgentGroups>
-  terms: Map<string, TermSample>
+  terms: Map<string, TermCount>
 }
 
 const memories = new WeakMap<Store, ListMemory>()
@@ -192,7 +194,7 @@ async function withRows<R>(
  * FTS matches, they come first in a CROSS JOIN, which SQLite keeps as the outer loop; else its
  * planner may walk a list index and test every row against the matches.
  */
-function rowsQuery(ctx: RuleContext, rows: Rows, plan: SearchPlan): RecordsQuery {
+function rowsQuery(ctx: RuleContext, rows: Rows, plan: NoSearch | Like | ByMatches): RecordsQuery {
   if (plan.kind === 'matches') {
     const matches = sql<{ rowid: number }>`(select rowid from records_fts where records_fts match ${plan.phrase})`.as('matches')
     // Typed as the records alone: nothing but the join reads `matches`.
@@ -222,45 +224,101 @@ export async function listRecords(
   return { rows: rows.map(toSummary) }
 }
 
+type Narrow = (q: RecordsQuery) => RecordsQuery
+
 async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:list'>): Promise<SummaryRow[]> {
-  const column = sortColumns[input.sort]
-  const after = input.after && keysetSorts.has(input.sort) && input.after.value !== null ? input.after : null
+  const column = `records.${sortColumns[input.sort]}` as const
+  const ordered = <Q extends RecordsQuery>(q: Q) => q.orderBy(column, input.dir).orderBy('records.id', input.dir) as Q
+  const after = input.after ?? null
   const offset = after ? 0 : input.offset
-  const plan = await searchPlan(ctx, rows.text, offset + input.limit)
-  let query = rowsQuery(ctx, rows, plan)
-  if (after) {
-    // Row-value comparison: both dialects walk the (…, column, id) index from the last row seen.
-    const cmp = input.dir === 'asc' ? sql.raw('>') : sql.raw('<')
-    query = query.where(sql<boolean>`(${sql.ref(`records.${column}`)}, ${sql.ref('records.id')}) ${cmp} (${after.value}, ${after.id})`)
-  }
-  // The limit is a literal (1–200), so a kept statement is planned for it; the offset stays a parameter.
-  const limit = sql.lit(input.limit)
+  const plan: SearchPlan = await searchPlan(ctx, rows.text, offset + input.limit)
   const run = <O>(q: Compilable<O> & { execute(): Promise<O[]> }) => (plan.kind === 'none' ? executeKept(ctx.store.db, q) : q.execute())
-  if (offset === 0) {
-    return run(
-      query
+  // The limit is a literal (1–200), so a kept statement is planned for it; the offset stays a parameter.
+  const select = (q: RecordsQuery, limit: number) =>
+    run(
+      ordered(q)
         .select(summaryColumns.map((c) => `records.${c}` as const))
-        .orderBy(`records.${column}`, input.dir)
-        .orderBy('records.id', input.dir)
-        .limit(limit),
+        .limit(sql.lit(limit)),
     )
+  /** The first `limit` rows of the list narrowed by `narrow` (a cursor), by the search's plan. */
+  const rowsOf = async (narrow: Narrow, limit: number): Promise<SummaryRow[]> => {
+    if (plan.kind !== 'walk') return select(narrow(rowsQuery(ctx, rows, plan)), limit)
+    const found = await boundedWalk(ctx, ordered(narrow(rowsQuery(ctx, rows, none))), plan, input, limit)
+    if (found.length === limit) return found
+    // The walk spent its budget (the term is rarer in this list than in the store), or the list
+    // ended: the matches answer exactly, at a cost bounded by their number.
+    return select(narrow(rowsQuery(ctx, rows, matchesOf(plan.term))), limit)
   }
-  // A page further down (a jump; scrolling goes by `after`): the rows to skip are walked in the
-  // list's index alone, ids only, and just the page's rows are read from the table.
-  const ids = query
+  if (after) return keysetPage(ctx, input, after, rowsOf)
+  if (offset === 0) return rowsOf((q) => q, input.limit)
+  // A page further down (a jump; scrolling, and a search's every page, go by `after`): the rows to
+  // skip are walked in the list's index alone, ids only, and just the page's rows are read.
+  const ids = ordered(rowsQuery(ctx, rows, plan.kind === 'walk' ? likeOf(plan.term) : plan))
     .select('records.id')
-    .orderBy(`records.${column}`, input.dir)
-    .orderBy('records.id', input.dir)
-    .limit(limit)
+    .limit(sql.lit(input.limit))
     .offset(offset)
   return run(
-    ctx.store.db
-      .selectFrom('records')
-      .innerJoin(ids.as('page'), 'page.id', 'records.id')
-      .select(summaryColumns.map((c) => `records.${c}` as const))
-      .orderBy(`records.${column}`, input.dir)
-      .orderBy('records.id', input.dir),
+    ordered(ctx.store.db.selectFrom('records').innerJoin(ids.as('page'), 'page.id', 'records.id')).select(
+      summaryColumns.map((c) => `records.${c}` as const),
+    ),
   )
+}
+
+/**
+ * A common term's page on SQLite: the list's index walked in order, each row tested, at most
+ * `budget` rows (a co-routine: the walk stops as soon as the page is full). A term common in the
+ * store may be rare in this list (another group's word, or a caller whose records are closed):
+ * unbounded, the walk would then test the whole list.
+ */
+function boundedWalk(
+  ctx: RuleContext,
+  list: RecordsQuery,
+  plan: Walk,
+  input: ParsedInputOf<'records:list'>,
+  limit: number,
+): Promise<SummaryRow[]> {
+  const walked = list.select([...summaryColumns.map((c) => `records.${c}` as const), 'records.search_text']).limit(sql.lit(plan.budget))
+  return ctx.store.db
+    .selectFrom(walked.as('walked'))
+    .select(summaryColumns.map((c) => `walked.${c}` as const))
+    .where(containsIgnoringCase('walked.search_text', plan.term, true))
+    .orderBy(`walked.${sortColumns[input.sort]}`, input.dir)
+    .orderBy('walked.id', input.dir)
+    .limit(sql.lit(limit))
+    .execute()
+}
+
+/**
+ * The page after a row already seen (keyset): a seek on the list's (…, column, id) index, as cheap
+ * wherever the row is as the first page. A column that may be NULL orders in two segments, its
+ * NULLs and its values, each a range of the index: SQLite sorts NULLs lowest and PostgreSQL
+ * highest, so which comes first depends on the store and the direction. The page is the rest of
+ * the cursor's segment, topped up from the start of the next one; one OR'd condition would
+ * instead make the planners walk the index from its start.
+ */
+async function keysetPage(
+  ctx: RuleContext,
+  input: ParsedInputOf<'records:list'>,
+  after: { value: string | number | null; id: string },
+  rowsOf: (narrow: Narrow, limit: number) => Promise<SummaryRow[]>,
+): Promise<SummaryRow[]> {
+  const column = sql.ref(`records.${sortColumns[input.sort]}`)
+  const id = sql.ref('records.id')
+  const cmp = sql.raw(input.dir === 'asc' ? '>' : '<')
+  const nullable = nullableSorts.has(input.sort)
+  const nullsFirst = (ctx.store.dialect === 'sqlite') === (input.dir === 'asc')
+  // Row-value comparison: a NULL in the column compares as unknown, so it keeps to the values.
+  const rest: Narrow =
+    after.value === null
+      ? (q) => q.where(sql<boolean>`${column} is null`).where(sql<boolean>`${id} ${cmp} ${after.id}`)
+      : (q) => q.where(sql<boolean>`(${column}, ${id}) ${cmp} (${after.value}, ${after.id})`)
+  const rows = await rowsOf(rest, input.limit)
+  const next =
+    !nullable || rows.length === input.limit ? null : after.value === null ? (nullsFirst ? 'values' : null) : nullsFirst ? null : 'nulls'
+  if (next === null) return rows
+  const following: Narrow = (q) => q.where(sql<boolean>`${column} is ${sql.raw(next === 'nulls' ? 'null' : 'not null')}`)
+  // A full page's limit, not what is missing: the statement stays one kept statement, not one per gap.
+  return [...rows, ...(await rowsOf(following, input.limit))].slice(0, input.limit)
 }
 
 /** R2: the size of a list, counted up to the cap (an exact count of 100k rows costs more than a page). */
@@ -294,50 +352,60 @@ export async function countRecords(
 
 // ---- Search ---------------------------------------------------------------------------------
 
-type ByMatches = { kind: 'matches'; phrase: string }
-type SearchPlan = { kind: 'none' } | { kind: 'like'; term: string } | ByMatches
-const none: SearchPlan = { kind: 'none' }
-const likeOf = (term: string): SearchPlan => ({ kind: 'like', term })
-const matchesOf = (term: string): ByMatches => ({ kind: 'matches', phrase: `"${term.replaceAll('"', '""')}"` })
+type ByMatches = { kind: 'matches'; phrase: string; term: string }
+/** SQLite, a common term: walk the list in order, testing each row, at most `budget` rows. */
+type Walk = { kind: 'walk'; term: string; budget: number }
+type NoSearch = { kind: 'none' }
+type Like = { kind: 'like'; term: string }
+type SearchPlan = NoSearch | Like | ByMatches | Walk
+const none: NoSearch = { kind: 'none' }
+const likeOf = (term: string): Like => ({ kind: 'like', term })
+const matchesOf = (term: string): ByMatches => ({ kind: 'matches', phrase: `"${term.replaceAll('"', '""')}"`, term })
 /** SQLite's FTS5 trigram index answers a quoted phrase as a substring match from three characters. */
 const ftsAnswers = (ctx: RuleContext, term: string) => ctx.store.dialect === 'sqlite' && [...term].length >= 3
 
-/** How many of a term's first matches sample its share of records (SQLite), and for how long a sample serves. */
-const sampleMatches = 200
-const sampleMs = 60_000
+/** For how long a term's count serves: both plans give the same rows, a stale count only costs time. */
+const termCountMs = 60_000
 
 /**
  * Substring search. PostgreSQL: LIKE, which the pg_trgm GIN index answers, and the planner weighs
  * the index against walking the list in order by itself. SQLite: shorter terms than three
  * characters scan with LIKE; longer ones have two plans, and SQLite cannot weigh the FTS index,
- * so the choice is made here. Driving from the matches costs a read per match, M = s·N for a term
- * in a share s of N records, and a sort; walking the list's own index in sort order and testing
- * each row costs rows/s to find the first `rows` matches. The walk wins when s > √(rows/N).
- * s is sampled from the term's first matches in rowid order (their count over the rowids they
- * span; all of them if fewer), so the sample costs what `sampleMatches` matches do, whatever N,
- * and is kept a minute per term: both plans give the same rows, a stale sample only costs time.
+ * so the choice is made here. Driving from the matches costs a read per match, M of them, and a
+ * sort; walking the list's own index in sort order and testing each row costs about rows·N/M to
+ * find the first `rows` matches among N records. The walk wins when M > √(rows·N). So the matches
+ * are counted up to that bound K, in the FTS index alone, which costs at most what the cheaper
+ * plan would (fewer than K: drive from them; else walk). Counted, not sampled: a term's matches
+ * may cluster (a number prefix matches consecutive records), and a share sampled from its first
+ * matches then says common for a rare term. The count is kept a minute per term.
  */
 async function searchPlan(ctx: RuleContext, term: string | null, rows: number): Promise<SearchPlan> {
   if (term === null) return none
   if (!ftsAnswers(ctx, term)) return likeOf(term)
   const matches = matchesOf(term)
-  const { share, records } = await termSample(ctx, matches.phrase)
-  return share * share * records > rows ? likeOf(term) : matches
+  const walkFrom = (records: number) => Math.ceil(Math.sqrt(rows * Math.max(records, 1)))
+  const counted = await termCount(ctx, matches.phrase, walkFrom)
+  // A walk expected to find the page within K rows gets twice that before the matches take over.
+  return counted.matches >= walkFrom(counted.records) ? { kind: 'walk', term, budget: 2 * walkFrom(counted.records) } : matches
 }
 
-async function termSample(ctx: RuleContext, phrase: string): Promise<TermSample> {
+async function termCount(ctx: RuleContext, phrase: string, boundFor: (records: number) => number): Promise<TermCount> {
   const terms = memoryOf(ctx.store).terms
   const now = performance.now()
   const kept = terms.get(phrase)
-  if (kept && kept.until > now) return kept
-  const first = await sql<{ matches: number; reach: number | null; records: number | null }>`
-    select count(*) as matches, max(rowid) as reach, (select max(rowid) from records) as records
-    from (select rowid from records_fts where records_fts match ${phrase} limit ${sampleMatches})`
+  // A kept count serves while it is fresh and either exact or already past what this page needs.
+  if (kept && kept.until > now && (kept.matches < kept.probed || kept.matches >= boundFor(kept.records))) return kept
+  const records = kept && kept.until > now ? kept.records : await maxRowid(ctx)
+  const probed = await boundFor(records)
+  const { n } = await sql<{
+    n: number
+  }>`select count(*) as n from (select rowid from records_fts where records_fts match ${phrase} limit ${probed})`
     .execute(ctx.store.db)
     .then((r) => r.rows[0]!)
-  const [matches, reach, records] = [Number(first.matches), Number(first.reach ?? 0), Number(first.records ?? 0)]
-  const share = records === 0 ? 0 : matches < sampleMatches ? matches / records : matches / Math.max(reach, 1)
-  const sample = { share, records, until: now + sampleMs }
-  remember(terms, phrase, sample, 512)
-  return sample
+  const counted = { matches: Number(n), probed, records, until: now + termCountMs }
+  remember(terms, phrase, counted, 512)
+  return counted
 }
+
+const maxRowid = (ctx: RuleContext) =>
+  sql<{ n: number | null }>`select max(rowid) as n from records`.execute(ctx.store.db).then((r) => Number(r.rows[0]!.n ?? 0))

@@ -72,6 +72,12 @@ function openSqlite(config: { file: string; nativeBinding?: string }): Store {
   database.pragma('synchronous = NORMAL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
+  // 24 MiB of page cache, not SQLite's default 2 MiB: at 1M records the file is over 1 GB, and a
+  // search that walks a list tests a few thousand rows scattered over the table; with 2 MiB each
+  // is a read from the OS (measured at 1M, a 2% term's page: 11 ms with 2 MiB, 2 ms with 32 MiB
+  // when hot). Bounded by PRODUCT.md §5's 150 MB: the embedded backend at 1M is 118 MB with 2 MiB
+  // and 140 MB with 24 MiB after a day's mix of lists and searches (bench/embedded-rss.ts).
+  database.pragma('cache_size = -24576')
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
   return {
     db,

@@ -653,5 +653,34 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0017_report_containment': {
+      // B11 and F1-F3: a reported reset's containment (re-lock, end sessions, audit, work note)
+      // is retried until it completes. contain_due_at: when a process may take it next — the end
+      // of the lease of the process that holds it, or the time of the next re-lock try — and null
+      // once its outcome is recorded; the sweeper walks it by the partial index. contain_owner:
+      // the holder's lease, so a holder that outlived its lease records nothing.
+      // contain_tries: re-lock tries the credential store did not answer.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('reset_reports').addColumn('contain_due_at', 'text').execute()
+        await db.schema.alterTable('reset_reports').addColumn('contain_owner', 'text').execute()
+        await db.schema
+          .alterTable('reset_reports')
+          .addColumn('contain_tries', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute()
+        // Reports left "Locking…" by a process that died before this migration are due now.
+        await db
+          .updateTable('reset_reports')
+          .set({ contain_due_at: sql.ref('reported_at') })
+          .where('reported_at', 'is not', null)
+          .where('lock_outcome', 'is', null)
+          .execute()
+        await db.schema
+          .createIndex('reset_reports_contain_due')
+          .on('reset_reports')
+          .column('contain_due_at')
+          .where(sql.ref('contain_due_at'), 'is not', null)
+          .execute()
+      },
+    },
   }
 }

@@ -204,11 +204,20 @@ export interface ResetReportsTable {
   reset_at: string
   expires_at: string
   reported_at: string | null
-  /** locked | not_supported | failed; null while the report is being handled. */
+  /**
+   * locked | not_supported | failed | superseded once recorded; retrying while the credential
+   * store has not answered and tries are left; null while the first try is under way.
+   */
   lock_outcome: string | null
   sessions_revoked: number | null
   acknowledged_at: string | null
   acknowledged_by: string | null
+  /** When a process may take the containment next (a lease's end, or the next try); null once recorded (0017). */
+  contain_due_at: string | null
+  /** The lease of the process containing the report now. */
+  contain_owner: string | null
+  /** Re-lock tries the credential store did not answer. */
+  contain_tries: Generated<number>
 }
 
 export interface AuditTable {

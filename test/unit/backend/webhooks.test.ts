@@ -39,6 +39,9 @@ describe('G6 record events from audited steps', () => {
     [{ action: 'reset', outcome: 'failed' }, 'reset.failed'],
     [{ action: 'flow.close', outcome: 'exit' }, 'flow.closed'],
     [{ action: 'record.assign', outcome: 'assigned' }, 'record.assigned'],
+    [{ action: 'reset.reported', outcome: 'reported' }, 'reset.reported'],
+    [{ action: 'reset.contain', outcome: 'locked' }, 'reset.contained'],
+    [{ action: 'reset.contain', outcome: 'failed' }, 'reset.contained'],
   ])('%o is %s', (event, type) => {
     expect(recordEventOfAudit(event, at)?.type).toBe(type)
   })
@@ -48,6 +51,8 @@ describe('G6 record events from audited steps', () => {
     { action: 'verify', outcome: 'passed' },
     { action: 'admin.webhooks.create', outcome: 'done' },
     { action: 'record.assign', outcome: 'refused' },
+    // B11: a re-lock try the store did not answer is retried; the ITSM hears the outcome once.
+    { action: 'reset.contain_retry', outcome: 'failed' },
   ])('%o is no record event', (event) => {
     expect(recordEventOfAudit(event, at)).toBeNull()
   })

@@ -36,4 +36,11 @@ describe('F7 contract bounds', () => {
     expect(contract['users:search'].input.safeParse({ q: 'a\u0000' }).success).toBe(false)
     expect(contract['records:list'].input.safeParse({ kind: 'incident', q: 'ok' }).success).toBe(true)
   })
+
+  it('a day to search the audit by is a calendar day (an impossible one once reached the store as an invalid date)', () => {
+    const search = contract['audit:search'].input
+    for (const day of ['0000-50-00', '2026-02-30', '2026-13-01', '2026-1-01'])
+      expect(search.safeParse({ to: day }).success, day).toBe(false)
+    for (const day of ['2024-02-29', '2026-12-31']) expect(search.safeParse({ from: day, to: day }).success, day).toBe(true)
+  })
 })

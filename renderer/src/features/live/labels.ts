@@ -33,6 +33,7 @@ const actionLabels: Record<string, string> = {
   'reset.notice': 'User notified',
   'reset.reported': "User reported: \u201cthis wasn't me\u201d",
   'reset.contain': 'Account contained',
+  'reset.contain_retry': 'Re-lock tried, store did not answer',
   'reset.report_ack': 'Report acknowledged',
   'reset.link_completed': 'User set a new password',
   'flow.close': 'Flow closed',
@@ -54,6 +55,7 @@ const outcomeLabels: Record<string, string> = {
   reported: 'reported',
   locked: 'account re-locked',
   not_supported: 'store cannot lock',
+  superseded: 'not locked: reset again after the report',
   acknowledged: 'acknowledged',
 }
 export const outcomeLabel = (o: string) => outcomeLabels[o] ?? o.replace(/_/g, ' ')
@@ -62,7 +64,9 @@ export const outcomeLabel = (o: string) => outcomeLabels[o] ?? o.replace(/_/g, '
 export const relockLabels: Record<RelockOutcome, string> = {
   locked: 'Re-locked',
   not_supported: 'Not locked: the credential store cannot lock accounts',
-  failed: 'Not locked: the credential store did not answer',
+  failed: 'Not locked: the credential store did not answer; lock it by hand',
+  superseded: 'Not locked: the password was reset again after the report',
+  retrying: 'Not locked yet: the credential store did not answer; trying again',
   pending: 'Locking…',
 }
 
