@@ -10,6 +10,7 @@ import { AppError } from '../../../../shared/errors'
 import { ApiError, call } from '../../api/client'
 import { auditQueries } from '../../api/queries'
 import { DataTable } from '../../components/DataTable'
+import { download } from '../../components/download'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { Pager } from '../../components/Pager'
 import { auditActionLabel, auditActionLabels, auditOutcomeLabel, type AuditRow } from '../../../../shared/domain/audit-view'
@@ -21,16 +22,6 @@ const parseJson = (text: string): unknown => {
   } catch {
     return null
   }
-}
-
-/** Offers text as a file download; the object URL is released once the click has started it. */
-function download(fileName: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = fileName
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
 export function AuditLog({ agent }: { agent: Agent }) {
@@ -70,7 +61,7 @@ export function AuditLog({ agent }: { agent: Agent }) {
     },
     onSuccess: ({ text, checkpoint }) => {
       setHanded(checkpoint)
-      download(`resetdesk-audit-${new Date().toISOString().slice(0, 10)}.jsonl`, text)
+      download(`resetdesk-audit-${new Date().toISOString().slice(0, 10)}.jsonl`, text, 'application/x-ndjson')
     },
   })
   const total = page.data?.total ?? 0

@@ -6,6 +6,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useId, useState, type ReactNode } from 'react'
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { call } from '../../api/client'
+import { download } from '../../components/download'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { formatDuration, methodName } from '../live/labels'
 import { dashboardCsv } from './dashboard-csv'
@@ -22,15 +23,6 @@ const presets = [
 ]
 // Colours with at least 3:1 contrast on white (WCAG 1.4.11, graphical objects).
 const colours = { a: '#0b5cad', b: '#b35900', c: '#17653a', bad: '#a4161a' }
-
-function download(fileName: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = fileName
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
 
 function Chart({ title, summary, children, table }: { title: string; summary: string; children: ReactNode; table: ReactNode }) {
   const id = useId()
@@ -89,7 +81,7 @@ export default function DashboardView() {
           <button
             type="button"
             disabled={!d}
-            onClick={() => d && download(`resetdesk-dashboard-${d.from}-to-${d.to}.csv`, dashboardCsv(d))}
+            onClick={() => d && download(`resetdesk-dashboard-${d.from}-to-${d.to}.csv`, dashboardCsv(d), 'text/csv')}
           >
             Export CSV
           </button>
