@@ -12,7 +12,7 @@ import pg from 'pg'
 import { sql, type KyselyPlugin } from 'kysely'
 import { build } from 'esbuild'
 import { createBackend, type Backend } from '../electron/backend/index'
-import type { StoreConfig } from '../electron/backend/store/database'
+import { sqliteCacheKiB, type StoreConfig } from '../electron/backend/store/database'
 import { generateRecords, insertBatches } from '../electron/backend/demo/seed'
 import { withBenchDatabase } from './pg-database'
 import type { Session } from '../electron/backend/operations'
@@ -73,6 +73,7 @@ function captureRowsQuery(backend: Backend) {
 function bareRunner(store: StoreConfig): { prepare(q: { sql: string; parameters: readonly unknown[] }): Bare; close(): Promise<void> } {
   if (store.kind === 'sqlite') {
     const db = new Database(store.file, { readonly: true })
+    db.pragma(`cache_size = -${sqliteCacheKiB}`) // as the store opens its own connection
     return {
       prepare: (q) => {
         const stmt = db.prepare(q.sql)

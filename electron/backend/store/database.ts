@@ -66,6 +66,9 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   return store
 }
 
+/** SQLite's page cache, in KiB (see openSqlite). */
+export const sqliteCacheKiB = 24 * 1024
+
 function openSqlite(config: { file: string; nativeBinding?: string }): Store {
   const database = new Database(config.file, config.nativeBinding ? { nativeBinding: config.nativeBinding } : {})
   database.pragma('journal_mode = WAL')
@@ -77,7 +80,7 @@ function openSqlite(config: { file: string; nativeBinding?: string }): Store {
   // is a read from the OS (measured at 1M, a 2% term's page: 11 ms with 2 MiB, 2 ms with 32 MiB
   // when hot). Bounded by PRODUCT.md §5's 150 MB: the embedded backend at 1M is 118 MB with 2 MiB
   // and 140 MB with 24 MiB after a day's mix of lists and searches (bench/embedded-rss.ts).
-  database.pragma('cache_size = -24576')
+  database.pragma(`cache_size = -${sqliteCacheKiB}`)
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
   return {
     db,
