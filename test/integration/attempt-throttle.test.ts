@@ -3,28 +3,14 @@
 // already held tries.
 // Each use keeps its own tests (test/adversary/sign-in-throttle.test.ts,
 // test/integration/enrolment.test.ts, test/integration/wasnt-me.test.ts).
-import Database from 'better-sqlite3'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { storeUpTo } from '../helpers/store-up-to'
 import { storeVariants } from '../helpers/stores'
 import { startHarness, type Harness } from '../helpers/backend-harness'
-import { migrations } from '../../electron/backend/store/migrations'
-import { openStore, type StoreConfig } from '../../electron/backend/store/database'
+import { openStore } from '../../electron/backend/store/database'
 import { reserveAttempt, throttleKey } from '../../electron/backend/throttle/attempt-throttle'
 import { signInKeys } from '../../electron/backend/rules/sign-in-throttle'
 import { keyedHash } from '../../electron/backend/crypto/secrets'
-
-/** A store as a release before 0014 left it: migrated up to `last` only. */
-async function storeUpTo(config: StoreConfig, last: string): Promise<Kysely<any>> {
-  const db =
-    config.kind === 'sqlite'
-      ? new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(config.file) }) })
-      : new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.connectionString, max: 2 }) }) })
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations(config.kind) } }).migrateTo(last)
-  if (error) throw error
-  return db
-}
 
 for (const variant of storeVariants) {
   describe.skipIf(variant.skip !== null)(`attempt throttle (${variant.name})`, () => {

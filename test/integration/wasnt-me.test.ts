@@ -5,10 +5,9 @@
 // the supervisors' queue and live view. Used, unknown and expired links get one answer (S5).
 // And R7: a flow that changed nothing leaves no work note.
 import { randomBytes } from 'node:crypto'
-import Database from 'better-sqlite3'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
-import pg from 'pg'
+import { sql } from 'kysely'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { storeUpTo } from '../helpers/store-up-to'
 import { storeVariants, type StoreVariant } from '../helpers/stores'
 import { assignedRecord, errorOf, startHarness, type Harness } from '../helpers/backend-harness'
 import { addPerson, ldapConfig, ppolicyState, slapd, userBind } from '../helpers/ldap-fixtures'
@@ -20,7 +19,6 @@ import { sweepOnce } from '../../electron/backend/intents/sweeper'
 import { createBackend, type Backend } from '../../electron/backend/index'
 import type { CredentialStore } from '../../electron/backend/credentials/credential-store'
 import type { StoreConfig } from '../../electron/backend/store/database'
-import { migrations } from '../../electron/backend/store/migrations'
 import { LdapDirectory } from '../../electron/backend/directory/ldap-directory'
 import { createHttpServer } from '../../electron/backend/http/server'
 import { processRow } from '../../electron/backend/rules/processes'
@@ -469,6 +467,16 @@ for (const variant of storeVariants) {
       ])
       return { queue: queue.map((r) => r.relock), live: live.reports.map((r) => r.relock) }
     }
+    /** Alex's report ended locked, recorded once: one containment entry, one note, seen so by supervisors. */
+    const expectLockedOnce = async () => {
+      expect(await locked('user-alex')).toBe(true)
+      expect((await containAudit('user-alex')).map((e) => [e.action, e.outcome])).toEqual([
+        ['reset.reported', 'reported'],
+        ['reset.contain', 'locked'],
+      ])
+      expect(await reportNotes()).toEqual(['The user reported this reset as not theirs at 2026-11-27 09:00 UTC; account re-locked.'])
+      expect(await relockSeen()).toEqual({ queue: ['locked'], live: ['locked'] })
+    }
     const outbox = async (type: string) =>
       (await h.backend.store.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', type).execute()).map(
         (d) => JSON.parse(d.payload) as { record: { number: string } | null; data: Record<string, unknown> },
@@ -512,13 +520,7 @@ for (const variant of storeVariants) {
       expect(await sweep()).toMatchObject({ contained: 0, containRetrying: 0 })
       h.clock.advance(2_000)
       expect(await sweep()).toMatchObject({ contained: 1 })
-      expect(await locked('user-alex')).toBe(true)
-      expect((await containAudit('user-alex')).map((e) => [e.action, e.outcome])).toEqual([
-        ['reset.reported', 'reported'],
-        ['reset.contain', 'locked'],
-      ])
-      expect(await reportNotes()).toEqual(['The user reported this reset as not theirs at 2026-11-27 09:00 UTC; account re-locked.'])
-      expect(await relockSeen()).toEqual({ queue: ['locked'], live: ['locked'] })
+      await expectLockedOnce()
       // Recorded: later rounds leave it alone.
       h.clock.advance(DAY)
       expect(await sweep()).toMatchObject({ contained: 0, containRetrying: 0 })
@@ -550,13 +552,7 @@ for (const variant of storeVariants) {
       lockCtl.down = false
       wakeSweeper()
       expect(await round).toMatchObject({ contained: 1, containRetrying: 0 })
-      expect(await locked('user-alex')).toBe(true)
-      expect((await containAudit('user-alex')).map((e) => [e.action, e.outcome])).toEqual([
-        ['reset.reported', 'reported'],
-        ['reset.contain', 'locked'],
-      ])
-      expect(await reportNotes()).toEqual(['The user reported this reset as not theirs at 2026-11-27 09:00 UTC; account re-locked.'])
-      expect(await relockSeen()).toEqual({ queue: ['locked'], live: ['locked'] })
+      await expectLockedOnce()
     })
 
     it('two sweepers (on PostgreSQL two replicas) racing for a due report contain it once', async () => {
@@ -713,17 +709,6 @@ for (const variant of storeVariants) {
       ])
     })
   })
-}
-
-/** A store as a release before 0017 left it: migrated up to `last` only. */
-async function storeUpTo(config: StoreConfig, last: string): Promise<Kysely<any>> {
-  const db =
-    config.kind === 'sqlite'
-      ? new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(config.file) }) })
-      : new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.connectionString, max: 2 }) }) })
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations(config.kind) } }).migrateTo(last)
-  if (error) throw error
-  return db
 }
 
 for (const variant of storeVariants) {
