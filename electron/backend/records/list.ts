@@ -243,10 +243,18 @@ async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:
   /** The first `limit` rows of the list narrowed by `narrow` (a cursor), by the search's plan. */
   const rowsOf = async (narrow: Narrow, limit: number): Promise<SummaryRow[]> => {
     if (plan.kind !== 'walk') return select(narrow(rowsQuery(ctx, rows, plan)), limit)
-    const found = await boundedWalk(ctx, ordered(narrow(rowsQuery(ctx, rows, none))), plan, input, limit)
+    const list = narrow(rowsQuery(ctx, rows, none))
+    const found = await boundedWalk(ctx, ordered(list), plan, input, limit)
     if (found.length === limit) return found
-    // The walk spent its budget (the term is rarer in this list than in the store), or the list
-    // ended: the matches answer exactly, at a cost bounded by their number.
+    // A short page: the list ended within the budget (an agent's own list is often short), and
+    // this is all of it; or the walk spent its budget first (the term is rarer in this list than
+    // in the store), and the matches answer, at a cost bounded by their number. Which of the two
+    // is told by the list's index alone.
+    const walked = await ctx.store.db
+      .selectFrom(list.select('records.id').limit(sql.lit(plan.budget)).as('walked'))
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow()
+    if (Number(walked.n) < plan.budget) return found
     return select(narrow(rowsQuery(ctx, rows, matchesOf(plan.term))), limit)
   }
   if (after) return keysetPage(ctx, input, after, rowsOf)
