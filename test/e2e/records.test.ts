@@ -298,3 +298,25 @@ test.describe("R2 a search's results", () => {
     await expect(page.locator('tbody tr[aria-rowindex="1001"][data-record-id]')).toContainText(byCaller.number)
   })
 })
+
+test.describe('R2 a list whose count went stale', () => {
+  test('records closed since the count: the list ends where its rows do, and says how many there are', async ({ host, page }) => {
+    await seedBulkIncidents(host, 250, 'Generated for the stale count check.')
+    await page.reload()
+    const count = page.locator('.count')
+    await expect(count).toHaveText(/^\d+ records$/)
+    const before = Number((await count.innerText()).match(/^(\d+)/)![1])
+    expect(before).toBeGreaterThan(250)
+    // Closed elsewhere (the ITSM), after the count: the oldest five, at the end of the list's order.
+    await host.backend.store.db
+      .updateTable('records')
+      .set({ active: 0, state: 'Closed' })
+      .where('id', 'in', ['bulk-0', 'bulk-1', 'bulk-2', 'bulk-3', 'bulk-4'])
+      .execute()
+    await page.locator('.table-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight))
+    await expect(count).toHaveText(`${before - 5} records`)
+    await page.locator('.table-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight))
+    await expect(page.locator(`tbody tr[aria-rowindex="${before - 5 + 1}"][data-record-id]`)).toBeVisible()
+    await expect(page.locator('tbody tr', { hasText: /^Loading…$/ })).toHaveCount(0)
+  })
+})

@@ -159,6 +159,20 @@ const RecordTable = memo(function RecordTable({ title, columns, params, total, f
     [params, inView],
   )
   const pageRows = useQueries({ queries, combine: rowsOfPages })
+  // A page in view that ends before the count says the list does: the count is stale (records
+  // closed or reassigned since it was taken), and the rows past the end would wait forever. It is
+  // asked again, once for each count it disagrees with.
+  const client = useQueryClient()
+  const recounted = useRef<string | null>(null)
+  useEffect(() => {
+    const short = pageRows.findIndex((rows) => rows !== undefined && rows.length < pageSize)
+    if (short < 0) return
+    const end = (inView[0] + short) * pageSize + pageRows[short]!.length
+    const key = `${JSON.stringify(params)}:${total}`
+    if (end >= total || recounted.current === key) return
+    recounted.current = key
+    void client.invalidateQueries({ queryKey: recordQueries.count(params).queryKey })
+  }, [pageRows, inView, params, total, client])
   const head = (
     <thead>
       <tr aria-rowindex={1}>
