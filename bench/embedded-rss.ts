@@ -18,7 +18,7 @@ for (const q of ['', 'vpn', 'larsen', 'jamie garcia', 'inc0150000', 'inc0115']) 
         const { rows } = await backend.ops['records:list'](session, { ...input, ...(q && after ? { after } : {}) })
         const last = rows.at(-1)
         if (!last) break
-        after = { value: sort === 'openedAt' ? last.openedAt : sort === 'callerName' ? last.callerName : last[sort], id: last.id }
+        after = { value: last[sort], id: last.id }
       }
       await backend.ops['records:count'](session, { kind: 'incident', filter, q })
     }

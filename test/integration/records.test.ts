@@ -189,7 +189,6 @@ for (const variant of storeVariants) {
       const terms = { ksrare: 90, kscommonword: 400 }
       for (const [word, n] of Object.entries(terms))
         await h.backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', rowsOf(word, n), 500))
-      const sortValue = { number: 'number', openedAt: 'openedAt', priority: 'priority', state: 'state', callerName: 'callerName' } as const
       for (const [q, n] of Object.entries(terms)) {
         for (const sort of ['priority', 'callerName', 'state', 'number', 'openedAt'] as const) {
           for (const dir of ['asc', 'desc'] as const) {
@@ -202,14 +201,14 @@ for (const variant of storeVariants) {
               ids.push(...rows.map((r) => r.id))
               if (rows.length < 7) break
               const last = rows.at(-1)!
-              after = { value: last[sortValue[sort]], id: last.id }
+              after = { value: last[sort], id: last.id }
             }
             const label = `"${q}" by ${sort} ${dir}`
             expect(ids, label).toHaveLength(n)
             expect(new Set(ids).size, label).toBe(n)
             expect(ids.slice(0, 200), label).toEqual(whole.map((r) => r.id))
             // The rows without a value keep together, at one end.
-            const values = whole.map((r) => r[sortValue[sort]])
+            const values = whole.map((r) => r[sort])
             const firstNull = values.indexOf(null)
             if (firstNull >= 0)
               expect(

@@ -360,7 +360,7 @@ export async function countRecords(
 
 // ---- Search ---------------------------------------------------------------------------------
 
-type ByMatches = { kind: 'matches'; phrase: string; term: string }
+type ByMatches = { kind: 'matches'; phrase: string }
 /** SQLite, a common term: walk the list in order, testing each row, at most `budget` rows. */
 type Walk = { kind: 'walk'; term: string; budget: number }
 type NoSearch = { kind: 'none' }
@@ -368,7 +368,7 @@ type Like = { kind: 'like'; term: string }
 type SearchPlan = NoSearch | Like | ByMatches | Walk
 const none: NoSearch = { kind: 'none' }
 const likeOf = (term: string): Like => ({ kind: 'like', term })
-const matchesOf = (term: string): ByMatches => ({ kind: 'matches', phrase: `"${term.replaceAll('"', '""')}"`, term })
+const matchesOf = (term: string): ByMatches => ({ kind: 'matches', phrase: `"${term.replaceAll('"', '""')}"` })
 /** SQLite's FTS5 trigram index answers a quoted phrase as a substring match from three characters. */
 const ftsAnswers = (ctx: RuleContext, term: string) => ctx.store.dialect === 'sqlite' && [...term].length >= 3
 
@@ -404,7 +404,7 @@ async function termCount(ctx: RuleContext, phrase: string, boundFor: (records: n
   // A kept count serves while it is fresh and either exact or already past what this page needs.
   if (kept && kept.until > now && (kept.matches < kept.probed || kept.matches >= boundFor(kept.records))) return kept
   const records = kept && kept.until > now ? kept.records : await maxRowid(ctx)
-  const probed = await boundFor(records)
+  const probed = boundFor(records)
   const { n } = await sql<{
     n: number
   }>`select count(*) as n from (select rowid from records_fts where records_fts match ${phrase} limit ${probed})`

@@ -3,7 +3,7 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query'
 import { recordPageSize, type InputOf, type OutputOf } from '../../../shared/ipc/contract'
 import type { AuditSearchInput } from '../../../shared/domain/audit-view'
-import type { RecordKind, RecordSummary } from '../../../shared/domain/types'
+import type { RecordKind } from '../../../shared/domain/types'
 import { call } from './client'
 
 export type ListParams = Required<Pick<InputOf<'records:list'>, 'filter' | 'q' | 'sort' | 'dir'>> & { kind: RecordKind }
@@ -37,24 +37,9 @@ async function fetchPage(client: QueryClient, p: ListParams, pageIndex: number):
     ...p,
     offset: pageIndex * pageSize,
     limit: pageSize,
-    ...(last ? { after: { value: sortValue(last, p.sort), id: last.id } } : {}),
+    // A sort's field is the row's own field of that name.
+    ...(last ? { after: { value: last[p.sort], id: last.id } } : {}),
   })
-}
-
-/** A row's value in the list's sort: the keyset cursor's first half. */
-function sortValue(row: RecordSummary, sort: ListParams['sort']): string | number | null {
-  switch (sort) {
-    case 'number':
-      return row.number
-    case 'openedAt':
-      return row.openedAt
-    case 'priority':
-      return row.priority
-    case 'state':
-      return row.state
-    case 'callerName':
-      return row.callerName
-  }
 }
 
 export const recordQueries = {
