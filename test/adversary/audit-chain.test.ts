@@ -2,36 +2,19 @@
 // deleting everything, recomputing the (unkeyed SHA-256) hashes after an edit and appending a
 // forged row all verified as intact. Now the chain is an HMAC under the desk secret, the database
 // refuses UPDATE and DELETE, and a signed checkpoint kept outside the database reveals a cut.
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { sql, type Selectable } from 'kysely'
 import { storeVariants } from '../helpers/stores'
 import { assignedRecord, errorOf, startHarness, type Harness } from '../helpers/backend-harness'
 import { asDatabaseOwner } from '../helpers/audit-tamper'
-import { entryHash } from '../../electron/backend/audit/audit-chain'
+import { entryHash, legacyEntryHash } from '../../electron/backend/audit/audit-chain'
 import type { AuditTable } from '../../electron/backend/store/schema'
 import type { Session } from '../../electron/backend/operations'
 
 type Row = Selectable<AuditTable>
-const unkeyed = (row: Omit<Row, 'hash'>) =>
-  createHash('sha256')
-    .update(
-      JSON.stringify([
-        row.seq,
-        row.at,
-        row.agent_id,
-        row.record_id,
-        row.user_id,
-        row.process_id,
-        row.flow_id,
-        row.action,
-        row.method,
-        row.outcome,
-        row.detail,
-        row.prev_hash,
-      ]),
-    )
-    .digest('hex')
+/** What a forger without the key recomputes: the hash entries had before migration 0009. */
+const unkeyed = legacyEntryHash
 
 for (const variant of storeVariants) {
   describe.skipIf(variant.skip !== null)(`F5 audit chain on ${variant.name}`, () => {

@@ -70,8 +70,9 @@ function decodeFilter(t: Tlv): WireFilter {
 const valuesOf = (e: AdEntry, name: string) => Object.entries(e.attrs).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1] ?? []
 const asText = (v: string | Buffer) => (typeof v === 'string' ? v : v.toString('utf8'))
 
-export async function startFakeAd(entries: AdEntry[], service: { dn: string; password: string }): Promise<FakeAd> {
-  const dir = mkdtempSync(join(tmpdir(), 'resetdesk-fake-ad-'))
+/** A self-signed certificate for 127.0.0.1, made by openssl: a fake directory's TLS, trusted by its `ca`. */
+export function localhostCertificate(): { cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'resetdesk-cert-'))
   execFileSync(
     'openssl',
     [
@@ -96,6 +97,11 @@ export async function startFakeAd(entries: AdEntry[], service: { dn: string; pas
   const cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
   const key = readFileSync(join(dir, 'key.pem'), 'utf8')
   rmSync(dir, { recursive: true, force: true })
+  return { cert, key }
+}
+
+export async function startFakeAd(entries: AdEntry[], service: { dn: string; password: string }): Promise<FakeAd> {
+  const { cert, key } = localhostCertificate()
   const state: FakeAd = { port: 0, ca: cert, entries, searches: [], modifies: [], binds: [], close: async () => {} }
   const byDn = (dn: string) => state.entries.find((e) => sameDn(e.dn, dn))
 

@@ -2,15 +2,12 @@
 // (node:tls with a throwaway self-signed certificate) answers bind, search and modify, and the
 // test decodes the ModifyRequest it received, byte by byte, with its own BER reader — not with
 // ldapts, whose encoder is what is being checked.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createServer, type Server, type TLSSocket } from 'node:tls'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LdapDirectory, type LdapDirectoryConfig } from '../../electron/backend/directory/ldap-directory'
 import { errorOf } from '../helpers/backend-harness'
+import { localhostCertificate } from '../helpers/fake-ad'
 import { directoryLayoutSchema } from '../../electron/backend/directory/directory-layout'
 
 import { children, decodeModify, readTlv, result, seq, str, tlv, int, type DecodedModify, type Tlv } from '../helpers/ber'
@@ -31,31 +28,7 @@ interface FakeAd {
 }
 
 async function startFakeAd(): Promise<FakeAd> {
-  const dir = mkdtempSync(join(tmpdir(), 'resetdesk-ad-'))
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'pipe' },
-  )
-  const cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
-  const key = readFileSync(join(dir, 'key.pem'), 'utf8')
-  rmSync(dir, { recursive: true, force: true })
+  const { cert, key } = localhostCertificate()
   const state: FakeAd = { port: 0, ca: cert, modifies: [], modifyResult: 0, close: async () => {} }
   const server: Server = createServer({ cert, key }, (socket: TLSSocket) => {
     let pending = Buffer.alloc(0)

@@ -61,7 +61,7 @@ export function entryHash(key: Buffer, row: Omit<Selectable<AuditTable>, 'hash'>
 }
 
 /** Entries written before migration 0009 were hashed without a key; they stay checkable as such. */
-const legacyEntryHash = (row: Omit<Selectable<AuditTable>, 'hash'>) => createHash('sha256').update(hashedFields(row)).digest('hex')
+export const legacyEntryHash = (row: Omit<Selectable<AuditTable>, 'hash'>) => createHash('sha256').update(hashedFields(row)).digest('hex')
 
 export async function appendAudit(sink: AuditSink, trx: Transaction<DB>, at: Date, event: AuditEvent): Promise<void> {
   // G6: an audited step that is a record event goes to the webhook outbox in this same
