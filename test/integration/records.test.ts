@@ -1,5 +1,6 @@
 // R2: record lists with filters, search, sort and server-side paging; the record view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
 import { storeVariants } from '../helpers/stores'
 import { startHarness, type Harness } from '../helpers/backend-harness'
 import type { Session } from '../../electron/backend/operations'
@@ -248,6 +249,62 @@ for (const variant of storeVariants) {
         expect(found.rows.map((r) => r.id)).toEqual(['closedword-2', 'closedword-1', 'closedword-0'])
       }
       expect(await count({ kind: 'incident', filter: 'all_open', q: 'kscloseword' })).toBe(3)
+    })
+
+    it('finds and counts a common term whose records cluster at one end of the list, from either end', async () => {
+      // 8,000 old records of one word (as a number prefix matches consecutive records), 40 of them
+      // in the agent's group, and 4,000 newer ones without it in that group, stored first. Common
+      // enough that both stores walk the list; newest first, the walk meets 4,000 rows without the
+      // word and its bound hands the page to the matches. PostgreSQL's count walks too, in the
+      // order the planner picks: in the table's order it meets the 4,000 first and falls back the
+      // same way. Statistics are fresh, as autovacuum keeps them, so the estimate says common.
+      const rowOf = (n: number, word: string, group: string, openedAt: Date) => ({
+        id: `cluster-${n}`,
+        kind: 'incident',
+        number: `INC5${String(n).padStart(6, '0')}`,
+        short_description: `Badge reader ${word}`,
+        description: 'Cluster',
+        caller_id: null,
+        caller_name: `Caller ${n}`,
+        state: 'New',
+        active: 1,
+        priority: 1 + (n % 4),
+        channel: null,
+        assignment_group: group,
+        assigned_to: null,
+        assigned_to_name: null,
+        opened_at: openedAt.toISOString(),
+        search_text: `inc5${String(n).padStart(6, '0')} caller ${n} badge reader ${word}`,
+      })
+      const clustered = Array.from({ length: 8_000 }, (_, n) =>
+        rowOf(n, 'ksclusterword', n % 200 === 0 ? 'Service Desk' : 'Network', new Date(Date.UTC(2018, 0, 1) + n * 60_000)),
+      )
+      const newer = Array.from({ length: 4_000 }, (_, n) =>
+        rowOf(8_000 + n, 'plain', 'Service Desk', new Date(Date.UTC(2030, 0, 1) + n * 60_000)),
+      )
+      await h.backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', [...newer, ...clustered], 500))
+      if (h.backend.store.dialect === 'postgres') await sql`analyze records`.execute(h.backend.store.db)
+      const ids = (rows: { id: string }[]) => rows.map((r) => r.id)
+      const byOpened = (dir: 'asc' | 'desc', rows: typeof clustered) =>
+        ids([...rows].sort((a, b) => (dir === 'asc' ? 1 : -1) * a.opened_at.localeCompare(b.opened_at)))
+      for (const dir of ['desc', 'asc'] as const) {
+        const scope = { kind: 'incident', filter: 'all_open', q: 'ksclusterword', sort: 'openedAt', dir, limit: 100 } as const
+        const first = await h.call(desk, 'records:list', scope)
+        expect(ids(first.rows), dir).toEqual(byOpened(dir, clustered).slice(0, 100))
+        const last = first.rows.at(-1)!
+        const next = await h.call(desk, 'records:list', { ...scope, after: { value: last.openedAt, id: last.id } })
+        expect(ids(next.rows), dir).toEqual(byOpened(dir, clustered).slice(100, 200))
+        const mine = await h.call(desk, 'records:list', { ...scope, filter: 'my_groups' })
+        expect(ids(mine.rows), dir).toEqual(
+          byOpened(
+            dir,
+            clustered.filter((r) => r.assignment_group === 'Service Desk'),
+          ),
+        )
+      }
+      expect(await count({ kind: 'incident', filter: 'all_open', q: 'ksclusterword' })).toBe(recordSearchCountCap)
+      expect(await count({ kind: 'incident', filter: 'my_groups', q: 'ksclusterword' })).toBe(40)
+      expect(await count({ kind: 'incident', filter: 'assigned_to_me', q: 'ksclusterword' })).toBe(0)
     })
 
     it("a jump reaches no further than the list's count; further goes by keyset", () => {

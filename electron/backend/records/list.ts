@@ -76,10 +76,13 @@ interface AgentGroups {
 }
 
 interface TermCount {
-  /** The term's matches in the FTS index, counted up to `probed` (so exact when below it). */
+  /**
+   * The term's matches: on SQLite in the FTS index, counted up to `probed` (so exact when below
+   * it); on PostgreSQL the planner's estimate of its open records (`probed` is Infinity).
+   */
   matches: number
   probed: number
-  /** How many records there were (the highest rowid). */
+  /** How many records there were (SQLite: the highest rowid; PostgreSQL: the planner's estimate). */
   records: number
   until: number
 }
@@ -191,12 +194,13 @@ async function withRows<R>(
 
 /**
  * The statement's rows: the list, and the search by its plan (see searchPlan). Driven from the
- * FTS matches, they come first in a CROSS JOIN, which SQLite keeps as the outer loop; else its
- * planner may walk a list index and test every row against the matches.
+ * FTS matches on SQLite, they come first in a CROSS JOIN, which SQLite keeps as the outer loop;
+ * else its planner may walk a list index and test every row against the matches. On PostgreSQL
+ * the matches are the LIKE, which the trigram index answers (see matchesOnly).
  */
 function rowsQuery(ctx: RuleContext, rows: Rows, plan: NoSearch | Like | ByMatches): RecordsQuery {
-  if (plan.kind === 'matches') {
-    const matches = sql<{ rowid: number }>`(select rowid from records_fts where records_fts match ${plan.phrase})`.as('matches')
+  if (plan.kind === 'matches' && ctx.store.dialect === 'sqlite') {
+    const matches = sql<{ rowid: number }>`(select rowid from records_fts where records_fts match ${phraseOf(plan.term)})`.as('matches')
     // Typed as the records alone: nothing but the join reads `matches`.
     return ctx.store.db
       .selectFrom(matches)
@@ -205,8 +209,17 @@ function rowsQuery(ctx: RuleContext, rows: Rows, plan: NoSearch | Like | ByMatch
       .where(rows.where) as unknown as RecordsQuery
   }
   const query = ctx.store.db.selectFrom('records').where(rows.where)
-  return plan.kind === 'like' ? query.where(containsIgnoringCase('records.search_text', plan.term, true)) : query
+  return plan.kind === 'none' ? query : query.where(containsIgnoringCase('records.search_text', plan.term, true))
 }
+
+/**
+ * Runs a statement driven from the matches: on PostgreSQL, on the store's search connections,
+ * whose planner reads the table through a bitmap only. Left to itself, it may walk a list's index
+ * or the table from a point of its own and test each row, betting that a term it expects to be
+ * common turns up early; a term whose records cluster elsewhere (a number prefix matches
+ * consecutive records) then costs a walk of the whole list (220–440 ms at 1M).
+ */
+const matchesOnly = <O>(ctx: RuleContext, query: Compilable<O>): Promise<O[]> => ctx.store.searchDb.executeQuery(query).then((r) => r.rows)
 
 export async function listRecords(
   ctx: RuleContext,
@@ -232,13 +245,16 @@ async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:
   const after = input.after ?? null
   const offset = after ? 0 : input.offset
   const plan: SearchPlan = await searchPlan(ctx, rows.text, offset + input.limit)
-  const run = <O>(q: Compilable<O> & { execute(): Promise<O[]> }) => (plan.kind === 'none' ? executeKept(ctx.store.db, q) : q.execute())
+  /** A list's statement is kept prepared; one driven from the matches goes by matchesOnly. */
+  const run = <O>(q: Compilable<O>, by: SearchPlan['kind'] = plan.kind): Promise<O[]> =>
+    by === 'none' ? executeKept(ctx.store.db, q) : by === 'matches' ? matchesOnly(ctx, q) : ctx.store.db.executeQuery(q).then((r) => r.rows)
   // The limit is a literal (1–200), so a kept statement is planned for it; the offset stays a parameter.
-  const select = (q: RecordsQuery, limit: number) =>
+  const select = (q: RecordsQuery, limit: number, by?: SearchPlan['kind']) =>
     run(
       ordered(q)
         .select(summaryColumns.map((c) => `records.${c}` as const))
         .limit(sql.lit(limit)),
+      by,
     )
   /** The first `limit` rows of the list narrowed by `narrow` (a cursor), by the search's plan. */
   const rowsOf = async (narrow: Narrow, limit: number): Promise<SummaryRow[]> => {
@@ -250,12 +266,8 @@ async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:
     // this is all of it; or the walk spent its budget first (the term is rarer in this list than
     // in the store), and the matches answer, at a cost bounded by their number. Which of the two
     // is told by the list's index alone.
-    const walked = await ctx.store.db
-      .selectFrom(list.select('records.id').limit(sql.lit(plan.budget)).as('walked'))
-      .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirstOrThrow()
-    if (Number(walked.n) < plan.budget) return found
-    return select(narrow(rowsQuery(ctx, rows, matchesOf(plan.term))), limit)
+    if ((await listUpTo(ctx, list, plan.budget)) < plan.budget) return found
+    return select(narrow(rowsQuery(ctx, rows, matchesOf(plan.term))), limit, 'matches')
   }
   if (after) return keysetPage(ctx, input, after, rowsOf)
   if (offset === 0) return rowsOf((q) => q, input.limit)
@@ -273,8 +285,9 @@ async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:
 }
 
 /**
- * A common term's page on SQLite: the list's index walked in order, each row tested, at most
- * `budget` rows (a co-routine: the walk stops as soon as the page is full). A term common in the
+ * A common term's page: the list's index walked in order, each row tested, at most
+ * `budget` rows (the walk stops as soon as the page is full: a co-routine on SQLite, a pull
+ * through a Limit on PostgreSQL). A term common in the
  * store may be rare in this list (another group's word, or a caller whose records are closed):
  * unbounded, the walk would then test the whole list.
  */
@@ -341,79 +354,156 @@ export async function countRecords(
     ctx,
     agentId,
     input,
-    async (rows) => {
-      // A count drives from the matches when it can: in rowid order, each row read and tested, it
-      // stops at the cap (an `in (…)` list would collect every match first).
-      const plan = rows.text === null ? none : ftsAnswers(ctx, rows.text) ? matchesOf(rows.text) : likeOf(rows.text)
-      const capped = rowsQuery(ctx, rows, plan)
-        .select(sql.lit(1).as('one'))
-        .limit(sql.lit(cap + 1))
-      const query = ctx.store.db.selectFrom(capped.as('capped')).select((eb) => eb.fn.countAll().as('n'))
-      const [count] = plan.kind === 'none' ? await executeKept(ctx.store.db, query) : await query.execute()
-      return Number(count!.n)
-    },
+    (rows) => countUpTo(ctx, rows, cap + 1),
     (n) => n === 0,
     0,
   )
   return { total: Math.min(n, cap), totalCapped: n > cap }
 }
 
+/**
+ * PostgreSQL's count of a term walks the list only when the term is very common: the walk reads
+ * and tests a table row for each row of the list (about 0.6 µs at 1M), where each match costs a
+ * bitmap entry (about 0.12 µs), since the count then reads only `upTo` of the rows.
+ */
+const countWalkCost = 5
+
+/**
+ * The list's rows counted up to `upTo`. SQLite drives from the FTS matches in rowid order: each
+ * match is read and tested, and the count stops at `upTo` (an `in (…)` list would collect every
+ * match first). PostgreSQL's trigram index builds a bitmap of every match before the first is
+ * read, so a common term walks the list instead, bounded as a page's walk is (searchPlan).
+ */
+async function countUpTo(ctx: RuleContext, rows: Rows, upTo: number): Promise<number> {
+  const one = sql<number>`1`.as('one')
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any source: the list, or its walk
+  const counted = (ones: SelectQueryBuilder<any, any, { one: number }>) =>
+    ctx.store.db.selectFrom(ones.limit(sql.lit(upTo)).as('capped')).select((eb) => eb.fn.countAll().as('n'))
+  const n = (result: { n: string | number | bigint }[]) => Number(result[0]!.n)
+  if (rows.text === null) return n(await executeKept(ctx.store.db, counted(rowsQuery(ctx, rows, none).select(one))))
+  const plan =
+    ctx.store.dialect === 'sqlite'
+      ? indexAnswers(rows.text)
+        ? matchesOf(rows.text)
+        : likeOf(rows.text)
+      : await searchPlan(ctx, rows.text, upTo, countWalkCost)
+  if (plan.kind === 'walk') {
+    const list = rowsQuery(ctx, rows, none)
+    const walked = ctx.store.db
+      .selectFrom(list.select('records.search_text').limit(sql.lit(plan.budget)).as('walked'))
+      .where(containsIgnoringCase('walked.search_text', plan.term, true))
+      .select(one)
+    const found = n(await counted(walked).execute())
+    if (found >= upTo || (await listUpTo(ctx, list, plan.budget)) < plan.budget) return found
+  }
+  if (plan.kind === 'like') return n(await counted(rowsQuery(ctx, rows, plan).select(one)).execute())
+  return n(await matchesOnly(ctx, counted(rowsQuery(ctx, rows, matchesOf(rows.text)).select(one))))
+}
+
+/** How many rows the list holds, counted up to `upTo` in its index alone. */
+async function listUpTo(ctx: RuleContext, list: RecordsQuery, upTo: number): Promise<number> {
+  const { n } = await ctx.store.db
+    .selectFrom(list.select('records.id').limit(sql.lit(upTo)).as('listed'))
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(n)
+}
+
 // ---- Search ---------------------------------------------------------------------------------
 
-type ByMatches = { kind: 'matches'; phrase: string }
-/** SQLite, a common term: walk the list in order, testing each row, at most `budget` rows. */
+type ByMatches = { kind: 'matches'; term: string }
+/** A common term: walk the list in order, testing each row, at most `budget` rows. */
 type Walk = { kind: 'walk'; term: string; budget: number }
 type NoSearch = { kind: 'none' }
 type Like = { kind: 'like'; term: string }
 type SearchPlan = NoSearch | Like | ByMatches | Walk
 const none: NoSearch = { kind: 'none' }
 const likeOf = (term: string): Like => ({ kind: 'like', term })
-const matchesOf = (term: string): ByMatches => ({ kind: 'matches', phrase: `"${term.replaceAll('"', '""')}"` })
-/** SQLite's FTS5 trigram index answers a quoted phrase as a substring match from three characters. */
-const ftsAnswers = (ctx: RuleContext, term: string) => ctx.store.dialect === 'sqlite' && [...term].length >= 3
+const matchesOf = (term: string): ByMatches => ({ kind: 'matches', term })
+/** SQLite's FTS5 trigram index answers a quoted phrase as a substring match. */
+const phraseOf = (term: string) => `"${term.replaceAll('"', '""')}"`
+/** Both stores' trigram indexes answer a term from three characters; a shorter one is scanned. */
+const indexAnswers = (term: string) => [...term].length >= 3
 
 /** For how long a term's count serves: both plans give the same rows, a stale count only costs time. */
 const termCountMs = 60_000
 
 /**
- * Substring search. PostgreSQL: LIKE, which the pg_trgm GIN index answers, and the planner weighs
- * the index against walking the list in order by itself. SQLite: shorter terms than three
- * characters scan with LIKE; longer ones have two plans, and SQLite cannot weigh the FTS index,
- * so the choice is made here. Driving from the matches costs a read per match, M of them, and a
- * sort; walking the list's own index in sort order and testing each row costs about rows·N/M to
- * find the first `rows` matches among N records. The walk wins when M > √(rows·N). So the matches
- * are counted up to that bound K, in the FTS index alone, which costs at most what the cheaper
- * plan would (fewer than K: drive from them; else walk). Counted, not sampled: a term's matches
- * may cluster (a number prefix matches consecutive records), and a share sampled from its first
- * matches then says common for a rare term. The count is kept a minute per term.
+ * Substring search, by one of two plans. Driving from the matches (the trigram index) costs a
+ * read per match, M of them, and a sort; walking the list's own index in sort order and testing
+ * each row costs about rows·N/M to find the first `rows` matches among N records. The walk wins
+ * when M > K = √(rows·N), weighed by what testing a row costs against reading a match
+ * (`walkCost`). So M is found first: on SQLite counted in the FTS index up to K, which costs at
+ * most what the cheaper plan would; on PostgreSQL as the planner estimates it (its statistics
+ * sample the search text), since a trigram match must be read from the table to be counted.
+ *
+ * The walk's bet is that the term is spread along the list. A term may cluster instead (a number
+ * prefix matches consecutive records, a word may belong to closed records or another group), so
+ * the walk is bounded: twice the rows it expects to test, then the matches answer (boundedWalk).
+ * A search so costs at most a little more than the cheaper plan would, whatever the data.
+ * Neither store's planner is left the choice: each would bet on a walk without a bound.
  */
-async function searchPlan(ctx: RuleContext, term: string | null, rows: number): Promise<SearchPlan> {
+async function searchPlan(ctx: RuleContext, term: string | null, rows: number, walkCost = 1): Promise<SearchPlan> {
   if (term === null) return none
-  if (!ftsAnswers(ctx, term)) return likeOf(term)
-  const matches = matchesOf(term)
-  const walkFrom = (records: number) => Math.ceil(Math.sqrt(rows * Math.max(records, 1)))
-  const counted = await termCount(ctx, matches.phrase, walkFrom)
-  // A walk expected to find the page within K rows gets twice that before the matches take over.
-  return counted.matches >= walkFrom(counted.records) ? { kind: 'walk', term, budget: 2 * walkFrom(counted.records) } : matches
+  if (!indexAnswers(term)) return likeOf(term)
+  const walkFrom = (records: number) => Math.ceil(Math.sqrt(walkCost * rows * Math.max(records, 1)))
+  const { matches, records } = await termCount(ctx, term, walkFrom)
+  if (matches < walkFrom(records)) return matchesOf(term)
+  const expected = (rows * Math.max(records, 1)) / Math.max(matches, 1)
+  return { kind: 'walk', term, budget: Math.ceil(2 * Math.min(expected, walkFrom(records))) }
 }
 
-async function termCount(ctx: RuleContext, phrase: string, boundFor: (records: number) => number): Promise<TermCount> {
+async function termCount(ctx: RuleContext, term: string, boundFor: (records: number) => number): Promise<TermCount> {
   const terms = memoryOf(ctx.store).terms
   const now = performance.now()
-  const kept = terms.get(phrase)
+  const kept = terms.get(term)
+  const fresh = kept && kept.until > now ? kept : null
   // A kept count serves while it is fresh and either exact or already past what this page needs.
-  if (kept && kept.until > now && (kept.matches < kept.probed || kept.matches >= boundFor(kept.records))) return kept
-  const records = kept && kept.until > now ? kept.records : await maxRowid(ctx)
+  if (fresh && (fresh.matches < fresh.probed || fresh.matches >= boundFor(fresh.records))) return fresh
+  const counted =
+    ctx.store.dialect === 'sqlite'
+      ? await countedInFts(ctx, term, fresh?.records ?? (await maxRowid(ctx)), boundFor)
+      : await estimatedByPlanner(ctx, term, fresh?.records)
+  const entry = { ...counted, until: now + termCountMs }
+  remember(terms, term, entry, 512)
+  return entry
+}
+
+async function countedInFts(ctx: RuleContext, term: string, records: number, boundFor: (records: number) => number) {
   const probed = boundFor(records)
   const { n } = await sql<{
     n: number
-  }>`select count(*) as n from (select rowid from records_fts where records_fts match ${phrase} limit ${probed})`
+  }>`select count(*) as n from (select rowid from records_fts where records_fts match ${phraseOf(term)} limit ${probed})`
     .execute(ctx.store.db)
     .then((r) => r.rows[0]!)
-  const counted = { matches: Number(n), probed, records, until: now + termCountMs }
-  remember(terms, phrase, counted, 512)
-  return counted
+  return { matches: Number(n), probed, records }
 }
 
 const maxRowid = (ctx: RuleContext) =>
   sql<{ n: number | null }>`select max(rowid) as n from records`.execute(ctx.store.db).then((r) => Number(r.rows[0]!.n ?? 0))
+
+/** PostgreSQL: the open records the planner expects to match, and the records it expects in all. */
+async function estimatedByPlanner(ctx: RuleContext, term: string, records: number | undefined) {
+  const matches = await plannedRows(
+    ctx,
+    ctx.store.db
+      .selectFrom('records')
+      .select('records.id')
+      .where('records.active', '=', sql.lit(1))
+      .where(containsIgnoringCase('records.search_text', term, true)),
+  )
+  return {
+    matches,
+    probed: Infinity,
+    records: records ?? (await plannedRows(ctx, ctx.store.db.selectFrom('records').select('records.id'))),
+  }
+}
+
+async function plannedRows(ctx: RuleContext, query: Compilable<unknown>): Promise<number> {
+  const compiled = query.compile()
+  const { rows } = await ctx.store.db.executeQuery<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>({
+    ...compiled,
+    sql: `explain (format json) ${compiled.sql}`,
+  })
+  return rows[0]!['QUERY PLAN'][0].Plan['Plan Rows']
+}

@@ -41,6 +41,12 @@ export type StoreConfig =
 
 export interface Store {
   db: Kysely<DB>
+  /**
+   * For a search driven from its matches (records/list.ts): on PostgreSQL, connections of their
+   * own whose planner reads a table only through a bitmap (sequential and plain index scans off),
+   * so it cannot bet on a walk that a clustered term makes long. SQLite: `db`.
+   */
+  searchDb: Kysely<DB>
   dialect: Dialect
   /**
    * Serializes the transactions that touch one counter (R4, attempts, the audit chain).
@@ -84,6 +90,7 @@ function openSqlite(config: { file: string; nativeBinding?: string }): Store {
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
   return {
     db,
+    searchDb: db,
     dialect: 'sqlite',
     lock: async () => {},
     close: () => db.destroy(),
@@ -141,33 +148,43 @@ function openPostgres(config: { connectionString: string; poolSize?: number; con
   store: Store
   migrated: () => void
 } {
-  const pool = new pg.Pool({
-    connectionString: config.connectionString,
-    max: config.poolSize ?? 10,
-    connectionTimeoutMillis: config.connectTimeoutMs ?? 5000,
-  })
-  // F1: an idle client whose server went away (restart, failover) is dropped by the pool and the
-  // next query reconnects; without a listener the event would crash the process.
-  pool.on('error', () => {})
-  // F1: a client that is checked out (running a query) has no pool listener: when its backend
-  // is terminated mid-query, node-postgres fails the query (the request gets its catalogue
-  // error) and then emits 'error' on the client, which would end the process unheard. The pool
-  // discards such a client on release (it is no longer queryable), so nothing else is needed.
-  pool.on('connect', (client) => {
-    client.on('error', () => {})
-  })
   // Prepared only once the schema is migrated: a statement prepared before a table changes would
   // fail after it ("cached plan must not change result type").
   let prepare = false
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparing(pool, () => prepare) }) })
+  const kyselyOver = (max: number, options?: string) => {
+    const pool = new pg.Pool({
+      connectionString: config.connectionString,
+      max,
+      connectionTimeoutMillis: config.connectTimeoutMs ?? 5000,
+      ...(options ? { options } : {}),
+    })
+    // F1: an idle client whose server went away (restart, failover) is dropped by the pool and the
+    // next query reconnects; without a listener the event would crash the process.
+    pool.on('error', () => {})
+    // F1: a client that is checked out (running a query) has no pool listener: when its backend
+    // is terminated mid-query, node-postgres fails the query (the request gets its catalogue
+    // error) and then emits 'error' on the client, which would end the process unheard. The pool
+    // discards such a client on release (it is no longer queryable), so nothing else is needed.
+    pool.on('connect', (client) => {
+      client.on('error', () => {})
+    })
+    return new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparing(pool, () => prepare) }) })
+  }
+  const poolSize = config.poolSize ?? 10
+  const db = kyselyOver(poolSize)
+  // Half as many: only searches of a rare term (or a clustered one) run there, each a few ms.
+  const searchDb = kyselyOver(Math.ceil(poolSize / 2), '-c enable_seqscan=off -c enable_indexscan=off')
   return {
     store: {
       db,
+      searchDb,
       dialect: 'postgres',
       lock: async (trx, key) => {
         await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx)
       },
-      close: () => db.destroy(),
+      close: async () => {
+        await Promise.all([db.destroy(), searchDb.destroy()])
+      },
     },
     migrated: () => {
       prepare = config.preparedStatements !== false

@@ -697,5 +697,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0019_open_search_index': {
+      // Issue 14: a search finds open records only (records/list.ts), so PostgreSQL's trigram index
+      // holds the open ones alone. A common term's count builds a bitmap of every match before it
+      // reads the first 1,001: at 1M, 40k matches of which 28k open, 8.6 → 5.8 ms; the index is 40%
+      // smaller and closing a record no longer keeps its trigrams. The FTS table on SQLite follows
+      // the records table (its triggers), and its plan counts matches there (records/list.ts).
+      async up(db: Kysely<any>) {
+        if (dialect === 'postgres') {
+          await sql`create index records_search_open on records using gin (search_text gin_trgm_ops) where active = 1`.execute(db)
+          await sql`drop index records_search_trgm`.execute(db)
+        }
+      },
+    },
   }
 }
