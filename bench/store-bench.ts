@@ -50,27 +50,41 @@ async function timePair(ours: () => Promise<unknown>, bare: Bare) {
   return { ours: { p50: percentile(a, 50), p95: percentile(a, 95) }, bare: { p50: percentile(b, 50), p95: percentile(b, 95) } }
 }
 
+/** A statement as the backend ran it, and whether on the store's search connections. */
+interface Captured {
+  sql: string
+  parameters: readonly unknown[]
+  search: boolean
+}
+
 /** Records the SQL of the last rows query the backend ran (a select from records with an order by). */
 function captureRowsQuery(backend: Backend) {
-  let last: { sql: string; parameters: readonly unknown[] } | null = null
+  let last: Captured | null = null
   const executor = backend.store.db.getExecutor()
-  const plugin: KyselyPlugin = {
+  const capturing = (search: boolean): KyselyPlugin => ({
     transformQuery(args) {
       const compiled = executor.compileQuery(args.node, args.queryId)
       // (A search driven from SQLite's FTS matches reads `from (… records_fts …) cross join "records"`.)
       if (/^select .*"records".* order by/is.test(compiled.sql) && !/count\(/i.test(compiled.sql))
-        last = { sql: compiled.sql, parameters: compiled.parameters }
+        last = { sql: compiled.sql, parameters: compiled.parameters, search }
       return args.node
     },
     async transformResult(args) {
       return args.result
     },
+  })
+  backend.ctx.store = {
+    ...backend.ctx.store,
+    db: backend.store.db.withPlugin(capturing(false)),
+    searchDb: backend.store.searchDb.withPlugin(capturing(true)),
   }
-  backend.ctx.store = { ...backend.ctx.store, db: backend.store.db.withPlugin(plugin) }
   return () => last!
 }
 
-function bareRunner(store: StoreConfig): { prepare(q: { sql: string; parameters: readonly unknown[] }): Bare; close(): Promise<void> } {
+/** PostgreSQL's search connections' planner settings (see openPostgres), for the bare statement run there. */
+const searchOptions = '-c enable_seqscan=off -c enable_indexscan=off'
+
+function bareRunner(store: StoreConfig): { prepare(q: Captured): Bare; close(): Promise<void> } {
   if (store.kind === 'sqlite') {
     const db = new Database(store.file, { readonly: true })
     db.pragma(`cache_size = -${sqliteCacheKiB}`) // as the store opens its own connection
@@ -84,18 +98,22 @@ function bareRunner(store: StoreConfig): { prepare(q: { sql: string; parameters:
       },
     }
   }
-  const client = new pg.Client({ connectionString: store.connectionString })
-  const ready = client.connect()
+  const plain = new pg.Client({ connectionString: store.connectionString })
+  const search = new pg.Client({ connectionString: store.connectionString, options: searchOptions })
+  const ready = Promise.all([plain.connect(), search.connect()])
   let n = 0
   return {
     prepare: (q) => {
       const name = `bare_${n++}`
+      const client = q.search ? search : plain
       return async () => {
         await ready
         return client.query({ name, text: q.sql, values: q.parameters as unknown[] })
       }
     },
-    close: () => client.end(),
+    close: async () => {
+      await Promise.all([plain.end(), search.end()])
+    },
   }
 }
 
@@ -187,6 +205,11 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
     }
     const jumps: [string, () => Promise<unknown>][] = []
     const number = `inc${String(10000 + 100_000 + Math.floor(scale / 2)).padStart(7, '0')}`
+    // A number prefix that matches the last tenth of the numbers ("inc019" at 100k, "inc10" at 1M):
+    // common, and clustered at the far end of the list by number.
+    const lastNumber = 10000 + 100_000 + scale - 1
+    const tenth = 10 ** (Math.round(Math.log10(scale)) - 1)
+    const lastTenth = `inc${String(Math.floor(lastNumber / tenth) - 1).padStart(7 - Math.log10(tenth), '0')}`
     const cases: [string, () => Promise<unknown>][] = [
       ['first page: assigned to me', list({ filter: 'assigned_to_me' })],
       ['first page: my groups', list({ filter: 'my_groups' })],
@@ -218,6 +241,9 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
       ['search: an empty list (super, assigned to me), "larsen"', list({ filter: 'assigned_to_me', q: 'larsen' }, supervisor)],
       // A number prefix: its matches are consecutive records (clustered in the table's order).
       ['search: number prefix "inc0115"', list({ q: 'inc0115' })],
+      // A common term whose records all lie at the far end of the list's order: the walk's bound
+      // runs out and the matches answer (the cost of reading them all and sorting).
+      [`search: "${lastTenth}" (10%, the far end) by number`, list({ q: lastTenth, sort: 'number', dir: 'asc' })],
       // The last page a search's list reaches (its count stops at 1,000), which the console
       // reaches by keyset, each page after the one before.
       ...(await lastSearchPages(['larsen', 'jamie garcia'])),
@@ -239,6 +265,7 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
       ['count: "larsen" (capped 1k)', count('larsen')],
       ['count: "jamie garcia" (capped 1k)', count('jamie garcia')],
       ['count: "inc0115"', count('inc0115')],
+      [`count: "${lastTenth}" (10%, clustered)`, count(lastTenth)],
       ['count: my groups, "printer" (capped 1k)', count('printer', 'my_groups')],
     ] as const
     for (const [label, fn] of counts) {

@@ -1,7 +1,8 @@
 // `npm run backend`: the standalone identity backend, configured from the environment.
 //   RESETDESK_DATABASE_URL   postgres://… (many replicas) — or RESETDESK_SQLITE_FILE (one)
-//   RESETDESK_DB_POOL        connections per replica (default 10); RESETDESK_DB_PREPARED=0 turns
-//                            prepared statements off (a pooler in transaction mode that drops them)
+//   RESETDESK_DB_POOL        connections per replica (default 10), and half as many more for
+//                            searches (store/database.ts); RESETDESK_DB_PREPARED=0 turns prepared
+//                            statements off (a pooler in transaction mode that drops them)
 //   RESETDESK_SECRET         base64, at least 32 bytes; the same on every replica (codes, tokens)
 //   RESETDESK_HOST / _PORT   listen address (default 127.0.0.1:7420)
 //   RESETDESK_TLS_CERT / _KEY   PEM files; without them plain HTTP behind a TLS proxy

@@ -82,7 +82,7 @@ interface TermCount {
    */
   matches: number
   probed: number
-  /** How many records there were (SQLite: the highest rowid; PostgreSQL: the planner's estimate). */
+  /** How many records there were (SQLite: the highest rowid; PostgreSQL: the planner's estimate of the open ones). */
   records: number
   until: number
 }
@@ -363,8 +363,10 @@ export async function countRecords(
 
 /**
  * PostgreSQL's count of a term walks the list only when the term is very common: the walk reads
- * and tests a table row for each row of the list (about 0.6 µs at 1M), where each match costs a
- * bitmap entry (about 0.12 µs), since the count then reads only `upTo` of the rows.
+ * and tests a table row for each row of the list (about 0.7 µs at 1M, the table being larger
+ * than PostgreSQL's buffers), where each match costs a bitmap entry (about 0.13 µs), since the
+ * count then reads only `upTo` of the rows. Measured at 1M: a term in 4% of the open records
+ * counts in 7 ms from its matches; one in 9%, in 8 ms by the walk and 13 ms from its matches.
  */
 const countWalkCost = 5
 
@@ -482,20 +484,16 @@ async function countedInFts(ctx: RuleContext, term: string, records: number, bou
 const maxRowid = (ctx: RuleContext) =>
   sql<{ n: number | null }>`select max(rowid) as n from records`.execute(ctx.store.db).then((r) => Number(r.rows[0]!.n ?? 0))
 
-/** PostgreSQL: the open records the planner expects to match, and the records it expects in all. */
+/**
+ * PostgreSQL: how many open records the planner expects to match, and how many open records it
+ * expects in all (a search finds open records only, and the trigram index holds only those).
+ */
 async function estimatedByPlanner(ctx: RuleContext, term: string, records: number | undefined) {
-  const matches = await plannedRows(
-    ctx,
-    ctx.store.db
-      .selectFrom('records')
-      .select('records.id')
-      .where('records.active', '=', sql.lit(1))
-      .where(containsIgnoringCase('records.search_text', term, true)),
-  )
+  const open = ctx.store.db.selectFrom('records').select('records.id').where('records.active', '=', sql.lit(1))
   return {
-    matches,
+    matches: await plannedRows(ctx, open.where(containsIgnoringCase('records.search_text', term, true))),
     probed: Infinity,
-    records: records ?? (await plannedRows(ctx, ctx.store.db.selectFrom('records').select('records.id'))),
+    records: records ?? (await plannedRows(ctx, open)),
   }
 }
 

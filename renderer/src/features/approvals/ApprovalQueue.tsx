@@ -10,6 +10,7 @@ import { approvalQueries } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { rescueFocus } from '../../components/focus'
 import { methodTitles } from '../wizard/VerifyStep'
+import { DataTable } from '../../components/DataTable'
 
 /** "4 min", "1 h 5 min": how long since `iso`, re-rendered every 15 seconds by the caller. */
 export function waitingFor(iso: string, now: number): string {
@@ -49,53 +50,43 @@ export function ApprovalQueue() {
         <p role="status">No resets are waiting for approval.</p>
       ) : (
         <div className="table-wrap">
-          <table aria-label="Resets waiting for approval" className="approvals-table">
-            <thead>
-              <tr>
-                <th scope="col">Record</th>
-                <th scope="col">User</th>
-                <th scope="col">Agent</th>
-                <th scope="col">Process</th>
-                <th scope="col">Methods passed</th>
-                <th scope="col">Waiting</th>
-                <th scope="col">
-                  <span className="visually-hidden">Decision</span>
-                </th>
+          <DataTable
+            label="Resets waiting for approval"
+            columns={['Record', 'User', 'Agent', 'Process', 'Methods passed', 'Waiting']}
+            actions="Decision"
+            className="approvals-table"
+          >
+            {requests.map((r) => (
+              <tr key={r.flowId}>
+                <td>{r.recordNumber}</td>
+                <td>{r.userDisplayName}</td>
+                <td>{r.agentName}</td>
+                <td>{r.processName}</td>
+                <td data-testid="passed-methods">
+                  {r.passedMethods.length ? r.passedMethods.map((m) => methodTitles[m]).join(', ') : 'none yet'}
+                  {r.verified ? ' · Verified' : ' · In progress'}
+                </td>
+                <td title={`Since ${formatTime(r.startedAt)}`}>{waitingFor(r.startedAt, now)}</td>
+                <td className="decision">
+                  <button
+                    type="button"
+                    disabled={!r.verified || approve.isPending}
+                    aria-label={`Approve the reset of ${r.userDisplayName} (${r.recordNumber})`}
+                    onClick={() => approve.mutate(r.flowId)}
+                  >
+                    Approve
+                  </button>
+                  <button
+                    type="button"
+                    aria-label={`Reject the reset of ${r.userDisplayName} (${r.recordNumber})`}
+                    onClick={() => setRejecting(r)}
+                  >
+                    Reject…
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {requests.map((r) => (
-                <tr key={r.flowId}>
-                  <td>{r.recordNumber}</td>
-                  <td>{r.userDisplayName}</td>
-                  <td>{r.agentName}</td>
-                  <td>{r.processName}</td>
-                  <td data-testid="passed-methods">
-                    {r.passedMethods.length ? r.passedMethods.map((m) => methodTitles[m]).join(', ') : 'none yet'}
-                    {r.verified ? ' · Verified' : ' · In progress'}
-                  </td>
-                  <td title={`Since ${formatTime(r.startedAt)}`}>{waitingFor(r.startedAt, now)}</td>
-                  <td className="decision">
-                    <button
-                      type="button"
-                      disabled={!r.verified || approve.isPending}
-                      aria-label={`Approve the reset of ${r.userDisplayName} (${r.recordNumber})`}
-                      onClick={() => approve.mutate(r.flowId)}
-                    >
-                      Approve
-                    </button>
-                    <button
-                      type="button"
-                      aria-label={`Reject the reset of ${r.userDisplayName} (${r.recordNumber})`}
-                      onClick={() => setRejecting(r)}
-                    >
-                      Reject…
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </div>
       )}
       <RejectDialog request={rejecting} onDone={() => setRejecting(null)} />

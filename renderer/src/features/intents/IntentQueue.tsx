@@ -5,6 +5,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { intentQueries } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
+import { DataTable } from '../../components/DataTable'
 
 export function IntentQueue() {
   const open = useQuery(intentQueries.open())
@@ -22,32 +23,22 @@ export function IntentQueue() {
       ) : intents.length === 0 ? (
         <p role="status">No password change is waiting for its outcome.</p>
       ) : (
-        <table aria-label="Password changes with an unknown outcome">
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">How</th>
-              <th scope="col">Record</th>
-              <th scope="col">Agent</th>
-              <th scope="col">Process</th>
-              <th scope="col">Started</th>
-              <th scope="col">Agent told</th>
+        <DataTable
+          label="Password changes with an unknown outcome"
+          columns={['User', 'How', 'Record', 'Agent', 'Process', 'Started', 'Agent told']}
+        >
+          {intents.map((i) => (
+            <tr key={i.id}>
+              <td>{i.userId}</td>
+              <td>{i.kind === 'link' ? 'Emailed link' : 'Agent reset'}</td>
+              <td>{i.recordNumber ?? '—'}</td>
+              <td>{i.agentName ?? '—'}</td>
+              <td>{i.processName}</td>
+              <td>{formatTime(i.startedAt)}</td>
+              <td>{i.unresolvedAt ? `Outcome unknown, ${formatTime(i.unresolvedAt)}` : 'Server stopped mid-change'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {intents.map((i) => (
-              <tr key={i.id}>
-                <td>{i.userId}</td>
-                <td>{i.kind === 'link' ? 'Emailed link' : 'Agent reset'}</td>
-                <td>{i.recordNumber ?? '—'}</td>
-                <td>{i.agentName ?? '—'}</td>
-                <td>{i.processName}</td>
-                <td>{formatTime(i.startedAt)}</td>
-                <td>{i.unresolvedAt ? `Outcome unknown, ${formatTime(i.unresolvedAt)}` : 'Server stopped mid-change'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </section>
   )

@@ -6,6 +6,7 @@ import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { rescueFocus } from '../../components/focus'
 import { actionLabel, formatDuration, methodName, outcomeLabel, relockLabels, stepLabels } from './labels'
 import { useLiveFeed, useNow } from './use-live-feed'
+import { DataTable } from '../../components/DataTable'
 
 export function LiveView() {
   const [follow, setFollow] = useState<string | null>(null)
@@ -51,52 +52,40 @@ export function LiveView() {
         <p role="status">No flows are open right now.</p>
       ) : (
         <div className="table-scroll live-table">
-          <table aria-label="Open flows">
-            <thead>
-              <tr>
-                <th scope="col">Record</th>
-                <th scope="col">Agent</th>
-                <th scope="col">User</th>
-                <th scope="col">Process</th>
-                <th scope="col">Step</th>
-                <th scope="col">Methods</th>
-                <th scope="col">Time in step</th>
-                <th scope="col">
-                  <span className="visually-hidden">Follow</span>
-                </th>
+          <DataTable
+            label="Open flows"
+            columns={['Record', 'Agent', 'User', 'Process', 'Step', 'Methods', 'Time in step']}
+            actions="Follow"
+          >
+            {flows.map((f) => (
+              <tr key={f.flowId} aria-current={f.flowId === follow ? 'true' : undefined}>
+                <td>{f.recordNumber}</td>
+                <td>{f.agentName}</td>
+                <td>{f.userInitials}</td>
+                <td>{f.processName}</td>
+                <td data-step={f.step}>{stepLabels[f.step]}</td>
+                <td>
+                  {f.methodsPassed.length + f.methodsFailed.length === 0
+                    ? 'None yet'
+                    : [
+                        ...f.methodsPassed.map((m) => `${methodName(m)} passed`),
+                        ...f.methodsFailed.map((m) => `${methodName(m)} failed`),
+                      ].join(', ')}
+                </td>
+                <td>{formatDuration((now - Date.parse(f.stepSince)) / 1000)}</td>
+                <td>
+                  <button
+                    type="button"
+                    aria-pressed={f.flowId === follow}
+                    aria-label={`Follow the flow on ${f.recordNumber}`}
+                    onClick={() => setFollow(f.flowId === follow ? null : f.flowId)}
+                  >
+                    Follow
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {flows.map((f) => (
-                <tr key={f.flowId} aria-current={f.flowId === follow ? 'true' : undefined}>
-                  <td>{f.recordNumber}</td>
-                  <td>{f.agentName}</td>
-                  <td>{f.userInitials}</td>
-                  <td>{f.processName}</td>
-                  <td data-step={f.step}>{stepLabels[f.step]}</td>
-                  <td>
-                    {f.methodsPassed.length + f.methodsFailed.length === 0
-                      ? 'None yet'
-                      : [
-                          ...f.methodsPassed.map((m) => `${methodName(m)} passed`),
-                          ...f.methodsFailed.map((m) => `${methodName(m)} failed`),
-                        ].join(', ')}
-                  </td>
-                  <td>{formatDuration((now - Date.parse(f.stepSince)) / 1000)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      aria-pressed={f.flowId === follow}
-                      aria-label={`Follow the flow on ${f.recordNumber}`}
-                      onClick={() => setFollow(f.flowId === follow ? null : f.flowId)}
-                    >
-                      Follow
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </div>
       )}
       {followed && (

@@ -8,6 +8,7 @@ import { call } from '../../api/client'
 import { reportQueries } from '../../api/queries'
 import { ErrorNotice, formatTime } from '../../components/ErrorNotice'
 import { methodName, relockLabels } from '../live/labels'
+import { DataTable } from '../../components/DataTable'
 
 export function ReportedResets() {
   const queryClient = useQueryClient()
@@ -36,53 +37,42 @@ export function ReportedResets() {
         <p role="status">No reset has been reported as not theirs.</p>
       ) : (
         <div className="table-wrap">
-          <table aria-label="Resets reported as not theirs" className="approvals-table">
-            <thead>
-              <tr>
-                <th scope="col">Record</th>
-                <th scope="col">User</th>
-                <th scope="col">Reset by</th>
-                <th scope="col">Process</th>
-                <th scope="col">Reset</th>
-                <th scope="col">Reported</th>
-                <th scope="col">Account</th>
-                <th scope="col">
-                  <span className="visually-hidden">Follow-up</span>
-                </th>
+          <DataTable
+            label="Resets reported as not theirs"
+            columns={['Record', 'User', 'Reset by', 'Process', 'Reset', 'Reported', 'Account']}
+            actions="Follow-up"
+            className="approvals-table"
+          >
+            {reports.map((r) => (
+              <tr key={r.id}>
+                <td>{r.recordNumber ?? '—'}</td>
+                <td>{r.userDisplayName}</td>
+                <td>{r.agentName ?? 'The user (emailed link)'}</td>
+                <td>{r.processName}</td>
+                <td>
+                  {formatTime(r.resetAt)}
+                  {r.method ? ` · ${methodName(r.method)}` : ''}
+                </td>
+                <td>{formatTime(r.reportedAt)}</td>
+                <td data-relock={r.relock}>
+                  {relockLabels[r.relock]}
+                  {r.sessionsRevoked > 0
+                    ? ` · ${r.sessionsRevoked} enrolment ${r.sessionsRevoked === 1 ? 'session' : 'sessions'} ended`
+                    : ''}
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    disabled={acknowledge.isPending}
+                    aria-label={`Acknowledge the report on ${r.userDisplayName}'s reset${r.recordNumber ? ` (${r.recordNumber})` : ''}`}
+                    onClick={() => acknowledge.mutate(r.id)}
+                  >
+                    Acknowledge
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {reports.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.recordNumber ?? '—'}</td>
-                  <td>{r.userDisplayName}</td>
-                  <td>{r.agentName ?? 'The user (emailed link)'}</td>
-                  <td>{r.processName}</td>
-                  <td>
-                    {formatTime(r.resetAt)}
-                    {r.method ? ` · ${methodName(r.method)}` : ''}
-                  </td>
-                  <td>{formatTime(r.reportedAt)}</td>
-                  <td data-relock={r.relock}>
-                    {relockLabels[r.relock]}
-                    {r.sessionsRevoked > 0
-                      ? ` · ${r.sessionsRevoked} enrolment ${r.sessionsRevoked === 1 ? 'session' : 'sessions'} ended`
-                      : ''}
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      disabled={acknowledge.isPending}
-                      aria-label={`Acknowledge the report on ${r.userDisplayName}'s reset${r.recordNumber ? ` (${r.recordNumber})` : ''}`}
-                      onClick={() => acknowledge.mutate(r.id)}
-                    >
-                      Acknowledge
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </div>
       )}
     </section>
