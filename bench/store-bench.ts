@@ -21,6 +21,8 @@ import { recordCountCap, recordPageSize, recordSearchCountCap, type InputOf } fr
 const SCALES = (process.env.BENCH_SCALES ?? '100000,1000000').split(',').map(Number)
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',')
 const RUNS = Number(process.env.BENCH_RUNS ?? 200)
+/** Only the cases whose label matches (a regular expression), e.g. BENCH_CASES='larsen|count'. */
+const CASES = new RegExp(process.env.BENCH_CASES ?? '')
 const CHUNK = 100_000
 const silent = { info() {}, error() {} }
 
@@ -248,13 +250,14 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
       // reaches by keyset, each page after the one before.
       ...(await lastSearchPages(['larsen', 'jamie garcia'])),
     ]
-    for (const [label, fn] of cases) {
+    for (const [label, fn] of cases.filter(([label]) => CASES.test(label))) {
       await fn()
       const result = await timePair(fn, bare.prepare(rowsQuery()))
       rows.push({ store: name, scale, label, ...result })
     }
     // A jump to a search's end: the pages one after another, as the console fetches them (no bare query).
-    for (const [label, fn] of jumps) rows.push({ store: name, scale, label, ours: (await timePair(fn, async () => {})).ours, bare: null })
+    for (const [label, fn] of jumps.filter(([label]) => CASES.test(label)))
+      rows.push({ store: name, scale, label, ours: (await timePair(fn, async () => {})).ours, bare: null })
     const count =
       (q: string, filter: ListInput['filter'] = 'all_open') =>
       () =>
@@ -268,7 +271,7 @@ async function benchStore(name: string, store: StoreConfig, rows: Row[]) {
       [`count: "${lastTenth}" (10%, clustered)`, count(lastTenth)],
       ['count: my groups, "printer" (capped 1k)', count('printer', 'my_groups')],
     ] as const
-    for (const [label, fn] of counts) {
+    for (const [label, fn] of counts.filter(([label]) => CASES.test(label))) {
       const r = await timePair(fn, async () => {})
       rows.push({ store: name, scale, label, ours: r.ours, bare: null })
     }
