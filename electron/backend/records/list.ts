@@ -272,8 +272,8 @@ async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:
   if (after) return keysetPage(ctx, input, after, rowsOf)
   // A common term's page further down (the console asks by `after`; another client may jump): the
   // walk, bounded as ever, for every row up to the page's end (at 1M, a jump of 900 for a term in
-  // 4% of records: 40 ms on SQLite, 80 on PostgreSQL; one whose records cluster at the far end:
-  // 80–130 ms, where the store's own plan for the LIKE took 240–450).
+  // 4% of records: 40–50 ms on SQLite, 75–90 on PostgreSQL; for one whose records cluster at the
+  // far end, 75–160 ms, where the store's own plan for the LIKE took 240–450).
   if (offset === 0 || plan.kind === 'walk') return (await rowsOf((q) => q, offset + input.limit)).slice(offset)
   // A list's page further down (a jump; scrolling goes by `after`): the rows to skip are walked in
   // the list's index alone, ids only, and just the page's rows are read.
