@@ -61,24 +61,32 @@ interface Captured {
 
 /** Records the SQL of the last rows query the backend ran (a select from records with an order by). */
 function captureRowsQuery(backend: Backend) {
-  let last: Captured | null = null
+  let last: (Captured & { queryId: unknown }) | null = null
   const executor = backend.store.db.getExecutor()
-  const capturing = (search: boolean): KyselyPlugin => ({
+  const capturing: KyselyPlugin = {
     transformQuery(args) {
       const compiled = executor.compileQuery(args.node, args.queryId)
       // (A search driven from SQLite's FTS matches reads `from (… records_fts …) cross join "records"`.)
       if (/^select .*"records".* order by/is.test(compiled.sql) && !/count\(/i.test(compiled.sql))
-        last = { sql: compiled.sql, parameters: compiled.parameters, search }
+        last = { sql: compiled.sql, parameters: compiled.parameters, search: false, queryId: args.queryId }
       return args.node
     },
     async transformResult(args) {
       return args.result
     },
-  })
+  }
+  // Statements are built on `db`; one driven from a search's matches runs on `searchDb`, which says so.
+  const onSearchConnections: KyselyPlugin = {
+    transformQuery: (args) => args.node,
+    async transformResult(args) {
+      if (last && last.queryId === args.queryId) last.search = true
+      return args.result
+    },
+  }
   backend.ctx.store = {
     ...backend.ctx.store,
-    db: backend.store.db.withPlugin(capturing(false)),
-    searchDb: backend.store.searchDb.withPlugin(capturing(true)),
+    db: backend.store.db.withPlugin(capturing),
+    searchDb: backend.store.searchDb.withPlugin(onSearchConnections),
   }
   return () => last!
 }
