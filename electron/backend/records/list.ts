@@ -32,6 +32,8 @@ const summaryColumns = [
   'opened_at',
 ] as const satisfies readonly (keyof RecordsTable)[]
 type SummaryRow = Pick<Selectable<RecordsTable>, (typeof summaryColumns)[number]>
+/** The summary columns as a statement on `records` selects them. */
+const summarySelection = summaryColumns.map((c) => `records.${c}` as const)
 
 export function toSummary(r: SummaryRow): RecordSummary {
   return {
@@ -82,20 +84,20 @@ interface TermCount {
    */
   matches: number
   probed: number
-  /** How many records there were (SQLite: the highest rowid; PostgreSQL: the planner's estimate of the open ones). */
-  records: number
   until: number
 }
 
 interface ListMemory {
   groups: Map<string, AgentGroups>
   terms: Map<string, TermCount>
+  /** How many records a term's matches are weighed against (see recordsSearched). */
+  records: { n: number; until: number } | null
 }
 
 const memories = new WeakMap<Store, ListMemory>()
 const memoryOf = (store: Store) => {
   let m = memories.get(store)
-  if (!m) memories.set(store, (m = { groups: new Map(), terms: new Map() }))
+  if (!m) memories.set(store, (m = { groups: new Map(), terms: new Map(), records: null }))
   return m
 }
 
@@ -250,12 +252,7 @@ async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:
     by === 'none' ? executeKept(ctx.store.db, q) : by === 'matches' ? matchesOnly(ctx, q) : ctx.store.db.executeQuery(q).then((r) => r.rows)
   // The limit is a literal (1–200), so a kept statement is planned for it; the offset stays a parameter.
   const select = (q: RecordsQuery, limit: number, by?: SearchPlan['kind']) =>
-    run(
-      ordered(q)
-        .select(summaryColumns.map((c) => `records.${c}` as const))
-        .limit(sql.lit(limit)),
-      by,
-    )
+    run(ordered(q).select(summarySelection).limit(sql.lit(limit)), by)
   /** The first `limit` rows of the list narrowed by `narrow` (a cursor), by the search's plan. */
   const rowsOf = async (narrow: Narrow, limit: number): Promise<SummaryRow[]> => {
     if (plan.kind !== 'walk') return select(narrow(rowsQuery(ctx, rows, plan)), limit)
@@ -281,11 +278,7 @@ async function page(ctx: RuleContext, rows: Rows, input: ParsedInputOf<'records:
     .select('records.id')
     .limit(sql.lit(input.limit))
     .offset(offset)
-  return run(
-    ordered(ctx.store.db.selectFrom('records').innerJoin(ids.as('page'), 'page.id', 'records.id')).select(
-      summaryColumns.map((c) => `records.${c}` as const),
-    ),
-  )
+  return run(ordered(ctx.store.db.selectFrom('records').innerJoin(ids.as('page'), 'page.id', 'records.id')).select(summarySelection))
 }
 
 /**
@@ -301,7 +294,7 @@ function boundedWalk(
   input: ParsedInputOf<'records:list'>,
   limit: number,
 ): Promise<SummaryRow[]> {
-  const walked = list.select([...summaryColumns.map((c) => `records.${c}` as const), 'records.search_text']).limit(sql.lit(plan.budget))
+  const walked = list.select([...summarySelection, 'records.search_text']).limit(sql.lit(plan.budget))
   return ctx.store.db
     .selectFrom(walked.as('walked'))
     .select(summaryColumns.map((c) => `walked.${c}` as const))
@@ -451,54 +444,59 @@ const termCountMs = 60_000
 async function searchPlan(ctx: RuleContext, term: string | null, rows: number, walkCost = 1): Promise<SearchPlan> {
   if (term === null) return none
   if (!indexAnswers(term)) return likeOf(term)
-  const walkFrom = (records: number) => Math.ceil(Math.sqrt(walkCost * rows * Math.max(records, 1)))
-  const { matches, records } = await termCount(ctx, term, walkFrom)
-  if (matches < walkFrom(records)) return matchesOf(term)
-  const expected = (rows * Math.max(records, 1)) / Math.max(matches, 1)
-  return { kind: 'walk', term, budget: Math.ceil(2 * Math.min(expected, walkFrom(records))) }
+  const records = Math.max(await recordsSearched(ctx), 1)
+  const walkFrom = Math.ceil(Math.sqrt(walkCost * rows * records))
+  const { matches } = await termCount(ctx, term, walkFrom)
+  if (matches < walkFrom) return matchesOf(term)
+  const expected = (rows * records) / Math.max(matches, 1)
+  return { kind: 'walk', term, budget: Math.ceil(2 * Math.min(expected, walkFrom)) }
 }
 
-async function termCount(ctx: RuleContext, term: string, boundFor: (records: number) => number): Promise<TermCount> {
+/**
+ * The term's matches, counted (SQLite) up to `bound`, or estimated (PostgreSQL), and kept a
+ * minute: a kept count serves while it is either exact or already past what this page needs.
+ */
+async function termCount(ctx: RuleContext, term: string, bound: number): Promise<TermCount> {
   const terms = memoryOf(ctx.store).terms
   const now = performance.now()
   const kept = terms.get(term)
-  const fresh = kept && kept.until > now ? kept : null
-  // A kept count serves while it is fresh and either exact or already past what this page needs.
-  if (fresh && (fresh.matches < fresh.probed || fresh.matches >= boundFor(fresh.records))) return fresh
+  if (kept && kept.until > now && (kept.matches < kept.probed || kept.matches >= bound)) return kept
   const counted =
     ctx.store.dialect === 'sqlite'
-      ? await countedInFts(ctx, term, fresh?.records ?? (await maxRowid(ctx)), boundFor)
-      : await estimatedByPlanner(ctx, term, fresh?.records)
+      ? { matches: await countedInFts(ctx, term, bound), probed: bound }
+      : {
+          matches: await plannedRows(ctx, openRecords(ctx).where(containsIgnoringCase('records.search_text', term, true))),
+          probed: Infinity,
+        }
   const entry = { ...counted, until: now + termCountMs }
   remember(terms, term, entry, 512)
   return entry
 }
 
-async function countedInFts(ctx: RuleContext, term: string, records: number, boundFor: (records: number) => number) {
-  const probed = boundFor(records)
-  const { n } = await sql<{
-    n: number
-  }>`select count(*) as n from (select rowid from records_fts where records_fts match ${phraseOf(term)} limit ${probed})`
+const countedInFts = (ctx: RuleContext, term: string, bound: number) =>
+  sql<{ n: number }>`select count(*) as n from (select rowid from records_fts where records_fts match ${phraseOf(term)} limit ${bound})`
     .execute(ctx.store.db)
-    .then((r) => r.rows[0]!)
-  return { matches: Number(n), probed, records }
-}
-
-const maxRowid = (ctx: RuleContext) =>
-  sql<{ n: number | null }>`select max(rowid) as n from records`.execute(ctx.store.db).then((r) => Number(r.rows[0]!.n ?? 0))
+    .then((r) => Number(r.rows[0]!.n))
 
 /**
- * PostgreSQL: how many open records the planner expects to match, and how many open records it
- * expects in all (a search finds open records only, and the trigram index holds only those).
+ * How many records a term's matches are weighed against, kept as long as a term's count (one
+ * read for every term, not one per term). SQLite: the highest rowid (its FTS index holds every
+ * record). PostgreSQL: the open records, as the planner estimates them (a search finds open
+ * records only, and the trigram index holds only those).
  */
-async function estimatedByPlanner(ctx: RuleContext, term: string, records: number | undefined) {
-  const open = ctx.store.db.selectFrom('records').select('records.id').where('records.active', '=', sql.lit(1))
-  return {
-    matches: await plannedRows(ctx, open.where(containsIgnoringCase('records.search_text', term, true))),
-    probed: Infinity,
-    records: records ?? (await plannedRows(ctx, open)),
-  }
+async function recordsSearched(ctx: RuleContext): Promise<number> {
+  const memory = memoryOf(ctx.store)
+  const now = performance.now()
+  if (memory.records && memory.records.until > now) return memory.records.n
+  const n =
+    ctx.store.dialect === 'sqlite'
+      ? await sql<{ n: number | null }>`select max(rowid) as n from records`.execute(ctx.store.db).then((r) => Number(r.rows[0]!.n ?? 0))
+      : await plannedRows(ctx, openRecords(ctx))
+  memory.records = { n, until: now + termCountMs }
+  return n
 }
+
+const openRecords = (ctx: RuleContext) => ctx.store.db.selectFrom('records').select('records.id').where('records.active', '=', sql.lit(1))
 
 async function plannedRows(ctx: RuleContext, query: Compilable<unknown>): Promise<number> {
   const compiled = query.compile()
