@@ -1,11 +1,24 @@
 // R2: record lists with filters, search, sort and server-side paging; the record view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sql } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 import { storeVariants } from '../helpers/stores'
 import { startHarness, type Harness } from '../helpers/backend-harness'
 import type { Session } from '../../electron/backend/operations'
 import { insertBatches } from '../../electron/backend/demo/seed'
+import type { RecordsTable } from '../../electron/backend/store/schema'
 import { contract, recordCountCap, recordSearchCountCap } from '../../shared/ipc/contract'
+
+/** An incident as these tests store it: no caller record, channel or assignee; the rest is the test's. */
+const incident = <R extends Omit<Insertable<RecordsTable>, 'kind' | 'caller_id' | 'channel' | 'assigned_to' | 'assigned_to_name'>>(
+  row: R,
+) => ({
+  kind: 'incident',
+  caller_id: null,
+  channel: null,
+  assigned_to: null,
+  assigned_to_name: null,
+  ...row,
+})
 
 for (const variant of storeVariants) {
   describe.skipIf(variant.skip !== null)(`R2 records on ${variant.name}`, () => {
@@ -113,24 +126,21 @@ for (const variant of storeVariants) {
 
     it('finds the same records for a common term as a plain scan would (the SQLite common-term plan)', async () => {
       // More matches than the common-term threshold, so SQLite walks the list index instead.
-      const rows = Array.from({ length: 5_200 }, (_, n) => ({
-        id: `common-${n}`,
-        kind: 'incident',
-        number: `INC7${String(n).padStart(6, '0')}`,
-        short_description: 'Printer jam on floor 3',
-        description: 'Bulk',
-        caller_id: null,
-        caller_name: `Caller ${n}`,
-        state: 'New',
-        active: n % 4 === 0 ? 0 : 1,
-        priority: 3,
-        channel: null,
-        assignment_group: n % 2 ? 'Service Desk' : 'Network',
-        assigned_to: null,
-        assigned_to_name: null,
-        opened_at: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
-        search_text: `inc7${String(n).padStart(6, '0')} caller ${n} printer jam on floor 3`,
-      }))
+      const rows = Array.from({ length: 5_200 }, (_, n) =>
+        incident({
+          id: `common-${n}`,
+          number: `INC7${String(n).padStart(6, '0')}`,
+          short_description: 'Printer jam on floor 3',
+          description: 'Bulk',
+          caller_name: `Caller ${n}`,
+          state: 'New',
+          active: n % 4 === 0 ? 0 : 1,
+          priority: 3,
+          assignment_group: n % 2 ? 'Service Desk' : 'Network',
+          opened_at: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
+          search_text: `inc7${String(n).padStart(6, '0')} caller ${n} printer jam on floor 3`,
+        }),
+      )
       await h.backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', rows, 500))
       const found = await h.call(desk, 'records:list', {
         kind: 'incident',
@@ -169,24 +179,21 @@ for (const variant of storeVariants) {
       // 90 rows of a rare term (driven from the matches on SQLite) and 400 of a common one (a walk
       // of the list's index): a third without a priority, a quarter without a caller, values repeated.
       const rowsOf = (word: string, n: number) =>
-        Array.from({ length: n }, (_, i) => ({
-          id: `${word}-${String(i).padStart(3, '0')}`,
-          kind: 'incident',
-          number: `INC8${word.length}${String(i).padStart(5, '0')}`,
-          short_description: `${word} keyset row`,
-          description: 'Keyset',
-          caller_id: null,
-          caller_name: i % 4 === 0 ? null : `Caller ${i % 7}`,
-          state: ['New', 'In Progress', 'On Hold'][i % 3]!,
-          active: 1,
-          priority: i % 3 === 0 ? null : 1 + (i % 5),
-          channel: null,
-          assignment_group: 'Service Desk',
-          assigned_to: null,
-          assigned_to_name: null,
-          opened_at: new Date(Date.UTC(2026, 1, 1) + (i % 50) * 60_000).toISOString(),
-          search_text: `inc8 ${word} keyset row caller ${i % 7}`,
-        }))
+        Array.from({ length: n }, (_, i) =>
+          incident({
+            id: `${word}-${String(i).padStart(3, '0')}`,
+            number: `INC8${word.length}${String(i).padStart(5, '0')}`,
+            short_description: `${word} keyset row`,
+            description: 'Keyset',
+            caller_name: i % 4 === 0 ? null : `Caller ${i % 7}`,
+            state: ['New', 'In Progress', 'On Hold'][i % 3]!,
+            active: 1,
+            priority: i % 3 === 0 ? null : 1 + (i % 5),
+            assignment_group: 'Service Desk',
+            opened_at: new Date(Date.UTC(2026, 1, 1) + (i % 50) * 60_000).toISOString(),
+            search_text: `inc8 ${word} keyset row caller ${i % 7}`,
+          }),
+        )
       const terms = { ksrare: 90, kscommonword: 400 }
       for (const [word, n] of Object.entries(terms))
         await h.backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', rowsOf(word, n), 500))
@@ -225,24 +232,21 @@ for (const variant of storeVariants) {
       // 2,000 closed records and 3 open ones, opened long ago (the end of the list's order): SQLite
       // counts 2,003 matches and walks the list, which holds the 3 only at its end; the walk gives
       // up within its budget and the matches answer.
-      const rows = Array.from({ length: 2_003 }, (_, n) => ({
-        id: `closedword-${n}`,
-        kind: 'incident',
-        number: `INC6${String(n).padStart(6, '0')}`,
-        short_description: 'Kiosk printer kscloseword',
-        description: 'Closed',
-        caller_id: null,
-        caller_name: `Caller ${n}`,
-        state: n < 3 ? 'New' : 'Closed',
-        active: n < 3 ? 1 : 0,
-        priority: 3,
-        channel: null,
-        assignment_group: 'Service Desk',
-        assigned_to: null,
-        assigned_to_name: null,
-        opened_at: new Date(Date.UTC(2019, 0, 1) + n * 60_000).toISOString(),
-        search_text: `inc6${String(n).padStart(6, '0')} caller ${n} kiosk printer kscloseword`,
-      }))
+      const rows = Array.from({ length: 2_003 }, (_, n) =>
+        incident({
+          id: `closedword-${n}`,
+          number: `INC6${String(n).padStart(6, '0')}`,
+          short_description: 'Kiosk printer kscloseword',
+          description: 'Closed',
+          caller_name: `Caller ${n}`,
+          state: n < 3 ? 'New' : 'Closed',
+          active: n < 3 ? 1 : 0,
+          priority: 3,
+          assignment_group: 'Service Desk',
+          opened_at: new Date(Date.UTC(2019, 0, 1) + n * 60_000).toISOString(),
+          search_text: `inc6${String(n).padStart(6, '0')} caller ${n} kiosk printer kscloseword`,
+        }),
+      )
       await h.backend.store.db.transaction().execute((trx) => insertBatches(trx, 'records', rows, 500))
       for (const limit of [7, 200]) {
         const found = await h.call(desk, 'records:list', { kind: 'incident', filter: 'all_open', q: 'kscloseword', limit })
@@ -258,24 +262,20 @@ for (const variant of storeVariants) {
       // word and its bound hands the page to the matches. PostgreSQL's count walks too, in the
       // order the planner picks: in the table's order it meets the 4,000 first and falls back the
       // same way. Statistics are fresh, as autovacuum keeps them, so the estimate says common.
-      const rowOf = (n: number, word: string, group: string, openedAt: Date) => ({
-        id: `cluster-${n}`,
-        kind: 'incident',
-        number: `INC5${String(n).padStart(6, '0')}`,
-        short_description: `Badge reader ${word}`,
-        description: 'Cluster',
-        caller_id: null,
-        caller_name: `Caller ${n}`,
-        state: 'New',
-        active: 1,
-        priority: 1 + (n % 4),
-        channel: null,
-        assignment_group: group,
-        assigned_to: null,
-        assigned_to_name: null,
-        opened_at: openedAt.toISOString(),
-        search_text: `inc5${String(n).padStart(6, '0')} caller ${n} badge reader ${word}`,
-      })
+      const rowOf = (n: number, word: string, group: string, openedAt: Date) =>
+        incident({
+          id: `cluster-${n}`,
+          number: `INC5${String(n).padStart(6, '0')}`,
+          short_description: `Badge reader ${word}`,
+          description: 'Cluster',
+          caller_name: `Caller ${n}`,
+          state: 'New',
+          active: 1,
+          priority: 1 + (n % 4),
+          assignment_group: group,
+          opened_at: openedAt.toISOString(),
+          search_text: `inc5${String(n).padStart(6, '0')} caller ${n} badge reader ${word}`,
+        })
       const clustered = Array.from({ length: 8_000 }, (_, n) =>
         rowOf(n, 'ksclusterword', n % 200 === 0 ? 'Service Desk' : 'Network', new Date(Date.UTC(2018, 0, 1) + n * 60_000)),
       )
