@@ -12,7 +12,7 @@ import pg from 'pg'
 import { sql, type KyselyPlugin } from 'kysely'
 import { build } from 'esbuild'
 import { createBackend, type Backend } from '../electron/backend/index'
-import { sqliteCacheKiB, type StoreConfig } from '../electron/backend/store/database'
+import { searchPlannerOptions, sqliteCacheKiB, type StoreConfig } from '../electron/backend/store/database'
 import { generateRecords, insertBatches } from '../electron/backend/demo/seed'
 import { withBenchDatabase } from './pg-database'
 import type { Session } from '../electron/backend/operations'
@@ -91,9 +91,6 @@ function captureRowsQuery(backend: Backend) {
   return () => last!
 }
 
-/** PostgreSQL's search connections' planner settings (see openPostgres), for the bare statement run there. */
-const searchOptions = '-c enable_seqscan=off -c enable_indexscan=off'
-
 function bareRunner(store: StoreConfig): { prepare(q: Captured): Bare; close(): Promise<void> } {
   if (store.kind === 'sqlite') {
     const db = new Database(store.file, { readonly: true })
@@ -109,7 +106,7 @@ function bareRunner(store: StoreConfig): { prepare(q: Captured): Bare; close(): 
     }
   }
   const plain = new pg.Client({ connectionString: store.connectionString })
-  const search = new pg.Client({ connectionString: store.connectionString, options: searchOptions })
+  const search = new pg.Client({ connectionString: store.connectionString, options: searchPlannerOptions })
   const ready = Promise.all([plain.connect(), search.connect()])
   let n = 0
   return {

@@ -144,6 +144,9 @@ export async function executeKept<O>(db: Kysely<DB>, query: Compilable<O>): Prom
   return result.rows
 }
 
+/** The planner settings of PostgreSQL's search connections (Store.searchDb): a bitmap only. */
+export const searchPlannerOptions = '-c enable_seqscan=off -c enable_indexscan=off'
+
 function openPostgres(config: { connectionString: string; poolSize?: number; connectTimeoutMs?: number; preparedStatements?: boolean }): {
   store: Store
   migrated: () => void
@@ -173,7 +176,7 @@ function openPostgres(config: { connectionString: string; poolSize?: number; con
   const poolSize = config.poolSize ?? 10
   const db = kyselyOver(poolSize)
   // Half as many: only searches of a rare term (or a clustered one) run there, each a few ms.
-  const searchDb = kyselyOver(Math.ceil(poolSize / 2), '-c enable_seqscan=off -c enable_indexscan=off')
+  const searchDb = kyselyOver(Math.ceil(poolSize / 2), searchPlannerOptions)
   return {
     store: {
       db,
