@@ -199,7 +199,7 @@ function openPostgres(config: { connectionString: string; poolSize?: number; con
 const MAX_PREPARED = 2000
 
 /** A LIKE search: its best plan depends on the term, so it is planned afresh each time (see executeKept). */
-const patternMatch = /\blike\b/i
+export const patternMatch = /\blike\b/i
 
 /**
  * Issue 14: a statement is parsed once per connection and then reused, not on every call (and
